@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs everything the tests need on a fresh Debian machine (run as root).
+# Idempotent: already-installed pieces are skipped.
+set -euo pipefail
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# The game's visual test: a real X server (Xvfb) and Mesa's software Vulkan (lavapipe) so Bevy
+# renders without a GPU; xdotool drives the mouse; ImageMagick is handy for looking at shots.
+apt-get install -y -qq --no-install-recommends \
+    xvfb xauth mesa-vulkan-drivers libvulkan1 libgl1-mesa-dri libegl-mesa0 \
+    libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 xdotool imagemagick \
+    ca-certificates >/dev/null
+
+rustup component add rustfmt clippy >/dev/null 2>&1 || true
+echo "install: done"

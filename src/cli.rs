@@ -1,0 +1,452 @@
+//! The command line: `train`, `bench`, `levels`, and (with no subcommand) the game.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::data::csv_file::read_data_file;
+use crate::data::{DatasetKind, Feature, Problem};
+use crate::experiment::{EpochStats, Experiment, ExperimentConfig};
+use crate::nn::weights_file::{network_to_json, read_network};
+use crate::nn::{Activation, Loss, OptimizerKind, Regularization};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "neural-sandbox",
+    version,
+    about = "Learn how neural networks learn: build, train and watch them. With no subcommand, the game starts."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub game: GameArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Train a network headlessly and print (or write) its losses.
+    Train(Box<TrainArgs>),
+    /// Measure training and heatmap speed on the Playground's comparison networks.
+    Bench(BenchArgs),
+}
+
+/// Options for the game (no subcommand).
+#[derive(Debug, Args, Clone, Default)]
+pub struct GameArgs {
+    /// Start in the sandbox with this preset instead of the title screen
+    /// (default, spiral-deep, xor, circle, perceptron).
+    #[arg(long, global = false)]
+    pub preset: Option<String>,
+    /// Train this many epochs before the first frame (with --preset).
+    #[arg(long, default_value_t = 0)]
+    pub train_epochs: u64,
+    /// Save a screenshot to PATH and quit (after --after-frames frames).
+    #[arg(long, value_name = "PATH")]
+    pub screenshot: Option<PathBuf>,
+    /// Frames to render before the screenshot or the state dump.
+    #[arg(long, default_value_t = 60)]
+    pub after_frames: u32,
+    /// Write the game's state (network shape, epoch, losses) as JSON to PATH on exit.
+    #[arg(long, value_name = "PATH")]
+    pub dump_state: Option<PathBuf>,
+    /// Quit after this many frames (for scripted runs).
+    #[arg(long)]
+    pub quit_after_frames: Option<u32>,
+    /// Log frame time and the game's own system time every second.
+    #[arg(long)]
+    pub diagnostics: bool,
+    /// Where progress and settings are saved (default: the platform's config folder).
+    #[arg(long, value_name = "DIR")]
+    pub save_dir: Option<PathBuf>,
+    /// Window size, e.g. 1280x720.
+    #[arg(long, value_name = "WxH")]
+    pub window: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Seconds spent measuring each figure.
+    #[arg(long, default_value_t = 1.0)]
+    pub seconds: f64,
+}
+
+/// A comma-separated list on the command line (a wrapper, so that clap takes it as one value).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommaList<T>(pub Vec<T>);
+
+fn parse_list<T: std::str::FromStr>(text: &str) -> Result<Vec<T>, String>
+where
+    T::Err: std::fmt::Display,
+{
+    let text = text.trim();
+    if text.is_empty() || text.eq_ignore_ascii_case("none") {
+        return Ok(Vec::new());
+    }
+    text.split(',')
+        .map(|part| part.trim().parse::<T>().map_err(|e| e.to_string()))
+        .collect()
+}
+
+fn parse_layers(text: &str) -> Result<CommaList<usize>, String> {
+    parse_list::<usize>(text).map(CommaList).map_err(|_| {
+        format!(
+            "\"{text}\" is not a list of neuron counts like 8,8 (or \"none\" for no hidden layer)"
+        )
+    })
+}
+
+fn parse_features(text: &str) -> Result<CommaList<Feature>, String> {
+    parse_list(text).map(CommaList)
+}
+
+fn parse_activations(text: &str) -> Result<CommaList<Activation>, String> {
+    parse_list(text).map(CommaList)
+}
+
+/// `neural-sandbox train`: every configuration field as a flag (flags override `--config`).
+#[derive(Debug, Args, Default)]
+pub struct TrainArgs {
+    /// Read the configuration from a RON file; flags given as well override its fields.
+    #[arg(long, value_name = "FILE.ron")]
+    pub config: Option<PathBuf>,
+    /// circle, xor, gauss, spiral, reg-plane, reg-gauss.
+    #[arg(long)]
+    pub dataset: Option<DatasetKind>,
+    /// classification or regression (default: the dataset's, or inferred from --data labels).
+    #[arg(long)]
+    pub problem: Option<Problem>,
+    /// Input features, e.g. x1,x2,x1_sq,x2_sq,x1_x2,sin_x1,sin_x2.
+    #[arg(long, value_parser = parse_features)]
+    pub features: Option<CommaList<Feature>>,
+    /// Neurons per hidden layer, e.g. 8,8 ("none" for no hidden layer).
+    #[arg(long, value_parser = parse_layers)]
+    pub layers: Option<CommaList<usize>>,
+    /// relu, tanh, sigmoid, linear.
+    #[arg(long)]
+    pub activation: Option<Activation>,
+    /// One activation per hidden layer, e.g. relu,tanh.
+    #[arg(long, value_parser = parse_activations)]
+    pub layer_activations: Option<CommaList<Activation>>,
+    /// Learning rate (the Playground offers 0.00001 to 10).
+    #[arg(long)]
+    pub lr: Option<f64>,
+    /// Examples per weight update, 1 to 30.
+    #[arg(long)]
+    pub batch: Option<usize>,
+    /// none, l1, l2.
+    #[arg(long)]
+    pub reg: Option<Regularization>,
+    /// Regularisation rate, 0 to 10.
+    #[arg(long)]
+    pub reg_rate: Option<f64>,
+    /// Noise, 0 to 50 (percent).
+    #[arg(long)]
+    pub noise: Option<u32>,
+    /// Percentage of the points used for training, 10 to 90.
+    #[arg(long)]
+    pub ratio: Option<u32>,
+    /// Seed of the data and the initial weights.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Start from all-zero weights.
+    #[arg(long)]
+    pub init_zero: bool,
+    /// Shuffle the training order every epoch.
+    #[arg(long)]
+    pub reshuffle: bool,
+    /// sgd, momentum, adam.
+    #[arg(long)]
+    pub optimizer: Option<OptimizerKind>,
+    /// Momentum coefficient (with --optimizer momentum).
+    #[arg(long)]
+    pub momentum: Option<f64>,
+    /// square or cross-entropy.
+    #[arg(long)]
+    pub loss: Option<Loss>,
+    /// Dropout probability for hidden neurons, 0 to 0.9.
+    #[arg(long)]
+    pub dropout: Option<f64>,
+    /// Epochs to train.
+    #[arg(long, default_value_t = 500)]
+    pub epochs: u64,
+    /// Write one row per epoch (epoch 0 first) to this CSV file.
+    #[arg(long, value_name = "OUT.csv")]
+    pub csv: Option<PathBuf>,
+    /// Use the points of this CSV file (header x1,x2,label,split) instead of generated data.
+    #[arg(long, value_name = "FILE.csv")]
+    pub data: Option<PathBuf>,
+    /// Start from the network in this JSON file (its features and layers replace --features/--layers).
+    #[arg(long, value_name = "FILE.json")]
+    pub weights: Option<PathBuf>,
+    /// Write the trained network to this JSON file (same format as --weights).
+    #[arg(long, value_name = "FILE.json")]
+    pub save_network: Option<PathBuf>,
+    /// Write the data used (training rows, then test rows) to this CSV file (same format as --data).
+    #[arg(long, value_name = "FILE.csv")]
+    pub save_data: Option<PathBuf>,
+    /// Write the full configuration used to this RON file (for --config).
+    #[arg(long, value_name = "FILE.ron")]
+    pub save_config: Option<PathBuf>,
+    /// No progress bar and no summary.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// How a command ended, for the process exit code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Done,
+    /// Bad input: the message says what and where. Exit code 2.
+    BadInput(String),
+    /// Training diverged. Exit code 3.
+    Diverged(String),
+}
+
+impl TrainArgs {
+    /// The configuration: the `--config` file (or the defaults), then every flag on top.
+    pub fn config(&self) -> Result<ExperimentConfig, String> {
+        let mut c = match &self.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+                ExperimentConfig::from_ron(&text, &path.display().to_string())?
+            }
+            None => ExperimentConfig::default(),
+        };
+        macro_rules! set {
+            ($flag:expr, $field:expr) => {
+                if let Some(v) = $flag.clone() {
+                    $field = v;
+                }
+            };
+        }
+        set!(self.dataset, c.dataset);
+        if self.problem.is_some() {
+            c.problem = self.problem;
+        }
+        set!(self.features.as_ref().map(|l| l.0.clone()), c.features);
+        set!(self.layers.as_ref().map(|l| l.0.clone()), c.hidden_layers);
+        set!(self.activation, c.activation);
+        if self.layer_activations.is_some() {
+            c.layer_activations = self.layer_activations.as_ref().map(|l| l.0.clone());
+        }
+        set!(self.lr, c.learning_rate);
+        set!(self.batch, c.batch_size);
+        set!(self.reg, c.regularization);
+        set!(self.reg_rate, c.regularization_rate);
+        set!(self.noise, c.noise);
+        set!(self.ratio, c.train_ratio);
+        set!(self.seed, c.seed);
+        set!(self.optimizer, c.optimizer);
+        set!(self.momentum, c.momentum);
+        set!(self.loss, c.loss);
+        set!(self.dropout, c.dropout);
+        c.init_zero |= self.init_zero;
+        c.reshuffle_each_epoch |= self.reshuffle;
+        Ok(c)
+    }
+
+    /// Builds the experiment the flags describe: data file, initial network, configuration.
+    pub fn experiment(&self) -> Result<Experiment, String> {
+        let mut config = self.config()?;
+        let mut experiment = match &self.data {
+            Some(path) => {
+                let file = read_data_file(path).map_err(|e| e.to_string())?;
+                if config.problem.is_none() {
+                    config.problem = Some(if file.is_classification() {
+                        Problem::Classification
+                    } else {
+                        Problem::Regression
+                    });
+                }
+                Experiment::with_data_file(config, &file).map_err(|e| e.to_string())?
+            }
+            None => Experiment::new(config).map_err(|e| e.to_string())?,
+        };
+        if let Some(path) = &self.weights {
+            let loaded = read_network(path).map_err(|e| e.to_string())?;
+            experiment
+                .set_initial_network(loaded)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+        Ok(experiment)
+    }
+}
+
+/// The CSV header of `--csv`.
+pub const HISTORY_HEADER: &str = "epoch,train_loss,test_loss,train_accuracy,test_accuracy";
+
+/// One `--csv` row (accuracies empty for regression).
+pub fn history_row(s: &EpochStats) -> String {
+    let acc = |a: Option<f64>| a.map(|v| v.to_string()).unwrap_or_default();
+    format!(
+        "{},{},{},{},{}",
+        s.epoch,
+        s.train_loss,
+        s.test_loss,
+        acc(s.train_accuracy),
+        acc(s.test_accuracy)
+    )
+}
+
+fn write_file(path: &Path, contents: &str) -> Result<(), String> {
+    std::fs::write(path, contents).map_err(|e| format!("{}: cannot write: {e}", path.display()))
+}
+
+fn percent(a: Option<f64>) -> String {
+    a.map(|v| format!("{:.1}%", v * 100.0))
+        .unwrap_or_else(|| "n/a".into())
+}
+
+/// Runs `train`, printing the summary to `out`.
+pub fn run_train(args: &TrainArgs, out: &mut dyn Write) -> Outcome {
+    let mut experiment = match args.experiment() {
+        Ok(e) => e,
+        Err(message) => return Outcome::BadInput(message),
+    };
+    if let Some(path) = &args.save_config
+        && let Err(e) = write_file(path, &experiment.config().to_ron())
+    {
+        return Outcome::BadInput(e);
+    }
+    if let Some(path) = &args.save_data {
+        let mut bytes = Vec::new();
+        let written = crate::data::csv_file::write_data(experiment.data(), &mut bytes)
+            .map_err(|e| e.to_string())
+            .and_then(|_| write_file(path, &String::from_utf8_lossy(&bytes)));
+        if let Err(e) = written {
+            return Outcome::BadInput(e);
+        }
+    }
+    let progress = if args.quiet {
+        indicatif::ProgressBar::hidden()
+    } else {
+        let bar = indicatif::ProgressBar::new(args.epochs);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} epochs  {per_sec}  {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    };
+    let start = Instant::now();
+    let chunk = (args.epochs / 200).max(1);
+    let mut trained = 0;
+    while trained < args.epochs {
+        let ran = experiment.step(chunk.min(args.epochs - trained));
+        trained += ran;
+        progress.set_position(trained);
+        let s = experiment.latest();
+        progress.set_message(format!("test loss {:.4}", s.test_loss));
+        if ran == 0 || experiment.divergence().is_some() {
+            break;
+        }
+    }
+    progress.finish_and_clear();
+    let elapsed = start.elapsed();
+
+    if let Some(path) = &args.csv {
+        let mut text = String::from(HISTORY_HEADER);
+        text.push('\n');
+        for s in experiment.history() {
+            text.push_str(&history_row(s));
+            text.push('\n');
+        }
+        if let Err(e) = write_file(path, &text) {
+            return Outcome::BadInput(e);
+        }
+    }
+    if let Some(path) = &args.save_network
+        && let Err(e) = write_file(path, &network_to_json(experiment.network()))
+    {
+        return Outcome::BadInput(e);
+    }
+    if !args.quiet {
+        let _ = write_summary(&experiment, trained, elapsed, out);
+    }
+    match experiment.divergence() {
+        Some(d) => Outcome::Diverged(d.message()),
+        None => Outcome::Done,
+    }
+}
+
+fn write_summary(
+    experiment: &Experiment,
+    trained: u64,
+    elapsed: Duration,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let c = experiment.config();
+    let data = experiment
+        .data_from_file()
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("{} (noise {}, seed {})", c.dataset, c.noise, c.seed));
+    let features: Vec<_> = c.features.iter().map(|f| f.name()).collect();
+    writeln!(
+        out,
+        "data      {data}: {} train / {} test points, {}",
+        experiment.data().train.len(),
+        experiment.data().test.len(),
+        c.problem()
+    )?;
+    writeln!(
+        out,
+        "network   {} -> {:?} -> 1, {} hidden, {} output, {} parameters",
+        features.join(","),
+        c.hidden_layers,
+        c.activation,
+        experiment.network().output_layer().activation,
+        experiment.network().parameter_count()
+    )?;
+    writeln!(
+        out,
+        "training  lr {}, batch {}, {} {}, {}, {} loss",
+        c.learning_rate, c.batch_size, c.regularization, c.regularization_rate, c.optimizer, c.loss
+    )?;
+    let s = experiment.latest();
+    writeln!(
+        out,
+        "epoch {}   train loss {:.4}   test loss {:.4}   train accuracy {}   test accuracy {}",
+        s.epoch,
+        s.train_loss,
+        s.test_loss,
+        percent(s.train_accuracy),
+        percent(s.test_accuracy)
+    )?;
+    let secs = elapsed.as_secs_f64();
+    writeln!(
+        out,
+        "time      {trained} epochs in {:.3} s ({:.0} epochs/s)",
+        secs,
+        trained as f64 / secs.max(1e-9)
+    )?;
+    if let Some(d) = experiment.divergence() {
+        writeln!(out, "{}", d.message())?;
+    }
+    Ok(())
+}
+
+/// Runs `bench`.
+pub fn run_bench(args: &BenchArgs, out: &mut dyn Write) -> Outcome {
+    if !(args.seconds.is_finite() && args.seconds > 0.0 && args.seconds <= 600.0) {
+        return Outcome::BadInput(format!(
+            "--seconds {} must be more than 0 and at most 600",
+            args.seconds
+        ));
+    }
+    let report = crate::bench::run(Duration::from_secs_f64(args.seconds));
+    let text = if args.json {
+        report.to_json()
+    } else {
+        report.to_table()
+    };
+    let _ = writeln!(out, "{text}");
+    Outcome::Done
+}

@@ -1,0 +1,76 @@
+//! Datasets: the Playground's generators, input features, the train/test split and CSV files.
+
+pub mod csv_file;
+pub mod features;
+pub mod generators;
+
+pub use features::Feature;
+pub use generators::{DatasetKind, Example, Problem};
+
+use rand::SeedableRng;
+use rand::rngs::Xoshiro256PlusPlus;
+
+/// The random generator of the whole core: small, fast, and the same stream on every platform.
+pub type CoreRng = Xoshiro256PlusPlus;
+
+/// A seeded generator for one purpose. Data and weights use different streams of the same seed,
+/// so that "regenerate" can change the data without touching the weights and the other way round.
+pub fn seeded_rng(seed: u64, stream: u64) -> CoreRng {
+    // SplitMix-style mixing so that nearby seeds and streams give unrelated generators.
+    let mut z = seed ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    CoreRng::seed_from_u64(z ^ (z >> 31))
+}
+
+/// Stream numbers for [`seeded_rng`].
+pub mod streams {
+    pub const DATA: u64 = 1;
+    pub const WEIGHTS: u64 = 2;
+    pub const RESHUFFLE: u64 = 3;
+    pub const DROPOUT: u64 = 4;
+}
+
+/// The training and test sets, in their fixed order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Data {
+    pub train: Vec<Example>,
+    pub test: Vec<Example>,
+}
+
+impl Data {
+    /// Generates a dataset the Playground's way: generate, shuffle once, split at
+    /// `floor(N * ratio / 100)`. `noise_percent` is the slider value 0..=50.
+    pub fn generate(kind: DatasetKind, noise_percent: u32, train_percent: u32, seed: u64) -> Self {
+        let mut rng = seeded_rng(seed, streams::DATA);
+        let mut points = generators::generate(
+            kind,
+            kind.sample_count(),
+            f64::from(noise_percent) / 100.0,
+            &mut rng,
+        );
+        generators::shuffle(&mut points, &mut rng);
+        Self::split(points, train_percent)
+    }
+
+    /// Splits shuffled points: the first `floor(N * ratio / 100)` train, the rest test.
+    pub fn split(mut points: Vec<Example>, train_percent: u32) -> Self {
+        let split = points.len() * train_percent as usize / 100;
+        let test = points.split_off(split.min(points.len()));
+        Self {
+            train: points,
+            test,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.train.len() + self.test.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,15 @@
+//! Neural Sandbox: TensorFlow Playground as a game.
+//!
+//! The core (`data`, `nn`, `experiment`, `level`) is pure Rust with no Bevy in it; the `game`
+//! module (feature `game`) mirrors an [`experiment::Experiment`] into Bevy entities.
+
+pub mod names;
+
+pub mod bench;
+pub mod cli;
+pub mod data;
+pub mod experiment;
+pub mod nn;
+
+#[cfg(feature = "game")]
+pub mod game;

@@ -1,0 +1,38 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+use neural_sandbox::cli::{Cli, Command, Outcome, run_bench, run_train};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut stdout = std::io::stdout();
+    let outcome = match &cli.command {
+        Some(Command::Train(args)) => run_train(args, &mut stdout),
+        Some(Command::Bench(args)) => run_bench(args, &mut stdout),
+        None => play(&cli),
+    };
+    match outcome {
+        Outcome::Done => ExitCode::SUCCESS,
+        Outcome::BadInput(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+        Outcome::Diverged(message) => {
+            eprintln!("{message}");
+            ExitCode::from(3)
+        }
+    }
+}
+
+#[cfg(feature = "game")]
+fn play(cli: &Cli) -> Outcome {
+    neural_sandbox::game::run(cli.game.clone())
+}
+
+#[cfg(not(feature = "game"))]
+fn play(_cli: &Cli) -> Outcome {
+    Outcome::BadInput(
+        "this build has no game (built without the `game` feature); try `neural-sandbox train --help`"
+            .into(),
+    )
+}

@@ -1,0 +1,115 @@
+//! Enums that are written by name in the CLI, config files, level files and weight files.
+//!
+//! One macro gives each of them the same surface: `ALL`, `name()`, `FromStr` with an error that
+//! lists the accepted names, `Display`, and serde as a plain string (so RON, JSON and the CLI all
+//! spell `"reg-plane"` or `"x1_sq"` the same way).
+
+use std::fmt;
+
+/// A name that is not one of an enum's accepted names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownName {
+    pub kind: &'static str,
+    pub given: String,
+    pub allowed: Vec<&'static str>,
+}
+
+impl fmt::Display for UnknownName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unknown {} \"{}\" (allowed: {})",
+            self.kind,
+            self.given,
+            self.allowed.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for UnknownName {}
+
+/// Declares a fieldless enum whose variants have fixed external names.
+#[macro_export]
+macro_rules! named_enum {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident : $kind:literal {
+            $( $(#[$vmeta:meta])* $variant:ident => $text:literal ),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        $vis enum $name {
+            $( $(#[$vmeta])* $variant ),+
+        }
+
+        impl $name {
+            /// Every variant, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The external name (CLI, files).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+
+            /// Every accepted name, in declaration order.
+            pub fn names() -> Vec<&'static str> {
+                Self::ALL.iter().map(|v| v.name()).collect()
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::names::UnknownName;
+
+            fn from_str(text: &str) -> Result<Self, Self::Err> {
+                let wanted = text.trim();
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.name().eq_ignore_ascii_case(wanted))
+                    .ok_or_else(|| $crate::names::UnknownName {
+                        kind: $kind,
+                        given: text.to_string(),
+                        allowed: Self::names(),
+                    })
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.name())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct NameVisitor;
+                impl<'v> ::serde::de::Visitor<'v> for NameVisitor {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        write!(f, "a {} name, one of: {}", $kind, $name::names().join(", "))
+                    }
+                    fn visit_str<E: ::serde::de::Error>(self, text: &str) -> Result<$name, E> {
+                        text.parse().map_err(|e: $crate::names::UnknownName| E::custom(e))
+                    }
+                    // RON also lets a teacher write the name as a bare identifier.
+                    fn visit_enum<A: ::serde::de::EnumAccess<'v>>(self, data: A) -> Result<$name, A::Error> {
+                        use ::serde::de::VariantAccess;
+                        let (text, variant): (String, _) = data.variant()?;
+                        variant.unit_variant()?;
+                        self.visit_str(&text)
+                    }
+                }
+                deserializer.deserialize_any(NameVisitor)
+            }
+        }
+    };
+}

@@ -1,0 +1,647 @@
+use ndarray::{Array1, Array2, array};
+
+use super::grid::{cell_position, fast_tanh};
+use super::train::mean_gradient;
+use super::*;
+use crate::data::{Example, Feature, seeded_rng};
+
+fn set_of(features: &[Feature], examples: &[Example]) -> InputMatrix {
+    InputMatrix::new(features, examples)
+}
+
+fn sample_examples(n: usize, seed: u64, regression: bool) -> Vec<Example> {
+    use rand::RngExt;
+    let mut rng = seeded_rng(seed, 99);
+    (0..n)
+        .map(|_| {
+            let x1 = rng.random::<f64>() * 8.0 - 4.0;
+            let x2 = rng.random::<f64>() * 8.0 - 4.0;
+            let label = if regression {
+                (x1 - x2) / 8.0
+            } else if x1 * x2 > 0.0 {
+                1.0
+            } else {
+                -1.0
+            };
+            Example::new(x1, x2, label)
+        })
+        .collect()
+}
+
+fn mean_loss(network: &Network, set: &InputMatrix, loss: Loss) -> f64 {
+    Trainer::new(network).evaluate(network, set, loss).loss
+}
+
+/// Compares backprop's gradient with central finite differences of the mean loss, for every
+/// weight and bias.
+fn check_gradient(network: &Network, set: &InputMatrix, loss: Loss) {
+    let analytic = mean_gradient(network, set, loss);
+    let h = 1e-6;
+    let mut checked = 0;
+    for (l, (dw, db)) in analytic.iter().enumerate() {
+        let layer = &network.layers[l];
+        for k in 0..layer.weights.len() {
+            let (j, i) = (k / layer.inputs(), k % layer.inputs());
+            let mut plus = network.clone();
+            plus.layers[l].weights[[j, i]] += h;
+            let mut minus = network.clone();
+            minus.layers[l].weights[[j, i]] -= h;
+            let numeric = (mean_loss(&plus, set, loss) - mean_loss(&minus, set, loss)) / (2.0 * h);
+            assert!(
+                (numeric - dw[k]).abs() <= 1e-6 * (1.0 + numeric.abs()),
+                "layer {l} weight ({j},{i}): backprop {} vs finite difference {numeric}",
+                dw[k]
+            );
+            checked += 1;
+        }
+        for j in 0..layer.neurons() {
+            let mut plus = network.clone();
+            plus.layers[l].biases[j] += h;
+            let mut minus = network.clone();
+            minus.layers[l].biases[j] -= h;
+            let numeric = (mean_loss(&plus, set, loss) - mean_loss(&minus, set, loss)) / (2.0 * h);
+            assert!(
+                (numeric - db[j]).abs() <= 1e-6 * (1.0 + numeric.abs()),
+                "layer {l} bias {j}: backprop {} vs finite difference {numeric}",
+                db[j]
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, network.parameter_count());
+}
+
+#[test]
+fn gradients_match_finite_differences_for_every_activation_and_loss() {
+    let features = [Feature::X1, Feature::X2, Feature::X1TimesX2, Feature::SinX1];
+    for activation in Activation::ALL {
+        for (loss, regression) in [
+            (Loss::Square, false),
+            (Loss::Square, true),
+            (Loss::CrossEntropy, false),
+        ] {
+            let mut rng = seeded_rng(activation.index_for_tests() as u64, 5);
+            let network = Network::random(
+                &features,
+                &[3, 2],
+                &[*activation; 2],
+                loss.output_activation(regression),
+                false,
+                &mut rng,
+            );
+            let set = set_of(&features, &sample_examples(12, 3, regression));
+            check_gradient(&network, &set, loss);
+        }
+    }
+}
+
+#[test]
+fn gradients_with_mixed_layer_activations_and_no_hidden_layer() {
+    let features = [Feature::X1, Feature::X2];
+    let mut rng = seeded_rng(8, 8);
+    let network = Network::random(
+        &features,
+        &[4, 3, 2],
+        &[Activation::Relu, Activation::Sigmoid, Activation::Linear],
+        Activation::Tanh,
+        false,
+        &mut rng,
+    );
+    check_gradient(
+        &network,
+        &set_of(&features, &sample_examples(10, 4, false)),
+        Loss::Square,
+    );
+    let single = Network::random(&features, &[], &[], Activation::Tanh, false, &mut rng);
+    check_gradient(
+        &single,
+        &set_of(&features, &sample_examples(10, 5, false)),
+        Loss::Square,
+    );
+}
+
+impl Activation {
+    fn index_for_tests(self) -> usize {
+        Activation::ALL.iter().position(|a| *a == self).unwrap()
+    }
+}
+
+#[test]
+fn activation_derivatives_match_finite_differences() {
+    for activation in Activation::ALL {
+        for x in [-3.0, -0.7, 0.3, 1.9] {
+            let h = 1e-6;
+            let numeric = (activation.apply(x + h) - activation.apply(x - h)) / (2.0 * h);
+            let analytic = activation.derivative(x, activation.apply(x));
+            assert!((numeric - analytic).abs() < 1e-8, "{activation} at {x}");
+        }
+    }
+    // ReLU's derivative is 0 at 0, as in the Playground.
+    assert_eq!(Activation::Relu.derivative(0.0, 0.0), 0.0);
+}
+
+#[test]
+fn loss_derivatives_match_finite_differences() {
+    for (loss, activation) in [
+        (Loss::Square, Activation::Tanh),
+        (Loss::Square, Activation::Linear),
+        (Loss::CrossEntropy, Activation::Sigmoid),
+    ] {
+        for total in [-2.5, -0.1, 0.4, 3.0] {
+            for label in [1.0, -1.0] {
+                let h = 1e-6;
+                let at = |z: f64| loss.value(activation.apply(z), z, label);
+                let numeric = (at(total + h) - at(total - h)) / (2.0 * h);
+                let analytic =
+                    loss.output_input_derivative(activation, activation.apply(total), total, label);
+                assert!((numeric - analytic).abs() < 1e-7, "{loss} {total} {label}");
+            }
+        }
+    }
+    // Cross-entropy stays finite when the sigmoid saturates.
+    assert!(Loss::CrossEntropy.value(1.0, 800.0, -1.0).is_finite());
+    assert!((Loss::CrossEntropy.value(1.0, 800.0, -1.0) - 800.0).abs() < 1e-9);
+}
+
+#[test]
+fn regularizer_derivatives_match_finite_differences() {
+    for reg in [Regularization::L1, Regularization::L2] {
+        for w in [-1.3, -0.2, 0.05, 2.0] {
+            let h = 1e-7;
+            let numeric = (reg.penalty(w + h) - reg.penalty(w - h)) / (2.0 * h);
+            assert!((numeric - reg.derivative(w)).abs() < 1e-6, "{reg} at {w}");
+        }
+    }
+    assert_eq!(Regularization::L1.derivative(0.0), 0.0);
+    assert_eq!(Regularization::None.derivative(3.0), 0.0);
+}
+
+/// One update on one batch, for checking what each optimiser does with the gradient.
+fn one_update(network: &Network, set: &InputMatrix, settings: TrainSettings) -> Network {
+    let mut trained = network.clone();
+    let mut trainer = Trainer::new(&trained);
+    let mut rng = seeded_rng(1, 1);
+    trainer.train_epoch(&mut trained, set, None, &settings, &mut rng);
+    trained
+}
+
+#[test]
+fn every_optimizer_steps_along_the_finite_difference_gradient() {
+    let features = [Feature::X1, Feature::X2];
+    let mut rng = seeded_rng(21, 2);
+    let network = Network::random(
+        &features,
+        &[3],
+        &[Activation::Tanh],
+        Activation::Tanh,
+        false,
+        &mut rng,
+    );
+    let examples = sample_examples(8, 6, false);
+    let set = set_of(&features, &examples);
+    // Finite-difference gradient of the first hidden weight and the output bias.
+    let h = 1e-6;
+    let fd = |edit: &dyn Fn(&mut Network, f64)| {
+        let mut plus = network.clone();
+        edit(&mut plus, h);
+        let mut minus = network.clone();
+        edit(&mut minus, -h);
+        (mean_loss(&plus, &set, Loss::Square) - mean_loss(&minus, &set, Loss::Square)) / (2.0 * h)
+    };
+    let g_w = fd(&|n, d| n.layers[0].weights[[0, 0]] += d);
+    let g_b = fd(&|n, d| n.layers[1].biases[0] += d);
+    let lr = 0.1;
+    for optimizer in OptimizerKind::ALL {
+        let settings = TrainSettings {
+            learning_rate: lr,
+            batch_size: 8,
+            optimizer: *optimizer,
+            momentum: 0.9,
+            ..TrainSettings::default()
+        };
+        let after = one_update(&network, &set, settings);
+        let dw = after.layers[0].weights[[0, 0]] - network.layers[0].weights[[0, 0]];
+        let db = after.layers[1].biases[0] - network.layers[1].biases[0];
+        let (expected_w, expected_b) = match optimizer {
+            // SGD and momentum (velocity starts at 0): -lr * g.
+            OptimizerKind::Sgd | OptimizerKind::Momentum => (-lr * g_w, -lr * g_b),
+            // Adam's first step: -lr * g / (|g| + eps), about -lr * sign(g).
+            OptimizerKind::Adam => (
+                -lr * g_w / (g_w.abs() + 1e-8),
+                -lr * g_b / (g_b.abs() + 1e-8),
+            ),
+        };
+        assert!(
+            (dw - expected_w).abs() < 1e-7,
+            "{optimizer}: {dw} vs {expected_w}"
+        );
+        assert!(
+            (db - expected_b).abs() < 1e-7,
+            "{optimizer}: {db} vs {expected_b}"
+        );
+    }
+}
+
+#[test]
+fn momentum_accumulates_velocity() {
+    // Two updates with momentum equal plain SGD's first step followed by (1 + mu) times the second
+    // gradient: check it against an explicit computation on a one-weight network.
+    let features = [Feature::X1];
+    let network = Network {
+        features: features.to_vec(),
+        layers: vec![Layer::new(Activation::Linear, array![[0.5]], array![0.0])],
+    };
+    let examples = [Example::new(1.0, 0.0, 0.0)];
+    let set = set_of(&features, &examples);
+    let settings = TrainSettings {
+        learning_rate: 0.1,
+        batch_size: 1,
+        optimizer: OptimizerKind::Momentum,
+        momentum: 0.5,
+        ..TrainSettings::default()
+    };
+    let mut trained = network.clone();
+    let mut trainer = Trainer::new(&trained);
+    let mut rng = seeded_rng(0, 0);
+    trainer.train_epoch(&mut trained, &set, None, &settings, &mut rng);
+    trainer.train_epoch(&mut trained, &set, None, &settings, &mut rng);
+    // Linear output, loss 0.5 (w + b)^2 at x = 1: dL/dw = dL/db = w + b.
+    let (mut w, mut b, mut v_w, mut v_b) = (0.5f64, 0.0f64, 0.0f64, 0.0f64);
+    for _ in 0..2 {
+        let g = w + b;
+        v_b = 0.5 * v_b + g;
+        b -= 0.1 * v_b;
+        v_w = 0.5 * v_w + g;
+        w -= 0.1 * v_w;
+    }
+    assert!((trained.layers[0].weights[[0, 0]] - w).abs() < 1e-15);
+    assert!((trained.layers[0].biases[0] - b).abs() < 1e-15);
+}
+
+/// A classic-mode run small enough to follow by hand: one input, a tanh output, three examples,
+/// batch 2 (so one example carries over into each next epoch), L1 strong enough to kill the
+/// weight. The expected numbers were computed independently (Python, float64) from the
+/// Playground's rules.
+#[test]
+fn golden_classic_run_with_leftover_carry_over_and_an_l1_dead_link() {
+    let features = [Feature::X1];
+    let mut network = Network {
+        features: features.to_vec(),
+        layers: vec![Layer::new(Activation::Tanh, array![[0.3]], array![0.1])],
+    };
+    let examples = [
+        Example::new(1.0, 0.0, 1.0),
+        Example::new(-2.0, 0.0, -1.0),
+        Example::new(0.5, 0.0, -1.0),
+    ];
+    let set = set_of(&features, &examples);
+    let settings = TrainSettings {
+        learning_rate: 0.5,
+        regularization: Regularization::L1,
+        regularization_rate: 1.0,
+        batch_size: 2,
+        ..TrainSettings::default()
+    };
+    let mut trainer = Trainer::new(&network);
+    let mut rng = seeded_rng(0, 0);
+    let expected = [
+        // (weight, bias, dead, loss) after epochs 1, 2, 3
+        (
+            0.14414330044814538,
+            0.12688074374254504,
+            false,
+            0.44628535145163495,
+        ),
+        (0.0, -0.08724699986005299, true, 0.47477802276845416),
+        (0.0, -0.20946780597786296, true, 0.45249324055746376),
+    ];
+    for (epoch, (w, b, dead, loss)) in expected.into_iter().enumerate() {
+        trainer.train_epoch(&mut network, &set, None, &settings, &mut rng);
+        let layer = &network.layers[0];
+        let close = |a: f64, e: f64| (a - e).abs() <= 1e-12 * e.abs().max(1.0);
+        assert!(
+            close(layer.weights[[0, 0]], w),
+            "epoch {}: w {}",
+            epoch + 1,
+            layer.weights[[0, 0]]
+        );
+        assert!(
+            close(layer.biases[0], b),
+            "epoch {}: b {}",
+            epoch + 1,
+            layer.biases[0]
+        );
+        assert_eq!(layer.dead[[0, 0]], dead, "epoch {}", epoch + 1);
+        // The third example of every epoch waits for the next epoch's first batch.
+        assert_eq!(trainer.pending_examples(), 1);
+        let measured = trainer.evaluate(&network, &set, Loss::Square).loss;
+        assert!(
+            close(measured, loss),
+            "epoch {}: loss {measured}",
+            epoch + 1
+        );
+    }
+}
+
+#[test]
+fn init_zero_gives_zero_weights_and_biases() {
+    let mut rng = seeded_rng(1, 1);
+    let n = Network::random(
+        &[Feature::X1, Feature::X2],
+        &[4, 2],
+        &[Activation::Tanh; 2],
+        Activation::Tanh,
+        true,
+        &mut rng,
+    );
+    assert!(n.layers.iter().all(|l| l.weights.iter().all(|w| *w == 0.0)));
+    assert!(n.layers.iter().all(|l| l.biases.iter().all(|b| *b == 0.0)));
+    let r = Network::random(
+        &[Feature::X1, Feature::X2],
+        &[4, 2],
+        &[Activation::Tanh; 2],
+        Activation::Tanh,
+        false,
+        &mut rng,
+    );
+    assert!(
+        r.layers
+            .iter()
+            .all(|l| l.weights.iter().all(|w| (-0.5..0.5).contains(w)))
+    );
+    assert!(r.layers.iter().all(|l| l.biases.iter().all(|b| *b == 0.1)));
+    assert_eq!(r.shape(), vec![2, 4, 2, 1]);
+    assert_eq!(r.parameter_count(), 2 * 4 + 4 + 4 * 2 + 2 + 2 + 1);
+}
+
+#[test]
+fn dropout_trains_and_is_off_at_evaluation() {
+    let features = [Feature::X1, Feature::X2];
+    let mut rng = seeded_rng(3, 3);
+    let mut network = Network::random(
+        &features,
+        &[8, 8],
+        &[Activation::Tanh; 2],
+        Activation::Tanh,
+        false,
+        &mut rng,
+    );
+    let set = set_of(&features, &sample_examples(200, 9, false));
+    let before = mean_loss(&network, &set, Loss::Square);
+    // Evaluation is deterministic (no dropout there).
+    assert_eq!(before, mean_loss(&network, &set, Loss::Square));
+    let settings = TrainSettings {
+        dropout: 0.2,
+        learning_rate: 0.03,
+        ..TrainSettings::default()
+    };
+    let mut trainer = Trainer::new(&network);
+    for _ in 0..100 {
+        trainer.train_epoch(&mut network, &set, None, &settings, &mut rng);
+    }
+    let after = mean_loss(&network, &set, Loss::Square);
+    assert!(
+        after < before * 0.8,
+        "dropout training: {before} -> {after}"
+    );
+}
+
+#[test]
+fn neuron_formula_reads_like_math() {
+    let network = Network {
+        features: vec![Feature::X1, Feature::X2],
+        layers: vec![
+            Layer::new(Activation::Tanh, array![[0.81, -1.2]], array![0.1]),
+            Layer::new(Activation::Linear, array![[2.0]], array![-0.5]),
+        ],
+    };
+    assert_eq!(
+        network.neuron_formula(0, 0).unwrap(),
+        "tanh(0.81*x1 - 1.20*x2 + 0.10)"
+    );
+    assert_eq!(network.neuron_formula(1, 0).unwrap(), "2.00*h1_1 - 0.50");
+    assert!(network.neuron_formula(0, 1).is_none());
+    assert!(network.neuron_formula(5, 0).is_none());
+}
+
+#[test]
+fn fast_tanh_is_accurate() {
+    let mut worst = 0.0f64;
+    for k in -20_000..=20_000 {
+        let x = k as f64 * 0.0005;
+        worst = worst.max((fast_tanh(x as f32) as f64 - x.tanh()).abs());
+    }
+    // Near the clamp at 7.9, tanh is 1 - 2.8e-7: a few float ulps of error overall.
+    assert!(worst < 5e-7, "worst error {worst}");
+    assert_eq!(fast_tanh(100.0), fast_tanh(7.905_311));
+    assert!(fast_tanh(f32::NAN).is_nan() || fast_tanh(f32::NAN).abs() <= 1.0);
+}
+
+#[test]
+fn grid_matches_the_exact_forward_pass_for_every_neuron() {
+    let features = Feature::ALL.to_vec();
+    let mut rng = seeded_rng(4, 4);
+    for (activation, output) in [
+        (Activation::Tanh, Activation::Tanh),
+        (Activation::Relu, Activation::Linear),
+        (Activation::Sigmoid, Activation::Sigmoid),
+    ] {
+        let network = Network::random(
+            &features,
+            &[8, 5, 3],
+            &[activation; 3],
+            output,
+            false,
+            &mut rng,
+        );
+        let size = 25;
+        let mut evaluator = GridEvaluator::new(size);
+        let grids = evaluator.evaluate(&network).clone();
+        assert_eq!(grids.shape, vec![7, 8, 5, 3, 1]);
+        for cell in [0, 1, size + 3, size * size / 2, size * size - 1] {
+            let (x1, x2) = cell_position(size, cell / size, cell % size);
+            // Inputs.
+            for (i, f) in features.iter().enumerate() {
+                let v = grids.node(0, i).unwrap()[cell] as f64;
+                assert!((v - f.value(x1, x2)).abs() < 1e-5);
+            }
+            // Every hidden neuron and the output, against the f64 forward pass.
+            let mut input: Vec<f64> = features.iter().map(|f| f.value(x1, x2)).collect();
+            for (l, layer) in network.layers.iter().enumerate() {
+                let mut totals = vec![0.0; layer.neurons()];
+                let mut outs = vec![0.0; layer.neurons()];
+                layer.forward(&input, &mut totals, &mut outs);
+                for j in 0..layer.neurons() {
+                    let mut expected = outs[j];
+                    if l + 1 == network.layers.len() && output == Activation::Sigmoid {
+                        expected = 2.0 * expected - 1.0;
+                    }
+                    let got = grids.node(l + 1, j).unwrap()[cell] as f64;
+                    assert!(
+                        (got - expected).abs() < 1e-4 * (1.0 + expected.abs()),
+                        "layer {l} neuron {j} cell {cell}: {got} vs {expected}"
+                    );
+                }
+                input = outs;
+            }
+        }
+        assert!(grids.node(4, 1).is_none() && grids.node(9, 0).is_none());
+    }
+}
+
+#[test]
+fn grid_orientation_matches_the_playground() {
+    assert_eq!(cell_position(100, 0, 0), (-6.0, 6.0));
+    assert_eq!(cell_position(100, 99, 99), (6.0, -6.0));
+    let network = Network {
+        features: vec![Feature::X1],
+        layers: vec![Layer::new(Activation::Linear, array![[1.0]], array![0.0])],
+    };
+    let mut evaluator = GridEvaluator::new(100);
+    let out = evaluator.evaluate(&network).output().to_vec();
+    assert!((out[0] + 6.0).abs() < 1e-6 && (out[99] - 6.0).abs() < 1e-6);
+    let mut thumb = Vec::new();
+    NeuronGrids::reduce(&out, 100, 10, &mut thumb);
+    assert_eq!(thumb.len(), 100);
+    // Block averages: the first column of blocks averages x1 over its first ten samples.
+    let expected: f64 = (0..10).map(|c| cell_position(100, 0, c).0).sum::<f64>() / 10.0;
+    assert!((thumb[0] as f64 - expected).abs() < 1e-5);
+}
+
+#[test]
+fn weights_file_round_trip_and_errors() {
+    use super::weights_file::{network_to_json, parse_network};
+    let network = Network {
+        features: vec![Feature::X1, Feature::SinX2],
+        layers: vec![
+            Layer::new(
+                Activation::Tanh,
+                Array2::from_shape_vec((3, 2), vec![0.1, -0.2, 0.3, 0.4, -0.5, 0.25]).unwrap(),
+                Array1::from_vec(vec![0.1, 0.2, 0.3]),
+            ),
+            Layer::new(Activation::Tanh, array![[1.0, 2.0, 3.0]], array![-0.1]),
+        ],
+    };
+    let json = network_to_json(&network);
+    let back = parse_network(&json, "n.json")
+        .unwrap()
+        .into_network(&[Activation::Tanh], Activation::Tanh);
+    assert_eq!(back, network);
+
+    let cases = [
+        ("{", "n.json: EOF while parsing"),
+        (
+            r#"{"features": ["x9"], "layers": []}"#,
+            "features[0]: unknown feature \"x9\"",
+        ),
+        (
+            r#"{"features": ["x1", "x1"], "layers": []}"#,
+            "listed twice",
+        ),
+        (
+            r#"{"features": ["x1"], "layers": []}"#,
+            "at least the output layer",
+        ),
+        (
+            r#"{"features": ["x1"], "layers": [{"weights": [[1],[2]], "biases": [0,0]}]}"#,
+            "last layer is the output and must have exactly 1 neuron",
+        ),
+        (
+            r#"{"features": ["x1","x2"], "layers": [{"weights": [[1]], "biases": [0]}]}"#,
+            "layers[0].weights[0] has 1 values, expected one per feature: 2",
+        ),
+        (
+            r#"{"features": ["x1"], "layers": [{"weights": [[1],[1]], "biases": [0]}, {"weights": [[1,1]], "biases": [0]}]}"#,
+            "layers[0].biases has 1 values",
+        ),
+        (
+            r#"{"features": ["x1"], "layers": [{"weights": [[1]], "biases": [0]}, {"weights": [[1,1]], "biases": [0]}]}"#,
+            "layers[1].weights[0] has 2 values, expected one per neuron of layers[0]: 1",
+        ),
+        (
+            r#"{"features": ["x1"], "layers": [{"weights": [], "biases": []}]}"#,
+            "at least one neuron",
+        ),
+        (
+            r#"{"features": ["x1"], "layers": [{"weights": [["a"]], "biases": [0]}]}"#,
+            "line 1 column",
+        ),
+    ];
+    for (text, expected) in cases {
+        let e = parse_network(text, "n.json").unwrap_err().to_string();
+        assert!(e.starts_with("n.json: "), "{e}");
+        assert!(e.contains(expected), "{e} should mention {expected}");
+    }
+}
+
+#[test]
+fn fast_double_tanh_is_within_a_few_ulps_of_the_c_library() {
+    use super::functions::tanh;
+    let ulps = |a: f64, b: f64| (a.to_bits() as i64 - b.to_bits() as i64).unsigned_abs();
+    let mut worst = 0;
+    let mut x = 1e-300f64;
+    // Every scale from tiny to saturated, both signs.
+    while x < 30.0 {
+        for v in [x, -x, x * 1.37, -x * 0.71] {
+            worst = worst.max(ulps(tanh(v), v.tanh()));
+        }
+        x *= 1.001;
+    }
+    for k in 0..200_000 {
+        let v = -12.0 + k as f64 * 1.2e-4;
+        worst = worst.max(ulps(tanh(v), v.tanh()));
+    }
+    eprintln!("worst {worst}");
+    assert!(worst <= 3, "worst difference {worst} ulps");
+    assert!(tanh(f64::NAN).is_nan());
+    // The slice version is the same function, lane for lane, whatever the length.
+    for len in [1, 7, 8, 9, 17] {
+        let values: Vec<f64> = (0..len)
+            .map(|k| (k as f64 - 8.3) * 2.7)
+            .chain([f64::NAN])
+            .collect();
+        let mut out = vec![0.0; values.len()];
+        super::functions::tanh_slice(&values, &mut out);
+        for (v, o) in values.iter().zip(&out) {
+            assert_eq!(o.to_bits(), tanh(*v).to_bits(), "{v}");
+        }
+    }
+    assert_eq!(tanh(f64::INFINITY), 1.0);
+    assert_eq!(tanh(f64::NEG_INFINITY), -1.0);
+    assert_eq!(tanh(0.0), 0.0);
+    assert_eq!(tanh(50.0), 1.0);
+}
+
+/// The vectorised (AVX2) build of an epoch and the portable one give the same bits, so runs are
+/// reproducible on every machine and in the browser.
+#[test]
+fn portable_and_dispatched_training_agree_bit_for_bit() {
+    let features = Feature::ALL.to_vec();
+    let mut rng = seeded_rng(12, 1);
+    let network = Network::random(
+        &features,
+        &[8, 8, 5],
+        &[Activation::Tanh, Activation::Relu, Activation::Sigmoid],
+        Activation::Tanh,
+        false,
+        &mut rng,
+    );
+    let set = set_of(&features, &sample_examples(120, 2, false));
+    let settings = TrainSettings {
+        regularization: Regularization::L1,
+        regularization_rate: 0.001,
+        batch_size: 7,
+        ..TrainSettings::default()
+    };
+    let (mut a, mut b) = (network.clone(), network);
+    let (mut ta, mut tb) = (Trainer::new(&a), Trainer::new(&b));
+    let (mut ra, mut rb) = (seeded_rng(1, 1), seeded_rng(1, 1));
+    for _ in 0..20 {
+        ta.train_epoch(&mut a, &set, None, &settings, &mut ra);
+        tb.train_epoch_portable(&mut b, &set, None, &settings, &mut rb);
+    }
+    assert_eq!(a, b);
+    let ma = ta.evaluate(&a, &set, Loss::Square);
+    let mb = tb.evaluate_portable(&b, &set, Loss::Square);
+    assert_eq!(ma.loss.to_bits(), mb.loss.to_bits());
+}
