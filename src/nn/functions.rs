@@ -144,7 +144,7 @@ const TANH_LANES: usize = LANES;
 #[inline(always)]
 pub fn tanh_lanes(x: &[f64; TANH_LANES], out: &mut [f64; TANH_LANES]) {
     // fdlibm's split of ln 2: LN2_HI has trailing zero bits, so k * LN2_HI is exact.
-    const LN2_HI: f64 = 6.931_471_803_691_238_2e-1;
+    const LN2_HI: f64 = 6.931_471_803_691_238e-1;
     const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
     const LOG2_E: f64 = std::f64::consts::LOG2_E;
     // Adding 1.5 * 2^52 rounds to an integer, which then sits in the low bits of the mantissa.
@@ -204,7 +204,8 @@ pub fn tanh_lanes(x: &[f64; TANH_LANES], out: &mut [f64; TANH_LANES]) {
         out[l] = (expm1_y / (expm1_y + 2.0)).copysign(x[l]);
     }
     for l in 0..TANH_LANES {
-        if !(2.0 * x[l].abs() < 40.0) {
+        let saturated_or_nan = 2.0 * x[l].abs() >= 40.0 || x[l].is_nan();
+        if saturated_or_nan {
             // |tanh| rounds to 1 beyond |x| = 19; NaN passes through.
             out[l] = if x[l].is_nan() {
                 x[l]

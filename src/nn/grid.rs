@@ -63,7 +63,7 @@ impl NeuronGrids {
     /// Block averages of a grid (the Playground's `reduceMatrix`), e.g. 100 x 100 to 10 x 10.
     pub fn reduce(grid: &[f32], size: usize, target: usize, out: &mut Vec<f32>) {
         out.clear();
-        if target == 0 || size == 0 || size % target != 0 {
+        if target == 0 || size == 0 || !size.is_multiple_of(target) {
             return;
         }
         let factor = size / target;

@@ -40,7 +40,7 @@ fn check_gradient(network: &Network, set: &InputMatrix, loss: Loss) {
     let mut checked = 0;
     for (l, (dw, db)) in analytic.iter().enumerate() {
         let layer = &network.layers[l];
-        for k in 0..layer.weights.len() {
+        for (k, &analytic_w) in dw.iter().enumerate() {
             let (j, i) = (k / layer.inputs(), k % layer.inputs());
             let mut plus = network.clone();
             plus.layers[l].weights[[j, i]] += h;
@@ -48,22 +48,20 @@ fn check_gradient(network: &Network, set: &InputMatrix, loss: Loss) {
             minus.layers[l].weights[[j, i]] -= h;
             let numeric = (mean_loss(&plus, set, loss) - mean_loss(&minus, set, loss)) / (2.0 * h);
             assert!(
-                (numeric - dw[k]).abs() <= 1e-6 * (1.0 + numeric.abs()),
-                "layer {l} weight ({j},{i}): backprop {} vs finite difference {numeric}",
-                dw[k]
+                (numeric - analytic_w).abs() <= 1e-6 * (1.0 + numeric.abs()),
+                "layer {l} weight ({j},{i}): backprop {analytic_w} vs finite difference {numeric}"
             );
             checked += 1;
         }
-        for j in 0..layer.neurons() {
+        for (j, &analytic_b) in db.iter().enumerate() {
             let mut plus = network.clone();
             plus.layers[l].biases[j] += h;
             let mut minus = network.clone();
             minus.layers[l].biases[j] -= h;
             let numeric = (mean_loss(&plus, set, loss) - mean_loss(&minus, set, loss)) / (2.0 * h);
             assert!(
-                (numeric - db[j]).abs() <= 1e-6 * (1.0 + numeric.abs()),
-                "layer {l} bias {j}: backprop {} vs finite difference {numeric}",
-                db[j]
+                (numeric - analytic_b).abs() <= 1e-6 * (1.0 + numeric.abs()),
+                "layer {l} bias {j}: backprop {analytic_b} vs finite difference {numeric}"
             );
             checked += 1;
         }
@@ -471,8 +469,8 @@ fn grid_matches_the_exact_forward_pass_for_every_neuron() {
                 let mut totals = vec![0.0; layer.neurons()];
                 let mut outs = vec![0.0; layer.neurons()];
                 layer.forward(&input, &mut totals, &mut outs);
-                for j in 0..layer.neurons() {
-                    let mut expected = outs[j];
+                for (j, &exact) in outs.iter().enumerate() {
+                    let mut expected = exact;
                     if l + 1 == network.layers.len() && output == Activation::Sigmoid {
                         expected = 2.0 * expected - 1.0;
                     }
