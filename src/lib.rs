@@ -10,6 +10,7 @@ pub mod cli;
 pub mod data;
 pub mod experiment;
 pub mod nn;
+pub mod presets;
 
 #[cfg(feature = "game")]
 pub mod game;

@@ -1,0 +1,145 @@
+//! Where every node of the network goes in the network view (pure geometry, no ECS).
+
+use bevy::prelude::*;
+
+use super::NodeKey;
+use crate::data::Feature;
+use crate::nn::Network;
+
+/// Side of a neuron's square, in logical pixels.
+pub const NEURON_SIZE: f32 = 38.0;
+/// Side of the output neuron.
+pub const OUTPUT_SIZE: f32 = 46.0;
+/// Side of a feature chip in the palette.
+pub const CHIP_SIZE: f32 = 30.0;
+
+/// The positions of everything in the network view, for a network and a view size.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Layout {
+    pub view_size: Vec2,
+    /// Centre of every node, keyed by node.
+    pub nodes: Vec<(NodeKey, Vec2)>,
+    /// Centre of every palette chip.
+    pub chips: Vec<(Feature, Vec2)>,
+    /// x of each column: inputs, hidden layers, output.
+    pub columns: Vec<f32>,
+    /// Where the palette column is.
+    pub palette_x: f32,
+    /// Top of the tallest column (headers with +/- go above it).
+    pub top: f32,
+    /// Vertical distance between neighbouring nodes.
+    pub spacing: f32,
+}
+
+impl Layout {
+    /// Lays out `network` in a view of `size` logical pixels centred on the origin (y up).
+    pub fn compute(network: &Network, size: Vec2) -> Self {
+        let size = size.max(Vec2::new(320.0, 240.0));
+        let hidden = network.hidden_sizes();
+        let left = -size.x / 2.0;
+        let right = size.x / 2.0;
+        let palette_x = left + 34.0;
+        let input_x = left + 150.0;
+        let output_x = right - 60.0;
+        let mut columns = vec![input_x];
+        let gaps = hidden.len() + 1;
+        for k in 0..hidden.len() {
+            columns.push(input_x + (output_x - input_x) * (k + 1) as f32 / gaps as f32);
+        }
+        columns.push(output_x);
+
+        // Eight neurons (or seven chips) must fit below the column headers.
+        let header = 70.0;
+        let usable = size.y - header - 40.0;
+        let spacing = (usable / 8.0).clamp(NEURON_SIZE + 6.0, 70.0);
+        let center_y = -header / 2.0 + 10.0;
+        let column_y = |count: usize, k: usize| -> f32 {
+            center_y + spacing * ((count as f32 - 1.0) / 2.0 - k as f32)
+        };
+
+        let mut nodes = Vec::new();
+        for (k, f) in network.features.iter().enumerate() {
+            nodes.push((
+                NodeKey::Input(*f),
+                Vec2::new(input_x, column_y(network.features.len(), k)),
+            ));
+        }
+        for (layer, &count) in hidden.iter().enumerate() {
+            for index in 0..count {
+                nodes.push((
+                    NodeKey::Hidden { layer, index },
+                    Vec2::new(columns[layer + 1], column_y(count, index)),
+                ));
+            }
+        }
+        nodes.push((NodeKey::Output, Vec2::new(output_x, center_y)));
+
+        let chip_spacing = (usable / 7.0).clamp(CHIP_SIZE + 14.0, 62.0);
+        let chips = Feature::ALL
+            .iter()
+            .enumerate()
+            .map(|(k, f)| {
+                let y = center_y + chip_spacing * (3.0 - k as f32);
+                (*f, Vec2::new(palette_x, y))
+            })
+            .collect();
+        Self {
+            view_size: size,
+            nodes,
+            chips,
+            columns,
+            palette_x,
+            top: center_y + spacing * 3.5 + NEURON_SIZE / 2.0,
+            spacing,
+        }
+    }
+
+    pub fn position(&self, key: NodeKey) -> Option<Vec2> {
+        self.nodes.iter().find(|(k, _)| *k == key).map(|(_, p)| *p)
+    }
+
+    pub fn chip(&self, feature: Feature) -> Option<Vec2> {
+        self.chips
+            .iter()
+            .find(|(f, _)| *f == feature)
+            .map(|(_, p)| *p)
+    }
+}
+
+/// The side of a node's square.
+pub fn node_size(key: NodeKey) -> f32 {
+    match key {
+        NodeKey::Output => OUTPUT_SIZE,
+        _ => NEURON_SIZE,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiment::{Experiment, ExperimentConfig};
+
+    #[test]
+    fn every_node_has_a_distinct_place_inside_the_view() {
+        let config = ExperimentConfig {
+            features: Feature::ALL.to_vec(),
+            hidden_layers: vec![8; 6],
+            ..ExperimentConfig::default()
+        };
+        let e = Experiment::new(config).unwrap();
+        let size = Vec2::new(640.0, 520.0);
+        let layout = Layout::compute(e.network(), size);
+        assert_eq!(layout.nodes.len(), 7 + 48 + 1);
+        for (i, (_, a)) in layout.nodes.iter().enumerate() {
+            assert!(
+                a.x.abs() <= size.x / 2.0 && a.y.abs() <= size.y / 2.0,
+                "{a}"
+            );
+            for (_, b) in &layout.nodes[i + 1..] {
+                assert!(a.distance(*b) >= NEURON_SIZE, "{a} {b}");
+            }
+        }
+        assert_eq!(layout.columns.len(), 8);
+        assert!(layout.columns.windows(2).all(|w| w[0] < w[1]));
+    }
+}

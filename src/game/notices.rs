@@ -1,0 +1,71 @@
+//! Short messages for the player: what a change did, or why it was refused.
+
+use bevy::prelude::*;
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<Notices>();
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeKind {
+    Info,
+    Refused,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub text: String,
+    pub kind: NoticeKind,
+    /// Seconds the notice has been on screen (advanced by the UI).
+    pub age: f32,
+}
+
+/// The notices waiting to be read, newest last.
+#[derive(Resource, Debug, Default)]
+pub struct Notices {
+    pub items: Vec<Notice>,
+}
+
+impl Notices {
+    /// How long a notice stays on screen.
+    pub const LIFETIME: f32 = 4.5;
+
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.push(text.into(), NoticeKind::Info);
+    }
+
+    /// A change that was not made, and why.
+    pub fn refused(&mut self, text: impl Into<String>) {
+        self.push(text.into(), NoticeKind::Refused);
+    }
+
+    fn push(&mut self, text: String, kind: NoticeKind) {
+        // The same message twice in a row is shown once, fresh.
+        self.items.retain(|n| n.text != text);
+        self.items.push(Notice {
+            text,
+            kind,
+            age: 0.0,
+        });
+        if self.items.len() > 4 {
+            self.items.remove(0);
+        }
+    }
+
+    /// The newest refusal, if any is still on screen.
+    pub fn last_refusal(&self) -> Option<&str> {
+        self.items
+            .iter()
+            .rev()
+            .find(|n| n.kind == NoticeKind::Refused)
+            .map(|n| n.text.as_str())
+    }
+
+    /// Ages the notices and drops the expired ones.
+    pub fn tick(&mut self, seconds: f32) {
+        for n in &mut self.items {
+            n.age += seconds;
+        }
+        self.items.retain(|n| n.age < Self::LIFETIME);
+    }
+}

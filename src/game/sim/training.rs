@@ -1,0 +1,89 @@
+//! The training clock: advances the experiment in `FixedUpdate`, decoupled from rendering.
+
+use std::time::Duration;
+
+use bevy::platform::time::Instant;
+use bevy::prelude::*;
+
+use super::{Simulation, TrainingSpeed};
+use crate::game::diagnostics::WorkTimings;
+
+/// Fixed ticks per second.
+pub const TICK_HZ: f64 = 60.0;
+
+/// At "Max", training may use this much of each tick; the rest of the frame is drawing.
+pub const MAX_SPEED_BUDGET: Duration = Duration::from_millis(7);
+
+/// At most this many epochs per tick at fixed speeds (a slow frame does not snowball).
+const MAX_EPOCHS_PER_TICK: u64 = 2_000;
+
+pub(super) fn plugin(app: &mut App) {
+    app.insert_resource(Time::<Fixed>::from_hz(TICK_HZ))
+        .init_resource::<RateMeter>()
+        .add_systems(FixedUpdate, train)
+        .add_systems(Update, measure_rate);
+}
+
+/// Counts epochs over wall time for the epochs-per-second readout.
+#[derive(Resource, Default)]
+pub struct RateMeter {
+    since: Option<Instant>,
+    epochs: u64,
+}
+
+/// One fixed tick of training.
+pub fn train(
+    mut sim: ResMut<Simulation>,
+    time: Res<Time<Fixed>>,
+    mut meter: ResMut<RateMeter>,
+    mut timings: ResMut<WorkTimings>,
+) {
+    if !sim.playing {
+        return;
+    }
+    if sim.experiment.divergence().is_some() {
+        sim.playing = false;
+        return;
+    }
+    let start = Instant::now();
+    let ran = match sim.speed {
+        TrainingSpeed::PerSecond(rate) => {
+            sim.epoch_credit += f64::from(rate) * time.delta_secs_f64();
+            let due = (sim.epoch_credit.floor() as u64).min(MAX_EPOCHS_PER_TICK);
+            sim.epoch_credit -= due as f64;
+            sim.experiment.step(due)
+        }
+        TrainingSpeed::Max => {
+            let mut ran = 0;
+            // Always at least one epoch, then as many as the budget allows.
+            loop {
+                let done = sim.experiment.step(1);
+                ran += done;
+                if done == 0 || start.elapsed() >= MAX_SPEED_BUDGET {
+                    break;
+                }
+            }
+            ran
+        }
+    };
+    meter.epochs += ran;
+    timings.training += start.elapsed();
+    if sim.experiment.divergence().is_some() {
+        sim.playing = false;
+    }
+}
+
+/// Updates the measured epochs per second twice a second.
+fn measure_rate(mut sim: ResMut<Simulation>, mut meter: ResMut<RateMeter>) {
+    let now = Instant::now();
+    let since = *meter.since.get_or_insert(now);
+    let elapsed = now.duration_since(since).as_secs_f64();
+    if elapsed >= 0.5 {
+        sim.measured_rate = meter.epochs as f64 / elapsed;
+        meter.epochs = 0;
+        meter.since = Some(now);
+    }
+    if !sim.playing && sim.measured_rate > 0.0 && meter.epochs == 0 && elapsed >= 0.5 {
+        sim.measured_rate = 0.0;
+    }
+}

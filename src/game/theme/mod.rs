@@ -1,0 +1,55 @@
+//! Colours and the look of the egui panels.
+
+pub mod palette;
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+pub(super) fn plugin(app: &mut App) {
+    app.insert_resource(ClearColor(palette::BACKGROUND))
+        .add_systems(PreStartup, load_font)
+        .add_systems(EguiPrimaryContextPass, style_once);
+}
+
+/// The font of text in the world (labels), the same as egui's so both read alike.
+#[derive(Resource, Debug, Clone)]
+pub struct WorldFont(pub Handle<Font>);
+
+impl WorldFont {
+    /// A text style of this font.
+    pub fn style(&self, size: f32) -> TextFont {
+        TextFont {
+            font: self.0.clone().into(),
+            font_size: FontSize::Px(size),
+            ..default()
+        }
+    }
+}
+
+fn load_font(mut commands: Commands, fonts: Option<ResMut<Assets<Font>>>) {
+    let handle = match fonts {
+        Some(mut fonts) => fonts.add(Font::from_bytes(
+            epaint_default_fonts::UBUNTU_LIGHT.to_vec(),
+        )),
+        None => Handle::default(),
+    };
+    commands.insert_resource(WorldFont(handle));
+}
+
+/// A light theme close to the Playground's page.
+fn style_once(mut contexts: EguiContexts, mut done: Local<bool>) -> Result {
+    if *done {
+        return Ok(());
+    }
+    let ctx = contexts.ctx_mut()?;
+    let mut style = (*ctx.global_style()).clone();
+    style.visuals = egui::Visuals::light();
+    style.visuals.panel_fill = egui::Color32::from_rgb(250, 250, 250);
+    style.visuals.window_fill = egui::Color32::from_rgb(252, 252, 252);
+    style.spacing.item_spacing = egui::vec2(8.0, 6.0);
+    style.spacing.button_padding = egui::vec2(8.0, 4.0);
+    style.interaction.tooltip_delay = 0.25;
+    ctx.set_global_style(style);
+    *done = true;
+    Ok(())
+}

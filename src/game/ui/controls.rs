@@ -1,0 +1,271 @@
+//! The controls panel: data, features, hyperparameters, and what the Playground lacks.
+
+use bevy_egui::egui;
+
+use super::SandboxUi;
+use super::thumbnails::SIZE as THUMB;
+use crate::data::{DatasetKind, Problem};
+use crate::experiment::config::{LEARNING_RATES, REGULARIZATION_RATES};
+use crate::game::sim::SimAction;
+use crate::nn::{Activation, Loss, OptimizerKind, Regularization};
+
+fn section(ui: &mut egui::Ui, title: &str) {
+    ui.add_space(6.0);
+    ui.label(
+        egui::RichText::new(title)
+            .strong()
+            .size(13.0)
+            .color(egui::Color32::from_gray(90)),
+    );
+    ui.separator();
+}
+
+/// A labelled row with a tooltip on the label.
+fn row<R>(ui: &mut egui::Ui, label: &str, tip: &str, add: impl FnOnce(&mut egui::Ui) -> R) -> R {
+    ui.horizontal(|ui| {
+        ui.add_sized([118.0, 20.0], egui::Label::new(label))
+            .on_hover_text(tip);
+        add(ui)
+    })
+    .inner
+}
+
+fn format_rate(v: f64) -> String {
+    if v == 0.0 { "0".into() } else { format!("{v}") }
+}
+
+pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
+    let mut c = s.sim.experiment.config().clone();
+    let from_file = s.sim.experiment.data_from_file().is_some();
+
+    section(ui, "DATA");
+    ui.label("Which dataset do you want to use?")
+        .on_hover_text("Click a picture to train on those points. Orange is -1, blue is +1.");
+    let problem = c.problem();
+    ui.horizontal_wrapped(|ui| {
+        for kind in DatasetKind::for_problem(problem) {
+            let Some(texture) = s.thumbnails.get(kind) else {
+                continue;
+            };
+            let selected = c.dataset == kind;
+            let image = egui::Image::new(egui::load::SizedTexture::new(
+                texture.id(),
+                egui::vec2(THUMB as f32 * 0.8, THUMB as f32 * 0.8),
+            ))
+            .sense(egui::Sense::click());
+            let frame = egui::Frame::new()
+                .stroke(egui::Stroke::new(
+                    if selected { 3.0 } else { 1.0 },
+                    if selected {
+                        egui::Color32::from_rgb(40, 40, 40)
+                    } else {
+                        egui::Color32::from_gray(200)
+                    },
+                ))
+                .inner_margin(1);
+            let response = frame
+                .show(ui, |ui| ui.add(image))
+                .inner
+                .on_hover_text(format!("{}: {} points", kind.title(), kind.sample_count()));
+            if response.clicked() && !selected {
+                c.dataset = kind;
+            }
+        }
+    });
+    ui.add_enabled_ui(!from_file, |ui| {
+        row(ui, "Training data", "Share of the points used for training; the rest test how well the network generalises.", |ui| {
+            let mut ratio = c.train_ratio;
+            ui.add(egui::Slider::new(&mut ratio, 10..=90).step_by(10.0).suffix(" %"));
+            c.train_ratio = ratio;
+        });
+        row(ui, "Noise", "Randomness in the data: flips labels (circle, XOR) or moves points (spiral, gauss).", |ui| {
+            ui.add(egui::Slider::new(&mut c.noise, 0..=50).step_by(5.0));
+        });
+    });
+    row(
+        ui,
+        "Batch size",
+        "How many examples are averaged into one weight update. Applied live.",
+        |ui| {
+            ui.add(egui::Slider::new(&mut c.batch_size, 1..=30));
+        },
+    );
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(!from_file, egui::Button::new("↻ Regenerate"))
+            .on_hover_text(
+                "New points from a new seed. The network keeps its weights, as in the Playground.",
+            )
+            .clicked()
+        {
+            s.actions.write(SimAction::Regenerate);
+        }
+        ui.label(
+            egui::RichText::new(format!("seed {}", c.seed))
+                .weak()
+                .small(),
+        );
+    });
+
+    section(ui, "FEATURES");
+    ui.label("Click a feature on the left of the network to switch it on or off.");
+    let active: Vec<_> = c.features.iter().map(|f| f.label()).collect();
+    ui.label(egui::RichText::new(format!("Inputs: {}", active.join(", "))).weak());
+
+    section(ui, "TRAINING");
+    row(
+        ui,
+        "Learning rate",
+        "How big each step down the loss is. Too high and training explodes; too low and it crawls. Applied live.",
+        |ui| {
+            egui::ComboBox::from_id_salt("learning rate")
+                .selected_text(format_rate(c.learning_rate))
+                .show_ui(ui, |ui| {
+                    for rate in LEARNING_RATES {
+                        ui.selectable_value(&mut c.learning_rate, rate, format_rate(rate));
+                    }
+                });
+        },
+    );
+    row(
+        ui,
+        "Activation",
+        "The function every hidden neuron applies to its weighted sum. Applied live, keeping the weights (the Playground resets).",
+        |ui| {
+            egui::ComboBox::from_id_salt("activation")
+                .selected_text(activation_name(c.activation))
+                .show_ui(ui, |ui| {
+                    for a in Activation::ALL {
+                        ui.selectable_value(&mut c.activation, *a, activation_name(*a))
+                            .on_hover_text(a.describe());
+                    }
+                });
+        },
+    );
+    row(
+        ui,
+        "Regularization",
+        "A penalty on large weights, to keep the network simple (L1 pushes weights to exactly 0). Applied live.",
+        |ui| {
+            egui::ComboBox::from_id_salt("regularization")
+                .selected_text(reg_name(c.regularization))
+                .show_ui(ui, |ui| {
+                    for r in Regularization::ALL {
+                        ui.selectable_value(&mut c.regularization, *r, reg_name(*r));
+                    }
+                });
+        },
+    );
+    row(
+        ui,
+        "Regularization rate",
+        "How strong the penalty is. Applied live, keeping the weights (the Playground resets).",
+        |ui| {
+            egui::ComboBox::from_id_salt("regularization rate")
+                .selected_text(format_rate(c.regularization_rate))
+                .show_ui(ui, |ui| {
+                    for rate in REGULARIZATION_RATES {
+                        ui.selectable_value(&mut c.regularization_rate, rate, format_rate(rate));
+                    }
+                });
+        },
+    );
+    row(
+        ui,
+        "Problem type",
+        "Classification: predict a class (+1 or -1). Regression: predict a number. Rebuilds the network.",
+        |ui| {
+            let mut p = problem;
+            egui::ComboBox::from_id_salt("problem")
+                .selected_text(problem_name(p))
+                .show_ui(ui, |ui| {
+                    for choice in Problem::ALL {
+                        ui.selectable_value(&mut p, *choice, problem_name(*choice));
+                    }
+                });
+            if p != problem {
+                c.problem = Some(p);
+                c.dataset = DatasetKind::for_problem(p)[0];
+                if p == Problem::Regression {
+                    c.loss = Loss::Square;
+                }
+            }
+        },
+    );
+
+    ui.add_space(4.0);
+    egui::CollapsingHeader::new("Beyond the Playground")
+        .default_open(false)
+        .show(ui, |ui| {
+            row(ui, "Optimizer", "SGD is the Playground's. Momentum keeps a running direction; Adam adapts the step of every weight.", |ui| {
+                egui::ComboBox::from_id_salt("optimizer")
+                    .selected_text(c.optimizer.name())
+                    .show_ui(ui, |ui| {
+                        for o in OptimizerKind::ALL {
+                            ui.selectable_value(&mut c.optimizer, *o, o.name());
+                        }
+                    });
+            });
+            if c.optimizer == OptimizerKind::Momentum {
+                row(ui, "Momentum", "How much of the previous step carries into the next.", |ui| {
+                    ui.add(egui::Slider::new(&mut c.momentum, 0.0..=0.99));
+                });
+            }
+            ui.add_enabled_ui(problem == Problem::Classification, |ui| {
+                row(ui, "Loss", "Square error is the Playground's; cross-entropy (with a sigmoid output) punishes confident mistakes harder. Rebuilds the network.", |ui| {
+                    egui::ComboBox::from_id_salt("loss")
+                        .selected_text(c.loss.name())
+                        .show_ui(ui, |ui| {
+                            for l in Loss::ALL {
+                                ui.selectable_value(&mut c.loss, *l, l.name());
+                            }
+                        });
+                });
+            });
+            row(ui, "Dropout", "Each training step ignores this share of hidden neurons at random, so none can be relied on alone.", |ui| {
+                ui.add(egui::Slider::new(&mut c.dropout, 0.0..=0.5).step_by(0.05));
+            });
+            ui.checkbox(&mut c.reshuffle_each_epoch, "Reshuffle every epoch")
+                .on_hover_text("Visit the training points in a new order each epoch (the Playground never does).");
+            ui.checkbox(&mut c.init_zero, "Start from zero weights")
+                .on_hover_text("Every weight and bias starts at 0: watch why symmetric neurons never learn different things.");
+            ui.checkbox(&mut c.replay_initial_weights, "Reset replays the same weights")
+                .on_hover_text("Reset goes back to exactly the same starting weights, so you can compare settings fairly.");
+            ui.add_space(4.0);
+            ui.label("Load an experiment of the course:");
+            for preset in crate::presets::presets() {
+                if ui
+                    .button(preset.title)
+                    .on_hover_text(preset.lesson)
+                    .clicked()
+                {
+                    c = preset.config.clone();
+                }
+            }
+        });
+    s.configure(c);
+}
+
+fn activation_name(a: Activation) -> &'static str {
+    match a {
+        Activation::Relu => "ReLU",
+        Activation::Tanh => "Tanh",
+        Activation::Sigmoid => "Sigmoid",
+        Activation::Linear => "Linear",
+    }
+}
+
+fn reg_name(r: Regularization) -> &'static str {
+    match r {
+        Regularization::None => "None",
+        Regularization::L1 => "L1",
+        Regularization::L2 => "L2",
+    }
+}
+
+fn problem_name(p: Problem) -> &'static str {
+    match p {
+        Problem::Classification => "Classification",
+        Problem::Regression => "Regression",
+    }
+}

@@ -1,0 +1,103 @@
+//! The run bar: reset, play/pause, step, the epoch counter, speed, and the number of layers.
+
+use bevy_egui::egui;
+
+use super::{SandboxUi, with_commas};
+use crate::game::screens::Screen;
+use crate::game::sim::{SimAction, TrainingSpeed};
+
+pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
+    ui.horizontal_centered(|ui| {
+        let sim = &s.sim;
+        let diverged = sim.experiment.divergence().is_some();
+        if ui
+            .button(egui::RichText::new("⟲ Reset").size(16.0))
+            .on_hover_text("New random starting weights (or the same ones again, if \"Reset replays\" is on), epoch 0. Key: R")
+            .clicked()
+        {
+            s.actions.write(SimAction::Reset);
+        }
+        let (label, tip) = if sim.playing {
+            ("⏸ Pause", "Stop training. Key: Space")
+        } else {
+            ("▶ Play", "Train continuously at the chosen speed. Key: Space")
+        };
+        let play = ui.add_enabled(
+            !diverged,
+            egui::Button::new(egui::RichText::new(label).size(18.0).strong())
+                .min_size(egui::vec2(96.0, 32.0)),
+        );
+        if play
+            .on_hover_text(tip)
+            .on_disabled_hover_text("Training diverged: press Reset first.")
+            .clicked()
+        {
+            s.actions.write(SimAction::TogglePlay);
+        }
+        if ui
+            .add_enabled(!diverged, egui::Button::new(egui::RichText::new("⏭ Step").size(16.0)))
+            .on_hover_text("Train exactly one epoch: one pass over the training data. Key: S or →")
+            .clicked()
+        {
+            s.actions.write(SimAction::Step);
+        }
+        ui.separator();
+        ui.label(egui::RichText::new("Epoch").weak());
+        ui.label(
+            egui::RichText::new(with_commas(sim.experiment.epoch()))
+                .size(20.0)
+                .monospace()
+                .strong(),
+        )
+        .on_hover_text("Epochs trained since the last reset. One epoch = every training point seen once.");
+        ui.separator();
+        let mut speed = sim.speed;
+        egui::ComboBox::from_id_salt("speed")
+            .selected_text(speed.label())
+            .width(110.0)
+            .show_ui(ui, |ui| {
+                for choice in TrainingSpeed::CHOICES {
+                    ui.selectable_value(&mut speed, choice, choice.label());
+                }
+            })
+            .response
+            .on_hover_text("How fast training runs while playing. 60 epochs/s is the Playground's pace; Max trains as fast as the frame rate allows.");
+        if speed != sim.speed {
+            s.actions.write(SimAction::SetSpeed(speed));
+        }
+        let rate = if sim.playing { sim.measured_rate } else { 0.0 };
+        ui.label(egui::RichText::new(format!("{rate:>6.0} epochs/s")).monospace())
+            .on_hover_text("Epochs actually trained per second right now.");
+        ui.separator();
+        let layers = sim.experiment.config().hidden_layers.len();
+        let max_layers = sim.experiment.config().limits.max_hidden_layers;
+        if ui
+            .add_enabled(layers > 0, egui::Button::new("−"))
+            .on_hover_text("Remove the last hidden layer.")
+            .clicked()
+        {
+            s.actions.write(SimAction::RemoveLayer);
+        }
+        ui.label(format!(
+            "{layers} hidden layer{}",
+            if layers == 1 { "" } else { "s" }
+        ));
+        if ui
+            .add_enabled(layers < max_layers, egui::Button::new("+"))
+            .on_hover_text("Add a hidden layer of 2 neurons at the end.")
+            .on_disabled_hover_text(format!("At most {max_layers} hidden layers."))
+            .clicked()
+        {
+            s.actions.write(SimAction::AddLayer);
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui
+                .button("Title")
+                .on_hover_text("Back to the title screen. Key: Esc")
+                .clicked()
+            {
+                s.next_screen.set(Screen::Title);
+            }
+        });
+    });
+}
