@@ -49,7 +49,8 @@ pub struct GameArgs {
     /// Frames to render before the screenshot or the state dump.
     #[arg(long, default_value_t = 60)]
     pub after_frames: u32,
-    /// Write the game's state (network shape, epoch, losses) as JSON to PATH on exit.
+    /// Write the game's state (network shape, epoch, losses, positions on screen) as JSON to PATH,
+    /// every 20 frames and on exit.
     #[arg(long, value_name = "PATH")]
     pub dump_state: Option<PathBuf>,
     /// Quit after this many frames (for scripted runs).

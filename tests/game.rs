@@ -309,6 +309,16 @@ fn keyboard_plays_steps_resets_and_leaves() {
     assert_eq!(count::<Edge>(&mut app), 0);
 }
 
+/// The real-game tests run one at a time: each starts a software-rendered window, and the
+/// drag test's timing should not depend on what else the test runner does.
+static REAL_GAME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn one_real_game_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    REAL_GAME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// Runs the real game (window, renderer, egui) under Xvfb with Mesa's software Vulkan.
 fn run_game_under_xvfb(args: &[&str]) -> std::process::Output {
     let bin = env!("CARGO_BIN_EXE_neural-sandbox");
@@ -356,6 +366,7 @@ fn heatmap_shade(rgb: [u8; 3]) -> [u8; 3] {
 /// blank and the output view holds both class colours.
 #[test]
 fn the_real_game_renders_a_trained_spiral() {
+    let _one = one_real_game_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let shot = dir.path().join("sandbox.png");
     let state = dir.path().join("state.json");
@@ -408,4 +419,400 @@ fn the_real_game_renders_a_trained_spiral() {
     assert_eq!(dump["neuron_entities"], 7 + 22 + 1);
     assert_eq!(dump["edge_entities"], 7 * 8 + 8 * 8 + 8 * 6 + 6);
     assert!(dump["test_accuracy"].as_f64().unwrap() > 0.8);
+}
+
+mod building {
+    //! Issue 4: building the network by hand, through the same pointer events Bevy's picking
+    //! sends when the player drags.
+    use super::*;
+    use bevy::camera::NormalizedRenderTarget;
+    use bevy::picking::backend::HitData;
+    use bevy::picking::events::{Drag, DragEnd, DragStart, Pointer};
+    use bevy::picking::pointer::{Location, PointerButton, PointerId};
+    use neural_sandbox::game::network_view::NetworkEntities;
+    use neural_sandbox::game::network_view::NetworkViewport;
+    use neural_sandbox::game::network_view::layout::TrayKind;
+    use neural_sandbox::game::network_view::tray::{LayerGrip, TrayTile};
+
+    fn location(app: &App, world: Vec2) -> Location {
+        let viewport = *app.world().resource::<NetworkViewport>();
+        Location {
+            target: NormalizedRenderTarget::None {
+                width: 1280,
+                height: 760,
+            },
+            position: viewport.world_to_window(world),
+        }
+    }
+
+    /// Drags `entity` to the world point `to`, in a few moves, as the pointer would.
+    fn drag(app: &mut App, entity: Entity, to: Vec2) {
+        let from = app
+            .world()
+            .get::<Transform>(entity)
+            .unwrap()
+            .translation
+            .truncate();
+        let hit = HitData::new(Entity::PLACEHOLDER, 0.0, None, None);
+        let start = location(app, from);
+        app.world_mut().trigger(Pointer::new(
+            PointerId::Mouse,
+            start,
+            DragStart {
+                button: PointerButton::Primary,
+                hit,
+            },
+            entity,
+        ));
+        app.update();
+        for k in 1..=4 {
+            let at = from + (to - from) * (k as f32 / 4.0);
+            let loc = location(app, at);
+            app.world_mut().trigger(Pointer::new(
+                PointerId::Mouse,
+                loc,
+                Drag {
+                    button: PointerButton::Primary,
+                    distance: at - from,
+                    delta: (to - from) / 4.0,
+                },
+                entity,
+            ));
+            app.update();
+        }
+        let end = location(app, to);
+        app.world_mut().trigger(Pointer::new(
+            PointerId::Mouse,
+            end,
+            DragEnd {
+                button: PointerButton::Primary,
+                distance: to - from,
+            },
+            entity,
+        ));
+        run(app, 3);
+    }
+
+    fn find<C: Component>(app: &mut App, pick: impl Fn(&C) -> bool) -> Entity {
+        let world = app.world_mut();
+        world
+            .query::<(Entity, &C)>()
+            .iter(world)
+            .find(|(_, c)| pick(c))
+            .map(|(e, _)| e)
+            .expect("the entity is on screen")
+    }
+
+    fn layout(app: &App) -> neural_sandbox::game::network_view::layout::Layout {
+        app.world().resource::<NetworkEntities>().layout.clone()
+    }
+
+    #[test]
+    fn every_course_network_can_be_built_with_the_mouse_and_undone() {
+        // Start from the emptiest network: one input, no hidden layer.
+        let mut app = sandbox(ExperimentConfig {
+            features: vec![Feature::X1],
+            hidden_layers: vec![],
+            ..ExperimentConfig::default()
+        });
+        let start = sim(&app).experiment.network().clone();
+
+        // X2 onto the input column: the perceptron's inputs.
+        let chip = find::<FeatureChip>(&mut app, |c| c.feature == Feature::X2);
+        let inputs = Vec2::new(layout(&app).columns[0], 0.0);
+        drag(&mut app, chip, inputs);
+        assert_eq!(
+            sim(&app).experiment.network().features,
+            vec![Feature::X1, Feature::X2]
+        );
+
+        // A hidden layer between the inputs and the output, then a third neuron in it: the
+        // circle's network.
+        let tile = find::<TrayTile>(&mut app, |t| t.kind == TrayKind::Layer);
+        let l = layout(&app);
+        drag(
+            &mut app,
+            tile,
+            Vec2::new((l.columns[0] + l.columns[1]) / 2.0, 0.0),
+        );
+        assert_eq!(sim(&app).experiment.network().hidden_sizes(), vec![2]);
+        let neuron_tile = find::<TrayTile>(&mut app, |t| t.kind == TrayKind::Neuron);
+        let l = layout(&app);
+        drag(&mut app, neuron_tile, Vec2::new(l.columns[1], 0.0));
+        assert_eq!(sim(&app).experiment.network().hidden_sizes(), vec![3]);
+        assert_graph_matches(&mut app);
+
+        // Deeper for the spiral: a second layer after the first, filled to 4, and every feature.
+        let l = layout(&app);
+        drag(
+            &mut app,
+            tile,
+            Vec2::new((l.columns[1] + l.columns[2]) / 2.0, 0.0),
+        );
+        for _ in 0..2 {
+            let l = layout(&app);
+            drag(&mut app, neuron_tile, Vec2::new(l.columns[2], 0.0));
+        }
+        for f in [
+            Feature::X1Squared,
+            Feature::X2Squared,
+            Feature::X1TimesX2,
+            Feature::SinX1,
+            Feature::SinX2,
+        ] {
+            let chip = find::<FeatureChip>(&mut app, |c| c.feature == f);
+            let inputs = Vec2::new(layout(&app).columns[0], 0.0);
+            drag(&mut app, chip, inputs);
+        }
+        let network = sim(&app).experiment.network().clone();
+        assert_eq!(network.hidden_sizes(), vec![3, 4]);
+        assert_eq!(network.features, Feature::ALL.to_vec());
+        assert_graph_matches(&mut app);
+
+        // XOR's network with the product feature: take everything else out again by dragging
+        // pieces off the network.
+        let bin = layout(&app).bin.center();
+        for f in [
+            Feature::X1,
+            Feature::X2,
+            Feature::X1Squared,
+            Feature::X2Squared,
+            Feature::SinX1,
+            Feature::SinX2,
+        ] {
+            let input = find::<Neuron>(&mut app, |n| n.key == NodeKey::Input(f));
+            drag(&mut app, input, bin);
+        }
+        for _ in 0..2 {
+            let grip = find::<LayerGrip>(&mut app, |g| g.layer == 0);
+            drag(&mut app, grip, bin);
+        }
+        let network = sim(&app).experiment.network().clone();
+        assert_eq!(network.features, vec![Feature::X1TimesX2]);
+        assert!(network.hidden_sizes().is_empty());
+        run(&mut app, 30);
+        assert_graph_matches(&mut app);
+
+        // Every step can be undone, back to the start, and redone.
+        let steps = 3 + 2 + 5 + 6 + 2 + 1;
+        for _ in 0..steps {
+            act(&mut app, SimAction::Undo);
+        }
+        assert_eq!(sim(&app).experiment.network(), &start);
+        act(&mut app, SimAction::Undo);
+        assert_eq!(
+            sim(&app).experiment.network(),
+            &start,
+            "nothing more to undo"
+        );
+        for _ in 0..steps {
+            act(&mut app, SimAction::Redo);
+        }
+        assert_eq!(sim(&app).experiment.network(), &network);
+        run(&mut app, 30);
+        assert_graph_matches(&mut app);
+    }
+
+    #[test]
+    fn refused_drops_say_why_and_change_nothing() {
+        let mut app = sandbox(ExperimentConfig {
+            hidden_layers: vec![8, 1],
+            ..ExperimentConfig::default()
+        });
+        let before = sim(&app).experiment.network().clone();
+        let neuron_tile = find::<TrayTile>(&mut app, |t| t.kind == TrayKind::Neuron);
+        let l = layout(&app);
+        drag(&mut app, neuron_tile, Vec2::new(l.columns[1], 0.0));
+        let refusal = app
+            .world()
+            .resource::<Notices>()
+            .last_refusal()
+            .unwrap()
+            .to_string();
+        assert_eq!(
+            refusal,
+            "Hidden layer 1 already has 8 neurons, the most allowed."
+        );
+        // The last neuron of a layer cannot be dragged out.
+        let last = find::<Neuron>(&mut app, |n| {
+            n.key == NodeKey::Hidden { layer: 1, index: 0 }
+        });
+        let bin = layout(&app).bin.center();
+        drag(&mut app, last, bin);
+        let refusal = app
+            .world()
+            .resource::<Notices>()
+            .last_refusal()
+            .unwrap()
+            .to_string();
+        assert!(refusal.contains("at least one neuron"), "{refusal}");
+        // A feature dropped on the output does nothing.
+        let chip = find::<FeatureChip>(&mut app, |c| c.feature == Feature::SinX2);
+        let output = Vec2::new(*l.columns.last().unwrap(), 0.0);
+        drag(&mut app, chip, output);
+        assert_eq!(sim(&app).experiment.network(), &before);
+        assert!(
+            !app.world()
+                .resource::<neural_sandbox::game::sim::undo::UndoHistory>()
+                .can_undo()
+        );
+    }
+
+    #[test]
+    fn entities_follow_their_neurons_when_a_layer_is_inserted_before_them() {
+        let mut app = sandbox(ExperimentConfig::default());
+        let first = find::<Neuron>(&mut app, |n| {
+            n.key == NodeKey::Hidden { layer: 0, index: 1 }
+        });
+        act(&mut app, SimAction::InsertLayer { at: 0 });
+        run(&mut app, 2);
+        assert_eq!(
+            app.world().get::<Neuron>(first).unwrap().key,
+            NodeKey::Hidden { layer: 1, index: 1 },
+            "the entity still shows the same neuron, now in the second hidden layer"
+        );
+        assert_graph_matches(&mut app);
+        act(&mut app, SimAction::RemoveNeuronAt { layer: 1, index: 0 });
+        run(&mut app, 2);
+        assert_eq!(
+            app.world().get::<Neuron>(first).unwrap().key,
+            NodeKey::Hidden { layer: 1, index: 0 }
+        );
+        run(&mut app, 30);
+        assert_graph_matches(&mut app);
+    }
+
+    #[test]
+    fn typed_weights_and_biases_apply_and_undo() {
+        let mut app = sandbox(ExperimentConfig::default());
+        let source = NodeKey::Input(Feature::X2);
+        let target = NodeKey::Hidden { layer: 0, index: 3 };
+        act(
+            &mut app,
+            SimAction::SetWeight {
+                source,
+                target,
+                value: -2.75,
+            },
+        );
+        assert_eq!(
+            sim(&app).experiment.network().layers[0].weights[[3, 1]],
+            -2.75
+        );
+        act(
+            &mut app,
+            SimAction::SetBias {
+                node: NodeKey::Output,
+                value: 0.5,
+            },
+        );
+        assert_eq!(sim(&app).experiment.network().layers[2].biases[0], 0.5);
+        act(
+            &mut app,
+            SimAction::SetWeight {
+                source,
+                target,
+                value: f64::NAN,
+            },
+        );
+        assert!(
+            app.world()
+                .resource::<Notices>()
+                .last_refusal()
+                .unwrap()
+                .contains("Type a number")
+        );
+        act(&mut app, SimAction::Undo);
+        act(&mut app, SimAction::Undo);
+        let network = sim(&app).experiment.network();
+        assert_ne!(network.layers[0].weights[[3, 1]], -2.75);
+        assert_eq!(network.layers[2].biases[0], 0.1);
+    }
+}
+
+/// The real end-to-end drag: the game under Xvfb, driven by xdotool like a player (mouse down on
+/// the X1² chip, move, mouse up on the input column), then Ctrl+Q; the state dump shows the
+/// feature was added.
+#[test]
+fn a_real_mouse_drag_adds_a_feature() {
+    let _one = one_real_game_at_a_time();
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("before.json");
+    let first_arg = first.display().to_string();
+    // First run: where are the chip and the input column on screen?
+    run_game_under_xvfb(&[
+        "--preset",
+        "default",
+        "--window",
+        "1280x760",
+        "--quit-after-frames",
+        "15",
+        "--dump-state",
+        &first_arg,
+    ]);
+    let before: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&first).unwrap()).unwrap();
+    assert_eq!(before["features"], serde_json::json!(["x1", "x2"]));
+    let chip = &before["positions"]["chips"]["x1_sq"];
+    let column = &before["positions"]["columns"][0];
+    let (cx, cy) = (chip[0].as_f64().unwrap(), chip[1].as_f64().unwrap());
+    let (tx, ty) = (column[0].as_f64().unwrap(), column[1].as_f64().unwrap());
+
+    let after = dir.path().join("after.json");
+    let bin = env!("CARGO_BIN_EXE_neural-sandbox");
+    let mut moves = String::new();
+    for k in 1..=8 {
+        let t = k as f64 / 8.0;
+        moves.push_str(&format!(
+            "xdotool mousemove {} {}; sleep 0.1; ",
+            (cx + (tx - cx) * t).round(),
+            (cy + (ty - cy) * t).round()
+        ));
+    }
+    // Wait for the sandbox (its first state dump), drag, then wait until the dump shows the
+    // change (or give up after 20 s) and stop the game.
+    let script = format!(
+        r#"
+        "{bin}" --preset default --window 1280x760 --dump-state "{after}" &
+        game=$!
+        for i in $(seq 300); do grep -q Sandbox "{after}" 2>/dev/null && break; sleep 0.1; done
+        wid=$(xdotool search --name "Neural Sandbox" 2>/dev/null | head -1)
+        xdotool windowfocus "$wid" 2>/dev/null
+        sleep 0.5
+        xdotool mousemove {cx} {cy}; sleep 0.5
+        xdotool mousedown 1; sleep 0.25
+        {moves}
+        sleep 0.5
+        xdotool mouseup 1
+        for i in $(seq 200); do grep -q x1_sq "{after}" 2>/dev/null && break; sleep 0.1; done
+        sleep 0.5
+        xdotool key ctrl+q
+        for i in $(seq 50); do kill -0 $game 2>/dev/null || break; sleep 0.1; done
+        kill $game 2>/dev/null
+        wait $game
+        true
+        "#,
+        after = after.display(),
+        cx = cx.round(),
+        cy = cy.round(),
+    );
+    let output = std::process::Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1280x800x24", "sh", "-c", &script])
+        .output()
+        .expect("xvfb-run is needed: run `sudo .ci/install.sh` (installs Xvfb, Mesa and xdotool)");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let dump: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(&after).expect("the game wrote its state when it quit"),
+    )
+    .unwrap();
+    assert_eq!(
+        dump["features"],
+        serde_json::json!(["x1", "x2", "x1_sq"]),
+        "{dump}"
+    );
+    assert_eq!(dump["neuron_entities"], 3 + 4 + 2 + 1);
 }

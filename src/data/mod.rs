@@ -29,6 +29,7 @@ pub mod streams {
     pub const WEIGHTS: u64 = 2;
     pub const RESHUFFLE: u64 = 3;
     pub const DROPOUT: u64 = 4;
+    pub const EDITS: u64 = 5;
 }
 
 /// The training and test sets, in their fixed order.

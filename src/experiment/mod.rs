@@ -8,7 +8,9 @@ pub use config::{ConfigErrors, ExperimentConfig, FieldError, Limits};
 use crate::data::csv_file::DataFile;
 use crate::data::{CoreRng, Data, Problem, generators, seeded_rng, streams};
 use crate::nn::weights_file::LoadedNetwork;
-use crate::nn::{GridEvaluator, InputMatrix, Network, NeuronGrids, TrainSettings, Trainer};
+use crate::nn::{
+    EditError, GridEvaluator, InputMatrix, Network, NeuronGrids, TrainSettings, Trainer,
+};
 
 /// Loss and accuracy after an epoch (epoch 0 is before any training).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -73,6 +75,8 @@ pub struct Experiment {
     weight_draw: u64,
     reshuffle_rng: CoreRng,
     dropout_rng: CoreRng,
+    /// Weights of neurons and links added by architecture edits.
+    edit_rng: CoreRng,
     order: Vec<usize>,
     /// Bumped whenever any weight or bias changes: the game redraws heatmaps only then.
     weights_version: u64,
@@ -142,6 +146,7 @@ impl Experiment {
             weight_draw: 0,
             reshuffle_rng: seeded_rng(config.seed, streams::RESHUFFLE),
             dropout_rng: seeded_rng(config.seed, streams::DROPOUT),
+            edit_rng: seeded_rng(config.seed, streams::EDITS),
             order: Vec::new(),
             weights_version: 0,
             shape_version: 0,
@@ -415,6 +420,57 @@ impl Experiment {
         Ok(())
     }
 
+    /// Changes the architecture in place (add or remove a neuron, layer or feature), keeping every
+    /// weight that still has a place; new links get fresh random weights. The epoch and history
+    /// continue. Refused (and nothing changes) if the edit is impossible or breaks a limit.
+    pub fn edit_network(
+        &mut self,
+        edit: impl FnOnce(&mut Network, &mut CoreRng) -> Result<(), EditError>,
+    ) -> Result<(), ChangeError> {
+        let mut network = self.network.clone();
+        edit(&mut network, &mut self.edit_rng).map_err(ChangeError::Edit)?;
+        self.replace_network(network).map_err(ChangeError::Config)
+    }
+
+    /// Sets one weight (`layer` indexes the layers after the inputs) as the player typed it.
+    pub fn set_weight(
+        &mut self,
+        layer: usize,
+        to: usize,
+        from: usize,
+        value: f64,
+    ) -> Result<(), ChangeError> {
+        self.edit_network(|n, _| {
+            let l = n
+                .layers
+                .get_mut(layer)
+                .ok_or(EditError::NoSuchLayer(layer))?;
+            if to >= l.neurons() || from >= l.inputs() {
+                return Err(EditError::NoSuchNeuron { layer, index: to });
+            }
+            l.weights[[to, from]] = value;
+            // A weight typed by hand is alive again, even if L1 had killed it.
+            l.dead[[to, from]] = false;
+            Ok(())
+        })
+    }
+
+    /// Sets one neuron's bias.
+    pub fn set_bias(&mut self, layer: usize, neuron: usize, value: f64) -> Result<(), ChangeError> {
+        self.edit_network(|n, _| {
+            let l = n
+                .layers
+                .get_mut(layer)
+                .ok_or(EditError::NoSuchLayer(layer))?;
+            let b = l.biases.get_mut(neuron).ok_or(EditError::NoSuchNeuron {
+                layer,
+                index: neuron,
+            })?;
+            *b = value;
+            Ok(())
+        })
+    }
+
     /// Evaluates every neuron over the evaluator's grid.
     pub fn evaluate_grid<'a>(&self, evaluator: &'a mut GridEvaluator) -> &'a NeuronGrids {
         evaluator.evaluate(&self.network)
@@ -477,6 +533,24 @@ impl Experiment {
         self.config.problem()
     }
 }
+
+/// Why a change to the network was refused.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChangeError {
+    Edit(EditError),
+    Config(ConfigErrors),
+}
+
+impl std::fmt::Display for ChangeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ChangeError::Edit(e) => write!(f, "{e}"),
+            ChangeError::Config(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for ChangeError {}
 
 /// The network a configuration describes, from its seed and the given draw of weights.
 pub fn build_network(config: &ExperimentConfig, draw: u64) -> Network {

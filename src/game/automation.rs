@@ -1,5 +1,5 @@
 //! Scripted runs: `--screenshot PATH --after-frames N`, `--quit-after-frames N` and
-//! `--dump-state PATH` (the game's state as JSON when it exits), for tests and CI.
+//! `--dump-state PATH` (the game's state as JSON, every 20 frames and on exit), for tests and CI.
 
 use std::path::PathBuf;
 
@@ -36,7 +36,7 @@ pub(super) fn plugin(app: &mut App, args: &GameArgs) {
         frames: 0,
         screenshot_requested: false,
     })
-    .add_systems(Last, (run_script, dump_state_on_exit).chain());
+    .add_systems(Last, (run_script, dump_state).chain());
 }
 
 fn run_script(
@@ -67,6 +67,7 @@ fn run_script(
 /// What `--dump-state` writes.
 #[derive(Debug, Serialize)]
 pub struct StateDump {
+    /// Which screen was showing.
     pub screen: String,
     pub frames: u32,
     pub epoch: u64,
@@ -82,12 +83,26 @@ pub struct StateDump {
     pub test_accuracy: Option<f64>,
     pub diverged_at: Option<u64>,
     pub viewport: [f32; 4],
+    /// Where things are on screen (window pixels), for scripted mouse input.
+    pub positions: ScreenPositions,
 }
 
-fn dump_state_on_exit(
+/// Window coordinates of the pieces a script may want to drag.
+#[derive(Debug, Serialize, Default)]
+pub struct ScreenPositions {
+    pub chips: std::collections::BTreeMap<String, [f32; 2]>,
+    /// The centre of each column: inputs, hidden layers, output.
+    pub columns: Vec<[f32; 2]>,
+    pub layer_tile: [f32; 2],
+    pub neuron_tile: [f32; 2],
+    pub bin: [f32; 2],
+}
+
+/// Writes the state every 20 frames (so a script can watch it) and when the game exits.
+fn dump_state(
     mut exits: MessageReader<AppExit>,
     script: Res<Script>,
-    screen: Res<State<Screen>>,
+    state: Res<State<Screen>>,
     sim: Res<Simulation>,
     entities: Res<NetworkEntities>,
     neurons: Query<(), With<Neuron>>,
@@ -95,7 +110,8 @@ fn dump_state_on_exit(
     chips: Query<(), With<FeatureChip>>,
     viewport: Res<crate::game::network_view::NetworkViewport>,
 ) {
-    if exits.read().count() == 0 {
+    let exiting = exits.read().count() > 0;
+    if !exiting && !script.frames.is_multiple_of(20) {
         return;
     }
     let Some(path) = &script.dump_state else {
@@ -104,7 +120,7 @@ fn dump_state_on_exit(
     let experiment = &sim.experiment;
     let latest = experiment.latest();
     let dump = StateDump {
-        screen: format!("{:?}", screen.get()),
+        screen: format!("{:?}", state.get()),
         frames: script.frames,
         epoch: experiment.epoch(),
         playing: sim.playing,
@@ -129,11 +145,44 @@ fn dump_state_on_exit(
             viewport.size.x,
             viewport.size.y,
         ],
+        positions: ScreenPositions::default(),
     };
-    let _ = entities;
+    let to_window = |p: Vec2| {
+        let w = viewport.world_to_window(p);
+        [w.x, w.y]
+    };
+    let layout = &entities.layout;
+    let tray = |kind| {
+        layout
+            .tray
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, p)| to_window(*p))
+            .unwrap_or_default()
+    };
+    let mut dump = dump;
+    dump.positions = ScreenPositions {
+        chips: layout
+            .chips
+            .iter()
+            .map(|(f, p)| (f.name().to_string(), to_window(*p)))
+            .collect(),
+        columns: layout
+            .columns
+            .iter()
+            .map(|x| to_window(Vec2::new(*x, 0.0)))
+            .collect(),
+        layer_tile: tray(crate::game::network_view::layout::TrayKind::Layer),
+        neuron_tile: tray(crate::game::network_view::layout::TrayKind::Neuron),
+        bin: to_window(layout.bin.center()),
+    };
     match serde_json::to_string_pretty(&dump) {
         Ok(text) => {
-            if let Err(e) = std::fs::write(path, text) {
+            // Written beside and renamed, so a reader never sees half a file.
+            let partial = path.with_extension("partial");
+            let written =
+                std::fs::write(&partial, text).and_then(|_| std::fs::rename(&partial, path));
+            if let Err(e) = written {
                 error!("--dump-state {}: {e}", path.display());
             }
         }

@@ -8,7 +8,7 @@ pub mod weights_file;
 
 pub use functions::{Activation, Loss, OptimizerKind, Regularization};
 pub use grid::{GridEvaluator, NeuronGrids};
-pub use network::{Layer, Network};
+pub use network::{EditError, Layer, Network};
 pub use train::{InputMatrix, SetMetrics, TrainSettings, Trainer};
 
 #[cfg(test)]

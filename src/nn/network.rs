@@ -177,6 +177,178 @@ impl Network {
         input[0]
     }
 
+    /// Adds a neuron at the end of hidden layer `layer`: new links get fresh Playground-style
+    /// weights; every other weight is kept.
+    pub fn add_neuron<R: Rng + ?Sized>(
+        &mut self,
+        layer: usize,
+        rng: &mut R,
+    ) -> Result<(), EditError> {
+        if layer + 1 >= self.layers.len() {
+            return Err(EditError::NoSuchLayer(layer));
+        }
+        let inputs = self.layers[layer].inputs();
+        let row: Vec<f64> = (0..inputs).map(|_| rng.random::<f64>() - 0.5).collect();
+        let l = &mut self.layers[layer];
+        l.weights
+            .push_row(ndarray::ArrayView1::from(&row))
+            .expect("a row of the layer's width");
+        l.biases = ndarray::concatenate![ndarray::Axis(0), l.biases.view(), ndarray::array![0.1]];
+        l.dead
+            .push_row(ndarray::ArrayView1::from(&vec![false; inputs]))
+            .expect("a row of the layer's width");
+        let column: Vec<f64> = (0..self.layers[layer + 1].neurons())
+            .map(|_| rng.random::<f64>() - 0.5)
+            .collect();
+        let next = &mut self.layers[layer + 1];
+        next.weights
+            .push_column(ndarray::ArrayView1::from(&column))
+            .expect("a column of the next layer's height");
+        next.dead
+            .push_column(ndarray::ArrayView1::from(&vec![false; column.len()]))
+            .expect("a column of the next layer's height");
+        Ok(())
+    }
+
+    /// Removes neuron `index` of hidden layer `layer` and its links; a layer keeps at least one.
+    pub fn remove_neuron(&mut self, layer: usize, index: usize) -> Result<(), EditError> {
+        if layer + 1 >= self.layers.len() {
+            return Err(EditError::NoSuchLayer(layer));
+        }
+        let n = self.layers[layer].neurons();
+        if index >= n {
+            return Err(EditError::NoSuchNeuron { layer, index });
+        }
+        if n == 1 {
+            return Err(EditError::LastNeuron(layer));
+        }
+        let keep_rows: Vec<usize> = (0..n).filter(|&j| j != index).collect();
+        let l = &mut self.layers[layer];
+        l.weights = l.weights.select(ndarray::Axis(0), &keep_rows);
+        l.dead = l.dead.select(ndarray::Axis(0), &keep_rows);
+        l.biases = l.biases.select(ndarray::Axis(0), &keep_rows);
+        let next = &mut self.layers[layer + 1];
+        next.weights = next.weights.select(ndarray::Axis(1), &keep_rows);
+        next.dead = next.dead.select(ndarray::Axis(1), &keep_rows);
+        Ok(())
+    }
+
+    /// Inserts a hidden layer of `neurons` at position `at` (0 = right after the inputs). Its own
+    /// links and those of the layer after it are new; the rest keep their weights.
+    pub fn insert_layer<R: Rng + ?Sized>(
+        &mut self,
+        at: usize,
+        neurons: usize,
+        activation: Activation,
+        rng: &mut R,
+    ) -> Result<(), EditError> {
+        if at >= self.layers.len() {
+            return Err(EditError::NoSuchLayer(at));
+        }
+        if neurons == 0 {
+            return Err(EditError::EmptyLayer);
+        }
+        let inputs = if at == 0 {
+            self.features.len()
+        } else {
+            self.layers[at - 1].neurons()
+        };
+        let layer = Layer::random(inputs, neurons, activation, false, rng);
+        self.layers.insert(at, layer);
+        self.reinitialise_inputs_of(at + 1, neurons, rng);
+        Ok(())
+    }
+
+    /// Removes hidden layer `layer`; the layer after it gets new links to the layer before.
+    pub fn remove_layer<R: Rng + ?Sized>(
+        &mut self,
+        layer: usize,
+        rng: &mut R,
+    ) -> Result<(), EditError> {
+        if layer + 1 >= self.layers.len() {
+            return Err(EditError::NoSuchLayer(layer));
+        }
+        self.layers.remove(layer);
+        let inputs = if layer == 0 {
+            self.features.len()
+        } else {
+            self.layers[layer - 1].neurons()
+        };
+        self.reinitialise_inputs_of(layer, inputs, rng);
+        Ok(())
+    }
+
+    /// Adds an input feature in the Playground's column order; its links get fresh weights.
+    pub fn add_feature<R: Rng + ?Sized>(
+        &mut self,
+        feature: Feature,
+        rng: &mut R,
+    ) -> Result<(), EditError> {
+        if self.features.contains(&feature) {
+            return Err(EditError::FeatureAlreadyIn(feature));
+        }
+        let position = self
+            .features
+            .iter()
+            .position(|f| f.index() > feature.index())
+            .unwrap_or(self.features.len());
+        self.features.insert(position, feature);
+        let first = &mut self.layers[0];
+        let column: Vec<f64> = (0..first.neurons())
+            .map(|_| rng.random::<f64>() - 0.5)
+            .collect();
+        let (rows, cols) = first.weights.dim();
+        let mut weights = Array2::zeros((rows, cols + 1));
+        let mut dead = Array2::from_elem((rows, cols + 1), false);
+        for j in 0..rows {
+            for i in 0..=cols {
+                let (w, d) = match i.cmp(&position) {
+                    std::cmp::Ordering::Less => (first.weights[[j, i]], first.dead[[j, i]]),
+                    std::cmp::Ordering::Equal => (column[j], false),
+                    std::cmp::Ordering::Greater => {
+                        (first.weights[[j, i - 1]], first.dead[[j, i - 1]])
+                    }
+                };
+                weights[[j, i]] = w;
+                dead[[j, i]] = d;
+            }
+        }
+        first.weights = weights;
+        first.dead = dead;
+        Ok(())
+    }
+
+    /// Removes an input feature and its links; the network keeps at least one.
+    pub fn remove_feature(&mut self, feature: Feature) -> Result<(), EditError> {
+        let Some(position) = self.features.iter().position(|f| *f == feature) else {
+            return Err(EditError::FeatureNotIn(feature));
+        };
+        if self.features.len() == 1 {
+            return Err(EditError::LastFeature);
+        }
+        self.features.remove(position);
+        let keep: Vec<usize> = (0..=self.features.len())
+            .filter(|&i| i != position)
+            .collect();
+        let first = &mut self.layers[0];
+        first.weights = first.weights.select(ndarray::Axis(1), &keep);
+        first.dead = first.dead.select(ndarray::Axis(1), &keep);
+        Ok(())
+    }
+
+    /// New random input weights for layer `layer`, which now has `inputs` inputs.
+    fn reinitialise_inputs_of<R: Rng + ?Sized>(
+        &mut self,
+        layer: usize,
+        inputs: usize,
+        rng: &mut R,
+    ) {
+        let l = &mut self.layers[layer];
+        let neurons = l.neurons();
+        l.weights = Array2::from_shape_fn((neurons, inputs), |_| rng.random::<f64>() - 0.5);
+        l.dead = Array2::from_elem((neurons, inputs), false);
+    }
+
     /// A neuron's formula with live numbers, e.g. `tanh(0.81*x1 - 1.20*x2 + 0.10)`.
     /// `layer` indexes `layers` (0 = first hidden layer).
     pub fn neuron_formula(&self, layer: usize, neuron: usize) -> Option<String> {
@@ -227,4 +399,23 @@ impl Network {
             format!("{name}({body})")
         })
     }
+}
+
+/// Why an architecture edit could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    #[error("there is no hidden layer {}", .0 + 1)]
+    NoSuchLayer(usize),
+    #[error("hidden layer {} has no neuron {}", .layer + 1, .index + 1)]
+    NoSuchNeuron { layer: usize, index: usize },
+    #[error("a layer needs at least one neuron; remove the whole layer instead")]
+    LastNeuron(usize),
+    #[error("a layer needs at least one neuron")]
+    EmptyLayer,
+    #[error("{} is already an input", .0.label())]
+    FeatureAlreadyIn(Feature),
+    #[error("{} is not an input", .0.label())]
+    FeatureNotIn(Feature),
+    #[error("the network needs at least one input feature")]
+    LastFeature,
 }

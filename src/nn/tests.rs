@@ -643,3 +643,82 @@ fn portable_and_dispatched_training_agree_bit_for_bit() {
     let mb = tb.evaluate_portable(&b, &set, Loss::Square);
     assert_eq!(ma.loss.to_bits(), mb.loss.to_bits());
 }
+
+#[test]
+fn architecture_edits_keep_the_weights_that_remain() {
+    let mut rng = seeded_rng(31, 3);
+    let features = [Feature::X1, Feature::X2];
+    let original = Network::random(
+        &features,
+        &[3, 2],
+        &[Activation::Tanh; 2],
+        Activation::Tanh,
+        false,
+        &mut rng,
+    );
+    // Adding then removing the same neuron restores the network exactly.
+    let mut n = original.clone();
+    n.add_neuron(0, &mut rng).unwrap();
+    assert_eq!(n.shape(), vec![2, 4, 2, 1]);
+    assert_eq!(
+        n.layers[0].weights.row(1),
+        original.layers[0].weights.row(1)
+    );
+    assert_eq!(n.layers[0].biases[3], 0.1);
+    n.remove_neuron(0, 3).unwrap();
+    assert_eq!(n, original);
+    // Removing a middle neuron drops its row and the matching column of the next layer.
+    let mut n = original.clone();
+    n.remove_neuron(0, 1).unwrap();
+    assert_eq!(
+        n.layers[0].weights.row(1),
+        original.layers[0].weights.row(2)
+    );
+    assert_eq!(
+        n.layers[1].weights.column(1),
+        original.layers[1].weights.column(2)
+    );
+    assert_eq!(n.remove_neuron(1, 0), Ok(()));
+    assert_eq!(n.remove_neuron(1, 0), Err(EditError::LastNeuron(1)));
+    // Features go in the Playground's column order, keeping the other columns.
+    let mut n = original.clone();
+    n.add_feature(Feature::X1Squared, &mut rng).unwrap();
+    n.add_feature(Feature::SinX1, &mut rng).unwrap();
+    assert_eq!(
+        n.features,
+        vec![Feature::X1, Feature::X2, Feature::X1Squared, Feature::SinX1]
+    );
+    assert_eq!(
+        n.layers[0].weights.column(1),
+        original.layers[0].weights.column(1)
+    );
+    assert_eq!(
+        n.add_feature(Feature::X1, &mut rng),
+        Err(EditError::FeatureAlreadyIn(Feature::X1))
+    );
+    n.remove_feature(Feature::X1Squared).unwrap();
+    n.remove_feature(Feature::SinX1).unwrap();
+    assert_eq!(n, original);
+    let mut single = Network::random(&[Feature::X1], &[], &[], Activation::Tanh, false, &mut rng);
+    assert_eq!(
+        single.remove_feature(Feature::X1),
+        Err(EditError::LastFeature)
+    );
+    // Layers: inserting renews the links of the layer after it; everything before is kept.
+    let mut n = original.clone();
+    n.insert_layer(1, 4, Activation::Relu, &mut rng).unwrap();
+    assert_eq!(n.shape(), vec![2, 3, 4, 2, 1]);
+    assert_eq!(n.layers[0], original.layers[0]);
+    assert_eq!(n.layers[2].weights.dim(), (2, 4));
+    assert_eq!(n.layers[3], original.layers[2]);
+    n.remove_layer(1, &mut rng).unwrap();
+    assert_eq!(n.shape(), original.shape());
+    assert_eq!(n.remove_layer(2, &mut rng), Err(EditError::NoSuchLayer(2)));
+    // Every edited network still trains.
+    for mut edited in [n, single] {
+        let set = set_of(&edited.features.clone(), &sample_examples(20, 1, false));
+        let mut trainer = Trainer::new(&edited);
+        trainer.train_epoch(&mut edited, &set, None, &TrainSettings::default(), &mut rng);
+        assert!(edited.is_finite());
+    }
+}

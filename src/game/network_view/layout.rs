@@ -29,7 +29,29 @@ pub struct Layout {
     pub top: f32,
     /// Vertical distance between neighbouring nodes.
     pub spacing: f32,
+    /// Height of the handles above the hidden layers (dragged out to remove a layer).
+    pub grip_y: f32,
+    /// The parts tray along the bottom: a new layer, a new neuron.
+    pub tray: Vec<(TrayKind, Vec2)>,
+    /// Where dropping removes what is dragged (the tray's bin).
+    pub bin: Rect,
+    /// The network: dropping inside adds or moves; outside removes.
+    pub band: Rect,
 }
+
+/// What a tile of the parts tray gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TrayKind {
+    Layer,
+    Neuron,
+}
+
+/// Size of a tray tile.
+pub const TILE_SIZE: Vec2 = Vec2::new(112.0, 34.0);
+/// Size of a layer's handle.
+pub const GRIP_SIZE: Vec2 = Vec2::new(46.0, 12.0);
+/// Half the width of a column's drop zone.
+pub const COLUMN_HALF_WIDTH: f32 = 38.0;
 
 impl Layout {
     /// Lays out `network` in a view of `size` logical pixels centred on the origin (y up).
@@ -48,11 +70,12 @@ impl Layout {
         }
         columns.push(output_x);
 
-        // Eight neurons (or seven chips) must fit below the column headers.
-        let header = 70.0;
-        let usable = size.y - header - 40.0;
+        // Eight neurons (or seven chips) must fit between the column headers and the tray.
+        let header = 78.0;
+        let tray = 64.0;
+        let usable = size.y - header - tray - 20.0;
         let spacing = (usable / 8.0).clamp(NEURON_SIZE + 6.0, 70.0);
-        let center_y = -header / 2.0 + 10.0;
+        let center_y = (size.y / 2.0 - header + (-size.y / 2.0 + tray)) / 2.0;
         let column_y = |count: usize, k: usize| -> f32 {
             center_y + spacing * ((count as f32 - 1.0) / 2.0 - k as f32)
         };
@@ -83,14 +106,40 @@ impl Layout {
                 (*f, Vec2::new(palette_x, y))
             })
             .collect();
+        let top = center_y + spacing * 3.5 + NEURON_SIZE / 2.0;
+        let tray_y = -size.y / 2.0 + tray / 2.0 + 4.0;
+        let tray_tiles = vec![
+            (TrayKind::Layer, Vec2::new(input_x + 40.0, tray_y)),
+            (
+                TrayKind::Neuron,
+                Vec2::new(input_x + 40.0 + TILE_SIZE.x + 16.0, tray_y),
+            ),
+        ];
+        let bin_left = input_x + 40.0 + 2.0 * (TILE_SIZE.x + 16.0) - TILE_SIZE.x / 2.0;
+        let bin = Rect::new(
+            bin_left,
+            tray_y - TILE_SIZE.y / 2.0,
+            right - 10.0,
+            tray_y + TILE_SIZE.y / 2.0,
+        );
+        let band = Rect::new(
+            input_x - COLUMN_HALF_WIDTH - 12.0,
+            -size.y / 2.0 + tray + 6.0,
+            output_x + COLUMN_HALF_WIDTH + 12.0,
+            size.y / 2.0,
+        );
         Self {
             view_size: size,
             nodes,
             chips,
             columns,
             palette_x,
-            top: center_y + spacing * 3.5 + NEURON_SIZE / 2.0,
+            top,
             spacing,
+            grip_y: top + 12.0,
+            tray: tray_tiles,
+            bin,
+            band,
         }
     }
 

@@ -1,13 +1,17 @@
 //! The network on screen: one entity per input feature, hidden neuron, output and edge, mirrored
 //! from the experiment every frame.
 
+pub mod drag;
+pub mod drop_plan;
 pub mod edge_material;
 pub mod edges;
+pub mod editing;
 pub mod heatmaps;
 pub mod hover;
 pub mod layout;
 pub mod motion;
 pub mod neurons;
+pub mod tray;
 
 use bevy::prelude::*;
 
@@ -24,6 +28,9 @@ pub(super) fn plugin(app: &mut App) {
         heatmaps::plugin,
         hover::plugin,
         motion::plugin,
+        tray::plugin,
+        drag::plugin,
+        editing::plugin,
     ));
 }
 

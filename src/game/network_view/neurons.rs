@@ -8,11 +8,11 @@ use bevy::sprite::Anchor;
 
 use super::layout::{CHIP_SIZE, Layout, node_size};
 use super::motion::{Appear, Motion, Vanish};
-use super::{FeatureChip, NetworkEntities, NetworkViewport, Neuron, NodeKey};
+use super::{Edge, FeatureChip, NetworkEntities, NetworkViewport, Neuron, NodeKey};
 use crate::data::Feature;
 use crate::game::diagnostics::WorkTimings;
 use crate::game::screens::Screen;
-use crate::game::sim::{SimAction, SimSet, Simulation};
+use crate::game::sim::{KeysShifted, SimAction, SimSet, Simulation};
 use crate::game::theme::{WorldFont, palette};
 
 /// Side of a neuron's heatmap texture (the 100 x 100 grid in 4 x 4 blocks).
@@ -68,7 +68,19 @@ pub fn sync_entities(
     mut moving: Query<&mut Motion>,
     mut timings: ResMut<WorkTimings>,
     font: Res<WorldFont>,
+    mut shifts: MessageReader<KeysShifted>,
+    mut names: Query<(&mut Neuron, &mut Name)>,
+    mut edge_keys: Query<&mut Edge>,
 ) {
+    for shift in shifts.read() {
+        follow_shift(
+            *shift,
+            &mut commands,
+            &mut entities,
+            &mut names,
+            &mut edge_keys,
+        );
+    }
     let network = sim.experiment.network();
     let hidden = network.hidden_sizes();
     let wanted = (
@@ -150,6 +162,49 @@ pub fn sync_entities(
     timings.sync += start.elapsed();
 }
 
+/// Re-keys entities after an edit moved node keys (a layer inserted or removed, a neuron removed),
+/// so each entity keeps showing the same neuron; entities of removed nodes fade out.
+fn follow_shift(
+    shift: KeysShifted,
+    commands: &mut Commands,
+    entities: &mut NetworkEntities,
+    names: &mut Query<(&mut Neuron, &mut Name)>,
+    edge_keys: &mut Query<&mut Edge>,
+) {
+    let neurons = std::mem::take(&mut entities.neurons);
+    for (key, entity) in neurons {
+        match shift.map(key) {
+            Some(new_key) => {
+                if let Ok((mut neuron, mut name)) = names.get_mut(entity) {
+                    neuron.key = new_key;
+                    *name = Name::new(new_key.title());
+                }
+                entities.neurons.insert(new_key, entity);
+            }
+            None => {
+                commands
+                    .entity(entity)
+                    .insert(Vanish::default())
+                    .remove::<Neuron>();
+            }
+        }
+    }
+    let edges = std::mem::take(&mut entities.edges);
+    for ((source, target), entity) in edges {
+        match (shift.map(source), shift.map(target)) {
+            (Some(s), Some(t)) => {
+                if let Ok(mut edge) = edge_keys.get_mut(entity) {
+                    edge.source = s;
+                    edge.target = t;
+                }
+                entities.edges.insert((s, t), entity);
+            }
+            _ => commands.entity(entity).try_despawn(),
+        }
+    }
+    entities.synced = None;
+}
+
 fn spawn_neuron(
     commands: &mut Commands,
     key: NodeKey,
@@ -192,9 +247,9 @@ fn spawn_neuron(
         _ => {
             entity.with_child((
                 BiasMarker,
-                Sprite::from_color(palette::to_color(palette::NEUTRAL), Vec2::splat(7.0)),
-                Transform::from_xyz(-size / 2.0 - 7.0, -size / 2.0 + 4.0, 0.1),
-                Pickable::IGNORE,
+                Sprite::from_color(palette::to_color(palette::NEUTRAL), Vec2::splat(9.0)),
+                Transform::from_xyz(-size / 2.0 - 8.0, -size / 2.0 + 5.0, 0.1),
+                Pickable::default(),
             ));
         }
     }

@@ -5,16 +5,22 @@
 //! is derived from it afterwards.
 
 pub mod training;
+pub mod undo;
 
 use bevy::prelude::*;
 
 use crate::data::Feature;
-use crate::experiment::{Experiment, ExperimentConfig};
+use crate::experiment::{ChangeError, Experiment, ExperimentConfig};
+use crate::game::network_view::NodeKey;
 use crate::game::notices::Notices;
+use crate::nn::EditError;
 
 pub(super) fn plugin(app: &mut App) {
     app.add_message::<SimAction>()
+        .add_message::<KeysShifted>()
         .init_resource::<Simulation>()
+        .init_resource::<EditRules>()
+        .init_resource::<undo::UndoHistory>()
         .add_systems(Update, apply_actions.in_set(SimSet::Apply));
     app.configure_sets(Update, (SimSet::Apply, SimSet::Mirror).chain());
     app.add_plugins(training::plugin);
@@ -106,16 +112,178 @@ pub enum SimAction {
     Regenerate,
     /// Any change of settings; applied live where possible, otherwise the network is rebuilt.
     Configure(Box<ExperimentConfig>),
+    SetSpeed(TrainingSpeed),
+    // Architecture edits: undoable, and every weight that still has a place is kept.
+    /// A hidden layer of 2 neurons (the Playground's) after the last one.
     AddLayer,
+    /// A hidden layer of 2 neurons at position `at` (0 = right after the inputs).
+    InsertLayer {
+        at: usize,
+    },
+    /// Removes the last hidden layer.
     RemoveLayer,
+    RemoveLayerAt {
+        layer: usize,
+    },
     AddNeuron {
         layer: usize,
     },
+    /// Removes the last neuron of a layer.
     RemoveNeuron {
         layer: usize,
     },
+    RemoveNeuronAt {
+        layer: usize,
+        index: usize,
+    },
     ToggleFeature(Feature),
-    SetSpeed(TrainingSpeed),
+    AddFeature(Feature),
+    RemoveFeature(Feature),
+    /// A weight typed by the player, on the edge from `source` to `target`.
+    SetWeight {
+        source: NodeKey,
+        target: NodeKey,
+        value: f64,
+    },
+    SetBias {
+        node: NodeKey,
+        value: f64,
+    },
+    Undo,
+    Redo,
+}
+
+impl SimAction {
+    /// Whether the action changes the architecture or a weight (and so can be undone).
+    pub fn is_edit(&self) -> bool {
+        matches!(
+            self,
+            SimAction::AddLayer
+                | SimAction::InsertLayer { .. }
+                | SimAction::RemoveLayer
+                | SimAction::RemoveLayerAt { .. }
+                | SimAction::AddNeuron { .. }
+                | SimAction::RemoveNeuron { .. }
+                | SimAction::RemoveNeuronAt { .. }
+                | SimAction::ToggleFeature(_)
+                | SimAction::AddFeature(_)
+                | SimAction::RemoveFeature(_)
+                | SimAction::SetWeight { .. }
+                | SimAction::SetBias { .. }
+        )
+    }
+}
+
+/// Why an edit would be refused, in words for the player; `None` if it is allowed. The drag and
+/// drop preview asks this before the drop, so the reason shows while dragging.
+pub fn refusal(experiment: &Experiment, action: &SimAction, rules: &EditRules) -> Option<String> {
+    let config = experiment.config();
+    let hidden = &config.hidden_layers;
+    let max_layers = config.limits.max_hidden_layers;
+    let max_neurons = config.limits.max_neurons_per_layer;
+    let layer_exists = |layer: usize| layer < hidden.len();
+    let weight_edit = matches!(
+        action,
+        SimAction::SetWeight { .. } | SimAction::SetBias { .. }
+    );
+    if action.is_edit() && !weight_edit && !rules.architecture_editable {
+        return Some("The network's shape is fixed in this level.".into());
+    }
+    if weight_edit && !rules.weights_editable {
+        return Some("Weights are learned, not typed, in this level.".into());
+    }
+    let total: usize = hidden.iter().sum();
+    let adds = match action {
+        SimAction::AddLayer | SimAction::InsertLayer { .. } => 2,
+        SimAction::AddNeuron { .. } => 1,
+        _ => 0,
+    };
+    if adds > 0
+        && let Some(max_total) = rules.max_total_neurons
+        && total + adds > max_total
+    {
+        return Some(format!("At most {max_total} hidden neurons in all."));
+    }
+    match action {
+        SimAction::AddLayer | SimAction::InsertLayer { .. } if hidden.len() >= max_layers => {
+            Some(format!("At most {max_layers} hidden layers."))
+        }
+        SimAction::InsertLayer { at } if *at > hidden.len() => Some("There is no such place.".into()),
+        SimAction::RemoveLayer if hidden.is_empty() => {
+            Some("There is no hidden layer to remove.".into())
+        }
+        SimAction::RemoveLayerAt { layer } if !layer_exists(*layer) => {
+            Some("There is no such layer.".into())
+        }
+        SimAction::AddNeuron { layer } => match hidden.get(*layer) {
+            None => Some("There is no such layer.".into()),
+            Some(&n) if n >= max_neurons => Some(format!(
+                "Hidden layer {} already has {max_neurons} neurons, the most allowed.",
+                layer + 1
+            )),
+            Some(_) => None,
+        },
+        SimAction::RemoveNeuron { layer } | SimAction::RemoveNeuronAt { layer, .. } => {
+            match hidden.get(*layer) {
+                None => Some("There is no such layer.".into()),
+                Some(1) => Some(
+                    "A layer needs at least one neuron: drag the layer's handle out to remove the whole layer."
+                        .into(),
+                ),
+                Some(_) => None,
+            }
+        }
+        SimAction::AddFeature(f) if config.features.contains(f) => {
+            Some(format!("{} is already an input.", f.label()))
+        }
+        SimAction::AddFeature(f) | SimAction::ToggleFeature(f)
+            if !config.features.contains(f) && !rules.feature_allowed(*f) =>
+        {
+            Some(format!("{} is not available in this level.", f.label()))
+        }
+        SimAction::RemoveFeature(f) | SimAction::ToggleFeature(f)
+            if config.features.contains(f) && config.features.len() == 1 =>
+        {
+            Some("The network needs at least one input feature.".into())
+        }
+        SimAction::RemoveFeature(f) if !config.features.contains(f) => {
+            Some(format!("{} is not an input.", f.label()))
+        }
+        SimAction::SetWeight { value, .. } | SimAction::SetBias { value, .. }
+            if !value.is_finite() =>
+        {
+            Some("Type a number, like 0.5 or -1.2.".into())
+        }
+        _ => None,
+    }
+}
+
+/// What edits the current mode allows (a level may lock features or the architecture).
+#[derive(Resource, Debug, Clone, PartialEq)]
+pub struct EditRules {
+    /// Features that may be added (all in the sandbox).
+    pub allowed_features: Vec<Feature>,
+    pub architecture_editable: bool,
+    pub weights_editable: bool,
+    /// A cap on hidden neurons over all layers.
+    pub max_total_neurons: Option<usize>,
+}
+
+impl Default for EditRules {
+    fn default() -> Self {
+        Self {
+            allowed_features: Feature::ALL.to_vec(),
+            architecture_editable: true,
+            weights_editable: true,
+            max_total_neurons: None,
+        }
+    }
+}
+
+impl EditRules {
+    pub fn feature_allowed(&self, feature: Feature) -> bool {
+        self.allowed_features.contains(&feature)
+    }
 }
 
 /// Applies the frame's actions to the experiment. A refused change keeps everything as it was and
@@ -124,110 +292,205 @@ pub fn apply_actions(
     mut actions: MessageReader<SimAction>,
     mut sim: ResMut<Simulation>,
     mut notices: ResMut<Notices>,
+    mut history: ResMut<undo::UndoHistory>,
+    mut shifts: MessageWriter<KeysShifted>,
+    rules: Res<EditRules>,
 ) {
     for action in actions.read() {
         let config = sim.experiment.config().clone();
-        let limits = config.limits;
-        let mut changed = config.clone();
         match action {
             SimAction::TogglePlay => {
                 sim.playing = !sim.playing && sim.experiment.divergence().is_none();
-                continue;
             }
-            SimAction::Pause => {
-                sim.playing = false;
-                continue;
-            }
+            SimAction::Pause => sim.playing = false,
             SimAction::Step => {
                 sim.playing = false;
                 sim.experiment.step(1);
-                continue;
             }
             SimAction::Reset => {
                 sim.experiment.reset();
                 sim.epoch_credit = 0.0;
-                continue;
             }
             SimAction::Regenerate => {
                 if sim.experiment.data_from_file().is_some() {
                     notices.info("This data comes from a file; there is nothing to regenerate.");
                 } else {
-                    let seed = next_seed(config.seed);
-                    sim.experiment.regenerate_data(seed);
+                    sim.experiment.regenerate_data(next_seed(config.seed));
                     notices.info("New data from a new seed; the weights are unchanged.");
                 }
-                continue;
             }
             SimAction::SetSpeed(speed) => {
                 sim.speed = *speed;
                 sim.epoch_credit = 0.0;
-                continue;
             }
-            SimAction::Configure(new) => changed = (**new).clone(),
-            SimAction::AddLayer => {
-                if config.hidden_layers.len() >= limits.max_hidden_layers {
-                    notices.refused(format!(
-                        "At most {} hidden layers.",
-                        limits.max_hidden_layers
-                    ));
+            SimAction::Configure(new) => {
+                if **new == config {
                     continue;
                 }
-                // The Playground starts a new layer with 2 neurons.
-                changed
-                    .hidden_layers
-                    .push(2.min(limits.max_neurons_per_layer));
-            }
-            SimAction::RemoveLayer => {
-                if changed.hidden_layers.pop().is_none() {
-                    notices.refused("There is no hidden layer to remove.");
-                    continue;
-                }
-            }
-            SimAction::AddNeuron { layer } => match changed.hidden_layers.get_mut(*layer) {
-                Some(n) if *n < limits.max_neurons_per_layer => *n += 1,
-                Some(_) => {
-                    notices.refused(format!(
-                        "A layer holds at most {} neurons.",
-                        limits.max_neurons_per_layer
-                    ));
-                    continue;
-                }
-                None => continue,
-            },
-            SimAction::RemoveNeuron { layer } => match changed.hidden_layers.get_mut(*layer) {
-                Some(n) if *n > 1 => *n -= 1,
-                Some(_) => {
-                    notices.refused(
-                        "A layer needs at least one neuron; remove the whole layer instead.",
-                    );
-                    continue;
-                }
-                None => continue,
-            },
-            SimAction::ToggleFeature(feature) => {
-                if changed.features.contains(feature) {
-                    if changed.features.len() == 1 {
-                        notices.refused("The network needs at least one input feature.");
-                        continue;
+                match sim.experiment.apply_config((**new).clone()) {
+                    Ok(change) if change.network_rebuilt => {
+                        sim.playing = false;
+                        sim.epoch_credit = 0.0;
                     }
-                    changed.features.retain(|f| f != feature);
-                } else {
-                    changed.features.push(*feature);
-                    changed.features = crate::data::features::canonical_order(&changed.features);
+                    Ok(_) => {}
+                    Err(errors) => notices.refused(errors.to_string()),
+                }
+            }
+            SimAction::Undo => match history.undo(&mut sim.experiment) {
+                Ok(true) => notices.info("Undone."),
+                Ok(false) => notices.info("Nothing to undo."),
+                Err(e) => notices.refused(e),
+            },
+            SimAction::Redo => match history.redo(&mut sim.experiment) {
+                Ok(true) => notices.info("Redone."),
+                Ok(false) => notices.info("Nothing to redo."),
+                Err(e) => notices.refused(e),
+            },
+            edit => {
+                if let Some(reason) = refusal(&sim.experiment, edit, &rules) {
+                    notices.refused(reason);
+                    continue;
+                }
+                let before = undo::Snapshot::of(&sim.experiment);
+                match apply_edit(&mut sim.experiment, edit) {
+                    Ok(shift) => {
+                        history.push(before);
+                        if let Some(shift) = shift {
+                            shifts.write(shift);
+                        }
+                    }
+                    Err(e) => notices.refused(e.to_string()),
                 }
             }
         }
-        if changed == config {
-            continue;
+    }
+}
+
+/// Carries out one architecture or weight edit. Returns how node keys moved, if they did.
+fn apply_edit(
+    experiment: &mut Experiment,
+    edit: &SimAction,
+) -> Result<Option<KeysShifted>, ChangeError> {
+    let activation = experiment.config().activation;
+    let new_layer_size = 2.min(experiment.config().limits.max_neurons_per_layer);
+    let hidden = experiment.config().hidden_layers.len();
+    let shift = match edit {
+        SimAction::AddLayer => {
+            experiment
+                .edit_network(|n, rng| n.insert_layer(hidden, new_layer_size, activation, rng))?;
+            None
         }
-        match sim.experiment.apply_config(changed) {
-            Ok(change) => {
-                if change.network_rebuilt {
-                    sim.playing = false;
-                    sim.epoch_credit = 0.0;
-                }
+        SimAction::InsertLayer { at } => {
+            experiment
+                .edit_network(|n, rng| n.insert_layer(*at, new_layer_size, activation, rng))?;
+            Some(KeysShifted::LayerInserted(*at))
+        }
+        SimAction::RemoveLayer => {
+            experiment.edit_network(|n, rng| n.remove_layer(hidden - 1, rng))?;
+            Some(KeysShifted::LayerRemoved(hidden - 1))
+        }
+        SimAction::RemoveLayerAt { layer } => {
+            experiment.edit_network(|n, rng| n.remove_layer(*layer, rng))?;
+            Some(KeysShifted::LayerRemoved(*layer))
+        }
+        SimAction::AddNeuron { layer } => {
+            experiment.edit_network(|n, rng| n.add_neuron(*layer, rng))?;
+            None
+        }
+        SimAction::RemoveNeuron { layer } => {
+            let index = experiment.config().hidden_layers[*layer] - 1;
+            experiment.edit_network(|n, _| n.remove_neuron(*layer, index))?;
+            Some(KeysShifted::NeuronRemoved {
+                layer: *layer,
+                index,
+            })
+        }
+        SimAction::RemoveNeuronAt { layer, index } => {
+            experiment.edit_network(|n, _| n.remove_neuron(*layer, *index))?;
+            Some(KeysShifted::NeuronRemoved {
+                layer: *layer,
+                index: *index,
+            })
+        }
+        SimAction::ToggleFeature(f) if experiment.config().features.contains(f) => {
+            experiment.edit_network(|n, _| n.remove_feature(*f))?;
+            None
+        }
+        SimAction::ToggleFeature(f) | SimAction::AddFeature(f) => {
+            experiment.edit_network(|n, rng| n.add_feature(*f, rng))?;
+            None
+        }
+        SimAction::RemoveFeature(f) => {
+            experiment.edit_network(|n, _| n.remove_feature(*f))?;
+            None
+        }
+        SimAction::SetWeight {
+            source,
+            target,
+            value,
+        } => {
+            let network = experiment.network();
+            let (Some((column, from)), Some((_, to))) =
+                (source.locate(network), target.locate(network))
+            else {
+                return Err(ChangeError::Edit(EditError::NoSuchLayer(0)));
+            };
+            experiment.set_weight(column, to, from, *value)?;
+            None
+        }
+        SimAction::SetBias { node, value } => {
+            let Some((column, index)) = node.locate(experiment.network()).filter(|(c, _)| *c > 0)
+            else {
+                return Err(ChangeError::Edit(EditError::NoSuchLayer(0)));
+            };
+            experiment.set_bias(column - 1, index, *value)?;
+            None
+        }
+        _ => None,
+    };
+    Ok(shift)
+}
+
+/// How node keys moved in an edit, so that entities follow their neurons instead of being
+/// reused for others.
+#[derive(Message, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeysShifted {
+    LayerInserted(usize),
+    LayerRemoved(usize),
+    NeuronRemoved { layer: usize, index: usize },
+}
+
+impl KeysShifted {
+    /// Where a key of the old network is in the new one (`None`: it is gone).
+    pub fn map(self, key: NodeKey) -> Option<NodeKey> {
+        match (self, key) {
+            (KeysShifted::LayerInserted(at), NodeKey::Hidden { layer, index }) if layer >= at => {
+                Some(NodeKey::Hidden {
+                    layer: layer + 1,
+                    index,
+                })
             }
-            Err(errors) => notices.refused(errors.to_string()),
+            (KeysShifted::LayerRemoved(gone), NodeKey::Hidden { layer, .. }) if layer == gone => {
+                None
+            }
+            (KeysShifted::LayerRemoved(gone), NodeKey::Hidden { layer, index }) if layer > gone => {
+                Some(NodeKey::Hidden {
+                    layer: layer - 1,
+                    index,
+                })
+            }
+            (
+                KeysShifted::NeuronRemoved { layer, index },
+                NodeKey::Hidden { layer: l, index: i },
+            ) if l == layer => match i.cmp(&index) {
+                std::cmp::Ordering::Less => Some(key),
+                std::cmp::Ordering::Equal => None,
+                std::cmp::Ordering::Greater => Some(NodeKey::Hidden {
+                    layer: l,
+                    index: i - 1,
+                }),
+            },
+            _ => Some(key),
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Keys: Space play/pause, S or Right step, R reset, Esc back to the title.
+//! Keys: Space play/pause, S or Right step, R reset, Esc back to the title, Ctrl+Z undo,
+//! Ctrl+Shift+Z (or Ctrl+Y) redo, Ctrl+Q quit.
 
 use bevy::prelude::*;
 use bevy_egui::input::egui_wants_any_keyboard_input;
@@ -7,6 +8,7 @@ use crate::game::screens::Screen;
 use crate::game::sim::SimAction;
 
 pub(super) fn plugin(app: &mut App) {
+    app.add_systems(Update, quit_keys.run_if(not(egui_wants_any_keyboard_input)));
     app.add_systems(
         Update,
         sandbox_keys
@@ -27,10 +29,46 @@ pub fn sandbox_keys(
     if keys.just_pressed(KeyCode::KeyS) || keys.just_pressed(KeyCode::ArrowRight) {
         actions.write(SimAction::Step);
     }
-    if keys.just_pressed(KeyCode::KeyR) {
+    let command_held = keys.any_pressed([
+        KeyCode::ControlLeft,
+        KeyCode::ControlRight,
+        KeyCode::SuperLeft,
+        KeyCode::SuperRight,
+    ]);
+    if keys.just_pressed(KeyCode::KeyR) && !command_held {
         actions.write(SimAction::Reset);
     }
     if keys.just_pressed(KeyCode::Escape) {
         next.set(Screen::Title);
+    }
+    let command = keys.any_pressed([
+        KeyCode::ControlLeft,
+        KeyCode::ControlRight,
+        KeyCode::SuperLeft,
+        KeyCode::SuperRight,
+    ]);
+    let shift = keys.any_pressed([KeyCode::ShiftLeft, KeyCode::ShiftRight]);
+    if command && keys.just_pressed(KeyCode::KeyZ) {
+        actions.write(if shift {
+            SimAction::Redo
+        } else {
+            SimAction::Undo
+        });
+    }
+    if command && keys.just_pressed(KeyCode::KeyY) {
+        actions.write(SimAction::Redo);
+    }
+}
+
+/// Ctrl+Q (or Cmd+Q) quits from any screen.
+fn quit_keys(keys: Res<ButtonInput<KeyCode>>, mut exit: MessageWriter<AppExit>) {
+    let command = keys.any_pressed([
+        KeyCode::ControlLeft,
+        KeyCode::ControlRight,
+        KeyCode::SuperLeft,
+        KeyCode::SuperRight,
+    ]);
+    if command && keys.just_pressed(KeyCode::KeyQ) {
+        exit.write(AppExit::Success);
     }
 }

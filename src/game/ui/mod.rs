@@ -3,6 +3,7 @@
 //! They only read the simulation and send [`SimAction`]s.
 
 pub mod controls;
+pub mod editor;
 pub mod keyboard;
 pub mod output_view;
 pub mod overlay;
@@ -51,6 +52,9 @@ pub struct SandboxUi<'w, 's> {
     pub thumbnails: ResMut<'w, thumbnails::DatasetThumbnails>,
     pub next_screen: ResMut<'w, NextState<Screen>>,
     pub edges: Query<'w, 's, &'static crate::game::network_view::Edge>,
+    pub editor: ResMut<'w, crate::game::network_view::editing::WeightEditor>,
+    pub drag: Res<'w, crate::game::network_view::drag::DragState>,
+    pub history: Res<'w, crate::game::sim::undo::UndoHistory>,
 }
 
 impl SandboxUi<'_, '_> {
@@ -103,6 +107,7 @@ fn sandbox_ui(mut contexts: EguiContexts, mut ui_state: SandboxUi) -> Result {
         *ui_state.viewport = viewport;
     }
     overlay::show(&ctx, &mut ui_state);
+    editor::show(&ctx, &mut ui_state);
     Ok(())
 }
 

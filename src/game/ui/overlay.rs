@@ -12,7 +12,11 @@ use crate::game::sim::SimAction;
 
 pub fn show(ctx: &egui::Context, s: &mut SandboxUi) {
     layer_headers(ctx, s);
-    explain_hovered(ctx, s);
+    if s.drag.active.is_some() {
+        drag_verdict(ctx, s);
+    } else {
+        explain_hovered(ctx, s);
+    }
     divergence_banner(ctx, s);
     notices(ctx, s);
 }
@@ -93,11 +97,11 @@ fn explain_hovered(ctx: &egui::Context, s: &SandboxUi) {
     let text: Option<(String, String)> = if let Some(key) = s.hovered.0 {
         key.locate(network).map(|(column, index)| {
             let body = match key {
-                NodeKey::Input(f) => format!("{}\n{}\nIts heatmap is shown large on the right.", f.name(), f.description()),
+                NodeKey::Input(f) => format!("{}\n{}\nIts heatmap is shown large on the right.\nDrag it off the network to remove it.", f.name(), f.description()),
                 _ => {
                     let formula = network.neuron_formula(column - 1, index).unwrap_or_default();
                     let bias = network.layers[column - 1].biases[index];
-                    format!("{formula}\nbias {bias:.3}\nIts heatmap (output over the plane) is shown large on the right.")
+                    format!("{formula}\nbias {bias:.3} (click the small square to edit it)\nIts heatmap is shown large on the right.\nDrag it off the network to remove it.")
                 }
             };
             (key.title(), body)
@@ -125,6 +129,7 @@ fn explain_hovered(ctx: &egui::Context, s: &SandboxUi) {
                     }
                 ));
             }
+            body.push_str("\nClick to type a new value.");
             Some((format!("Weight {weight:.3}"), body))
         })
     } else {
@@ -133,9 +138,14 @@ fn explain_hovered(ctx: &egui::Context, s: &SandboxUi) {
             (
                 format!("Feature {}", f.label()),
                 format!(
-                    "{}\nClick to switch it {}.",
+                    "{}\nClick to switch it {}{}.",
                     f.description(),
-                    if on { "off" } else { "on" }
+                    if on { "off" } else { "on" },
+                    if on {
+                        ""
+                    } else {
+                        ", or drag it onto the input column"
+                    }
                 ),
             )
         })
@@ -154,6 +164,45 @@ fn explain_hovered(ctx: &egui::Context, s: &SandboxUi) {
                 ui.label(egui::RichText::new(title).strong());
                 ui.label(egui::RichText::new(body).monospace().size(12.0));
             });
+        });
+}
+
+/// While dragging: what dropping here would do, or why it is refused.
+fn drag_verdict(ctx: &egui::Context, s: &SandboxUi) {
+    use crate::game::network_view::drop_plan::Verdict;
+    let Some(active) = &s.drag.active else { return };
+    let (text, fill, ink) = match &active.plan.verdict {
+        Verdict::Accept(text) => (
+            text.as_str(),
+            egui::Color32::from_rgb(226, 244, 230),
+            egui::Color32::from_rgb(20, 100, 45),
+        ),
+        Verdict::Refuse(text) => (
+            text.as_str(),
+            egui::Color32::from_rgb(253, 236, 234),
+            egui::Color32::from_rgb(150, 30, 20),
+        ),
+        Verdict::Nothing(text) if !text.is_empty() => (
+            text.as_str(),
+            egui::Color32::from_gray(245),
+            egui::Color32::from_gray(70),
+        ),
+        Verdict::Nothing(_) => return,
+    };
+    let at = s.viewport.world_to_window(active.at);
+    egui::Area::new("drag verdict".into())
+        .fixed_pos(egui::pos2(at.x + 22.0, at.y + 18.0))
+        .order(egui::Order::Tooltip)
+        .interactable(false)
+        .show(ctx, |ui| {
+            egui::Frame::new()
+                .fill(fill)
+                .stroke(egui::Stroke::new(1.0, ink))
+                .corner_radius(4)
+                .inner_margin(egui::Margin::symmetric(8, 5))
+                .show(ui, |ui| {
+                    ui.label(egui::RichText::new(text).color(ink).strong());
+                });
         });
 }
 

@@ -84,11 +84,26 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
         ));
         if ui
             .add_enabled(layers < max_layers, egui::Button::new("+"))
-            .on_hover_text("Add a hidden layer of 2 neurons at the end.")
+            .on_hover_text("Add a hidden layer of 2 neurons at the end (or drag the \"+ Hidden layer\" tile where you want it).")
             .on_disabled_hover_text(format!("At most {max_layers} hidden layers."))
             .clicked()
         {
             s.actions.write(SimAction::AddLayer);
+        }
+        ui.separator();
+        if ui
+            .add_enabled(s.history.can_undo(), egui::Button::new("Undo"))
+            .on_hover_text("Undo the last change to the network's shape or weights. Ctrl+Z")
+            .clicked()
+        {
+            s.actions.write(SimAction::Undo);
+        }
+        if ui
+            .add_enabled(s.history.can_redo(), egui::Button::new("Redo"))
+            .on_hover_text("Redo what was undone. Ctrl+Shift+Z")
+            .clicked()
+        {
+            s.actions.write(SimAction::Redo);
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui

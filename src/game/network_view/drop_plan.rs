@@ -1,0 +1,385 @@
+//! What dropping a dragged piece at a point would do: the action, whether it is allowed (and if
+//! not, why), and the zone to highlight. Pure geometry and rules, so it is tested without a
+//! window; the drag plugin shows it while dragging and carries it out on release.
+
+use bevy::prelude::*;
+
+use super::layout::{COLUMN_HALF_WIDTH, Layout};
+use crate::data::Feature;
+use crate::experiment::Experiment;
+use crate::game::sim::{EditRules, SimAction, refusal};
+
+/// What is being dragged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Payload {
+    /// A feature chip from the palette.
+    NewFeature(Feature),
+    /// An input neuron already in the network.
+    Input(Feature),
+    /// The "hidden layer" tile of the tray.
+    NewLayer,
+    /// The "neuron" tile of the tray.
+    NewNeuron,
+    /// A hidden neuron already in the network.
+    Neuron { layer: usize, index: usize },
+    /// A hidden layer, by its handle.
+    Layer(usize),
+}
+
+/// The outcome shown while dragging.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// Dropping here does this.
+    Accept(String),
+    /// Dropping here is refused, for this reason.
+    Refuse(String),
+    /// Dropping here does nothing (with a hint, possibly empty).
+    Nothing(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DropPlan {
+    /// What a drop here would do (set for accepted and refused drops).
+    pub action: Option<SimAction>,
+    pub verdict: Verdict,
+    /// The zone to highlight, in world coordinates.
+    pub zone: Option<Rect>,
+}
+
+impl DropPlan {
+    fn nothing(hint: &str) -> Self {
+        Self {
+            action: None,
+            verdict: Verdict::Nothing(hint.to_string()),
+            zone: None,
+        }
+    }
+
+    /// The action to carry out on release, if the drop is accepted.
+    pub fn accepted_action(&self) -> Option<&SimAction> {
+        match self.verdict {
+            Verdict::Accept(_) => self.action.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+/// Decides what dropping `payload` at world point `at` would do.
+pub fn plan_drop(
+    payload: Payload,
+    at: Vec2,
+    layout: &Layout,
+    experiment: &Experiment,
+    rules: &EditRules,
+) -> DropPlan {
+    if layout.columns.len() < 2 {
+        return DropPlan::nothing("");
+    }
+    let outside = !layout.band.contains(at) || layout.bin.contains(at);
+    let column_zone = |x: f32| {
+        Rect::new(
+            x - COLUMN_HALF_WIDTH,
+            layout.band.min.y,
+            x + COLUMN_HALF_WIDTH,
+            layout.top + 4.0,
+        )
+    };
+    let input_x = layout.columns[0];
+    let output_x = *layout.columns.last().unwrap_or(&0.0);
+    let hidden_x = &layout.columns[1..layout.columns.len() - 1];
+    let on_column = |x: f32| (at.x - x).abs() <= COLUMN_HALF_WIDTH && !outside;
+    let hidden_under = hidden_x.iter().position(|&x| on_column(x));
+    let offer = |action: SimAction, zone: Rect, what: String| {
+        let verdict = match refusal(experiment, &action, rules) {
+            Some(reason) => Verdict::Refuse(reason),
+            None => Verdict::Accept(what),
+        };
+        DropPlan {
+            action: Some(action),
+            verdict,
+            zone: Some(zone),
+        }
+    };
+    match payload {
+        Payload::NewFeature(f) => {
+            if on_column(input_x) {
+                offer(
+                    SimAction::AddFeature(f),
+                    column_zone(input_x),
+                    format!("Drop to add {} as an input", f.label()),
+                )
+            } else if outside {
+                DropPlan::nothing("")
+            } else {
+                DropPlan::nothing("Drop it on the input column")
+            }
+        }
+        Payload::Input(f) => {
+            if outside {
+                offer(
+                    SimAction::RemoveFeature(f),
+                    layout.bin,
+                    format!("Drop to remove the input {}", f.label()),
+                )
+            } else {
+                DropPlan::nothing("Drag it out of the network to remove it")
+            }
+        }
+        Payload::NewLayer => {
+            if outside || at.x <= input_x || at.x >= output_x {
+                return DropPlan::nothing(if outside {
+                    ""
+                } else {
+                    "Drop it between two columns"
+                });
+            }
+            // Insert after every hidden column left of the pointer.
+            let at_index = hidden_x.iter().filter(|&&x| x < at.x).count();
+            let left = layout.columns[at_index];
+            let right = layout.columns[at_index + 1];
+            let zone = Rect::new(
+                left + 24.0,
+                layout.band.min.y,
+                right - 24.0,
+                layout.top + 4.0,
+            );
+            offer(
+                SimAction::InsertLayer { at: at_index },
+                zone,
+                format!("Drop to insert a hidden layer as layer {}", at_index + 1),
+            )
+        }
+        Payload::NewNeuron => {
+            if let Some(layer) = hidden_under {
+                offer(
+                    SimAction::AddNeuron { layer },
+                    column_zone(hidden_x[layer]),
+                    format!("Drop to add a neuron to hidden layer {}", layer + 1),
+                )
+            } else if on_column(input_x) {
+                DropPlan {
+                    action: None,
+                    verdict: Verdict::Refuse(
+                        "Inputs are features: drag a feature chip from the left instead.".into(),
+                    ),
+                    zone: Some(column_zone(input_x)),
+                }
+            } else if on_column(output_x) {
+                DropPlan {
+                    action: None,
+                    verdict: Verdict::Refuse("The output is always a single neuron.".into()),
+                    zone: Some(column_zone(output_x)),
+                }
+            } else if outside {
+                DropPlan::nothing("")
+            } else {
+                DropPlan::nothing("Drop it on a hidden layer")
+            }
+        }
+        Payload::Neuron { layer, index } => {
+            if outside {
+                offer(
+                    SimAction::RemoveNeuronAt { layer, index },
+                    layout.bin,
+                    format!("Drop to remove this neuron of hidden layer {}", layer + 1),
+                )
+            } else {
+                DropPlan::nothing("Drag it out of the network to remove it")
+            }
+        }
+        Payload::Layer(layer) => {
+            if outside {
+                offer(
+                    SimAction::RemoveLayerAt { layer },
+                    layout.bin,
+                    format!("Drop to remove hidden layer {}", layer + 1),
+                )
+            } else {
+                DropPlan::nothing("Drag it out of the network to remove the layer")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiment::ExperimentConfig;
+
+    fn setup(hidden: Vec<usize>) -> (Experiment, Layout) {
+        let e = Experiment::new(ExperimentConfig {
+            hidden_layers: hidden,
+            ..ExperimentConfig::default()
+        })
+        .unwrap();
+        let layout = Layout::compute(e.network(), Vec2::new(650.0, 700.0));
+        (e, layout)
+    }
+
+    #[test]
+    fn features_go_on_the_input_column_and_leave_by_the_bin() {
+        let (e, layout) = setup(vec![4, 2]);
+        let rules = EditRules::default();
+        let on_inputs = Vec2::new(layout.columns[0], 0.0);
+        let plan = plan_drop(
+            Payload::NewFeature(Feature::SinX1),
+            on_inputs,
+            &layout,
+            &e,
+            &rules,
+        );
+        assert_eq!(
+            plan.accepted_action(),
+            Some(&SimAction::AddFeature(Feature::SinX1))
+        );
+        let plan = plan_drop(
+            Payload::NewFeature(Feature::X1),
+            on_inputs,
+            &layout,
+            &e,
+            &rules,
+        );
+        assert_eq!(
+            plan.verdict,
+            Verdict::Refuse("X1 is already an input.".into())
+        );
+        let middle = Vec2::new(layout.columns[1], 0.0);
+        let plan = plan_drop(
+            Payload::NewFeature(Feature::SinX1),
+            middle,
+            &layout,
+            &e,
+            &rules,
+        );
+        assert_eq!(
+            plan.verdict,
+            Verdict::Nothing("Drop it on the input column".into())
+        );
+        let bin = layout.bin.center();
+        let plan = plan_drop(Payload::Input(Feature::X2), bin, &layout, &e, &rules);
+        assert_eq!(
+            plan.accepted_action(),
+            Some(&SimAction::RemoveFeature(Feature::X2))
+        );
+        // A level that forbids a feature says so.
+        let strict = EditRules {
+            allowed_features: vec![Feature::X1, Feature::X2],
+            ..EditRules::default()
+        };
+        let plan = plan_drop(
+            Payload::NewFeature(Feature::SinX1),
+            on_inputs,
+            &layout,
+            &e,
+            &strict,
+        );
+        assert_eq!(
+            plan.verdict,
+            Verdict::Refuse("sin X1 is not available in this level.".into())
+        );
+    }
+
+    #[test]
+    fn layers_insert_where_dropped_and_neurons_join_layers() {
+        let (e, layout) = setup(vec![4, 2]);
+        let rules = EditRules::default();
+        let c = &layout.columns;
+        let between = |a: usize| Vec2::new((c[a] + c[a + 1]) / 2.0, 0.0);
+        for gap in 0..3 {
+            let plan = plan_drop(Payload::NewLayer, between(gap), &layout, &e, &rules);
+            assert_eq!(
+                plan.accepted_action(),
+                Some(&SimAction::InsertLayer { at: gap })
+            );
+        }
+        let plan = plan_drop(
+            Payload::NewNeuron,
+            Vec2::new(c[2], 10.0),
+            &layout,
+            &e,
+            &rules,
+        );
+        assert_eq!(
+            plan.accepted_action(),
+            Some(&SimAction::AddNeuron { layer: 1 })
+        );
+        let plan = plan_drop(
+            Payload::NewNeuron,
+            Vec2::new(c[0], 10.0),
+            &layout,
+            &e,
+            &rules,
+        );
+        assert!(matches!(plan.verdict, Verdict::Refuse(r) if r.contains("feature chip")));
+        let (full, layout) = setup(vec![8; 6]);
+        let c = &layout.columns;
+        let plan = plan_drop(
+            Payload::NewLayer,
+            Vec2::new((c[0] + c[1]) / 2.0, 0.0),
+            &layout,
+            &full,
+            &rules,
+        );
+        assert_eq!(
+            plan.verdict,
+            Verdict::Refuse("At most 6 hidden layers.".into())
+        );
+        let plan = plan_drop(
+            Payload::NewNeuron,
+            Vec2::new(c[3], 0.0),
+            &layout,
+            &full,
+            &rules,
+        );
+        assert_eq!(
+            plan.verdict,
+            Verdict::Refuse("Hidden layer 3 already has 8 neurons, the most allowed.".into())
+        );
+    }
+
+    #[test]
+    fn neurons_and_layers_leave_by_being_dragged_out() {
+        let (e, layout) = setup(vec![3, 1]);
+        let rules = EditRules::default();
+        let outside = layout.bin.center();
+        let plan = plan_drop(
+            Payload::Neuron { layer: 0, index: 1 },
+            outside,
+            &layout,
+            &e,
+            &rules,
+        );
+        assert_eq!(
+            plan.accepted_action(),
+            Some(&SimAction::RemoveNeuronAt { layer: 0, index: 1 })
+        );
+        let plan = plan_drop(
+            Payload::Neuron { layer: 1, index: 0 },
+            outside,
+            &layout,
+            &e,
+            &rules,
+        );
+        assert!(matches!(plan.verdict, Verdict::Refuse(r) if r.contains("at least one neuron")));
+        let plan = plan_drop(Payload::Layer(1), outside, &layout, &e, &rules);
+        assert_eq!(
+            plan.accepted_action(),
+            Some(&SimAction::RemoveLayerAt { layer: 1 })
+        );
+        let inside = Vec2::new(layout.columns[1], 0.0);
+        let plan = plan_drop(Payload::Layer(1), inside, &layout, &e, &rules);
+        assert!(plan.accepted_action().is_none());
+        let far_left = Vec2::new(layout.palette_x, 0.0);
+        let plan = plan_drop(
+            Payload::Neuron { layer: 0, index: 0 },
+            far_left,
+            &layout,
+            &e,
+            &rules,
+        );
+        assert!(
+            plan.accepted_action().is_some(),
+            "the palette strip is outside the network"
+        );
+    }
+}

@@ -1,0 +1,117 @@
+//! One click to edit a weight or a bias: click an edge or a neuron's bias marker and a small
+//! editor opens at the pointer (the UI draws it; see `ui::editor`).
+
+use bevy::prelude::*;
+use bevy::window::PrimaryWindow;
+
+use super::drag::DragState;
+use super::hover::HoveredEdge;
+use super::neurons::BiasMarker;
+use super::{Edge, Neuron, NodeKey};
+use crate::game::screens::Screen;
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<WeightEditor>()
+        .add_observer(click_bias)
+        .add_systems(Update, click_edges.run_if(in_state(Screen::Sandbox)))
+        .add_systems(
+            OnExit(Screen::Sandbox),
+            |mut editor: ResMut<WeightEditor>| editor.close(),
+        );
+}
+
+/// What the editor edits.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum EditTarget {
+    Weight { source: NodeKey, target: NodeKey },
+    Bias(NodeKey),
+}
+
+/// The open editor, if any.
+#[derive(Resource, Debug, Default)]
+pub struct WeightEditor {
+    pub target: Option<EditTarget>,
+    /// The text being typed.
+    pub text: String,
+    /// Where it opened, in window coordinates.
+    pub anchor: Vec2,
+    /// Set on the frame it opens: the text gets focus and is selected.
+    pub just_opened: bool,
+}
+
+impl WeightEditor {
+    pub fn open(&mut self, target: EditTarget, value: f64, anchor: Vec2) {
+        self.target = Some(target);
+        self.text = format!("{value:.3}");
+        self.anchor = anchor;
+        self.just_opened = true;
+    }
+
+    pub fn close(&mut self) {
+        self.target = None;
+        self.just_opened = false;
+    }
+}
+
+fn click_bias(
+    click: On<Pointer<Click>>,
+    markers: Query<&ChildOf, With<BiasMarker>>,
+    neurons: Query<&Neuron>,
+    sim: Res<crate::game::sim::Simulation>,
+    mut editor: ResMut<WeightEditor>,
+) {
+    let Ok(parent) = markers.get(click.entity) else {
+        return;
+    };
+    let Ok(neuron) = neurons.get(parent.parent()) else {
+        return;
+    };
+    let network = sim.experiment.network();
+    if let Some((column, index)) = neuron.key.locate(network).filter(|(c, _)| *c > 0) {
+        let value = network.layers[column - 1].biases[index];
+        editor.open(
+            EditTarget::Bias(neuron.key),
+            value,
+            click.pointer_location.position,
+        );
+    }
+}
+
+/// A click (press and release without moving) on a hovered edge opens its editor.
+fn click_edges(
+    mouse: Res<ButtonInput<MouseButton>>,
+    hovered: Res<HoveredEdge>,
+    drag: Res<DragState>,
+    edges: Query<&Edge>,
+    window: Query<&Window, With<PrimaryWindow>>,
+    sim: Res<crate::game::sim::Simulation>,
+    mut editor: ResMut<WeightEditor>,
+    mut pressed_at: Local<Option<Vec2>>,
+) {
+    let cursor = window.single().ok().and_then(|w| w.cursor_position());
+    if mouse.just_pressed(MouseButton::Left) {
+        *pressed_at = cursor;
+    }
+    if !mouse.just_released(MouseButton::Left) || drag.active.is_some() {
+        return;
+    }
+    let (Some(start), Some(end)) = (pressed_at.take(), cursor) else {
+        return;
+    };
+    if start.distance(end) > 4.0 {
+        return;
+    }
+    let Some(edge) = hovered.0.and_then(|e| edges.get(e).ok()) else {
+        return;
+    };
+    if let Some((weight, _)) = super::edges::edge_weight(sim.experiment.network(), edge) {
+        editor.open(
+            EditTarget::Weight {
+                source: edge.source,
+                target: edge.target,
+            },
+            weight,
+            end,
+        );
+    }
+}

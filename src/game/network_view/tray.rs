@@ -1,0 +1,181 @@
+//! The pieces the player builds with: a tray of parts (a hidden layer, a neuron) and a bin along
+//! the bottom, a handle above every hidden layer, and the highlight of the zone under a drag.
+
+use bevy::prelude::*;
+use bevy::sprite::Anchor;
+
+use super::layout::{GRIP_SIZE, TILE_SIZE, TrayKind};
+use super::motion::Motion;
+use super::{NetworkEntities, neurons::sync_entities};
+use crate::game::screens::Screen;
+use crate::game::sim::{SimSet, Simulation};
+use crate::game::theme::{WorldFont, palette};
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<Grips>().add_systems(
+        Update,
+        (place_tray, sync_grips)
+            .in_set(SimSet::Mirror)
+            .after(sync_entities)
+            .run_if(in_state(Screen::Sandbox)),
+    );
+    app.add_systems(OnExit(Screen::Sandbox), |mut grips: ResMut<Grips>| {
+        grips.0.clear()
+    });
+}
+
+/// A tile of the parts tray.
+#[derive(Component, Debug, Clone, Copy, PartialEq)]
+pub struct TrayTile {
+    pub kind: TrayKind,
+}
+
+/// The bin: dropping there removes what is dragged.
+#[derive(Component, Debug)]
+pub struct Bin;
+
+/// The handle of a hidden layer.
+#[derive(Component, Debug, Clone, Copy, PartialEq)]
+pub struct LayerGrip {
+    pub layer: usize,
+}
+
+/// The zone under the dragged piece, tinted green (accepted) or red (refused).
+#[derive(Component, Debug)]
+pub struct DropHighlight;
+
+#[derive(Resource, Debug, Default)]
+pub struct Grips(pub std::collections::HashMap<usize, Entity>);
+
+fn place_tray(
+    mut commands: Commands,
+    entities: Res<NetworkEntities>,
+    font: Res<WorldFont>,
+    mut tiles: Query<(&TrayTile, &mut Motion)>,
+    mut bin: Query<(&mut Transform, &mut Sprite), With<Bin>>,
+    highlight: Query<(), With<DropHighlight>>,
+) {
+    if !entities.is_changed() {
+        return;
+    }
+    let layout = &entities.layout;
+    if tiles.is_empty() {
+        for &(kind, position) in &layout.tray {
+            let label = match kind {
+                TrayKind::Layer => "+ Hidden layer",
+                TrayKind::Neuron => "+ Neuron",
+            };
+            commands.spawn((
+                Name::new(label),
+                TrayTile { kind },
+                Sprite::from_color(Color::srgb(0.93, 0.95, 0.98), TILE_SIZE),
+                Transform::from_translation(position.extend(1.0)),
+                Motion { target: position },
+                Pickable::default(),
+                DespawnOnExit(Screen::Sandbox),
+                children![
+                    (
+                        Sprite::from_color(palette::NEURON_BORDER, TILE_SIZE + 3.0),
+                        Transform::from_xyz(0.0, 0.0, -0.05),
+                        Pickable::IGNORE,
+                    ),
+                    (
+                        Text2d::new(label),
+                        font.style(14.0),
+                        TextColor(palette::INK),
+                        Transform::from_xyz(0.0, 0.0, 0.1),
+                        Pickable::IGNORE,
+                    )
+                ],
+            ));
+        }
+    } else {
+        for (tile, mut motion) in &mut tiles {
+            if let Some((_, p)) = layout.tray.iter().find(|(k, _)| *k == tile.kind) {
+                motion.target = *p;
+            }
+        }
+    }
+    let bin_rect = layout.bin;
+    match bin.single_mut() {
+        Ok((mut transform, mut sprite)) => {
+            transform.translation = bin_rect.center().extend(0.5);
+            sprite.custom_size = Some(bin_rect.size());
+        }
+        Err(_) => {
+            commands.spawn((
+                Name::new("Bin"),
+                Bin,
+                Sprite::from_color(Color::srgba(0.5, 0.5, 0.5, 0.08), bin_rect.size()),
+                Transform::from_translation(bin_rect.center().extend(0.5)),
+                Pickable::IGNORE,
+                DespawnOnExit(Screen::Sandbox),
+                children![(
+                    Text2d::new("Drop here to remove"),
+                    font.style(13.0),
+                    TextColor(palette::MUTED_INK),
+                    Anchor::CENTER,
+                    Transform::from_xyz(0.0, 0.0, 0.1),
+                    Pickable::IGNORE,
+                )],
+            ));
+        }
+    }
+    if highlight.is_empty() {
+        commands.spawn((
+            Name::new("Drop highlight"),
+            DropHighlight,
+            Sprite::from_color(Color::NONE, Vec2::ONE),
+            Transform::from_xyz(0.0, 0.0, 0.2),
+            Visibility::Hidden,
+            Pickable::IGNORE,
+            DespawnOnExit(Screen::Sandbox),
+        ));
+    }
+}
+
+/// One handle above each hidden layer, following the layers as they come and go.
+fn sync_grips(
+    mut commands: Commands,
+    sim: Res<Simulation>,
+    entities: Res<NetworkEntities>,
+    mut grips: ResMut<Grips>,
+    mut moving: Query<&mut Motion>,
+) {
+    let layout = &entities.layout;
+    let hidden = sim.experiment.network().hidden_sizes().len();
+    if layout.columns.len() != hidden + 2 {
+        return;
+    }
+    grips.0.retain(|&layer, entity| {
+        if layer < hidden {
+            return true;
+        }
+        commands.entity(*entity).try_despawn();
+        false
+    });
+    for layer in 0..hidden {
+        let position = Vec2::new(layout.columns[layer + 1], layout.grip_y);
+        match grips.0.get(&layer) {
+            Some(&entity) => {
+                if let Ok(mut motion) = moving.get_mut(entity) {
+                    motion.target = position;
+                }
+            }
+            None => {
+                let entity = commands
+                    .spawn((
+                        Name::new(format!("Handle of hidden layer {}", layer + 1)),
+                        LayerGrip { layer },
+                        Sprite::from_color(palette::NEURON_BORDER.with_alpha(0.55), GRIP_SIZE),
+                        Transform::from_translation(position.extend(1.0)),
+                        Motion { target: position },
+                        Pickable::default(),
+                        DespawnOnExit(Screen::Sandbox),
+                    ))
+                    .id();
+                grips.0.insert(layer, entity);
+            }
+        }
+    }
+}
