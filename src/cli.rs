@@ -31,6 +31,25 @@ pub enum Command {
     Train(Box<TrainArgs>),
     /// Measure training and heatmap speed on the Playground's comparison networks.
     Bench(BenchArgs),
+    /// Check or solve challenge level files.
+    #[command(subcommand)]
+    Levels(LevelsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LevelsCommand {
+    /// Validate every level file; print each error with its line; exit non-zero on any.
+    Check {
+        /// The levels folder (with its index.ron).
+        #[arg(default_value = "levels")]
+        dir: PathBuf,
+    },
+    /// Train each level's reference solution and its unchanged start, and report the goal and
+    /// the stars; exit non-zero if a solution misses its goal or a start already meets it.
+    Solve {
+        #[arg(default_value = "levels")]
+        dir: PathBuf,
+    },
 }
 
 /// Options for the game (no subcommand).
@@ -450,4 +469,77 @@ pub fn run_bench(args: &BenchArgs, out: &mut dyn Write) -> Outcome {
     };
     let _ = writeln!(out, "{text}");
     Outcome::Done
+}
+
+/// Runs `levels check`.
+pub fn run_levels_check(dir: &Path, out: &mut dyn Write) -> Outcome {
+    let (files, problems) = crate::level::load_dir(dir);
+    let mut count = 0;
+    let mut errors: Vec<String> = problems.iter().map(|e| e.to_string()).collect();
+    for f in &files {
+        match &f.level {
+            Ok(_) => count += 1,
+            Err(list) => errors.extend(list.iter().map(|e| e.to_string())),
+        }
+    }
+    for e in &errors {
+        let _ = writeln!(out, "{e}");
+    }
+    if errors.is_empty() {
+        let _ = writeln!(out, "ok: {count} levels in {}", dir.display());
+        Outcome::Done
+    } else {
+        Outcome::BadInput(format!("{} problem(s) in the levels of {}", errors.len(), dir.display()))
+    }
+}
+
+/// Runs `levels solve`.
+pub fn run_levels_solve(dir: &Path, out: &mut dyn Write) -> Outcome {
+    let (files, problems) = crate::level::load_dir(dir);
+    let mut failures = problems.len();
+    for e in &problems {
+        let _ = writeln!(out, "{e}");
+    }
+    let mut levels: Vec<_> = files.iter().filter_map(|f| f.level.as_ref().ok()).collect();
+    failures += files.iter().filter(|f| f.level.is_err()).count();
+    levels.sort_by_key(|l| l.order);
+    for level in levels {
+        let solution = crate::level::play(level, level.solution_config());
+        let start = crate::level::play(level, level.start_config());
+        let (Ok(solution), Ok(start)) = (solution, start) else {
+            let _ = writeln!(out, "{}: cannot run: invalid configuration", level.id);
+            failures += 1;
+            continue;
+        };
+        let stars: String = solution.stars.iter().map(|s| if *s { '*' } else { '.' }).collect();
+        let verdict = match solution.solved_at {
+            Some(epoch) => format!("solved at epoch {epoch} of {}", level.epoch_budget),
+            None => {
+                failures += 1;
+                format!("NOT SOLVED within {} epochs", level.epoch_budget)
+            }
+        };
+        let start_verdict = match start.solved_at {
+            Some(epoch) => {
+                failures += 1;
+                format!("START ALREADY SOLVES IT at epoch {epoch}")
+            }
+            None => format!("start alone: {}", level.goal.current(&start.final_stats)),
+        };
+        let _ = writeln!(
+            out,
+            "{:>2} {:<22} {} ({}), stars [{stars}] {}/{}; {start_verdict}",
+            level.order,
+            level.id,
+            verdict,
+            level.goal.describe(),
+            solution.star_count(),
+            level.stars.len(),
+        );
+    }
+    if failures == 0 {
+        Outcome::Done
+    } else {
+        Outcome::BadInput(format!("{failures} level(s) failed"))
+    }
 }

@@ -9,8 +9,10 @@ pub mod bench;
 pub mod cli;
 pub mod data;
 pub mod experiment;
+pub mod level;
 pub mod nn;
 pub mod presets;
+pub mod progress;
 
 #[cfg(feature = "game")]
 pub mod game;

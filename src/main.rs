@@ -1,7 +1,9 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use neural_sandbox::cli::{Cli, Command, Outcome, run_bench, run_train};
+use neural_sandbox::cli::{
+    Cli, Command, LevelsCommand, Outcome, run_bench, run_levels_check, run_levels_solve, run_train,
+};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -9,6 +11,8 @@ fn main() -> ExitCode {
     let outcome = match &cli.command {
         Some(Command::Train(args)) => run_train(args, &mut stdout),
         Some(Command::Bench(args)) => run_bench(args, &mut stdout),
+        Some(Command::Levels(LevelsCommand::Check { dir })) => run_levels_check(dir, &mut stdout),
+        Some(Command::Levels(LevelsCommand::Solve { dir })) => run_levels_solve(dir, &mut stdout),
         None => play(&cli),
     };
     match outcome {

@@ -6,6 +6,12 @@
 
 use std::fmt;
 
+/// How every RON file of the project is read: `Some(...)` may be left out around optional
+/// values, so a teacher writes `problem: "regression"`, not `problem: Some("regression")`.
+pub fn ron_options() -> ron::Options {
+    ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+}
+
 /// A name that is not one of an enum's accepted names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownName {

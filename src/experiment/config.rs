@@ -333,7 +333,9 @@ impl ExperimentConfig {
 
     /// Parses a RON configuration; `file` names it in messages (line and column included).
     pub fn from_ron(text: &str, file: &str) -> Result<Self, String> {
-        ron::from_str(text).map_err(|e| format!("{file}: {e}"))
+        crate::names::ron_options()
+            .from_str(text)
+            .map_err(|e| format!("{file}: {e}"))
     }
 
     /// The configuration as RON, readable by [`Self::from_ron`].
