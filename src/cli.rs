@@ -81,6 +81,9 @@ pub struct GameArgs {
     /// Where progress and settings are saved (default: the platform's config folder).
     #[arg(long, value_name = "DIR")]
     pub save_dir: Option<PathBuf>,
+    /// Play the levels of this folder (with its index.ron) instead of the shipped ones.
+    #[arg(long, value_name = "DIR")]
+    pub levels_dir: Option<PathBuf>,
     /// Window size, e.g. 1280x720.
     #[arg(long, value_name = "WxH")]
     pub window: Option<String>,
@@ -489,7 +492,11 @@ pub fn run_levels_check(dir: &Path, out: &mut dyn Write) -> Outcome {
         let _ = writeln!(out, "ok: {count} levels in {}", dir.display());
         Outcome::Done
     } else {
-        Outcome::BadInput(format!("{} problem(s) in the levels of {}", errors.len(), dir.display()))
+        Outcome::BadInput(format!(
+            "{} problem(s) in the levels of {}",
+            errors.len(),
+            dir.display()
+        ))
     }
 }
 
@@ -511,7 +518,11 @@ pub fn run_levels_solve(dir: &Path, out: &mut dyn Write) -> Outcome {
             failures += 1;
             continue;
         };
-        let stars: String = solution.stars.iter().map(|s| if *s { '*' } else { '.' }).collect();
+        let stars: String = solution
+            .stars
+            .iter()
+            .map(|s| if *s { '*' } else { '.' })
+            .collect();
         let verdict = match solution.solved_at {
             Some(epoch) => format!("solved at epoch {epoch} of {}", level.epoch_budget),
             None => {

@@ -107,11 +107,17 @@ pub enum Goal {
 impl Goal {
     pub fn met(&self, stats: &EpochStats) -> bool {
         match *self {
-            Goal::TestAccuracy { at_least, after_epoch } => {
-                stats.epoch >= after_epoch && stats.test_accuracy.is_some_and(|a| a >= at_least)
-            }
-            Goal::TestLoss { at_most, after_epoch } => {
-                stats.epoch >= after_epoch && stats.test_loss.is_finite() && stats.test_loss <= at_most
+            Goal::TestAccuracy {
+                at_least,
+                after_epoch,
+            } => stats.epoch >= after_epoch && stats.test_accuracy.is_some_and(|a| a >= at_least),
+            Goal::TestLoss {
+                at_most,
+                after_epoch,
+            } => {
+                stats.epoch >= after_epoch
+                    && stats.test_loss.is_finite()
+                    && stats.test_loss <= at_most
             }
         }
     }
@@ -119,7 +125,9 @@ impl Goal {
     /// The epoch from which the goal counts (0: every epoch).
     pub fn after_epoch(&self) -> u64 {
         match *self {
-            Goal::TestAccuracy { after_epoch, .. } | Goal::TestLoss { after_epoch, .. } => after_epoch,
+            Goal::TestAccuracy { after_epoch, .. } | Goal::TestLoss { after_epoch, .. } => {
+                after_epoch
+            }
         }
     }
 
@@ -321,7 +329,11 @@ impl Level {
             }]
         })?;
         let errors = level.problems(text, file);
-        if errors.is_empty() { Ok(level) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(level)
+        } else {
+            Err(errors)
+        }
     }
 
     /// The experiment configuration the level starts from (with the palette's limits).
@@ -353,7 +365,13 @@ impl Level {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !id_ok {
-            add("id", format!("id \"{}\" must be letters, digits, - or _ (and not empty)", self.id));
+            add(
+                "id",
+                format!(
+                    "id \"{}\" must be letters, digits, - or _ (and not empty)",
+                    self.id
+                ),
+            );
         }
         if self.title.trim().is_empty() {
             add("title", "title is empty".into());
@@ -362,50 +380,103 @@ impl Level {
             add("briefing", "briefing needs at least one paragraph".into());
         }
         if self.lesson.trim().is_empty() {
-            add("lesson", "lesson (the sentence shown on winning) is empty".into());
+            add(
+                "lesson",
+                "lesson (the sentence shown on winning) is empty".into(),
+            );
         }
         let p = &self.palette;
         if p.max_hidden_layers > crate::experiment::config::LIMIT_CEILING_LAYERS {
-            add("max_hidden_layers", format!("max_hidden_layers {} is above {}", p.max_hidden_layers, crate::experiment::config::LIMIT_CEILING_LAYERS));
+            add(
+                "max_hidden_layers",
+                format!(
+                    "max_hidden_layers {} is above {}",
+                    p.max_hidden_layers,
+                    crate::experiment::config::LIMIT_CEILING_LAYERS
+                ),
+            );
         }
-        if !(1..=crate::experiment::config::LIMIT_CEILING_NEURONS).contains(&p.max_neurons_per_layer) {
-            add("max_neurons_per_layer", format!("max_neurons_per_layer {} must be 1 to {}", p.max_neurons_per_layer, crate::experiment::config::LIMIT_CEILING_NEURONS));
+        if !(1..=crate::experiment::config::LIMIT_CEILING_NEURONS)
+            .contains(&p.max_neurons_per_layer)
+        {
+            add(
+                "max_neurons_per_layer",
+                format!(
+                    "max_neurons_per_layer {} must be 1 to {}",
+                    p.max_neurons_per_layer,
+                    crate::experiment::config::LIMIT_CEILING_NEURONS
+                ),
+            );
         }
         if p.activations.is_empty() {
             add("activations", "activations lists no activation".into());
         }
         if p.learning_rates.is_empty() {
-            add("learning_rates", "learning_rates lists no learning rate".into());
+            add(
+                "learning_rates",
+                "learning_rates lists no learning rate".into(),
+            );
         }
         for &lr in &p.learning_rates {
             let (lo, hi) = crate::experiment::config::LEARNING_RATE_RANGE;
             if !(lo..=hi).contains(&lr) {
-                add("learning_rates", format!("learning rate {lr} is not between {lo} and {hi}"));
+                add(
+                    "learning_rates",
+                    format!("learning rate {lr} is not between {lo} and {hi}"),
+                );
             }
         }
         if let Err(e) = self.start_config().validate(true) {
             for field in e.0 {
-                let key = field.field.split(['[', '.']).next().unwrap_or("start").to_string();
+                let key = field
+                    .field
+                    .split(['[', '.'])
+                    .next()
+                    .unwrap_or("start")
+                    .to_string();
                 add(&key, format!("start: {field}"));
             }
         }
         if self.goal.after_epoch() > self.epoch_budget {
-            add("after_epoch", format!("after_epoch {} is beyond the epoch budget {}", self.goal.after_epoch(), self.epoch_budget));
+            add(
+                "after_epoch",
+                format!(
+                    "after_epoch {} is beyond the epoch budget {}",
+                    self.goal.after_epoch(),
+                    self.epoch_budget
+                ),
+            );
         }
         match self.goal {
             Goal::TestAccuracy { at_least, .. } if !(0.5..=1.0).contains(&at_least) => {
-                add("at_least", format!("the accuracy goal {at_least} must be between 0.5 and 1 (a fraction, e.g. 0.95)"));
+                add(
+                    "at_least",
+                    format!(
+                        "the accuracy goal {at_least} must be between 0.5 and 1 (a fraction, e.g. 0.95)"
+                    ),
+                );
             }
             Goal::TestLoss { at_most, .. } if !(at_most > 0.0 && at_most.is_finite()) => {
-                add("at_most", format!("the loss goal {at_most} must be a positive number"));
+                add(
+                    "at_most",
+                    format!("the loss goal {at_most} must be a positive number"),
+                );
             }
-            Goal::TestAccuracy { .. } if self.start.problem() == crate::data::Problem::Regression => {
-                add("goal", "a regression level has no accuracy: use TestLoss(at_most: ...)".into());
+            Goal::TestAccuracy { .. }
+                if self.start.problem() == crate::data::Problem::Regression =>
+            {
+                add(
+                    "goal",
+                    "a regression level has no accuracy: use TestLoss(at_most: ...)".into(),
+                );
             }
             _ => {}
         }
         if !(1..=100_000).contains(&self.epoch_budget) {
-            add("epoch_budget", format!("epoch_budget {} must be 1 to 100000", self.epoch_budget));
+            add(
+                "epoch_budget",
+                format!("epoch_budget {} must be 1 to 100000", self.epoch_budget),
+            );
         }
         if self.stars.is_empty() {
             add("stars", "stars lists no star (give at least Goal)".into());
@@ -414,7 +485,13 @@ impl Level {
             if let Star::WithinEpochs(n) = star
                 && *n > self.epoch_budget
             {
-                add("WithinEpochs", format!("the star WithinEpochs({n}) is more than the epoch budget {}", self.epoch_budget));
+                add(
+                    "WithinEpochs",
+                    format!(
+                        "the star WithinEpochs({n}) is more than the epoch budget {}",
+                        self.epoch_budget
+                    ),
+                );
             }
         }
         let solution = self.solution_config();
@@ -424,29 +501,63 @@ impl Level {
             }
         }
         for f in &solution.features {
-            if !solution_feature_reachable(*f, &self.start.features, &p.features, p.allows(Setting::Features)) {
-                add("solution", format!("the solution uses {} but the player cannot add it (not in the palette's features)", f.name()));
+            if !solution_feature_reachable(
+                *f,
+                &self.start.features,
+                &p.features,
+                p.allows(Setting::Features),
+            ) {
+                add(
+                    "solution",
+                    format!(
+                        "the solution uses {} but the player cannot add it (not in the palette's features)",
+                        f.name()
+                    ),
+                );
             }
         }
         if let Some(max) = p.max_total_neurons
             && solution.hidden_layers.iter().sum::<usize>() > max
         {
-            add("solution", format!("the solution has more hidden neurons than max_total_neurons {max}"));
+            add(
+                "solution",
+                format!("the solution has more hidden neurons than max_total_neurons {max}"),
+            );
         }
         if !p.allows(Setting::Architecture) && solution.hidden_layers != self.start.hidden_layers {
-            add("solution", "the solution changes the layers but the palette does not allow architecture".into());
+            add(
+                "solution",
+                "the solution changes the layers but the palette does not allow architecture"
+                    .into(),
+            );
         }
-        if solution.learning_rate != self.start.learning_rate && !p.learning_rates.contains(&solution.learning_rate) {
-            add("solution", format!("the solution's learning rate {} is not among the palette's learning_rates", solution.learning_rate));
+        if solution.learning_rate != self.start.learning_rate
+            && !p.learning_rates.contains(&solution.learning_rate)
+        {
+            add(
+                "solution",
+                format!(
+                    "the solution's learning rate {} is not among the palette's learning_rates",
+                    solution.learning_rate
+                ),
+            );
         }
         if self.solution.explanation.trim().is_empty() {
-            add("explanation", "the solution needs an explanation (shown with the answer)".into());
+            add(
+                "explanation",
+                "the solution needs an explanation (shown with the answer)".into(),
+            );
         }
         errors
     }
 }
 
-fn solution_feature_reachable(f: Feature, start: &[Feature], palette: &[Feature], may_edit: bool) -> bool {
+fn solution_feature_reachable(
+    f: Feature,
+    start: &[Feature],
+    palette: &[Feature],
+    may_edit: bool,
+) -> bool {
     start.contains(&f) || (may_edit && palette.contains(&f))
 }
 
@@ -474,7 +585,9 @@ pub fn judge(level: &Level, history: &[EpochStats], network: &Network) -> Outcom
         .skip(1)
         .take_while(|s| s.epoch <= level.epoch_budget)
         .find(|s| level.goal.met(s));
-    let final_stats = solved.copied().unwrap_or_else(|| *history.last().expect("a history starts at epoch 0"));
+    let final_stats = solved
+        .copied()
+        .unwrap_or_else(|| *history.last().expect("a history starts at epoch 0"));
     let stars = level
         .stars
         .iter()
@@ -508,11 +621,16 @@ pub struct LevelFile {
 
 /// The file names listed in the index, with the index's own problems.
 pub fn parse_index(text: &str, file: &str) -> Result<Vec<String>, LevelError> {
-    crate::names::ron_options().from_str::<Vec<String>>(text).map_err(|e| LevelError {
-        file: file.to_string(),
-        line: e.span.start.line,
-        message: format!("{} (the index is a list of file names, e.g. [\"01-perceptron.ron\"])", e.code),
-    })
+    crate::names::ron_options()
+        .from_str::<Vec<String>>(text)
+        .map_err(|e| LevelError {
+            file: file.to_string(),
+            line: e.span.start.line,
+            message: format!(
+                "{} (the index is a list of file names, e.g. [\"01-perceptron.ron\"])",
+                e.code
+            ),
+        })
 }
 
 /// Reads every level of a folder through its index, reporting files missing from the index,

@@ -72,7 +72,9 @@ impl Progress {
 
     /// A level is open when every level before it (by order) is solved.
     pub fn is_unlocked(&self, levels_in_order: &[&Level], index: usize) -> bool {
-        levels_in_order[..index].iter().all(|l| self.is_solved(&l.id))
+        levels_in_order[..index]
+            .iter()
+            .all(|l| self.is_solved(&l.id))
     }
 
     pub fn to_json(&self) -> String {
@@ -124,7 +126,9 @@ pub fn load(store: &dyn SaveStore) -> (Progress, Option<String>) {
         },
         Err(e) => (
             Progress::new(),
-            Some(format!("Your saved progress could not be opened ({e}), so the game starts fresh.")),
+            Some(format!(
+                "Your saved progress could not be opened ({e}), so the game starts fresh."
+            )),
         ),
     }
 }
@@ -145,7 +149,11 @@ impl FileStore {
     /// The platform's folder for the game's settings: `$XDG_CONFIG_HOME/neural-sandbox`,
     /// `~/.config/neural-sandbox`, `%APPDATA%\neural-sandbox` or `~/Library/Application Support/neural-sandbox`.
     pub fn default_dir() -> PathBuf {
-        let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+        let env = |k: &str| {
+            std::env::var_os(k)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        };
         let base = if cfg!(target_os = "windows") {
             env("APPDATA")
         } else if cfg!(target_os = "macos") {
@@ -153,7 +161,8 @@ impl FileStore {
         } else {
             env("XDG_CONFIG_HOME").or_else(|| env("HOME").map(|h| h.join(".config")))
         };
-        base.unwrap_or_else(|| PathBuf::from(".")).join("neural-sandbox")
+        base.unwrap_or_else(|| PathBuf::from("."))
+            .join("neural-sandbox")
     }
 }
 
@@ -190,7 +199,9 @@ impl SaveStore for FileStore {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs())
             .unwrap_or(0);
-        let aside = self.path.with_file_name(format!("progress.corrupt-{stamp}.json"));
+        let aside = self
+            .path
+            .with_file_name(format!("progress.corrupt-{stamp}.json"));
         std::fs::write(&aside, text).map_err(|e| format!("{}: {e}", aside.display()))?;
         Ok(aside.display().to_string())
     }
@@ -202,7 +213,9 @@ mod tests {
     use crate::experiment::EpochStats;
 
     fn level() -> Level {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/levels/03-circle.ron")).unwrap();
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/levels/03-circle.ron"))
+                .unwrap();
         Level::parse(&text, "circle").unwrap()
     }
 
@@ -252,14 +265,25 @@ mod tests {
         let (fresh, warning) = load(&store);
         assert_eq!(fresh, Progress::new());
         let warning = warning.unwrap();
-        assert!(warning.contains("starts fresh") && warning.contains("progress.corrupt-"), "{warning}");
+        assert!(
+            warning.contains("starts fresh") && warning.contains("progress.corrupt-"),
+            "{warning}"
+        );
         let kept: Vec<_> = std::fs::read_dir(store.path.parent().unwrap())
             .unwrap()
             .filter_map(|e| e.ok())
-            .filter(|e| e.file_name().to_string_lossy().starts_with("progress.corrupt-"))
+            .filter(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with("progress.corrupt-")
+            })
             .collect();
         assert_eq!(kept.len(), 1);
-        assert!(std::fs::read_to_string(kept[0].path()).unwrap().contains("17"));
+        assert!(
+            std::fs::read_to_string(kept[0].path())
+                .unwrap()
+                .contains("17")
+        );
         // A save from the future is refused, not misread.
         std::fs::write(&store.path, "{\"version\": 99}").unwrap();
         assert!(load(&store).1.unwrap().contains("newer version"));
@@ -274,7 +298,11 @@ mod tests {
         store.write(&p.to_json()).unwrap();
         // A crash between writing the temporary file and renaming it leaves a partial temporary
         // file behind; the real save is untouched and still loads.
-        std::fs::write(store.path.with_extension("json.tmp"), "{\"version\": 1, \"lev").unwrap();
+        std::fs::write(
+            store.path.with_extension("json.tmp"),
+            "{\"version\": 1, \"lev",
+        )
+        .unwrap();
         assert_eq!(load(&store), (p, None));
     }
 }

@@ -434,9 +434,15 @@ fn every_shipped_level_is_solvable_and_has_a_point() {
     let report = String::from_utf8(out).unwrap();
     assert_eq!(outcome, Outcome::Done, "{report}");
     assert!(report.lines().count() >= 8, "{report}");
-    assert!(!report.contains("NOT SOLVED") && !report.contains("ALREADY"), "{report}");
+    assert!(
+        !report.contains("NOT SOLVED") && !report.contains("ALREADY"),
+        "{report}"
+    );
     let mut out = Vec::new();
-    assert_eq!(neural_sandbox::cli::run_levels_check(&dir, &mut out), Outcome::Done);
+    assert_eq!(
+        neural_sandbox::cli::run_levels_check(&dir, &mut out),
+        Outcome::Done
+    );
 }
 
 #[test]
@@ -445,7 +451,11 @@ fn levels_check_fails_on_a_bad_level_with_its_line() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("index.ron"), "[\"x.ron\"]").unwrap();
     std::fs::write(dir.path().join("x.ron"), "(\n  id: \"x\",\n  title: 5,\n)").unwrap();
-    let out = Command::new(bin).args(["levels", "check"]).arg(dir.path()).output().unwrap();
+    let out = Command::new(bin)
+        .args(["levels", "check"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert_ne!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("x.ron:3:"), "{text}");

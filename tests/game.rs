@@ -16,11 +16,23 @@ use neural_sandbox::game::screens::Screen;
 use neural_sandbox::game::sim::{SimAction, Simulation, TrainingSpeed};
 use neural_sandbox::nn::Activation;
 
-/// A headless game already in the sandbox with `config`.
-fn sandbox(config: ExperimentConfig) -> App {
+/// A headless game past its loading screen (the level files load from disk).
+fn loaded_app() -> App {
     let mut app = neural_sandbox::game::headless_app();
+    for _ in 0..500 {
+        app.update();
+        if *app.world().resource::<State<Screen>>().get() != Screen::Loading {
+            return app;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panic!("the game never left the loading screen");
+}
+
+/// A headless game in the sandbox with `config`.
+fn sandbox(config: ExperimentConfig) -> App {
+    let mut app = loaded_app();
     app.insert_resource(Simulation::new(config).unwrap());
-    app.update();
     app.world_mut()
         .resource_mut::<NextState<Screen>>()
         .set(Screen::Sandbox);
@@ -322,9 +334,13 @@ fn one_real_game_at_a_time() -> std::sync::MutexGuard<'static, ()> {
 /// Runs the real game (window, renderer, egui) under Xvfb with Mesa's software Vulkan.
 fn run_game_under_xvfb(args: &[&str]) -> std::process::Output {
     let bin = env!("CARGO_BIN_EXE_neural-sandbox");
+    // Never the player's own saved progress.
+    let saves = tempfile::tempdir().unwrap();
     let output = std::process::Command::new("xvfb-run")
         .args(["-a", "-s", "-screen 0 1280x800x24", bin])
         .args(args)
+        .arg("--save-dir")
+        .arg(saves.path())
         .output()
         .expect("xvfb-run is needed for the visual tests: run `sudo .ci/install.sh` (installs Xvfb and Mesa)");
     assert!(
@@ -773,7 +789,7 @@ fn a_real_mouse_drag_adds_a_feature() {
     // change (or give up after 20 s) and stop the game.
     let script = format!(
         r#"
-        "{bin}" --preset default --window 1280x760 --dump-state "{after}" &
+        "{bin}" --preset default --window 1280x760 --dump-state "{after}" --save-dir "{saves}" &
         game=$!
         for i in $(seq 300); do grep -q Sandbox "{after}" 2>/dev/null && break; sleep 0.1; done
         wid=$(xdotool search --name "Neural Sandbox" 2>/dev/null | head -1)
@@ -793,6 +809,7 @@ fn a_real_mouse_drag_adds_a_feature() {
         true
         "#,
         after = after.display(),
+        saves = dir.path().display(),
         cx = cx.round(),
         cy = cy.round(),
     );
@@ -815,4 +832,278 @@ fn a_real_mouse_drag_adds_a_feature() {
         "{dump}"
     );
     assert_eq!(dump["neuron_entities"], 3 + 4 + 2 + 1);
+}
+
+mod levels {
+    //! Issue 5: challenge levels, headless.
+    use super::*;
+    use neural_sandbox::game::LevelsAvailable;
+    use neural_sandbox::game::levels::LevelCatalog;
+    use neural_sandbox::game::levels::run::{LevelCommand, LevelRun, Phase};
+    use neural_sandbox::game::save::{SaveLocation, SavedProgress};
+
+    fn loaded_with(levels: Option<&std::path::Path>, save: SaveLocation) -> App {
+        let mut app = neural_sandbox::game::headless_app_with(levels, save);
+        for _ in 0..500 {
+            app.update();
+            if *app.world().resource::<State<Screen>>().get() != Screen::Loading {
+                return app;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        panic!("the game never left the loading screen");
+    }
+
+    fn command(app: &mut App, c: LevelCommand) {
+        app.world_mut().write_message(c);
+        run(app, 2);
+    }
+
+    fn phase(app: &App) -> Phase {
+        app.world().resource::<LevelRun>().phase.clone()
+    }
+
+    /// Plays until the run ends (won or failed), at 1000 epochs per second.
+    fn play_out(app: &mut App) {
+        act(app, SimAction::SetSpeed(TrainingSpeed::PerSecond(1000)));
+        act(app, SimAction::TogglePlay);
+        for _ in 0..3000 {
+            app.update();
+            if matches!(phase(app), Phase::Won(_) | Phase::Failed) {
+                return;
+            }
+        }
+        panic!("the level never ended: {:?}", phase(app));
+    }
+
+    #[test]
+    fn the_shipped_levels_load_in_order_with_the_first_open() {
+        let app = loaded_with(None, SaveLocation::Memory);
+        assert_eq!(
+            *app.world().resource::<State<Screen>>().get(),
+            Screen::Title
+        );
+        let catalog = app.world().resource::<LevelCatalog>();
+        assert!(catalog.problems.is_empty(), "{:?}", catalog.problems);
+        let levels = catalog.levels();
+        assert!(levels.len() >= 8);
+        assert_eq!(levels[0].id, "perceptron");
+        assert!(levels.windows(2).all(|w| w[0].order < w[1].order));
+        assert!(app.world().resource::<LevelsAvailable>().0);
+        let saved = app.world().resource::<SavedProgress>();
+        assert!(saved.progress.is_unlocked(&levels, 0));
+        assert!(
+            !saved.progress.is_unlocked(&levels, 1),
+            "level 2 is locked until level 1 is solved"
+        );
+    }
+
+    #[test]
+    fn a_level_is_won_when_the_network_meets_the_goal_and_progress_is_saved() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = loaded_with(None, SaveLocation::Folder(dir.path().to_path_buf()));
+        command(&mut app, LevelCommand::Start("circle".into()));
+        assert_eq!(
+            *app.world().resource::<State<Screen>>().get(),
+            Screen::Level
+        );
+        assert_eq!(phase(&app), Phase::Briefing);
+        // The start alone does not solve it: the budget runs out.
+        command(&mut app, LevelCommand::BeginPlaying);
+        play_out(&mut app);
+        assert_eq!(phase(&app), Phase::Failed);
+        assert_eq!(
+            sim(&app).experiment.epoch(),
+            400,
+            "training stops exactly at the budget"
+        );
+        // Build the answer by hand: a hidden layer of three neurons, learning rate 0.1.
+        command(&mut app, LevelCommand::Retry);
+        assert_eq!(phase(&app), Phase::Playing);
+        act(&mut app, SimAction::AddLayer);
+        act(&mut app, SimAction::AddNeuron { layer: 0 });
+        let mut config = sim(&app).experiment.config().clone();
+        config.learning_rate = 0.1;
+        act(&mut app, SimAction::Configure(Box::new(config)));
+        act(&mut app, SimAction::Reset);
+        play_out(&mut app);
+        let Phase::Won(outcome) = phase(&app) else {
+            panic!("{:?}", phase(&app))
+        };
+        assert!(outcome.solved_at.unwrap() <= 400);
+        assert!(
+            outcome.stars[0] && outcome.stars[1],
+            "goal and at most 3 neurons: {outcome:?}"
+        );
+        // Saved to disk, and read back by a new game.
+        let record = app.world().resource::<SavedProgress>().progress.levels["circle"].clone();
+        assert!(record.solved);
+        let again = loaded_with(None, SaveLocation::Folder(dir.path().to_path_buf()));
+        assert_eq!(
+            again.world().resource::<SavedProgress>().progress.levels["circle"],
+            record
+        );
+    }
+
+    #[test]
+    fn the_palette_is_enforced() {
+        let mut app = loaded_with(None, SaveLocation::Memory);
+        command(&mut app, LevelCommand::Start("perceptron".into()));
+        command(&mut app, LevelCommand::BeginPlaying);
+        let before = sim(&app).experiment.config().clone();
+        let refusal = |app: &App| {
+            app.world()
+                .resource::<Notices>()
+                .last_refusal()
+                .unwrap_or("")
+                .to_string()
+        };
+        act(&mut app, SimAction::AddFeature(Feature::SinX1));
+        assert_eq!(refusal(&app), "sin X1 is not available in this level.");
+        act(&mut app, SimAction::AddLayer);
+        assert_eq!(refusal(&app), "The layers are fixed in this level.");
+        let mut relu = before.clone();
+        relu.activation = Activation::Relu;
+        act(&mut app, SimAction::Configure(Box::new(relu)));
+        assert_eq!(refusal(&app), "The activation is locked in this level.");
+        let mut fast = before.clone();
+        fast.learning_rate = 10.0;
+        act(&mut app, SimAction::Configure(Box::new(fast)));
+        assert!(refusal(&app).contains("not offered"), "{}", refusal(&app));
+        assert_eq!(
+            sim(&app).experiment.config(),
+            &before,
+            "nothing half-changed"
+        );
+        // What the palette allows goes through.
+        act(&mut app, SimAction::AddFeature(Feature::X2));
+        assert_eq!(
+            sim(&app).experiment.network().features,
+            vec![Feature::X1, Feature::X2]
+        );
+        // Leaving the level gives the sandbox back its freedom.
+        app.world_mut()
+            .resource_mut::<NextState<Screen>>()
+            .set(Screen::Sandbox);
+        run(&mut app, 3);
+        act(&mut app, SimAction::AddLayer);
+        assert!(!sim(&app).experiment.network().hidden_sizes().is_empty());
+    }
+
+    #[test]
+    fn the_answer_solves_the_level_but_only_the_first_star_counts() {
+        let mut app = loaded_with(None, SaveLocation::Memory);
+        command(&mut app, LevelCommand::Start("xor".into()));
+        command(&mut app, LevelCommand::BeginPlaying);
+        command(&mut app, LevelCommand::Hint);
+        assert_eq!(app.world().resource::<LevelRun>().hints_shown, 1);
+        command(&mut app, LevelCommand::ShowAnswer);
+        assert_eq!(
+            sim(&app).experiment.network().features,
+            vec![Feature::X1TimesX2]
+        );
+        play_out(&mut app);
+        let Phase::Won(outcome) = phase(&app) else {
+            panic!("{:?}", phase(&app))
+        };
+        assert_eq!(outcome.stars, vec![true, false, false]);
+    }
+
+    #[test]
+    fn a_broken_level_file_is_listed_with_its_error_and_the_rest_stay_playable() {
+        let dir = tempfile::tempdir().unwrap();
+        let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("levels");
+        for name in ["01-perceptron.ron", "02-xor.ron"] {
+            std::fs::copy(shipped.join(name), dir.path().join(name)).unwrap();
+        }
+        std::fs::write(
+            dir.path().join("03-broken.ron"),
+            "(\n    id: \"broken\",\n    title: 3,\n)",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("index.ron"),
+            "[\"01-perceptron.ron\", \"02-xor.ron\", \"03-broken.ron\", \"04-missing.ron\"]",
+        )
+        .unwrap();
+        let app = loaded_with(Some(dir.path()), SaveLocation::Memory);
+        let catalog = app.world().resource::<LevelCatalog>();
+        assert_eq!(catalog.levels().len(), 2);
+        let errors: Vec<String> = catalog
+            .entries
+            .iter()
+            .filter_map(|e| e.level.as_ref().err())
+            .flatten()
+            .map(|e| e.to_string())
+            .collect();
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.starts_with("levels/03-broken.ron:3:")),
+            "{errors:?}"
+        );
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("04-missing.ron") && e.contains("cannot be read")),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn a_corrupt_save_starts_fresh_with_a_warning_and_keeps_a_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("progress.json"),
+            "{\"version\": 1, \"levels\": [oops",
+        )
+        .unwrap();
+        let app = loaded_with(None, SaveLocation::Folder(dir.path().to_path_buf()));
+        let saved = app.world().resource::<SavedProgress>();
+        assert!(saved.progress.levels.is_empty());
+        let warning = saved.warning.clone().expect("a visible warning");
+        assert!(warning.contains("starts fresh"), "{warning}");
+        let copies = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with("progress.corrupt-")
+            })
+            .count();
+        assert_eq!(copies, 1);
+        assert_eq!(
+            *app.world().resource::<State<Screen>>().get(),
+            Screen::Title
+        );
+    }
+
+    #[test]
+    fn the_sandbox_comes_back_as_it_was_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = loaded_with(None, SaveLocation::Folder(dir.path().to_path_buf()));
+        app.world_mut()
+            .resource_mut::<NextState<Screen>>()
+            .set(Screen::Sandbox);
+        run(&mut app, 3);
+        let mut config = sim(&app).experiment.config().clone();
+        config.dataset = DatasetKind::Spiral;
+        config.learning_rate = 0.1;
+        act(&mut app, SimAction::Configure(Box::new(config.clone())));
+        app.world_mut()
+            .resource_mut::<NextState<Screen>>()
+            .set(Screen::Title);
+        run(&mut app, 3);
+        let mut again = loaded_with(None, SaveLocation::Folder(dir.path().to_path_buf()));
+        again
+            .world_mut()
+            .resource_mut::<NextState<Screen>>()
+            .set(Screen::Sandbox);
+        run(&mut again, 3);
+        let restored = sim(&again).experiment.config();
+        assert_eq!(restored.dataset, DatasetKind::Spiral);
+        assert_eq!(restored.learning_rate, 0.1);
+    }
 }

@@ -65,7 +65,7 @@ fn fit_world_camera(
     let Ok(mut camera) = camera.single_mut() else {
         return;
     };
-    let wanted = if *screen.get() == Screen::Sandbox {
+    let wanted = if matches!(screen.get(), Screen::Sandbox | Screen::Level) {
         let scale = window.scale_factor();
         let physical = UVec2::new(window.physical_width(), window.physical_height());
         let position = (viewport.min * scale).round().as_uvec2().min(physical);

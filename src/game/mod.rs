@@ -4,8 +4,10 @@
 pub mod automation;
 pub mod camera;
 pub mod diagnostics;
+pub mod levels;
 pub mod network_view;
 pub mod notices;
+pub mod save;
 pub mod screens;
 pub mod sim;
 pub mod theme;
@@ -25,6 +27,8 @@ pub struct StartOptions {
     pub preset: Option<Preset>,
     /// Epochs to train the preset before the first frame.
     pub train_epochs: u64,
+    /// Where progress is saved (default: the platform's place).
+    pub save_location: Option<save::SaveLocation>,
 }
 
 /// Whether challenge levels were found (the title screen enables "Challenges").
@@ -52,6 +56,8 @@ pub fn run(args: GameArgs) -> Outcome {
         None => (1280, 760),
     };
     let mut app = App::new();
+    // The levels' asset source must exist before the asset plugin starts.
+    levels::register_source(&mut app, args.levels_dir.as_deref());
     app.add_plugins(
         DefaultPlugins
             .set(WindowPlugin {
@@ -74,6 +80,7 @@ pub fn run(args: GameArgs) -> Outcome {
     app.insert_resource(StartOptions {
         preset,
         train_epochs: args.train_epochs,
+        save_location: args.save_dir.clone().map(save::SaveLocation::Folder),
     });
     app.add_plugins(bevy_egui::EguiPlugin::default());
     add_game_plugins(&mut app, args.diagnostics);
@@ -84,10 +91,13 @@ pub fn run(args: GameArgs) -> Outcome {
 
 /// Everything of the game except windowing and rendering setup: also used by headless tests.
 pub fn add_game_plugins(app: &mut App, log_diagnostics: bool) {
-    app.init_resource::<StartOptions>();
+    app.init_resource::<StartOptions>()
+        .init_resource::<LevelsAvailable>();
     diagnostics::plugin(app, log_diagnostics);
     app.add_plugins((
         notices::plugin,
+        save::plugin,
+        levels::plugin,
         theme::plugin,
         screens::plugin,
         sim::plugin,
@@ -100,8 +110,18 @@ pub fn add_game_plugins(app: &mut App, log_diagnostics: bool) {
 /// The game without a window or renderer, on a deterministic clock (each `update` is 1/60 s):
 /// for tests and headless tools. Starts on the loading screen like the real game.
 pub fn headless_app() -> App {
+    headless_app_with(None, save::SaveLocation::Memory)
+}
+
+/// [`headless_app`] with another levels folder and save location.
+pub fn headless_app_with(levels_dir: Option<&std::path::Path>, save: save::SaveLocation) -> App {
     use bevy::time::TimeUpdateStrategy;
     let mut app = App::new();
+    levels::register_source(&mut app, levels_dir);
+    app.insert_resource(StartOptions {
+        save_location: Some(save),
+        ..StartOptions::default()
+    });
     app.add_plugins((
         MinimalPlugins,
         bevy::state::app::StatesPlugin,

@@ -28,7 +28,11 @@ fn syntax_errors_name_the_line() {
 #[test]
 fn semantic_errors_each_with_their_line() {
     let bad = level_text()
-        .replacen("goal: TestAccuracy(at_least: 0.95)", "goal: TestAccuracy(at_least: 95)", 1)
+        .replacen(
+            "goal: TestAccuracy(at_least: 0.95)",
+            "goal: TestAccuracy(at_least: 95)",
+            1,
+        )
         .replacen("epoch_budget: 400", "epoch_budget: 0", 1)
         .replacen("noise: 0,", "noise: 80,", 1)
         .replacen("hidden_layers: [3],", "hidden_layers: [3, 3, 3],", 1);
@@ -44,7 +48,11 @@ fn semantic_errors_each_with_their_line() {
     assert!(find("accuracy goal 95").line > 0);
     assert!(find("epoch_budget 0").line > 0);
     assert!(find("noise = 80").line > 0);
-    assert!(find("solution: hidden_layers").message.contains("at most 2 hidden layers"));
+    assert!(
+        find("solution: hidden_layers")
+            .message
+            .contains("at most 2 hidden layers")
+    );
 }
 
 #[test]
@@ -64,15 +72,26 @@ fn judging_finds_the_first_winning_epoch_and_the_stars() {
     assert_eq!(outcome.stars, vec![true, true, true]);
     let late = vec![stats(0, 0.5), stats(300, 0.97)];
     let outcome = judge(&level, &late, e.network());
-    assert_eq!(outcome.stars, vec![true, true, false], "too late for the epoch star");
+    assert_eq!(
+        outcome.stars,
+        vec![true, true, false],
+        "too late for the epoch star"
+    );
     let over = vec![stats(0, 0.5), stats(401, 0.99)];
-    assert_eq!(judge(&level, &over, e.network()).solved_at, None, "past the budget");
+    assert_eq!(
+        judge(&level, &over, e.network()).solved_at,
+        None,
+        "past the budget"
+    );
     let big = Experiment::new(ExperimentConfig {
         hidden_layers: vec![8],
         ..level.start_config()
     })
     .unwrap();
-    assert_eq!(judge(&level, &history, big.network()).stars, vec![true, false, true]);
+    assert_eq!(
+        judge(&level, &history, big.network()).stars,
+        vec![true, false, true]
+    );
 }
 
 #[test]
@@ -100,7 +119,10 @@ fn the_index_lists_every_level_once() {
     let (files, problems) = load_dir(dir);
     assert!(problems.is_empty(), "{problems:?}");
     assert!(files.len() >= 8);
-    let mut orders: Vec<u32> = files.iter().map(|f| f.level.as_ref().unwrap().order).collect();
+    let mut orders: Vec<u32> = files
+        .iter()
+        .map(|f| f.level.as_ref().unwrap().order)
+        .collect();
     orders.sort();
     orders.dedup();
     assert_eq!(orders.len(), files.len(), "every level has its own place");
@@ -114,23 +136,39 @@ fn a_folder_with_problems_reports_each() {
     std::fs::write(dir.path().join("b.ron"), &good).unwrap();
     std::fs::write(dir.path().join("c.ron"), "(id: ").unwrap();
     std::fs::write(dir.path().join("stray.ron"), &good).unwrap();
-    std::fs::write(dir.path().join(INDEX_FILE), "[\"a.ron\", \"b.ron\", \"c.ron\", \"gone.ron\"]").unwrap();
+    std::fs::write(
+        dir.path().join(INDEX_FILE),
+        "[\"a.ron\", \"b.ron\", \"c.ron\", \"gone.ron\"]",
+    )
+    .unwrap();
     let (files, problems) = load_dir(dir.path());
     assert_eq!(files.len(), 4);
     assert!(files[0].level.is_ok());
     assert!(files[2].level.is_err());
-    assert!(files[3].level.as_ref().unwrap_err()[0].message.contains("cannot be read"));
+    assert!(
+        files[3].level.as_ref().unwrap_err()[0]
+            .message
+            .contains("cannot be read")
+    );
     let text: Vec<String> = problems.iter().map(|e| e.to_string()).collect();
-    assert!(text.iter().any(|t| t.contains("stray.ron") && t.contains("not listed")), "{text:?}");
+    assert!(
+        text.iter()
+            .any(|t| t.contains("stray.ron") && t.contains("not listed")),
+        "{text:?}"
+    );
     assert!(text.iter().any(|t| t.contains("already used")), "{text:?}");
     std::fs::write(dir.path().join(INDEX_FILE), "[\"a.ron\"").unwrap();
     let (_, problems) = load_dir(dir.path());
-    assert!(problems[0].to_string().contains("index.ron:1"), "{problems:?}");
+    assert!(
+        problems[0].to_string().contains("index.ron:1"),
+        "{problems:?}"
+    );
 }
 
 #[test]
 fn the_example_in_the_levels_readme_is_a_valid_level() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/levels/README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/levels/README.md")).unwrap();
     let start = readme.find("```ron\n").unwrap() + "```ron\n".len();
     let end = start + readme[start..].find("```").unwrap();
     let level = Level::parse(&readme[start..end], "README.md").unwrap_or_else(|e| panic!("{e:?}"));

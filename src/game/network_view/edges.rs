@@ -11,7 +11,7 @@ use super::layout::node_size;
 use super::motion::Vanish;
 use super::{Edge, EdgeSource, EdgeTarget, NetworkEntities, NodeKey};
 use crate::game::diagnostics::WorkTimings;
-use crate::game::screens::Screen;
+use crate::game::screens::Workbench;
 use crate::game::sim::{SimSet, Simulation};
 use crate::game::theme::palette;
 use crate::nn::Network;
@@ -28,7 +28,7 @@ pub(super) fn plugin(app: &mut App) {
                 .chain()
                 .in_set(SimSet::Mirror)
                 .after(super::neurons::sync_entities)
-                .run_if(in_state(Screen::Sandbox)),
+                .run_if(in_state(Workbench)),
         );
 }
 
@@ -179,7 +179,7 @@ fn spawn_edges(
                 MeshMaterial2d(style.material.clone()),
                 Transform::from_xyz(0.0, 0.0, 0.0),
                 Pickable::IGNORE,
-                DespawnOnExit(Screen::Sandbox),
+                DespawnOnExit(Workbench),
             ))
             .id();
         entities.edges.insert((source, target), entity);

@@ -8,16 +8,15 @@ use super::drag::DragState;
 use super::hover::HoveredEdge;
 use super::neurons::BiasMarker;
 use super::{Edge, Neuron, NodeKey};
-use crate::game::screens::Screen;
+use crate::game::screens::Workbench;
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<WeightEditor>()
         .add_observer(click_bias)
-        .add_systems(Update, click_edges.run_if(in_state(Screen::Sandbox)))
-        .add_systems(
-            OnExit(Screen::Sandbox),
-            |mut editor: ResMut<WeightEditor>| editor.close(),
-        );
+        .add_systems(Update, click_edges.run_if(in_state(Workbench)))
+        .add_systems(OnExit(Workbench), |mut editor: ResMut<WeightEditor>| {
+            editor.close()
+        });
 }
 
 /// What the editor edits.

@@ -8,7 +8,7 @@ use bevy::prelude::*;
 use super::neurons::{BiasMarker, THUMBNAIL_SIZE, blank_heatmap};
 use super::{DisplayOptions, Neuron, NodeKey};
 use crate::game::diagnostics::WorkTimings;
-use crate::game::screens::Screen;
+use crate::game::screens::Workbench;
 use crate::game::sim::{SimSet, Simulation};
 use crate::game::theme::palette;
 use crate::nn::{GridEvaluator, NeuronGrids};
@@ -24,7 +24,7 @@ pub(super) fn plugin(app: &mut App) {
             refresh_heatmaps
                 .in_set(SimSet::Mirror)
                 .after(super::neurons::sync_entities)
-                .run_if(in_state(Screen::Sandbox)),
+                .run_if(in_state(Workbench)),
         );
 }
 

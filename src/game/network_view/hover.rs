@@ -9,7 +9,7 @@ use super::heatmaps::HoveredNode;
 use super::neurons::NeuronFrame;
 use super::{Edge, EdgeSource, EdgeTarget, FeatureChip, NetworkViewport, Neuron};
 use crate::data::Feature;
-use crate::game::screens::Screen;
+use crate::game::screens::Workbench;
 use crate::game::sim::SimSet;
 use crate::game::theme::palette;
 
@@ -27,7 +27,7 @@ pub(super) fn plugin(app: &mut App) {
             (track_pointer, hover_edges, highlight_frames)
                 .chain()
                 .in_set(SimSet::Mirror)
-                .run_if(in_state(Screen::Sandbox)),
+                .run_if(in_state(Workbench)),
         );
 }
 

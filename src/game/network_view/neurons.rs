@@ -11,7 +11,7 @@ use super::motion::{Appear, Motion, Vanish};
 use super::{Edge, FeatureChip, NetworkEntities, NetworkViewport, Neuron, NodeKey};
 use crate::data::Feature;
 use crate::game::diagnostics::WorkTimings;
-use crate::game::screens::Screen;
+use crate::game::screens::Workbench;
 use crate::game::sim::{KeysShifted, SimAction, SimSet, Simulation};
 use crate::game::theme::{WorldFont, palette};
 
@@ -23,9 +23,9 @@ pub(super) fn plugin(app: &mut App) {
         Update,
         sync_entities
             .in_set(SimSet::Mirror)
-            .run_if(in_state(Screen::Sandbox)),
+            .run_if(in_state(Workbench)),
     )
-    .add_systems(OnExit(Screen::Sandbox), forget_entities);
+    .add_systems(OnExit(Workbench), forget_entities);
 }
 
 /// A small square marking a neuron's bias, coloured by its value.
@@ -225,7 +225,7 @@ fn spawn_neuron(
         Motion { target: position },
         Appear::default(),
         Pickable::default(),
-        DespawnOnExit(Screen::Sandbox),
+        DespawnOnExit(Workbench),
     ));
     entity.with_child((
         NeuronFrame,
@@ -292,7 +292,7 @@ fn spawn_chip(
             Transform::from_translation(position.extend(1.0)),
             Motion { target: position },
             Pickable::default(),
-            DespawnOnExit(Screen::Sandbox),
+            DespawnOnExit(Workbench),
             children![
                 (
                     NeuronFrame,

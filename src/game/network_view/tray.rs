@@ -7,19 +7,19 @@ use bevy::sprite::Anchor;
 use super::layout::{GRIP_SIZE, TILE_SIZE, TrayKind};
 use super::motion::Motion;
 use super::{NetworkEntities, neurons::sync_entities};
-use crate::game::screens::Screen;
+use crate::game::screens::Workbench;
 use crate::game::sim::{SimSet, Simulation};
 use crate::game::theme::{WorldFont, palette};
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Grips>().add_systems(
         Update,
-        (place_tray, sync_grips)
+        (place_tray, sync_grips, dim_locked_pieces)
             .in_set(SimSet::Mirror)
             .after(sync_entities)
-            .run_if(in_state(Screen::Sandbox)),
+            .run_if(in_state(Workbench)),
     );
-    app.add_systems(OnExit(Screen::Sandbox), |mut grips: ResMut<Grips>| {
+    app.add_systems(OnExit(Workbench), |mut grips: ResMut<Grips>| {
         grips.0.clear()
     });
 }
@@ -72,7 +72,7 @@ fn place_tray(
                 Transform::from_translation(position.extend(1.0)),
                 Motion { target: position },
                 Pickable::default(),
-                DespawnOnExit(Screen::Sandbox),
+                DespawnOnExit(Workbench),
                 children![
                     (
                         Sprite::from_color(palette::NEURON_BORDER, TILE_SIZE + 3.0),
@@ -109,7 +109,7 @@ fn place_tray(
                 Sprite::from_color(Color::srgba(0.5, 0.5, 0.5, 0.08), bin_rect.size()),
                 Transform::from_translation(bin_rect.center().extend(0.5)),
                 Pickable::IGNORE,
-                DespawnOnExit(Screen::Sandbox),
+                DespawnOnExit(Workbench),
                 children![(
                     Text2d::new("Drop here to remove"),
                     font.style(13.0),
@@ -129,7 +129,7 @@ fn place_tray(
             Transform::from_xyz(0.0, 0.0, 0.2),
             Visibility::Hidden,
             Pickable::IGNORE,
-            DespawnOnExit(Screen::Sandbox),
+            DespawnOnExit(Workbench),
         ));
     }
 }
@@ -171,11 +171,40 @@ fn sync_grips(
                         Transform::from_translation(position.extend(1.0)),
                         Motion { target: position },
                         Pickable::default(),
-                        DespawnOnExit(Screen::Sandbox),
+                        DespawnOnExit(Workbench),
                     ))
                     .id();
                 grips.0.insert(layer, entity);
             }
+        }
+    }
+}
+
+/// Pieces the current rules do not let the player use are drawn faded (a level may lock the
+/// features or the layers); dragging them explains why.
+fn dim_locked_pieces(
+    rules: Res<crate::game::sim::EditRules>,
+    sim: Res<Simulation>,
+    mut chips: Query<(&super::FeatureChip, &mut Sprite), Without<TrayTile>>,
+    mut tiles: Query<&mut Sprite, With<TrayTile>>,
+) {
+    let active = &sim.experiment.network().features;
+    for (chip, mut sprite) in &mut chips {
+        let usable = active.contains(&chip.feature)
+            || (rules.features_editable && rules.feature_allowed(chip.feature));
+        let alpha = if usable { 1.0 } else { 0.3 };
+        if sprite.color.alpha() != alpha {
+            sprite.color = sprite.color.with_alpha(alpha);
+        }
+    }
+    let alpha = if rules.architecture_editable {
+        1.0
+    } else {
+        0.35
+    };
+    for mut sprite in &mut tiles {
+        if sprite.color.alpha() != alpha {
+            sprite.color = sprite.color.with_alpha(alpha);
         }
     }
 }

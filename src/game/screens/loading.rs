@@ -4,14 +4,12 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::Screen;
-use crate::game::StartOptions;
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(
         EguiPrimaryContextPass,
         loading_ui.run_if(in_state(Screen::Loading)),
-    )
-    .add_systems(Update, finish_loading.run_if(in_state(Screen::Loading)));
+    );
 }
 
 fn loading_ui(mut contexts: EguiContexts, mut frames: Local<u32>) -> Result {
@@ -30,23 +28,5 @@ fn loading_ui(mut contexts: EguiContexts, mut frames: Local<u32>) -> Result {
     Ok(())
 }
 
-/// Everything the game needs is built in (shaders are embedded), so loading ends on the first
-/// frames; the levels plugin holds this screen until the level files are in.
-fn finish_loading(
-    mut next: ResMut<NextState<Screen>>,
-    start: Res<StartOptions>,
-    blockers: Query<(), With<LoadingBlocker>>,
-) {
-    if !blockers.is_empty() {
-        return;
-    }
-    next.set(if start.preset.is_some() {
-        Screen::Sandbox
-    } else {
-        Screen::Title
-    });
-}
-
-/// While any entity carries this, the loading screen stays.
-#[derive(Component, Debug)]
-pub struct LoadingBlocker;
+// The level files are what the loading screen waits for; `levels::plugin` moves on to the title
+// when they are in (or when they cannot be loaded: the level select then says why).

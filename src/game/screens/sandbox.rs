@@ -11,7 +11,7 @@ pub(super) fn plugin(app: &mut App) {
 }
 
 /// A preset from the command line replaces the experiment once, and may be pre-trained.
-fn apply_start_options(mut start: ResMut<StartOptions>, mut sim: ResMut<Simulation>) {
+pub fn apply_start_options(mut start: ResMut<StartOptions>, mut sim: ResMut<Simulation>) {
     let Some(preset) = start.preset.take() else {
         return;
     };

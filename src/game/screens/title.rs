@@ -6,17 +6,26 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use super::Screen;
 use crate::data::{DatasetKind, Feature};
 use crate::experiment::{Experiment, ExperimentConfig};
+use crate::game::StartOptions;
 use crate::game::network_view::neurons::blank_heatmap;
+use crate::game::save::SavedProgress;
 use crate::game::theme::palette;
 use crate::nn::GridEvaluator;
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(OnEnter(Screen::Title), spawn_backdrop)
+    app.add_systems(OnEnter(Screen::Title), (skip_to_preset, spawn_backdrop))
         .add_systems(Update, animate_backdrop.run_if(in_state(Screen::Title)))
         .add_systems(
             EguiPrimaryContextPass,
             title_ui.run_if(in_state(Screen::Title)),
         );
+}
+
+/// `--preset` opens the sandbox straight away.
+fn skip_to_preset(start: Res<StartOptions>, mut next: ResMut<NextState<Screen>>) {
+    if start.preset.is_some() {
+        next.set(Screen::Sandbox);
+    }
 }
 
 /// The living background: a small network training on the spiral.
@@ -91,6 +100,7 @@ fn title_ui(
     mut next: ResMut<NextState<Screen>>,
     mut exit: MessageWriter<AppExit>,
     levels_available: Option<Res<crate::game::LevelsAvailable>>,
+    saved: Option<ResMut<SavedProgress>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     egui::Area::new("title".into())
@@ -117,7 +127,7 @@ fn title_ui(
                             .on_hover_text("Levels with goals and stars: the perceptron, XOR, the circle, the spiral and more.")
                             .on_disabled_hover_text("The challenge levels are not available in this build yet.");
                         if challenges.clicked() {
-                            next.set(Screen::Sandbox);
+                            next.set(Screen::LevelSelect);
                         }
                         ui.add_space(8.0);
                         if ui
@@ -130,6 +140,21 @@ fn title_ui(
                         ui.add_space(8.0);
                         if ui.add(big("Quit")).clicked() {
                             exit.write(AppExit::Success);
+                        }
+                        if let Some(mut saved) = saved
+                            && let Some(warning) = saved.warning.clone()
+                        {
+                            ui.add_space(10.0);
+                            egui::Frame::new()
+                                .fill(egui::Color32::from_rgb(253, 236, 234))
+                                .corner_radius(4)
+                                .inner_margin(egui::Margin::same(8))
+                                .show(ui, |ui| {
+                                    ui.label(egui::RichText::new(warning).color(egui::Color32::from_rgb(150, 30, 20)));
+                                    if ui.small_button("OK").clicked() {
+                                        saved.warning = None;
+                                    }
+                                });
                         }
                         ui.add_space(14.0);
                         ui.label(

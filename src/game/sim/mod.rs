@@ -78,6 +78,8 @@ pub struct Simulation {
     pub measured_rate: f64,
     /// Fractional epochs owed by the clock at fixed speeds.
     pub(crate) epoch_credit: f64,
+    /// Training stops at this epoch (a level's budget).
+    pub epoch_limit: Option<u64>,
 }
 
 impl Default for Simulation {
@@ -87,6 +89,13 @@ impl Default for Simulation {
 }
 
 impl Simulation {
+    /// How many more epochs may be trained (the level's budget), `u64::MAX` without a limit.
+    pub fn epochs_left(&self) -> u64 {
+        self.epoch_limit.map_or(u64::MAX, |limit| {
+            limit.saturating_sub(self.experiment.epoch())
+        })
+    }
+
     pub fn new(config: ExperimentConfig) -> Result<Self, crate::experiment::ConfigErrors> {
         Ok(Self {
             experiment: Experiment::new(config)?,
@@ -95,6 +104,7 @@ impl Simulation {
             speed: TrainingSpeed::PerSecond(60),
             measured_rate: 0.0,
             epoch_credit: 0.0,
+            epoch_limit: None,
         })
     }
 }
@@ -186,8 +196,15 @@ pub fn refusal(experiment: &Experiment, action: &SimAction, rules: &EditRules) -
         action,
         SimAction::SetWeight { .. } | SimAction::SetBias { .. }
     );
-    if action.is_edit() && !weight_edit && !rules.architecture_editable {
-        return Some("The network's shape is fixed in this level.".into());
+    let feature_edit = matches!(
+        action,
+        SimAction::ToggleFeature(_) | SimAction::AddFeature(_) | SimAction::RemoveFeature(_)
+    );
+    if feature_edit && !rules.features_editable {
+        return Some("The inputs are fixed in this level.".into());
+    }
+    if action.is_edit() && !weight_edit && !feature_edit && !rules.architecture_editable {
+        return Some("The layers are fixed in this level.".into());
     }
     if weight_edit && !rules.weights_editable {
         return Some("Weights are learned, not typed, in this level.".into());
@@ -263,19 +280,24 @@ pub fn refusal(experiment: &Experiment, action: &SimAction, rules: &EditRules) -
 pub struct EditRules {
     /// Features that may be added (all in the sandbox).
     pub allowed_features: Vec<Feature>,
+    pub features_editable: bool,
     pub architecture_editable: bool,
     pub weights_editable: bool,
     /// A cap on hidden neurons over all layers.
     pub max_total_neurons: Option<usize>,
+    /// In a level, its palette: settings outside it are locked.
+    pub palette: Option<crate::level::Palette>,
 }
 
 impl Default for EditRules {
     fn default() -> Self {
         Self {
             allowed_features: Feature::ALL.to_vec(),
+            features_editable: true,
             architecture_editable: true,
             weights_editable: true,
             max_total_neurons: None,
+            palette: None,
         }
     }
 }
@@ -283,6 +305,94 @@ impl Default for EditRules {
 impl EditRules {
     pub fn feature_allowed(&self, feature: Feature) -> bool {
         self.allowed_features.contains(&feature)
+    }
+
+    /// Why a change of settings is refused in this mode (a level locks what its palette does not
+    /// offer), or `None`.
+    pub fn settings_refusal(
+        &self,
+        old: &ExperimentConfig,
+        new: &ExperimentConfig,
+    ) -> Option<String> {
+        use crate::level::Setting;
+        let palette = self.palette.as_ref()?;
+        let locked = |what: &str| Some(format!("{what} is locked in this level."));
+        if old.dataset != new.dataset || old.problem() != new.problem() || old.seed != new.seed {
+            return locked("The data");
+        }
+        let checks: [(bool, Setting, &str); 8] = [
+            (old.noise != new.noise, Setting::Noise, "Noise"),
+            (
+                old.train_ratio != new.train_ratio,
+                Setting::TrainRatio,
+                "The training share",
+            ),
+            (
+                old.batch_size != new.batch_size,
+                Setting::BatchSize,
+                "Batch size",
+            ),
+            (
+                old.learning_rate != new.learning_rate,
+                Setting::LearningRate,
+                "The learning rate",
+            ),
+            (
+                old.activation != new.activation || old.layer_activations != new.layer_activations,
+                Setting::Activation,
+                "The activation",
+            ),
+            (
+                old.regularization != new.regularization,
+                Setting::Regularization,
+                "Regularization",
+            ),
+            (
+                old.regularization_rate != new.regularization_rate,
+                Setting::RegularizationRate,
+                "The regularization rate",
+            ),
+            (
+                old.optimizer != new.optimizer
+                    || old.loss != new.loss
+                    || old.dropout != new.dropout
+                    || old.momentum != new.momentum
+                    || old.reshuffle_each_epoch != new.reshuffle_each_epoch
+                    || old.init_zero != new.init_zero,
+                Setting::Advanced,
+                "This option",
+            ),
+        ];
+        for (changed, setting, what) in checks {
+            if changed && !palette.allows(setting) {
+                return locked(what);
+            }
+        }
+        if old.features != new.features && !palette.allows(Setting::Features) {
+            return locked("The inputs");
+        }
+        if old.hidden_layers != new.hidden_layers && !palette.allows(Setting::Architecture) {
+            return locked("The layers");
+        }
+        if old.learning_rate != new.learning_rate
+            && !palette.learning_rates.contains(&new.learning_rate)
+        {
+            return Some(format!(
+                "A learning rate of {} is not offered in this level.",
+                new.learning_rate
+            ));
+        }
+        if old.activation != new.activation && !palette.activations.contains(&new.activation) {
+            return Some(format!("{} is not offered in this level.", new.activation));
+        }
+        if new
+            .features
+            .iter()
+            .any(|f| !old.features.contains(f) && !palette.features.contains(f))
+        {
+            return Some("That feature is not available in this level.".into());
+        }
+        None
     }
 }
 
@@ -300,12 +410,15 @@ pub fn apply_actions(
         let config = sim.experiment.config().clone();
         match action {
             SimAction::TogglePlay => {
-                sim.playing = !sim.playing && sim.experiment.divergence().is_none();
+                sim.playing =
+                    !sim.playing && sim.experiment.divergence().is_none() && sim.epochs_left() > 0;
             }
             SimAction::Pause => sim.playing = false,
             SimAction::Step => {
                 sim.playing = false;
-                sim.experiment.step(1);
+                if sim.epochs_left() > 0 {
+                    sim.experiment.step(1);
+                }
             }
             SimAction::Reset => {
                 sim.experiment.reset();
@@ -325,6 +438,10 @@ pub fn apply_actions(
             }
             SimAction::Configure(new) => {
                 if **new == config {
+                    continue;
+                }
+                if let Some(reason) = rules.settings_refusal(&config, new) {
+                    notices.refused(reason);
                     continue;
                 }
                 match sim.experiment.apply_config((**new).clone()) {

@@ -41,7 +41,7 @@ pub fn train(
     if !sim.playing {
         return;
     }
-    if sim.experiment.divergence().is_some() {
+    if sim.experiment.divergence().is_some() || sim.epochs_left() == 0 {
         sim.playing = false;
         return;
     }
@@ -51,13 +51,15 @@ pub fn train(
             sim.epoch_credit += f64::from(rate) * time.delta_secs_f64();
             let due = (sim.epoch_credit.floor() as u64).min(MAX_EPOCHS_PER_TICK);
             sim.epoch_credit -= due as f64;
+            let due = due.min(sim.epochs_left());
             sim.experiment.step(due)
         }
         TrainingSpeed::Max => {
             let mut ran = 0;
             // Always at least one epoch, then as many as the budget allows.
             loop {
-                let done = sim.experiment.step(1);
+                let allowed = 1.min(sim.epochs_left());
+                let done = sim.experiment.step(allowed);
                 ran += done;
                 if done == 0 || start.elapsed() >= MAX_SPEED_BUDGET {
                     break;
@@ -68,7 +70,7 @@ pub fn train(
     };
     meter.epochs += ran;
     timings.training += start.elapsed();
-    if sim.experiment.divergence().is_some() {
+    if sim.experiment.divergence().is_some() || sim.epochs_left() == 0 {
         sim.playing = false;
     }
 }

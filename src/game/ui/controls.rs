@@ -5,8 +5,8 @@ use bevy_egui::egui;
 use super::SandboxUi;
 use super::thumbnails::SIZE as THUMB;
 use crate::data::{DatasetKind, Problem};
-use crate::experiment::config::{LEARNING_RATES, REGULARIZATION_RATES};
 use crate::game::sim::SimAction;
+use crate::level::Setting;
 use crate::nn::{Activation, Loss, OptimizerKind, Regularization};
 
 fn section(ui: &mut egui::Ui, title: &str) {
@@ -20,12 +20,23 @@ fn section(ui: &mut egui::Ui, title: &str) {
     ui.separator();
 }
 
-/// A labelled row with a tooltip on the label.
-fn row<R>(ui: &mut egui::Ui, label: &str, tip: &str, add: impl FnOnce(&mut egui::Ui) -> R) -> R {
+/// A labelled row with a tooltip on the label; disabled, with a lock, when `open` is false.
+fn row<R>(
+    ui: &mut egui::Ui,
+    label: &str,
+    tip: &str,
+    open: bool,
+    add: impl FnOnce(&mut egui::Ui) -> R,
+) -> R {
     ui.horizontal(|ui| {
         ui.add_sized([118.0, 20.0], egui::Label::new(label))
             .on_hover_text(tip);
-        add(ui)
+        let inner = ui.add_enabled_ui(open, add).inner;
+        if !open {
+            ui.label(egui::RichText::new("locked").small().weak())
+                .on_hover_text("This level does not let you change it.");
+        }
+        inner
     })
     .inner
 }
@@ -37,6 +48,22 @@ fn format_rate(v: f64) -> String {
 pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
     let mut c = s.sim.experiment.config().clone();
     let from_file = s.sim.experiment.data_from_file().is_some();
+    let in_level = s.level.is_some();
+    let open = |setting| s.may_change(setting);
+    let (can_ratio, can_noise, can_batch) = (
+        open(Setting::TrainRatio),
+        open(Setting::Noise),
+        open(Setting::BatchSize),
+    );
+    let (can_lr, can_activation, can_reg, can_reg_rate, can_advanced) = (
+        open(Setting::LearningRate),
+        open(Setting::Activation),
+        open(Setting::Regularization),
+        open(Setting::RegularizationRate),
+        open(Setting::Advanced),
+    );
+    let default_palette = crate::level::Palette::default();
+    let palette = s.palette().cloned().unwrap_or(default_palette);
 
     section(ui, "DATA");
     ui.label("Which dataset do you want to use?")
@@ -67,18 +94,18 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
                 .show(ui, |ui| ui.add(image))
                 .inner
                 .on_hover_text(format!("{}: {} points", kind.title(), kind.sample_count()));
-            if response.clicked() && !selected {
+            if response.clicked() && !selected && !in_level {
                 c.dataset = kind;
             }
         }
     });
     ui.add_enabled_ui(!from_file, |ui| {
-        row(ui, "Training data", "Share of the points used for training; the rest test how well the network generalises.", |ui| {
+        row(ui, "Training data", "Share of the points used for training; the rest test how well the network generalises.", can_ratio, |ui| {
             let mut ratio = c.train_ratio;
             ui.add(egui::Slider::new(&mut ratio, 10..=90).step_by(10.0).suffix(" %"));
             c.train_ratio = ratio;
         });
-        row(ui, "Noise", "Randomness in the data: flips labels (circle, XOR) or moves points (spiral, gauss).", |ui| {
+        row(ui, "Noise", "Randomness in the data: flips labels (circle, XOR) or moves points (spiral, gauss).", can_noise, |ui| {
             ui.add(egui::Slider::new(&mut c.noise, 0..=50).step_by(5.0));
         });
     });
@@ -86,13 +113,14 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
         ui,
         "Batch size",
         "How many examples are averaged into one weight update. Applied live.",
+        can_batch,
         |ui| {
             ui.add(egui::Slider::new(&mut c.batch_size, 1..=30));
         },
     );
     ui.horizontal(|ui| {
         if ui
-            .add_enabled(!from_file, egui::Button::new("↻ Regenerate"))
+            .add_enabled(!from_file && !in_level, egui::Button::new("↻ Regenerate"))
             .on_hover_text(
                 "New points from a new seed. The network keeps its weights, as in the Playground.",
             )
@@ -108,7 +136,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
     });
 
     section(ui, "FEATURES");
-    ui.label("Click a feature on the left of the network to switch it on or off.");
+    ui.label("Drag a feature from the left onto the input column to add it, or click it to switch it on and off. Drag an input off the network to remove it.");
     let active: Vec<_> = c.features.iter().map(|f| f.label()).collect();
     ui.label(egui::RichText::new(format!("Inputs: {}", active.join(", "))).weak());
 
@@ -117,11 +145,12 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
         ui,
         "Learning rate",
         "How big each step down the loss is. Too high and training explodes; too low and it crawls. Applied live.",
+        can_lr,
         |ui| {
             egui::ComboBox::from_id_salt("learning rate")
                 .selected_text(format_rate(c.learning_rate))
                 .show_ui(ui, |ui| {
-                    for rate in LEARNING_RATES {
+                    for &rate in &palette.learning_rates {
                         ui.selectable_value(&mut c.learning_rate, rate, format_rate(rate));
                     }
                 });
@@ -131,11 +160,12 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
         ui,
         "Activation",
         "The function every hidden neuron applies to its weighted sum. Applied live, keeping the weights (the Playground resets).",
+        can_activation,
         |ui| {
             egui::ComboBox::from_id_salt("activation")
                 .selected_text(activation_name(c.activation))
                 .show_ui(ui, |ui| {
-                    for a in Activation::ALL {
+                    for a in &palette.activations {
                         ui.selectable_value(&mut c.activation, *a, activation_name(*a))
                             .on_hover_text(a.describe());
                     }
@@ -146,11 +176,12 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
         ui,
         "Regularization",
         "A penalty on large weights, to keep the network simple (L1 pushes weights to exactly 0). Applied live.",
+        can_reg,
         |ui| {
             egui::ComboBox::from_id_salt("regularization")
                 .selected_text(reg_name(c.regularization))
                 .show_ui(ui, |ui| {
-                    for r in Regularization::ALL {
+                    for r in &palette.regularizations {
                         ui.selectable_value(&mut c.regularization, *r, reg_name(*r));
                     }
                 });
@@ -160,11 +191,12 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
         ui,
         "Regularization rate",
         "How strong the penalty is. Applied live, keeping the weights (the Playground resets).",
+        can_reg_rate,
         |ui| {
             egui::ComboBox::from_id_salt("regularization rate")
                 .selected_text(format_rate(c.regularization_rate))
                 .show_ui(ui, |ui| {
-                    for rate in REGULARIZATION_RATES {
+                    for &rate in &palette.regularization_rates {
                         ui.selectable_value(&mut c.regularization_rate, rate, format_rate(rate));
                     }
                 });
@@ -174,6 +206,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
         ui,
         "Problem type",
         "Classification: predict a class (+1 or -1). Regression: predict a number. Rebuilds the network.",
+        !in_level,
         |ui| {
             let mut p = problem;
             egui::ComboBox::from_id_salt("problem")
@@ -194,10 +227,11 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
     );
 
     ui.add_space(4.0);
+    ui.add_enabled_ui(can_advanced, |ui| {
     egui::CollapsingHeader::new("Beyond the Playground")
         .default_open(false)
         .show(ui, |ui| {
-            row(ui, "Optimizer", "SGD is the Playground's. Momentum keeps a running direction; Adam adapts the step of every weight.", |ui| {
+            row(ui, "Optimizer", "SGD is the Playground's. Momentum keeps a running direction; Adam adapts the step of every weight.", true, |ui| {
                 egui::ComboBox::from_id_salt("optimizer")
                     .selected_text(c.optimizer.name())
                     .show_ui(ui, |ui| {
@@ -207,12 +241,12 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
                     });
             });
             if c.optimizer == OptimizerKind::Momentum {
-                row(ui, "Momentum", "How much of the previous step carries into the next.", |ui| {
+                row(ui, "Momentum", "How much of the previous step carries into the next.", true, |ui| {
                     ui.add(egui::Slider::new(&mut c.momentum, 0.0..=0.99));
                 });
             }
             ui.add_enabled_ui(problem == Problem::Classification, |ui| {
-                row(ui, "Loss", "Square error is the Playground's; cross-entropy (with a sigmoid output) punishes confident mistakes harder. Rebuilds the network.", |ui| {
+                row(ui, "Loss", "Square error is the Playground's; cross-entropy (with a sigmoid output) punishes confident mistakes harder. Rebuilds the network.", true, |ui| {
                     egui::ComboBox::from_id_salt("loss")
                         .selected_text(c.loss.name())
                         .show_ui(ui, |ui| {
@@ -222,7 +256,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
                         });
                 });
             });
-            row(ui, "Dropout", "Each training step ignores this share of hidden neurons at random, so none can be relied on alone.", |ui| {
+            row(ui, "Dropout", "Each training step ignores this share of hidden neurons at random, so none can be relied on alone.", true, |ui| {
                 ui.add(egui::Slider::new(&mut c.dropout, 0.0..=0.5).step_by(0.05));
             });
             ui.checkbox(&mut c.reshuffle_each_epoch, "Reshuffle every epoch")
@@ -231,18 +265,21 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
                 .on_hover_text("Every weight and bias starts at 0: watch why symmetric neurons never learn different things.");
             ui.checkbox(&mut c.replay_initial_weights, "Reset replays the same weights")
                 .on_hover_text("Reset goes back to exactly the same starting weights, so you can compare settings fairly.");
-            ui.add_space(4.0);
-            ui.label("Load an experiment of the course:");
-            for preset in crate::presets::presets() {
-                if ui
-                    .button(preset.title)
-                    .on_hover_text(preset.lesson)
-                    .clicked()
-                {
-                    c = preset.config.clone();
+            if !in_level {
+                ui.add_space(4.0);
+                ui.label("Load an experiment of the course:");
+                for preset in crate::presets::presets() {
+                    if ui
+                        .button(preset.title)
+                        .on_hover_text(preset.lesson)
+                        .clicked()
+                    {
+                        c = preset.config.clone();
+                    }
                 }
             }
         });
+    });
     s.configure(c);
 }
 

@@ -12,7 +12,7 @@ pub(super) fn plugin(app: &mut App) {
     app.add_systems(
         Update,
         sandbox_keys
-            .run_if(in_state(Screen::Sandbox))
+            .run_if(in_state(crate::game::screens::Workbench))
             .run_if(not(egui_wants_any_keyboard_input))
             .before(crate::game::sim::SimSet::Apply),
     );
@@ -22,6 +22,7 @@ pub fn sandbox_keys(
     keys: Res<ButtonInput<KeyCode>>,
     mut actions: MessageWriter<SimAction>,
     mut next: ResMut<NextState<Screen>>,
+    screen: Res<State<Screen>>,
 ) {
     if keys.just_pressed(KeyCode::Space) {
         actions.write(SimAction::TogglePlay);
@@ -39,7 +40,11 @@ pub fn sandbox_keys(
         actions.write(SimAction::Reset);
     }
     if keys.just_pressed(KeyCode::Escape) {
-        next.set(Screen::Title);
+        next.set(if *screen.get() == Screen::Level {
+            Screen::LevelSelect
+        } else {
+            Screen::Title
+        });
     }
     let command = keys.any_pressed([
         KeyCode::ControlLeft,

@@ -19,14 +19,14 @@ use crate::game::network_view::heatmaps::{HeatmapState, HoveredNode};
 use crate::game::network_view::hover::{HoveredChip, HoveredEdge};
 use crate::game::network_view::{DisplayOptions, NetworkEntities, NetworkViewport};
 use crate::game::notices::Notices;
-use crate::game::screens::Screen;
+use crate::game::screens::{Screen, Workbench};
 use crate::game::sim::{SimAction, Simulation};
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<thumbnails::DatasetThumbnails>()
         .add_systems(
             EguiPrimaryContextPass,
-            sandbox_ui.run_if(in_state(Screen::Sandbox)),
+            sandbox_ui.run_if(in_state(Workbench)),
         )
         .add_plugins(keyboard::plugin);
 }
@@ -55,6 +55,22 @@ pub struct SandboxUi<'w, 's> {
     pub editor: ResMut<'w, crate::game::network_view::editing::WeightEditor>,
     pub drag: Res<'w, crate::game::network_view::drag::DragState>,
     pub history: Res<'w, crate::game::sim::undo::UndoHistory>,
+    pub level: Option<ResMut<'w, crate::game::levels::run::LevelRun>>,
+    pub level_commands: MessageWriter<'w, crate::game::levels::run::LevelCommand>,
+    pub catalog: Res<'w, crate::game::levels::LevelCatalog>,
+}
+
+impl SandboxUi<'_, '_> {
+    /// Whether the player may change a setting (everything in the sandbox; a level's palette in a
+    /// level).
+    pub fn may_change(&self, setting: crate::level::Setting) -> bool {
+        self.level.as_ref().is_none_or(|run| run.allows(setting))
+    }
+
+    /// The level's palette, in a level.
+    pub fn palette(&self) -> Option<&crate::level::Palette> {
+        self.level.as_ref().map(|run| &run.level.palette)
+    }
 }
 
 impl SandboxUi<'_, '_> {
@@ -108,6 +124,7 @@ fn sandbox_ui(mut contexts: EguiContexts, mut ui_state: SandboxUi) -> Result {
     }
     overlay::show(&ctx, &mut ui_state);
     editor::show(&ctx, &mut ui_state);
+    crate::game::levels::play_ui::show(&ctx, &mut ui_state);
     Ok(())
 }
 

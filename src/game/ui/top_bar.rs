@@ -69,10 +69,11 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
         ui.label(egui::RichText::new(format!("{rate:>6.0} epochs/s")).monospace())
             .on_hover_text("Epochs actually trained per second right now.");
         ui.separator();
+        let shape_open = s.may_change(crate::level::Setting::Architecture);
         let layers = sim.experiment.config().hidden_layers.len();
         let max_layers = sim.experiment.config().limits.max_hidden_layers;
         if ui
-            .add_enabled(layers > 0, egui::Button::new("−"))
+            .add_enabled(shape_open && layers > 0, egui::Button::new("−"))
             .on_hover_text("Remove the last hidden layer.")
             .clicked()
         {
@@ -83,7 +84,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
             if layers == 1 { "" } else { "s" }
         ));
         if ui
-            .add_enabled(layers < max_layers, egui::Button::new("+"))
+            .add_enabled(shape_open && layers < max_layers, egui::Button::new("+"))
             .on_hover_text("Add a hidden layer of 2 neurons at the end (or drag the \"+ Hidden layer\" tile where you want it).")
             .on_disabled_hover_text(format!("At most {max_layers} hidden layers."))
             .clicked()
@@ -106,12 +107,14 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
             s.actions.write(SimAction::Redo);
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui
-                .button("Title")
-                .on_hover_text("Back to the title screen. Key: Esc")
-                .clicked()
-            {
-                s.next_screen.set(Screen::Title);
+            let in_level = s.level.is_some();
+            let (label, tip, to) = if in_level {
+                ("Levels", "Back to the level list. Key: Esc", Screen::LevelSelect)
+            } else {
+                ("Title", "Back to the title screen. Key: Esc", Screen::Title)
+            };
+            if ui.button(label).on_hover_text(tip).clicked() {
+                s.next_screen.set(to);
             }
         });
     });

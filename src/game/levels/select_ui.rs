@@ -1,0 +1,134 @@
+//! The level select: every level with its stars and lock, and broken level files with their
+//! errors.
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+use super::LevelCatalog;
+use super::run::LevelCommand;
+use crate::game::save::SavedProgress;
+use crate::game::screens::Screen;
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(
+        EguiPrimaryContextPass,
+        level_select_ui.run_if(in_state(Screen::LevelSelect)),
+    );
+}
+
+/// Filled and empty stars.
+pub fn stars_text(earned: &[bool], total: usize) -> String {
+    (0..total)
+        .map(|k| {
+            if earned.get(k).copied().unwrap_or(false) {
+                '★'
+            } else {
+                '☆'
+            }
+        })
+        .collect()
+}
+
+fn level_select_ui(
+    mut contexts: EguiContexts,
+    catalog: Res<LevelCatalog>,
+    saved: Res<SavedProgress>,
+    mut commands: MessageWriter<LevelCommand>,
+    mut next: ResMut<NextState<Screen>>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let levels = catalog.levels();
+    egui::Area::new("level select".into())
+        .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 24.0))
+        .show(ctx, |ui| {
+            egui::Frame::window(ui.style())
+                .inner_margin(egui::Margin::same(20))
+                .show(ui, |ui| {
+                    ui.set_width(720.0);
+                    ui.horizontal(|ui| {
+                        ui.label(egui::RichText::new("Challenges").size(30.0).strong());
+                        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                            if ui.button("Back").on_hover_text("Back to the title. Key: Esc").clicked() {
+                                next.set(Screen::Title);
+                            }
+                        });
+                    });
+                    let earned: usize = levels
+                        .iter()
+                        .map(|l| saved.progress.levels.get(&l.id).map_or(0, |r| r.star_count()))
+                        .sum();
+                    let possible: usize = levels.iter().map(|l| l.stars.len()).sum();
+                    ui.label(format!(
+                        "Each level teaches one idea. Solve one to open the next. Stars: {earned} of {possible}."
+                    ));
+                    ui.add_space(8.0);
+                    egui::ScrollArea::vertical()
+                        .max_height(580.0)
+                        .min_scrolled_height(580.0)
+                        .show(ui, |ui| {
+                        for (index, level) in levels.iter().enumerate() {
+                            let record = saved.progress.levels.get(&level.id);
+                            let unlocked = saved.progress.is_unlocked(&levels, index);
+                            let solved = record.is_some_and(|r| r.solved);
+                            egui::Frame::group(ui.style())
+                                .fill(if solved {
+                                    egui::Color32::from_rgb(236, 246, 238)
+                                } else {
+                                    egui::Color32::WHITE
+                                })
+                                .show(ui, |ui| {
+                                    ui.set_width(690.0);
+                                    ui.horizontal(|ui| {
+                                        ui.label(egui::RichText::new(format!("{}", index + 1)).size(24.0).strong());
+                                        ui.vertical(|ui| {
+                                            ui.label(egui::RichText::new(&level.title).size(18.0).strong());
+                                            ui.label(egui::RichText::new(level.goal.describe()).weak());
+                                        });
+                                        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                                            let play = ui
+                                                .add_enabled(unlocked, egui::Button::new(if solved { "Play again" } else { "Play" }))
+                                                .on_disabled_hover_text(format!(
+                                                    "Locked: solve \"{}\" first.",
+                                                    levels[index.saturating_sub(1)].title
+                                                ));
+                                            if play.clicked() {
+                                                commands.write(LevelCommand::Start(level.id.clone()));
+                                            }
+                                            let stars = stars_text(
+                                                record.map(|r| r.stars.as_slice()).unwrap_or(&[]),
+                                                level.stars.len(),
+                                            );
+                                            let tips: Vec<String> = level.stars.iter().map(|s| s.describe()).collect();
+                                            ui.label(egui::RichText::new(stars).size(22.0).color(egui::Color32::from_rgb(230, 160, 20)))
+                                                .on_hover_text(tips.join("\n"));
+                                            if let Some(best) = record.and_then(|r| r.best_epoch) {
+                                                ui.label(egui::RichText::new(format!("best: epoch {best}")).weak());
+                                            }
+                                            if !unlocked {
+                                                ui.label(egui::RichText::new("🔒 locked").weak());
+                                            }
+                                        });
+                                    });
+                                });
+                        }
+                        let broken: Vec<_> = catalog.entries.iter().filter(|e| e.level.is_err()).collect();
+                        if !broken.is_empty() || !catalog.problems.is_empty() {
+                            ui.add_space(10.0);
+                            ui.label(egui::RichText::new("Level files with problems").strong().color(egui::Color32::from_rgb(160, 30, 20)));
+                            for problem in &catalog.problems {
+                                ui.label(egui::RichText::new(problem).color(egui::Color32::from_rgb(160, 30, 20)).monospace());
+                            }
+                            for entry in broken {
+                                if let Err(errors) = &entry.level {
+                                    for e in errors {
+                                        ui.label(egui::RichText::new(e.to_string()).color(egui::Color32::from_rgb(160, 30, 20)).monospace());
+                                    }
+                                }
+                            }
+                            ui.label(egui::RichText::new("Fix them and check with: neural-sandbox levels check").weak());
+                        }
+                    });
+                });
+        });
+    Ok(())
+}

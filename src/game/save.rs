@@ -1,0 +1,200 @@
+//! Saved progress in the game: natively a file in the settings folder (or `--save-dir`), on the
+//! web the browser's local storage. Stars and best results per level, and the sandbox as it was
+//! left, restored on the next visit.
+
+use std::path::PathBuf;
+
+use bevy::prelude::*;
+
+use crate::game::StartOptions;
+use crate::game::screens::Screen;
+use crate::game::sim::Simulation;
+use crate::level::{Level, Outcome};
+use crate::progress::{self, Progress, SaveStore};
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(PreStartup, load_progress)
+        .add_systems(
+            OnEnter(Screen::Sandbox),
+            restore_sandbox.before(crate::game::screens::sandbox::apply_start_options),
+        )
+        .add_systems(OnExit(Screen::Sandbox), remember_sandbox)
+        .add_systems(Last, remember_sandbox_on_exit);
+}
+
+/// Where saves go: a folder (native), local storage (web), or memory (tests).
+#[derive(Debug, Clone, PartialEq)]
+pub enum SaveLocation {
+    Folder(PathBuf),
+    Memory,
+    #[cfg(target_arch = "wasm32")]
+    LocalStorage,
+}
+
+impl SaveLocation {
+    /// The platform's default: the settings folder natively, local storage on the web.
+    pub fn platform_default() -> Self {
+        #[cfg(target_arch = "wasm32")]
+        {
+            SaveLocation::LocalStorage
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            SaveLocation::Folder(progress::FileStore::default_dir())
+        }
+    }
+
+    fn store(&self) -> Box<dyn SaveStore + Send + Sync> {
+        match self {
+            SaveLocation::Folder(dir) => Box::new(progress::FileStore::new(dir)),
+            SaveLocation::Memory => Box::new(MemoryStore::default()),
+            #[cfg(target_arch = "wasm32")]
+            SaveLocation::LocalStorage => Box::new(web::LocalStorageStore),
+        }
+    }
+}
+
+/// The progress, and where it is saved.
+#[derive(Resource)]
+pub struct SavedProgress {
+    pub progress: Progress,
+    store: Box<dyn SaveStore + Send + Sync>,
+    /// Shown on the title screen: the save was corrupt, or could not be written.
+    pub warning: Option<String>,
+}
+
+impl SavedProgress {
+    /// Merges a finished attempt and saves at once.
+    pub fn record(&mut self, level: &Level, outcome: &Outcome) {
+        self.progress.record(level, outcome);
+        self.save();
+    }
+
+    /// Writes the progress; a failure becomes a visible warning (and nothing else is lost).
+    pub fn save(&mut self) {
+        if let Err(e) = self.store.write(&self.progress.to_json()) {
+            self.warning = Some(format!("Progress could not be saved: {e}"));
+        }
+    }
+}
+
+fn load_progress(mut commands: Commands, start: Res<StartOptions>) {
+    let location = start
+        .save_location
+        .clone()
+        .unwrap_or_else(SaveLocation::platform_default);
+    let store = location.store();
+    let (progress, warning) = progress::load(store.as_ref());
+    if let Some(w) = &warning {
+        warn!("{w}");
+    }
+    commands.insert_resource(SavedProgress {
+        progress,
+        store,
+        warning,
+    });
+}
+
+/// The sandbox comes back as it was left (a `--preset` then replaces it).
+fn restore_sandbox(
+    mut sim: ResMut<Simulation>,
+    saved: Res<SavedProgress>,
+    mut rules: ResMut<crate::game::sim::EditRules>,
+) {
+    *rules = default();
+    sim.epoch_limit = None;
+    let Some(config) = saved.progress.sandbox.clone() else {
+        return;
+    };
+    if &config == sim.experiment.config() {
+        return;
+    }
+    if let Ok(mut fresh) = Simulation::new(config) {
+        fresh.speed = sim.speed;
+        *sim = fresh;
+    }
+}
+
+fn remember_sandbox(sim: Res<Simulation>, mut saved: ResMut<SavedProgress>) {
+    if saved.progress.sandbox.as_ref() != Some(sim.experiment.config()) {
+        saved.progress.sandbox = Some(sim.experiment.config().clone());
+        saved.save();
+    }
+}
+
+/// Quitting from the sandbox keeps its settings too.
+fn remember_sandbox_on_exit(
+    mut exits: MessageReader<AppExit>,
+    screen: Res<State<Screen>>,
+    sim: Res<Simulation>,
+    saved: Option<ResMut<SavedProgress>>,
+) {
+    if exits.read().count() > 0
+        && *screen.get() == Screen::Sandbox
+        && let Some(saved) = saved
+    {
+        remember_sandbox(sim, saved);
+    }
+}
+
+/// Saves kept in memory only (tests, or when nothing else is available).
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    text: std::sync::Mutex<Option<String>>,
+}
+
+impl SaveStore for MemoryStore {
+    fn read(&self) -> Result<Option<String>, String> {
+        Ok(self.text.lock().map_err(|e| e.to_string())?.clone())
+    }
+
+    fn write(&self, text: &str) -> Result<(), String> {
+        *self.text.lock().map_err(|e| e.to_string())? = Some(text.to_string());
+        Ok(())
+    }
+
+    fn quarantine(&self, _text: &str) -> Result<String, String> {
+        Ok("memory".into())
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+mod web {
+    //! The browser's local storage. A single `setItem` replaces the value whole, so a closed tab
+    //! never leaves half a save.
+    use crate::progress::SaveStore;
+
+    const KEY: &str = "neural-sandbox.progress";
+    const CORRUPT_KEY: &str = "neural-sandbox.progress.corrupt";
+
+    pub struct LocalStorageStore;
+
+    fn storage() -> Result<web_sys::Storage, String> {
+        web_sys::window()
+            .ok_or("no browser window")?
+            .local_storage()
+            .map_err(|_| "local storage is not allowed".to_string())?
+            .ok_or_else(|| "local storage is not available".to_string())
+    }
+
+    impl SaveStore for LocalStorageStore {
+        fn read(&self) -> Result<Option<String>, String> {
+            storage()?
+                .get_item(KEY)
+                .map_err(|_| "local storage could not be read".to_string())
+        }
+
+        fn write(&self, text: &str) -> Result<(), String> {
+            storage()?
+                .set_item(KEY, text)
+                .map_err(|_| "local storage is full or not allowed".to_string())
+        }
+
+        fn quarantine(&self, text: &str) -> Result<String, String> {
+            storage()?
+                .set_item(CORRUPT_KEY, text)
+                .map_err(|_| "local storage is full or not allowed".to_string())?;
+            Ok(format!("the local storage key \"{CORRUPT_KEY}\""))
+        }
+    }
+}
