@@ -11,6 +11,13 @@ apt-get install -y -qq --no-install-recommends \
     xvfb xauth mesa-vulkan-drivers libvulkan1 libgl1-mesa-dri libegl-mesa0 \
     libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 xdotool imagemagick \
     ca-certificates >/dev/null
+# The web build's end-to-end test: Debian's Chromium (never a browser a tool downloads), and
+# Node.js for playwright-core.
+apt-get install -y -qq --no-install-recommends chromium >/dev/null
+if ! command -v npm >/dev/null; then
+    apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
 
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
+rustup target add wasm32-unknown-unknown >/dev/null
 echo "install: done"

@@ -56,12 +56,18 @@ pub enum LevelsCommand {
 #[derive(Debug, Args, Clone, Default)]
 pub struct GameArgs {
     /// Start in the sandbox with this preset instead of the title screen
-    /// (default, spiral-deep, xor, circle, perceptron).
+    /// (default, perceptron, xor, circle, spiral-max, spiral-deep).
     #[arg(long, global = false)]
     pub preset: Option<String>,
     /// Train this many epochs before the first frame (with --preset).
     #[arg(long, default_value_t = 0)]
     pub train_epochs: u64,
+    /// Start training at once (with --preset).
+    #[arg(long)]
+    pub play: bool,
+    /// Training speed in epochs per second, or "max".
+    #[arg(long, value_name = "N|max")]
+    pub speed: Option<String>,
     /// Save a screenshot to PATH and quit (after --after-frames frames).
     #[arg(long, value_name = "PATH")]
     pub screenshot: Option<PathBuf>,
@@ -81,6 +87,9 @@ pub struct GameArgs {
     /// Where progress and settings are saved (default: the platform's config folder).
     #[arg(long, value_name = "DIR")]
     pub save_dir: Option<PathBuf>,
+    /// Open the sandbox with the configuration of a share link (the whole URL or its `#cfg=...`).
+    #[arg(long, value_name = "URL")]
+    pub link: Option<String>,
     /// Play the levels of this folder (with its index.ron) instead of the shipped ones.
     #[arg(long, value_name = "DIR")]
     pub levels_dir: Option<PathBuf>,
@@ -347,32 +356,19 @@ pub fn run_train(args: &TrainArgs, out: &mut dyn Write) -> Outcome {
             return Outcome::BadInput(e);
         }
     }
-    let progress = if args.quiet {
-        indicatif::ProgressBar::hidden()
-    } else {
-        let bar = indicatif::ProgressBar::new(args.epochs);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} epochs  {per_sec}  {msg}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar
-    };
+    let progress = Progress::new(args.epochs, args.quiet);
     let start = Instant::now();
     let chunk = (args.epochs / 200).max(1);
     let mut trained = 0;
     while trained < args.epochs {
         let ran = experiment.step(chunk.min(args.epochs - trained));
         trained += ran;
-        progress.set_position(trained);
-        let s = experiment.latest();
-        progress.set_message(format!("test loss {:.4}", s.test_loss));
+        progress.update(trained, experiment.latest().test_loss);
         if ran == 0 || experiment.divergence().is_some() {
             break;
         }
     }
-    progress.finish_and_clear();
+    progress.finish();
     let elapsed = start.elapsed();
 
     if let Some(path) = &args.csv {
@@ -552,5 +548,52 @@ pub fn run_levels_solve(dir: &Path, out: &mut dyn Write) -> Outcome {
         Outcome::Done
     } else {
         Outcome::BadInput(format!("{failures} level(s) failed"))
+    }
+}
+
+/// The terminal progress bar of `train` (indicatif; nothing on the web, where there is no terminal).
+struct Progress {
+    #[cfg(not(target_arch = "wasm32"))]
+    bar: indicatif::ProgressBar,
+}
+
+impl Progress {
+    fn new(epochs: u64, quiet: bool) -> Self {
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let bar = if quiet {
+                indicatif::ProgressBar::hidden()
+            } else {
+                let bar = indicatif::ProgressBar::new(epochs);
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{bar:40} {pos}/{len} epochs  {per_sec}  {msg}",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+                bar
+            };
+            Self { bar }
+        }
+        #[cfg(target_arch = "wasm32")]
+        {
+            let _ = (epochs, quiet);
+            Self {}
+        }
+    }
+
+    fn update(&self, position: u64, test_loss: f64) {
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            self.bar.set_position(position);
+            self.bar.set_message(format!("test loss {test_loss:.4}"));
+        }
+        #[cfg(target_arch = "wasm32")]
+        let _ = (position, test_loss);
+    }
+
+    fn finish(&self) {
+        #[cfg(not(target_arch = "wasm32"))]
+        self.bar.finish_and_clear();
     }
 }

@@ -13,6 +13,7 @@ pub mod level;
 pub mod nn;
 pub mod presets;
 pub mod progress;
+pub mod share;
 
 #[cfg(feature = "game")]
 pub mod game;

@@ -57,6 +57,17 @@ pub fn presets() -> Vec<Preset> {
             },
         },
         Preset {
+            name: "spiral-max",
+            title: "The largest network",
+            lesson: "Every feature and six hidden layers of eight: the most the Playground allows.",
+            config: ExperimentConfig {
+                dataset: DatasetKind::Spiral,
+                features: Feature::ALL.to_vec(),
+                hidden_layers: vec![8; 6],
+                ..base.clone()
+            },
+        },
+        Preset {
             name: "spiral-deep",
             title: "The spiral, deep",
             lesson: "All features and three layers: a hierarchy of ever more complex shapes.",

@@ -460,3 +460,15 @@ fn levels_check_fails_on_a_bad_level_with_its_line() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("x.ron:3:"), "{text}");
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Any link text is either a valid configuration or a message; never a panic.
+    #[test]
+    fn random_share_links_never_panic(text in "#?(cfg=)?[A-Za-z0-9_=%-]{0,300}") {
+        if let Ok(config) = neural_sandbox::share::decode(&text) {
+            prop_assert!(config.validate(true).is_ok());
+        }
+    }
+}

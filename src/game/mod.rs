@@ -9,9 +9,12 @@ pub mod network_view;
 pub mod notices;
 pub mod save;
 pub mod screens;
+pub mod share;
 pub mod sim;
 pub mod theme;
 pub mod ui;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
 
 use bevy::asset::AssetMetaCheck;
 use bevy::prelude::*;
@@ -29,6 +32,11 @@ pub struct StartOptions {
     pub train_epochs: u64,
     /// Where progress is saved (default: the platform's place).
     pub save_location: Option<save::SaveLocation>,
+    /// A share link that could not be opened: said in the sandbox, which opens with defaults.
+    pub link_error: Option<String>,
+    /// Start training at once (with a preset).
+    pub play: bool,
+    pub speed: Option<sim::TrainingSpeed>,
 }
 
 /// Whether challenge levels were found (the title screen enables "Challenges").
@@ -37,6 +45,17 @@ pub struct LevelsAvailable(pub bool);
 
 /// Runs the game until the window closes.
 pub fn run(args: GameArgs) -> Outcome {
+    // A share link (the page's address on the web, `--link` natively) opens the sandbox with its
+    // configuration; a bad one opens the default sandbox and says why.
+    #[cfg(target_arch = "wasm32")]
+    let link = args.link.clone().or_else(web::page_fragment);
+    #[cfg(not(target_arch = "wasm32"))]
+    let link = args.link.clone();
+    let (link_preset, link_error) = match link.as_deref().map(share::start_from_link) {
+        Some(Ok(preset)) => (Some(preset), None),
+        Some(Err(why)) => (crate::presets::preset("default"), Some(why)),
+        None => (None, None),
+    };
     let preset = match args.preset.as_deref() {
         Some(name) => match crate::presets::preset(name) {
             Some(p) => Some(p),
@@ -48,7 +67,19 @@ pub fn run(args: GameArgs) -> Outcome {
                 ));
             }
         },
+        None => link_preset,
+    };
+    let speed = match args.speed.as_deref() {
         None => None,
+        Some(text) if text.eq_ignore_ascii_case("max") => Some(sim::TrainingSpeed::Max),
+        Some(text) => match text.parse::<u32>() {
+            Ok(n) if (1..=100_000).contains(&n) => Some(sim::TrainingSpeed::PerSecond(n)),
+            _ => {
+                return Outcome::BadInput(format!(
+                    "--speed {text}: expected epochs per second (1 to 100000) or \"max\""
+                ));
+            }
+        },
     };
     let resolution = match args.window.as_deref().map(parse_window_size) {
         Some(Ok(size)) => size,
@@ -81,6 +112,9 @@ pub fn run(args: GameArgs) -> Outcome {
         preset,
         train_epochs: args.train_epochs,
         save_location: args.save_dir.clone().map(save::SaveLocation::Folder),
+        link_error,
+        play: args.play,
+        speed,
     });
     app.add_plugins(bevy_egui::EguiPlugin::default());
     add_game_plugins(&mut app, args.diagnostics);
@@ -104,7 +138,10 @@ pub fn add_game_plugins(app: &mut App, log_diagnostics: bool) {
         camera::plugin,
         network_view::plugin,
         ui::plugin,
+        share::plugin,
     ));
+    #[cfg(target_arch = "wasm32")]
+    app.add_plugins(web::plugin);
 }
 
 /// The game without a window or renderer, on a deterministic clock (each `update` is 1/60 s):

@@ -65,21 +65,47 @@ pub fn to_egui(rgb: [u8; 3]) -> bevy_egui::egui::Color32 {
     bevy_egui::egui::Color32::from_rgb(rgb[0], rgb[1], rgb[2])
 }
 
+/// A heatmap pixel: the colour pre-blended over white at the Playground's alpha, so the texture
+/// itself is opaque (cheaper to draw, identical on screen).
+fn blended_pixel(rgb: [u8; 3]) -> [u8; 4] {
+    let a = HEATMAP_ALPHA as f32 / 255.0;
+    let mix = |c: u8| (c as f32 * a + 255.0 * (1.0 - a)).round() as u8;
+    [mix(rgb[0]), mix(rgb[1]), mix(rgb[2]), 255]
+}
+
+/// The 31 shades as pixels, computed once: painting is then a table lookup per pixel.
+fn shade_table() -> &'static [[u8; 4]; SHADES] {
+    static TABLE: std::sync::OnceLock<[[u8; 4]; SHADES]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        std::array::from_fn(|k| {
+            let v = -1.0 + 2.0 * k as f32 / (SHADES - 1) as f32;
+            blended_pixel(heatmap_color(v, false))
+        })
+    })
+}
+
 /// Writes a grid of values (row-major, `size` x `size`) as RGBA pixels, semi-transparent over
 /// white like the Playground's canvases, or grey when training diverged.
 pub fn paint_heatmap(values: &[f32], discretize: bool, diverged: bool, pixels: &mut [u8]) {
+    let table = shade_table();
+    let (negative, positive, grey) = (
+        blended_pixel(NEGATIVE),
+        blended_pixel(POSITIVE),
+        blended_pixel(DIVERGED),
+    );
+    let last = (SHADES - 1) as f32;
     for (value, px) in values.iter().zip(pixels.chunks_exact_mut(4)) {
-        let rgb = if diverged {
-            DIVERGED
+        let v = *value;
+        let pixel = if diverged || v.is_nan() {
+            grey
+        } else if discretize {
+            if v > 0.0 { positive } else { negative }
         } else {
-            heatmap_color(*value, discretize)
+            // The same rounding as `heatmap_color`: the nearest of the 31 shades.
+            let k = ((v.clamp(-1.0, 1.0) + 1.0) * 0.5 * last).round() as usize;
+            table[k.min(SHADES - 1)]
         };
-        // Pre-blend over white so the texture itself is opaque (cheaper, and identical on screen).
-        let a = HEATMAP_ALPHA as f32 / 255.0;
-        for c in 0..3 {
-            px[c] = (rgb[c] as f32 * a + 255.0 * (1.0 - a)).round() as u8;
-        }
-        px[3] = 255;
+        px.copy_from_slice(&pixel);
     }
 }
 
@@ -99,5 +125,22 @@ mod tests {
             .map(|k| heatmap_color(k as f32 / 500.0 - 1.0, false))
             .collect();
         assert_eq!(shades.len(), SHADES);
+    }
+
+    #[test]
+    fn painting_by_table_matches_the_colour_scale() {
+        let values: Vec<f32> = (0..2001)
+            .map(|k| k as f32 / 1000.0 - 1.0)
+            .chain([f32::NAN, 7.0, -3.0])
+            .collect();
+        let mut pixels = vec![0u8; values.len() * 4];
+        paint_heatmap(&values, false, false, &mut pixels);
+        for (v, px) in values.iter().zip(pixels.chunks_exact(4)) {
+            assert_eq!(px, blended_pixel(heatmap_color(*v, false)), "{v}");
+        }
+        paint_heatmap(&values, true, false, &mut pixels);
+        assert_eq!(&pixels[..4], blended_pixel(NEGATIVE));
+        paint_heatmap(&values, false, true, &mut pixels);
+        assert_eq!(&pixels[..4], blended_pixel(DIVERGED));
     }
 }

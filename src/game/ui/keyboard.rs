@@ -1,5 +1,5 @@
 //! Keys: Space play/pause, S or Right step, R reset, Esc back to the title, Ctrl+Z undo,
-//! Ctrl+Shift+Z (or Ctrl+Y) redo, Ctrl+Q quit.
+//! Ctrl+Shift+Z (or Ctrl+Y) redo, = faster and - slower, Ctrl+Q quit.
 
 use bevy::prelude::*;
 use bevy_egui::input::egui_wants_any_keyboard_input;
@@ -23,6 +23,7 @@ pub fn sandbox_keys(
     mut actions: MessageWriter<SimAction>,
     mut next: ResMut<NextState<Screen>>,
     screen: Res<State<Screen>>,
+    speed: Res<crate::game::sim::Simulation>,
 ) {
     if keys.just_pressed(KeyCode::Space) {
         actions.write(SimAction::TogglePlay);
@@ -36,6 +37,19 @@ pub fn sandbox_keys(
         KeyCode::SuperLeft,
         KeyCode::SuperRight,
     ]);
+    // = (or +) faster, - slower: the speed choices in order.
+    let faster = keys.just_pressed(KeyCode::Equal) || keys.just_pressed(KeyCode::NumpadAdd);
+    let slower = keys.just_pressed(KeyCode::Minus) || keys.just_pressed(KeyCode::NumpadSubtract);
+    if faster || slower {
+        let choices = crate::game::sim::TrainingSpeed::CHOICES;
+        let at = choices.iter().position(|c| *c == speed.speed).unwrap_or(5);
+        let next = if faster {
+            (at + 1).min(choices.len() - 1)
+        } else {
+            at.saturating_sub(1)
+        };
+        actions.write(SimAction::SetSpeed(choices[next]));
+    }
     if keys.just_pressed(KeyCode::KeyR) && !command_held {
         actions.write(SimAction::Reset);
     }

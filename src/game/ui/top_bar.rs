@@ -106,6 +106,23 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
         {
             s.actions.write(SimAction::Redo);
         }
+        if s.level.is_none() {
+            ui.separator();
+            if ui
+                .button("Copy link")
+                .on_hover_text("A link that opens this sandbox as it is now: send it to a student or a colleague.")
+                .clicked()
+            {
+                let link = crate::game::share::link_for(s.sim.experiment.config());
+                if crate::game::share::copy_to_clipboard(&link) {
+                    s.notices.info("Link copied. Anyone who opens it gets this sandbox.");
+                } else {
+                    s.notices.info(format!(
+                        "Share this with `neural-sandbox --link` or after the web game's address: {link}"
+                    ));
+                }
+            }
+        }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             let in_level = s.level.is_some();
             let (label, tip, to) = if in_level {

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Builds the web version into dist/ (or $OUT): the game as size-optimised WebAssembly, its
+# JavaScript glue, index.html and the level files. Serve the folder from any static host, under
+# any path. Installs what it needs (the wasm target, wasm-bindgen-cli at the version in
+# Cargo.lock); with WASM_OPT=1 it also runs binaryen's wasm-opt (slow: minutes, for little gain).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/neural-sandbox/target}"
+PROFILE="${PROFILE:-web-release}"
+OUT="${OUT:-dist}"
+fail() { echo "web/build.sh: $*" >&2; exit 1; }
+
+command -v cargo >/dev/null || fail "cargo is missing: install Rust from https://rustup.rs"
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    echo "installing the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown || fail "could not install the wasm32-unknown-unknown target"
+fi
+WBG_VERSION=$(awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/"/, "", $3); print $3 }' Cargo.lock)
+[ -n "$WBG_VERSION" ] || fail "no wasm-bindgen in Cargo.lock"
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $WBG_VERSION\$"; then
+    echo "installing wasm-bindgen-cli $WBG_VERSION (a few minutes, once)"
+    # Not --locked: its lock file pins a crate version the registry here lacks.
+    cargo install wasm-bindgen-cli --version "$WBG_VERSION" || fail "could not install wasm-bindgen-cli $WBG_VERSION"
+fi
+
+started=$(date +%s)
+echo "building the game for the web ($PROFILE)"
+cargo build --profile "$PROFILE" --target wasm32-unknown-unknown --bin neural-sandbox
+WASM="$CARGO_TARGET_DIR/wasm32-unknown-unknown/$PROFILE/neural-sandbox.wasm"
+[ -f "$WASM" ] || fail "the build produced no $WASM"
+
+rm -rf "$OUT"
+mkdir -p "$OUT"
+wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
+    --out-dir "$OUT" --out-name neural-sandbox "$WASM"
+
+if [ "${WASM_OPT:-0}" = "1" ]; then
+    # Debian's binaryen (108) breaks Bevy's output at load; use npm's.
+    if ! [ -x web/tools/node_modules/.bin/wasm-opt ]; then
+        (cd web/tools && npm install --no-audit --no-fund binaryen@latest >/dev/null) || fail "could not install binaryen"
+    fi
+    echo "running wasm-opt -Oz (minutes)"
+    web/tools/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+        --enable-sign-ext --enable-mutable-globals \
+        -o "$OUT/neural-sandbox_bg.opt.wasm" "$OUT/neural-sandbox_bg.wasm"
+    mv "$OUT/neural-sandbox_bg.opt.wasm" "$OUT/neural-sandbox_bg.wasm"
+fi
+
+cp web/index.html "$OUT/index.html"
+mkdir -p "$OUT/levels"
+cp levels/*.ron levels/README.md "$OUT/levels/"
+
+raw=$(stat -c %s "$OUT/neural-sandbox_bg.wasm")
+gz=$(gzip -9 -c "$OUT/neural-sandbox_bg.wasm" | wc -c)
+mb() { awk -v b="$1" 'BEGIN { printf "%.2f MB", b / 1e6 }'; }
+echo
+echo "dist: $OUT ($(du -sh "$OUT" | cut -f1)), built in $(( $(date +%s) - started )) s"
+echo "wasm: $(mb "$raw") raw, $(mb "$gz") gzipped (budget: 12 MB raw, 4 MB gzipped)"
+[ "$raw" -le 12000000 ] || echo "over the raw budget"
+[ "$gz" -le 4000000 ] || echo "over the gzip budget"

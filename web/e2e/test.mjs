@@ -1,0 +1,167 @@
+// End-to-end test of the web build: serves dist/ on 127.0.0.1, drives Debian's Chromium with
+// playwright-core, and checks that the game runs, can be played, and handles share links.
+// Usage: node test.mjs [DIST]   (screenshots go to ./artifacts, printed at the end)
+import http from "node:http";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { PNG } from "pngjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dist = path.resolve(process.argv[2] ?? path.join(here, "../../dist"));
+const artifacts = path.join(here, "artifacts");
+fs.mkdirSync(artifacts, { recursive: true });
+if (!fs.existsSync(path.join(dist, "index.html"))) {
+  console.error(`no web build in ${dist}: run web/build.sh first`);
+  process.exit(2);
+}
+
+// A static server: the folder as a web host would serve it.
+const types = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm",
+  ".ron": "text/plain", ".md": "text/plain", ".png": "image/png" };
+const server = http.createServer((req, res) => {
+  const url = decodeURIComponent(req.url.split("?")[0].split("#")[0]);
+  const file = path.join(dist, url.endsWith("/") ? url + "index.html" : url);
+  if (!file.startsWith(dist) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+    res.writeHead(404); res.end("not found"); return;
+  }
+  const body = fs.readFileSync(file);
+  res.writeHead(200, { "content-type": types[path.extname(file)] ?? "application/octet-stream",
+                       "content-length": body.length });
+  res.end(body);
+});
+await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+const base = `http://127.0.0.1:${server.address().port}/`;
+
+const failures = [];
+const check = (ok, what) => { console.log(`${ok ? "ok  " : "FAIL"} ${what}`); if (!ok) failures.push(what); };
+const report = {};
+
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  headless: true,
+  args: ["--no-sandbox", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--disable-quic", "--use-angle=gl-egl", "--ignore-gpu-blocklist"],
+});
+const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+const errors = [];
+page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
+page.on("console", (m) => {
+  const text = m.text();
+  if (text.includes("panicked")) errors.push(`panic: ${text}`);
+  if (m.type() === "error" && !text.includes("Using exceptions for control flow")) console.log(`  console error: ${text}`);
+});
+
+const state = () => page.evaluate(() => window.neuralSandboxState ? JSON.parse(window.neuralSandboxState) : null);
+async function waitFor(predicate, what, seconds = 60) {
+  const until = Date.now() + seconds * 1000;
+  for (;;) {
+    const s = await state();
+    if (s && predicate(s)) return s;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(s)}`);
+    await page.waitForTimeout(100);
+  }
+}
+async function shot(name) {
+  const file = path.join(artifacts, `${name}.png`);
+  const buffer = await page.screenshot({ path: file });
+  return PNG.sync.read(buffer);
+}
+function distinctColours(png) {
+  const seen = new Set();
+  for (let i = 0; i < png.data.length; i += 4 * 7) seen.add((png.data[i] << 16) | (png.data[i + 1] << 8) | png.data[i + 2]);
+  return seen.size;
+}
+function countNear(png, rgb, tolerance, box) {
+  let n = 0;
+  for (let y = box.y0; y < box.y1; y++) for (let x = box.x0; x < box.x1; x++) {
+    const i = 4 * (y * png.width + x);
+    if (Math.abs(png.data[i] - rgb[0]) <= tolerance && Math.abs(png.data[i + 1] - rgb[1]) <= tolerance &&
+        Math.abs(png.data[i + 2] - rgb[2]) <= tolerance) n++;
+  }
+  return n;
+}
+async function click(x, y) {
+  await page.mouse.move(x, y);
+  await page.waitForTimeout(150);
+  await page.mouse.down();
+  await page.waitForTimeout(150);  // a person's click: the game may run at a few frames a second
+  await page.mouse.up();
+  await page.waitForTimeout(300);
+}
+async function key(name) {
+  await page.keyboard.down(name);
+  await page.waitForTimeout(150);
+  await page.keyboard.up(name);
+  await page.waitForTimeout(200);
+}
+const linkFor = (config) => "#cfg=" + Buffer.from(JSON.stringify(config)).toString("base64url");
+
+try {
+  // 1. The title screen.
+  const navigated = Date.now();
+  await page.goto(base);
+  const first = await waitFor((s) => s.screen === "Title", "the title screen", 120);
+  report.first_frame_ms = Date.now() - navigated;
+  await page.waitForTimeout(1500);
+  const title = await shot("01-title");
+  check(distinctColours(title) > 200, `the title screen is drawn (${distinctColours(title)} colours)`);
+  check(first.frames >= 1, "the game publishes its state");
+
+  // 2. Into the sandbox with a click, then Play: the epoch counter advances.
+  await click(640, 360 + 34);
+  await waitFor((s) => s.screen === "Sandbox", "the sandbox after clicking Sandbox", 30);
+  await page.waitForTimeout(1000);
+  const sandbox = await shot("02-sandbox");
+  check(distinctColours(sandbox) > 500, "the sandbox is drawn");
+  await click(140, 22);
+  const playing = await waitFor((s) => s.playing && s.epoch > 0, "training after pressing Play", 30);
+  await page.waitForTimeout(2000);
+  const later = await state();
+  check(later.epoch > playing.epoch, `the epoch advances while playing (${playing.epoch} -> ${later.epoch})`);
+  await shot("03-training");
+
+  // 3. A share link opens with its configuration: the largest network, trained at full speed.
+  const spiral = { dataset: "spiral", features: ["x1", "x2", "x1_sq", "x2_sq", "x1_x2", "sin_x1", "sin_x2"],
+                   hidden_layers: [8, 8, 8, 8, 8, 8] };
+  await page.goto(base + linkFor(spiral));
+  await page.reload();
+  const opened = await waitFor((s) => s.screen === "Sandbox", "the sandbox from a share link", 120);
+  check(opened.dataset === "spiral" && opened.features.length === 7 && opened.hidden_layers.join() === "8,8,8,8,8,8",
+        `a share link opens its configuration (${opened.dataset}, ${opened.features.length} features, ${opened.hidden_layers})`);
+  await page.focus("canvas#bevy");
+  await key("Space");
+  for (let k = 0; k < 6; k++) await key("Equal");  // faster, up to Max
+  await page.waitForTimeout(5000);
+  const fast = await state();
+  report.spiral_6x8_epochs_per_second = Math.round(fast.epochs_per_second);
+  check(fast.playing && fast.epoch > 0, `the spiral trains in the browser (${report.spiral_6x8_epochs_per_second} epochs/s at Max)`);
+  const trained = await shot("04-spiral-6x8");
+  check(distinctColours(trained) > 500, "the trained spiral is drawn");
+
+  // 4. Hostile links are refused with a message; the default sandbox opens.
+  for (const [name, link] of [["damaged", "#cfg=%%%not-base64"],
+                              ["oversized", linkFor({ hidden_layers: [100000] })],
+                              ["script", linkFor({ dataset: "<script>alert(1)</script>" })]]) {
+    await page.goto(base + link);
+    await page.reload();
+    const s = await waitFor((s) => s.screen === "Sandbox", `the sandbox after a ${name} link`, 120);
+    check(s.dataset === "circle" && s.notices.some((n) => n.includes("default sandbox")),
+          `a ${name} link is refused with a message (${s.notices.join(" / ")})`);
+  }
+  await shot("05-hostile-link");
+} catch (e) {
+  check(false, String(e));
+}
+
+check(errors.length === 0, `no page error or panic${errors.length ? ": " + errors.join(" | ") : ""}`);
+await browser.close();
+server.close();
+console.log(`\nscreenshots: ${artifacts}`);
+console.log(`figures: ${JSON.stringify(report)}`);
+if (failures.length) {
+  console.log(`${failures.length} check(s) failed`);
+  process.exit(1);
+}
+console.log("all checks passed");
