@@ -50,9 +50,9 @@ pub fn heatmap_color(value: f32, discretize: bool) -> [u8; 3] {
     if discretize {
         return if value > 0.0 { POSITIVE } else { NEGATIVE };
     }
-    let step = 2.0 / (SHADES - 1) as f32;
-    let quantized = ((value.clamp(-1.0, 1.0) + 1.0) / step).round() * step - 1.0;
-    scale_color(quantized)
+    let last = (SHADES - 1) as f32;
+    let shade = ((value.clamp(-1.0, 1.0) + 1.0) * 0.5 * last).round();
+    scale_color(shade / last * 2.0 - 1.0)
 }
 
 /// As a Bevy colour.
