@@ -1,11 +1,19 @@
 use std::process::ExitCode;
 
+#[cfg(not(target_arch = "wasm32"))]
 use clap::Parser;
 use neural_sandbox::cli::{
     Cli, Command, LevelsCommand, Outcome, run_bench, run_levels_check, run_levels_solve, run_train,
 };
 
 fn main() -> ExitCode {
+    // The web has no command line: the game starts (and clap stays out of the web build).
+    #[cfg(target_arch = "wasm32")]
+    let cli = Cli {
+        command: None,
+        game: Default::default(),
+    };
+    #[cfg(not(target_arch = "wasm32"))]
     let cli = Cli::parse();
     let mut stdout = std::io::stdout();
     let outcome = match &cli.command {

@@ -18,7 +18,15 @@ use neural_sandbox::nn::Activation;
 
 /// A headless game past its loading screen (the level files load from disk).
 fn loaded_app() -> App {
-    let mut app = neural_sandbox::game::headless_app();
+    loaded_with(None, neural_sandbox::game::save::SaveLocation::Memory)
+}
+
+/// The same with another levels folder and save location.
+fn loaded_with(
+    levels: Option<&std::path::Path>,
+    save: neural_sandbox::game::save::SaveLocation,
+) -> App {
+    let mut app = neural_sandbox::game::headless_app_with(levels, save);
     for _ in 0..500 {
         app.update();
         if *app.world().resource::<State<Screen>>().get() != Screen::Loading {
@@ -841,18 +849,6 @@ mod levels {
     use neural_sandbox::game::levels::LevelCatalog;
     use neural_sandbox::game::levels::run::{LevelCommand, LevelRun, Phase};
     use neural_sandbox::game::save::{SaveLocation, SavedProgress};
-
-    fn loaded_with(levels: Option<&std::path::Path>, save: SaveLocation) -> App {
-        let mut app = neural_sandbox::game::headless_app_with(levels, save);
-        for _ in 0..500 {
-            app.update();
-            if *app.world().resource::<State<Screen>>().get() != Screen::Loading {
-                return app;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(5));
-        }
-        panic!("the game never left the loading screen");
-    }
 
     fn command(app: &mut App, c: LevelCommand) {
         app.world_mut().write_message(c);

@@ -245,23 +245,11 @@ impl Experiment {
     /// Trains one epoch without computing the losses (for benchmarks; the history is not updated).
     pub fn train_epoch_only(&mut self) {
         let settings = self.train_settings();
-        let order = self
-            .config
-            .reshuffle_each_epoch
-            .then_some(self.order.as_slice());
-        self.trainer.train_epoch(
-            &mut self.network,
-            &self.train_set,
-            order,
-            &settings,
-            &mut self.dropout_rng,
-        );
+        self.run_trainer(&settings);
     }
 
-    fn train_one_epoch(&mut self, settings: &TrainSettings) {
-        if self.config.reshuffle_each_epoch {
-            generators::shuffle(&mut self.order, &mut self.reshuffle_rng);
-        }
+    /// One pass of the trainer over the training set, in the fixed (or reshuffled) order.
+    fn run_trainer(&mut self, settings: &TrainSettings) {
         let order = self
             .config
             .reshuffle_each_epoch
@@ -273,6 +261,13 @@ impl Experiment {
             settings,
             &mut self.dropout_rng,
         );
+    }
+
+    fn train_one_epoch(&mut self, settings: &TrainSettings) {
+        if self.config.reshuffle_each_epoch {
+            generators::shuffle(&mut self.order, &mut self.reshuffle_rng);
+        }
+        self.run_trainer(settings);
         self.epoch += 1;
         self.weights_version += 1;
         let stats = self.measure();

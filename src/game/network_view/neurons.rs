@@ -4,7 +4,6 @@ use bevy::asset::RenderAssetUsages;
 use bevy::platform::time::Instant;
 use bevy::prelude::*;
 use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
-use bevy::sprite::Anchor;
 
 use super::layout::{CHIP_SIZE, Layout, node_size};
 use super::motion::{Appear, Motion, Vanish};
@@ -13,7 +12,8 @@ use crate::data::Feature;
 use crate::game::diagnostics::WorkTimings;
 use crate::game::screens::Workbench;
 use crate::game::sim::{KeysShifted, SimAction, SimSet, Simulation};
-use crate::game::theme::{WorldFont, palette};
+use crate::game::theme::palette;
+use crate::game::ui::labels::{LabelAlign, WorldLabel};
 
 /// Side of a neuron's heatmap texture (the 100 x 100 grid in 4 x 4 blocks).
 pub const THUMBNAIL_SIZE: usize = 25;
@@ -67,7 +67,6 @@ pub fn sync_entities(
     mut images: ResMut<Assets<Image>>,
     mut moving: Query<&mut Motion>,
     mut timings: ResMut<WorkTimings>,
-    font: Res<WorldFont>,
     mut shifts: MessageReader<KeysShifted>,
     mut names: Query<(&mut Neuron, &mut Name)>,
     mut edge_keys: Query<&mut Edge>,
@@ -121,7 +120,7 @@ pub fn sync_entities(
             }
             None => {
                 let image = images.add(blank_heatmap(THUMBNAIL_SIZE));
-                let entity = spawn_neuron(&mut commands, key, position, image, &font);
+                let entity = spawn_neuron(&mut commands, key, position, image);
                 entities.neurons.insert(key, entity);
             }
         }
@@ -151,7 +150,7 @@ pub fn sync_entities(
                 }
             }
             None => {
-                let entity = spawn_chip(&mut commands, feature, position, &mut images, &font);
+                let entity = spawn_chip(&mut commands, feature, position, &mut images);
                 entities.chips.insert(feature, entity);
             }
         }
@@ -210,7 +209,6 @@ fn spawn_neuron(
     key: NodeKey,
     position: Vec2,
     image: Handle<Image>,
-    font: &WorldFont,
 ) -> Entity {
     let size = node_size(key);
     let mut entity = commands.spawn((
@@ -236,12 +234,8 @@ fn spawn_neuron(
     match key {
         NodeKey::Input(feature) => {
             entity.with_child((
-                Text2d::new(feature.label()),
-                font.style(15.0),
-                TextColor(palette::INK),
-                Anchor::CENTER_RIGHT,
+                WorldLabel::new(feature.label(), 15.0, palette::INK, LabelAlign::Right),
                 Transform::from_xyz(-size / 2.0 - 8.0, 0.0, 0.1),
-                Pickable::IGNORE,
             ));
         }
         _ => {
@@ -277,7 +271,6 @@ fn spawn_chip(
     feature: Feature,
     position: Vec2,
     images: &mut Assets<Image>,
-    font: &WorldFont,
 ) -> Entity {
     let image = images.add(feature_image(feature));
     commands
@@ -301,12 +294,8 @@ fn spawn_chip(
                     Pickable::IGNORE,
                 ),
                 (
-                    Text2d::new(feature.label()),
-                    font.style(12.0),
-                    TextColor(palette::MUTED_INK),
-                    Anchor::TOP_CENTER,
+                    WorldLabel::new(feature.label(), 12.0, palette::MUTED_INK, LabelAlign::Below),
                     Transform::from_xyz(0.0, -CHIP_SIZE / 2.0 - 3.0, 0.1),
-                    Pickable::IGNORE,
                 )
             ],
         ))

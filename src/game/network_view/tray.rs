@@ -2,14 +2,14 @@
 //! the bottom, a handle above every hidden layer, and the highlight of the zone under a drag.
 
 use bevy::prelude::*;
-use bevy::sprite::Anchor;
 
 use super::layout::{GRIP_SIZE, TILE_SIZE, TrayKind};
 use super::motion::Motion;
 use super::{NetworkEntities, neurons::sync_entities};
 use crate::game::screens::Workbench;
 use crate::game::sim::{SimSet, Simulation};
-use crate::game::theme::{WorldFont, palette};
+use crate::game::theme::palette;
+use crate::game::ui::labels::{LabelAlign, WorldLabel};
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Grips>().add_systems(
@@ -50,7 +50,6 @@ pub struct Grips(pub std::collections::HashMap<usize, Entity>);
 fn place_tray(
     mut commands: Commands,
     entities: Res<NetworkEntities>,
-    font: Res<WorldFont>,
     mut tiles: Query<(&TrayTile, &mut Motion)>,
     mut bin: Query<(&mut Transform, &mut Sprite), With<Bin>>,
     highlight: Query<(), With<DropHighlight>>,
@@ -80,11 +79,8 @@ fn place_tray(
                         Pickable::IGNORE,
                     ),
                     (
-                        Text2d::new(label),
-                        font.style(14.0),
-                        TextColor(palette::INK),
+                        WorldLabel::new(label, 14.0, palette::INK, LabelAlign::Center),
                         Transform::from_xyz(0.0, 0.0, 0.1),
-                        Pickable::IGNORE,
                     )
                 ],
             ));
@@ -111,12 +107,13 @@ fn place_tray(
                 Pickable::IGNORE,
                 DespawnOnExit(Workbench),
                 children![(
-                    Text2d::new("Drop here to remove"),
-                    font.style(13.0),
-                    TextColor(palette::MUTED_INK),
-                    Anchor::CENTER,
+                    WorldLabel::new(
+                        "Drop here to remove",
+                        13.0,
+                        palette::MUTED_INK,
+                        LabelAlign::Center
+                    ),
                     Transform::from_xyz(0.0, 0.0, 0.1),
-                    Pickable::IGNORE,
                 )],
             ));
         }

@@ -404,6 +404,7 @@ pub fn apply_actions(
     mut notices: ResMut<Notices>,
     mut history: ResMut<undo::UndoHistory>,
     mut shifts: MessageWriter<KeysShifted>,
+    mut pulses: MessageWriter<crate::game::network_view::motion::PulseAll>,
     rules: Res<EditRules>,
 ) {
     for action in actions.read() {
@@ -423,6 +424,8 @@ pub fn apply_actions(
             SimAction::Reset => {
                 sim.experiment.reset();
                 sim.epoch_credit = 0.0;
+                // Every neuron just got new weights: they all say so.
+                pulses.write(crate::game::network_view::motion::PulseAll);
             }
             SimAction::Regenerate => {
                 if sim.experiment.data_from_file().is_some() {
@@ -475,6 +478,7 @@ pub fn apply_actions(
                         if let Some(shift) = shift {
                             shifts.write(shift);
                         }
+                        pulses.write(crate::game::network_view::motion::PulseAll);
                     }
                     Err(e) => notices.refused(e.to_string()),
                 }

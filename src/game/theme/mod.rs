@@ -7,33 +7,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 pub(super) fn plugin(app: &mut App) {
     app.insert_resource(ClearColor(palette::BACKGROUND))
-        .add_systems(PreStartup, load_font)
         .add_systems(EguiPrimaryContextPass, style_once);
-}
-
-/// The font of text in the world (labels), the same as egui's so both read alike.
-#[derive(Resource, Debug, Clone)]
-pub struct WorldFont(pub Handle<Font>);
-
-impl WorldFont {
-    /// A text style of this font.
-    pub fn style(&self, size: f32) -> TextFont {
-        TextFont {
-            font: self.0.clone().into(),
-            font_size: FontSize::Px(size),
-            ..default()
-        }
-    }
-}
-
-fn load_font(mut commands: Commands, fonts: Option<ResMut<Assets<Font>>>) {
-    let handle = match fonts {
-        Some(mut fonts) => fonts.add(Font::from_bytes(
-            epaint_default_fonts::UBUNTU_LIGHT.to_vec(),
-        )),
-        None => Handle::default(),
-    };
-    commands.insert_resource(WorldFont(handle));
 }
 
 /// A light theme close to the Playground's page.

@@ -5,6 +5,7 @@
 pub mod controls;
 pub mod editor;
 pub mod keyboard;
+pub mod labels;
 pub mod output_view;
 pub mod overlay;
 pub mod thumbnails;
@@ -58,6 +59,15 @@ pub struct SandboxUi<'w, 's> {
     pub level: Option<ResMut<'w, crate::game::levels::run::LevelRun>>,
     pub level_commands: MessageWriter<'w, crate::game::levels::run::LevelCommand>,
     pub catalog: Res<'w, crate::game::levels::LevelCatalog>,
+    pub labels: Query<
+        'w,
+        's,
+        (
+            &'static labels::WorldLabel,
+            &'static GlobalTransform,
+            Option<&'static InheritedVisibility>,
+        ),
+    >,
 }
 
 impl SandboxUi<'_, '_> {
@@ -122,6 +132,7 @@ fn sandbox_ui(mut contexts: EguiContexts, mut ui_state: SandboxUi) -> Result {
     if *ui_state.viewport != viewport {
         *ui_state.viewport = viewport;
     }
+    labels::show(&ctx, &ui_state);
     overlay::show(&ctx, &mut ui_state);
     editor::show(&ctx, &mut ui_state);
     crate::game::levels::play_ui::show(&ctx, &mut ui_state);

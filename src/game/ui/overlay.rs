@@ -43,6 +43,9 @@ fn layer_headers(ctx: &egui::Context, s: &mut SandboxUi) {
             .order(egui::Order::Foreground)
             .show(ctx, |ui| {
                 ui.horizontal(|ui| {
+                    // Tight, so that six layers' headers fit side by side.
+                    ui.spacing_mut().item_spacing.x = 2.0;
+                    ui.spacing_mut().button_padding = egui::vec2(4.0, 0.0);
                     remove = ui
                         .add_enabled(count > 1, egui::Button::new("−").small())
                         .on_hover_text("Remove the last neuron of this layer.")

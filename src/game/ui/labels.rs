@@ -1,0 +1,72 @@
+//! Text in the network view (feature names, tray captions) drawn by egui at the position of its
+//! entity, so that the world needs no font stack of its own (a large part of the web build).
+
+use bevy::prelude::*;
+use bevy_egui::egui;
+
+use super::SandboxUi;
+
+/// Where the text sits relative to its entity's position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabelAlign {
+    /// Ends at the point (labels left of a neuron).
+    Right,
+    /// Centred on the point.
+    Center,
+    /// Hangs below the point.
+    Below,
+}
+
+/// A short text attached to an entity of the network view.
+#[derive(Component, Debug, Clone, PartialEq)]
+pub struct WorldLabel {
+    pub text: String,
+    pub size: f32,
+    pub color: Color,
+    pub align: LabelAlign,
+}
+
+impl WorldLabel {
+    pub fn new(text: impl Into<String>, size: f32, color: Color, align: LabelAlign) -> Self {
+        Self {
+            text: text.into(),
+            size,
+            color,
+            align,
+        }
+    }
+}
+
+/// Draws every label under the rest of the interface (tooltips and cards cover them).
+pub fn show(ctx: &egui::Context, s: &SandboxUi) {
+    let painter = ctx.layer_painter(egui::LayerId::new(
+        egui::Order::Background,
+        egui::Id::new("world labels"),
+    ));
+    let clip = egui::Rect::from_min_size(
+        egui::pos2(s.viewport.min.x, s.viewport.min.y),
+        egui::vec2(s.viewport.size.x, s.viewport.size.y),
+    );
+    let painter = painter.with_clip_rect(clip);
+    for (label, transform, visibility) in &s.labels {
+        if visibility.is_some_and(|v| !v.get()) {
+            continue;
+        }
+        let at = s
+            .viewport
+            .world_to_window(transform.translation().truncate());
+        let align = match label.align {
+            LabelAlign::Right => egui::Align2::RIGHT_CENTER,
+            LabelAlign::Center => egui::Align2::CENTER_CENTER,
+            LabelAlign::Below => egui::Align2::CENTER_TOP,
+        };
+        let [r, g, b, a] = label.color.to_srgba().to_u8_array();
+        painter.text(
+            egui::pos2(at.x, at.y),
+            align,
+            &label.text,
+            egui::FontId::proportional(label.size),
+            egui::Color32::from_rgba_unmultiplied(r, g, b, a),
+        );
+    }
+}
