@@ -7,7 +7,7 @@ use bevy::window::PrimaryWindow;
 use super::drag::DragState;
 use super::hover::HoveredEdge;
 use super::neurons::BiasMarker;
-use super::{Edge, Neuron, NodeKey};
+use super::{Edge, EdgeSource, EdgeTarget, Neuron, NodeKey};
 use crate::game::screens::Workbench;
 
 pub(super) fn plugin(app: &mut App) {
@@ -76,31 +76,47 @@ fn click_bias(
     }
 }
 
-/// A click (press and release without moving) on a hovered edge opens its editor.
+/// A click (press and release without moving) on a hovered edge opens its editor; so does a tap
+/// on an edge on a touch screen (where nothing hovers).
 fn click_edges(
     mouse: Res<ButtonInput<MouseButton>>,
+    touches: Res<Touches>,
     hovered: Res<HoveredEdge>,
     drag: Res<DragState>,
-    edges: Query<&Edge>,
+    edges: Query<(Entity, &Edge, &EdgeSource, &EdgeTarget)>,
+    transforms: Query<&Transform>,
     window: Query<&Window, With<PrimaryWindow>>,
+    viewport: Res<super::NetworkViewport>,
     sim: Res<crate::game::sim::Simulation>,
     mut editor: ResMut<WeightEditor>,
     mut pressed_at: Local<Option<Vec2>>,
 ) {
+    if drag.active.is_some() {
+        return;
+    }
     let cursor = window.single().ok().and_then(|w| w.cursor_position());
     if mouse.just_pressed(MouseButton::Left) {
         *pressed_at = cursor;
     }
-    if !mouse.just_released(MouseButton::Left) || drag.active.is_some() {
-        return;
+    let mut tapped = None;
+    if mouse.just_released(MouseButton::Left)
+        && let (Some(start), Some(end)) = (pressed_at.take(), cursor)
+        && start.distance(end) <= 4.0
+    {
+        tapped = hovered.0.map(|edge| (edge, end));
     }
-    let (Some(start), Some(end)) = (pressed_at.take(), cursor) else {
-        return;
-    };
-    if start.distance(end) > 4.0 {
-        return;
+    for touch in touches.iter_just_released() {
+        if touch.start_position().distance(touch.position()) <= 8.0
+            && viewport.contains_window_point(touch.position())
+        {
+            let at = viewport.window_to_world(touch.position());
+            if let Some(edge) = super::hover::edge_at(at, &edges, &transforms) {
+                tapped = Some((edge, touch.position()));
+            }
+        }
     }
-    let Some(edge) = hovered.0.and_then(|e| edges.get(e).ok()) else {
+    let Some((entity, at)) = tapped else { return };
+    let Ok((_, edge, _, _)) = edges.get(entity) else {
         return;
     };
     if let Some((weight, _)) = super::edges::edge_weight(sim.experiment.network(), edge) {
@@ -110,7 +126,7 @@ fn click_edges(
                 target: edge.target,
             },
             weight,
-            end,
+            at,
         );
     }
 }

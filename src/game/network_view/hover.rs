@@ -100,28 +100,35 @@ fn hover_edges(
     let found = pointer
         .0
         .filter(|_| hovered_node.0.is_none())
-        .and_then(|p| {
-            edges
-                .iter()
-                .filter_map(|(entity, edge, source, target)| {
-                    let a = transforms.get(source.0).ok()?.translation.truncate();
-                    let b = transforms.get(target.0).ok()?.translation.truncate();
-                    let (from, to) = edge_ends(edge.source, a, edge.target, b);
-                    // Cheap rejection before measuring the curve.
-                    let (lo, hi) = (from.min(to), from.max(to));
-                    let margin = Vec2::splat(EDGE_HOVER_DISTANCE);
-                    if p.cmplt(lo - margin).any() || p.cmpgt(hi + margin).any() {
-                        return None;
-                    }
-                    let d = distance_to_curve(from, to, p);
-                    (d <= EDGE_HOVER_DISTANCE).then_some((entity, d))
-                })
-                .min_by(|a, b| a.1.total_cmp(&b.1))
-                .map(|(entity, _)| entity)
-        });
+        .and_then(|p| edge_at(p, &edges, &transforms));
     if hovered.0 != found {
         hovered.0 = found;
     }
+}
+
+/// The edge whose curve passes nearest to a world point, within [`EDGE_HOVER_DISTANCE`].
+pub fn edge_at(
+    point: Vec2,
+    edges: &Query<(Entity, &Edge, &EdgeSource, &EdgeTarget)>,
+    transforms: &Query<&Transform>,
+) -> Option<Entity> {
+    edges
+        .iter()
+        .filter_map(|(entity, edge, source, target)| {
+            let a = transforms.get(source.0).ok()?.translation.truncate();
+            let b = transforms.get(target.0).ok()?.translation.truncate();
+            let (from, to) = edge_ends(edge.source, a, edge.target, b);
+            // Cheap rejection before measuring the curve.
+            let (lo, hi) = (from.min(to), from.max(to));
+            let margin = Vec2::splat(EDGE_HOVER_DISTANCE);
+            if point.cmplt(lo - margin).any() || point.cmpgt(hi + margin).any() {
+                return None;
+            }
+            let d = distance_to_curve(from, to, point);
+            (d <= EDGE_HOVER_DISTANCE).then_some((entity, d))
+        })
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(entity, _)| entity)
 }
 
 fn highlight_frames(

@@ -11,8 +11,9 @@ use crate::game::diagnostics::WorkTimings;
 /// Fixed ticks per second.
 pub const TICK_HZ: f64 = 60.0;
 
-/// At "Max", training may use this much of each tick; the rest of the frame is drawing.
-pub const MAX_SPEED_BUDGET: Duration = Duration::from_millis(7);
+/// At "Max", training may use this much of each frame (whatever the number of fixed ticks in it);
+/// the rest of a 60 fps frame is left for drawing.
+pub const MAX_SPEED_BUDGET: Duration = Duration::from_millis(6);
 
 /// At most this many epochs per tick at fixed speeds (a slow frame does not snowball).
 const MAX_EPOCHS_PER_TICK: u64 = 2_000;
@@ -20,8 +21,19 @@ const MAX_EPOCHS_PER_TICK: u64 = 2_000;
 pub(super) fn plugin(app: &mut App) {
     app.insert_resource(Time::<Fixed>::from_hz(TICK_HZ))
         .init_resource::<RateMeter>()
+        .init_resource::<FrameBudget>()
+        .add_systems(First, |mut budget: ResMut<FrameBudget>| {
+            budget.spent = Duration::ZERO
+        })
         .add_systems(FixedUpdate, train)
         .add_systems(Update, measure_rate);
+}
+
+/// Training time spent in the current frame (a slow frame runs several fixed ticks: together they
+/// keep to one frame's budget at "Max").
+#[derive(Resource, Default)]
+pub struct FrameBudget {
+    spent: Duration,
 }
 
 /// Counts epochs over wall time for the epochs-per-second readout.
@@ -37,6 +49,7 @@ pub fn train(
     time: Res<Time<Fixed>>,
     mut meter: ResMut<RateMeter>,
     mut timings: ResMut<WorkTimings>,
+    mut frame: ResMut<FrameBudget>,
 ) {
     if !sim.playing {
         return;
@@ -55,13 +68,15 @@ pub fn train(
             sim.experiment.step(due)
         }
         TrainingSpeed::Max => {
+            // As many epochs as the frame's budget still allows (a later tick of a slow frame
+            // may get none), and at least one in the frame's first tick.
+            let budget = MAX_SPEED_BUDGET.saturating_sub(frame.spent);
             let mut ran = 0;
-            // Always at least one epoch, then as many as the budget allows.
-            loop {
+            while (ran == 0 && frame.spent.is_zero()) || start.elapsed() < budget {
                 let allowed = 1.min(sim.epochs_left());
                 let done = sim.experiment.step(allowed);
                 ran += done;
-                if done == 0 || start.elapsed() >= MAX_SPEED_BUDGET {
+                if done == 0 {
                     break;
                 }
             }
@@ -69,6 +84,7 @@ pub fn train(
         }
     };
     meter.epochs += ran;
+    frame.spent += start.elapsed();
     timings.training += start.elapsed();
     if sim.experiment.divergence().is_some() || sim.epochs_left() == 0 {
         sim.playing = false;
