@@ -72,6 +72,15 @@ fn sim(app: &App) -> &Simulation {
     app.world().resource::<Simulation>()
 }
 
+/// The newest refusal the player was shown ("" if none).
+fn last_refusal(app: &App) -> String {
+    app.world()
+        .resource::<Notices>()
+        .last_refusal()
+        .unwrap_or_default()
+        .to_string()
+}
+
 fn spiral_config() -> ExperimentConfig {
     ExperimentConfig {
         dataset: DatasetKind::Spiral,
@@ -280,13 +289,7 @@ fn refused_changes_say_why_and_change_nothing() {
     act(&mut app, SimAction::ToggleFeature(Feature::X1));
     act(&mut app, SimAction::ToggleFeature(Feature::X2));
     assert_eq!(sim(&app).experiment.network().features, vec![Feature::X2]);
-    assert!(
-        app.world()
-            .resource::<Notices>()
-            .last_refusal()
-            .unwrap()
-            .contains("at least one input feature")
-    );
+    assert!(last_refusal(&app).contains("at least one input feature"));
 }
 
 fn press(app: &mut App, key: KeyCode, logical: Key) {
@@ -739,13 +742,7 @@ mod building {
                 value: f64::NAN,
             },
         );
-        assert!(
-            app.world()
-                .resource::<Notices>()
-                .last_refusal()
-                .unwrap()
-                .contains("Type a number")
-        );
+        assert!(last_refusal(&app).contains("Type a number"));
         act(&mut app, SimAction::Undo);
         act(&mut app, SimAction::Undo);
         let network = sim(&app).experiment.network();

@@ -184,9 +184,7 @@ impl Network {
         layer: usize,
         rng: &mut R,
     ) -> Result<(), EditError> {
-        if layer + 1 >= self.layers.len() {
-            return Err(EditError::NoSuchLayer(layer));
-        }
+        self.check_hidden(layer)?;
         let inputs = self.layers[layer].inputs();
         let row: Vec<f64> = (0..inputs).map(|_| rng.random::<f64>() - 0.5).collect();
         let l = &mut self.layers[layer];
@@ -212,9 +210,7 @@ impl Network {
 
     /// Removes neuron `index` of hidden layer `layer` and its links; a layer keeps at least one.
     pub fn remove_neuron(&mut self, layer: usize, index: usize) -> Result<(), EditError> {
-        if layer + 1 >= self.layers.len() {
-            return Err(EditError::NoSuchLayer(layer));
-        }
+        self.check_hidden(layer)?;
         let n = self.layers[layer].neurons();
         if index >= n {
             return Err(EditError::NoSuchNeuron { layer, index });
@@ -265,9 +261,7 @@ impl Network {
         layer: usize,
         rng: &mut R,
     ) -> Result<(), EditError> {
-        if layer + 1 >= self.layers.len() {
-            return Err(EditError::NoSuchLayer(layer));
-        }
+        self.check_hidden(layer)?;
         self.layers.remove(layer);
         let inputs = if layer == 0 {
             self.features.len()
@@ -334,6 +328,15 @@ impl Network {
         first.weights = first.weights.select(ndarray::Axis(1), &keep);
         first.dead = first.dead.select(ndarray::Axis(1), &keep);
         Ok(())
+    }
+
+    /// Whether `layer` is a hidden layer of this network.
+    fn check_hidden(&self, layer: usize) -> Result<(), EditError> {
+        if layer + 1 >= self.layers.len() {
+            Err(EditError::NoSuchLayer(layer))
+        } else {
+            Ok(())
+        }
     }
 
     /// New random input weights for layer `layer`, which now has `inputs` inputs.
