@@ -22,6 +22,7 @@ fn publish_state(
     screen: Res<State<Screen>>,
     sim: Res<Simulation>,
     notices: Res<Notices>,
+    catalog: Res<crate::game::levels::LevelCatalog>,
     mut frame: Local<u64>,
 ) {
     *frame += 1;
@@ -43,6 +44,8 @@ fn publish_state(
         "test_loss": latest.test_loss,
         "test_accuracy": latest.test_accuracy,
         "notices": notices.items.iter().map(|n| n.text.clone()).collect::<Vec<_>>(),
+        "levels": catalog.levels().len(),
+        "level_problems": catalog.problems.len() + catalog.entries.iter().filter(|e| e.level.is_err()).count(),
     });
     if let Some(window) = web_sys::window() {
         let _ = js_sys::Reflect::set(

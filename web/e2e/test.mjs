@@ -109,7 +109,16 @@ try {
   check(distinctColours(title) > 200, `the title screen is drawn (${distinctColours(title)} colours)`);
   check(first.frames >= 1, "the game publishes its state");
 
-  // 2. Into the sandbox with a click, then Play: the epoch counter advances.
+  // 2. The levels load over HTTP; the level list opens from the title.
+  check(first.levels >= 8 && first.level_problems === 0, `the levels load in the browser (${first.levels} levels)`);
+  await click(640, 360 - 24);
+  await waitFor((s) => s.screen === "LevelSelect", "the level list after clicking Challenges", 30);
+  await page.waitForTimeout(800);
+  await shot("01b-levels");
+  await key("Escape");
+  await waitFor((s) => s.screen === "Title", "the title after Esc", 30);
+
+  // 3. Into the sandbox with a click, then Play: the epoch counter advances.
   await click(640, 360 + 34);
   await waitFor((s) => s.screen === "Sandbox", "the sandbox after clicking Sandbox", 30);
   await page.waitForTimeout(1000);
@@ -122,7 +131,13 @@ try {
   check(later.epoch > playing.epoch, `the epoch advances while playing (${playing.epoch} -> ${later.epoch})`);
   await shot("03-training");
 
-  // 3. A share link opens with its configuration: the largest network, trained at full speed.
+  // 4. Leaving the sandbox saves its settings in local storage.
+  await key("Escape");
+  await waitFor((s) => s.screen === "Title", "the title after leaving the sandbox", 30);
+  const saved = await page.evaluate(() => localStorage.getItem("neural-sandbox.progress"));
+  check(saved !== null && JSON.parse(saved).sandbox !== null, "the sandbox settings are saved in local storage");
+
+  // 5. A share link opens with its configuration: the largest network, trained at full speed.
   const spiral = { dataset: "spiral", features: ["x1", "x2", "x1_sq", "x2_sq", "x1_x2", "sin_x1", "sin_x2"],
                    hidden_layers: [8, 8, 8, 8, 8, 8] };
   await page.goto(base + linkFor(spiral));
@@ -140,7 +155,7 @@ try {
   const trained = await shot("04-spiral-6x8");
   check(distinctColours(trained) > 500, "the trained spiral is drawn");
 
-  // 4. Hostile links are refused with a message; the default sandbox opens.
+  // 6. Hostile links are refused with a message; the default sandbox opens.
   for (const [name, link] of [["damaged", "#cfg=%%%not-base64"],
                               ["oversized", linkFor({ hidden_layers: [100000] })],
                               ["script", linkFor({ dataset: "<script>alert(1)</script>" })]]) {

@@ -13,7 +13,18 @@ pub(super) fn plugin(app: &mut App) {
     app.add_systems(
         EguiPrimaryContextPass,
         level_select_ui.run_if(in_state(Screen::LevelSelect)),
+    )
+    .add_systems(
+        Update,
+        back_to_title_on_escape.run_if(in_state(Screen::LevelSelect)),
     );
+}
+
+/// Esc leaves the level list for the title, as everywhere else.
+fn back_to_title_on_escape(keys: Res<ButtonInput<KeyCode>>, mut next: ResMut<NextState<Screen>>) {
+    if keys.just_pressed(KeyCode::Escape) {
+        next.set(Screen::Title);
+    }
 }
 
 /// Filled and empty stars.

@@ -15,6 +15,11 @@ pub const TICK_HZ: f64 = 60.0;
 /// the rest of a 60 fps frame is left for drawing.
 pub const MAX_SPEED_BUDGET: Duration = Duration::from_millis(6);
 
+/// When drawing alone already takes longer than a 60 fps frame (software rendering, a slow
+/// machine), training may take this share of the frame instead: 60 fps is out of reach anyway,
+/// and a quarter of the frame keeps the game responsive.
+pub const MAX_SPEED_FRAME_SHARE: f64 = 0.25;
+
 /// At most this many epochs per tick at fixed speeds (a slow frame does not snowball).
 const MAX_EPOCHS_PER_TICK: u64 = 2_000;
 
@@ -22,9 +27,7 @@ pub(super) fn plugin(app: &mut App) {
     app.insert_resource(Time::<Fixed>::from_hz(TICK_HZ))
         .init_resource::<RateMeter>()
         .init_resource::<FrameBudget>()
-        .add_systems(First, |mut budget: ResMut<FrameBudget>| {
-            budget.spent = Duration::ZERO
-        })
+        .add_systems(First, start_frame_budget)
         .add_systems(FixedUpdate, train)
         .add_systems(Update, measure_rate);
 }
@@ -34,6 +37,24 @@ pub(super) fn plugin(app: &mut App) {
 #[derive(Resource, Default)]
 pub struct FrameBudget {
     spent: Duration,
+    /// This frame's training allowance at "Max".
+    allowance: Duration,
+    /// Smoothed frame time, seconds.
+    frame_seconds: f64,
+}
+
+fn start_frame_budget(mut budget: ResMut<FrameBudget>, time: Res<Time<Real>>) {
+    let dt = time.delta_secs_f64();
+    if dt > 0.0 {
+        budget.frame_seconds = if budget.frame_seconds == 0.0 {
+            dt
+        } else {
+            0.9 * budget.frame_seconds + 0.1 * dt
+        };
+    }
+    let share = Duration::from_secs_f64(budget.frame_seconds * MAX_SPEED_FRAME_SHARE);
+    budget.allowance = MAX_SPEED_BUDGET.max(share).min(Duration::from_millis(40));
+    budget.spent = Duration::ZERO;
 }
 
 /// Counts epochs over wall time for the epochs-per-second readout.
@@ -70,7 +91,10 @@ pub fn train(
         TrainingSpeed::Max => {
             // As many epochs as the frame's budget still allows (a later tick of a slow frame
             // may get none), and at least one in the frame's first tick.
-            let budget = MAX_SPEED_BUDGET.saturating_sub(frame.spent);
+            let budget = frame
+                .allowance
+                .max(MAX_SPEED_BUDGET)
+                .saturating_sub(frame.spent);
             let mut ran = 0;
             while (ran == 0 && frame.spent.is_zero()) || start.elapsed() < budget {
                 let allowed = 1.min(sim.epochs_left());
