@@ -11,12 +11,7 @@ use crate::nn::{Activation, Loss, OptimizerKind, Regularization};
 
 fn section(ui: &mut egui::Ui, title: &str) {
     ui.add_space(6.0);
-    ui.label(
-        egui::RichText::new(title)
-            .strong()
-            .size(13.0)
-            .color(egui::Color32::from_gray(90)),
-    );
+    super::section_heading(ui, title);
     ui.separator();
 }
 

@@ -139,6 +139,16 @@ fn sandbox_ui(mut contexts: EguiContexts, mut ui_state: SandboxUi) -> Result {
     Ok(())
 }
 
+/// A panel section's heading: small capitals in grey, as in the Playground.
+pub fn section_heading(ui: &mut egui::Ui, title: &str) {
+    ui.label(
+        egui::RichText::new(title)
+            .strong()
+            .size(13.0)
+            .color(egui::Color32::from_gray(90)),
+    );
+}
+
 /// Formats a count with thousands separators, as the Playground's epoch counter.
 pub fn with_commas(n: u64) -> String {
     let digits = format!("{n:06}");

@@ -17,12 +17,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi, texture: Option<egui::TextureI
     let experiment = &s.sim.experiment;
     let latest = experiment.latest();
     ui.add_space(4.0);
-    ui.label(
-        egui::RichText::new("OUTPUT")
-            .strong()
-            .size(13.0)
-            .color(egui::Color32::from_gray(90)),
-    );
+    super::section_heading(ui, "OUTPUT");
     ui.separator();
     egui::Grid::new("readouts").num_columns(2).spacing([16.0, 2.0]).show(ui, |ui| {
         ui.label("Test loss").on_hover_text("Mean of 0.5·(output − label)² over the test points: data the network never trains on.");
@@ -109,12 +104,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi, texture: Option<egui::TextureI
     color_legend(ui);
 
     ui.add_space(8.0);
-    ui.label(
-        egui::RichText::new("LOSS OVER EPOCHS")
-            .strong()
-            .size(13.0)
-            .color(egui::Color32::from_gray(90)),
-    );
+    super::section_heading(ui, "LOSS OVER EPOCHS");
     loss_chart(ui, experiment.history());
 }
 
