@@ -1,7 +1,9 @@
-//! The command line: `train`, `bench`, `levels`, and (with no subcommand) the game.
+//! The command line: `train`, `bench`, `levels`, and (with no subcommand) the game. Native
+//! only: the web build starts the game directly.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use clap::{Args, Parser, Subcommand};
@@ -21,8 +23,10 @@ use crate::nn::{Activation, Loss, OptimizerKind, Regularization};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Options of the game (no subcommand).
+    #[cfg(feature = "game")]
     #[command(flatten)]
-    pub game: GameArgs,
+    pub game: crate::game::GameArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -50,52 +54,6 @@ pub enum LevelsCommand {
         #[arg(default_value = "levels")]
         dir: PathBuf,
     },
-}
-
-/// Options for the game (no subcommand).
-#[derive(Debug, Args, Clone, Default)]
-pub struct GameArgs {
-    /// Start in the sandbox with this preset instead of the title screen
-    /// (default, perceptron, xor, circle, spiral-max, spiral-deep).
-    #[arg(long, global = false)]
-    pub preset: Option<String>,
-    /// Train this many epochs before the first frame (with --preset).
-    #[arg(long, default_value_t = 0)]
-    pub train_epochs: u64,
-    /// Start training at once (with --preset).
-    #[arg(long)]
-    pub play: bool,
-    /// Training speed in epochs per second, or "max".
-    #[arg(long, value_name = "N|max")]
-    pub speed: Option<String>,
-    /// Save a screenshot to PATH and quit (after --after-frames frames).
-    #[arg(long, value_name = "PATH")]
-    pub screenshot: Option<PathBuf>,
-    /// Frames to render before the screenshot or the state dump.
-    #[arg(long, default_value_t = 60)]
-    pub after_frames: u32,
-    /// Write the game's state (network shape, epoch, losses, positions on screen) as JSON to PATH,
-    /// every 20 frames and on exit.
-    #[arg(long, value_name = "PATH")]
-    pub dump_state: Option<PathBuf>,
-    /// Quit after this many frames (for scripted runs).
-    #[arg(long)]
-    pub quit_after_frames: Option<u32>,
-    /// Log frame time and the game's own system time every second.
-    #[arg(long)]
-    pub diagnostics: bool,
-    /// Where progress and settings are saved (default: the platform's config folder).
-    #[arg(long, value_name = "DIR")]
-    pub save_dir: Option<PathBuf>,
-    /// Open the sandbox with the configuration of a share link (the whole URL or its `#cfg=...`).
-    #[arg(long, value_name = "URL")]
-    pub link: Option<String>,
-    /// Play the levels of this folder (with its index.ron) instead of the shipped ones.
-    #[arg(long, value_name = "DIR")]
-    pub levels_dir: Option<PathBuf>,
-    /// Window size, e.g. 1280x720.
-    #[arg(long, value_name = "WxH")]
-    pub window: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -147,12 +105,16 @@ pub struct TrainArgs {
     /// Read the configuration from a RON file; flags given as well override its fields.
     #[arg(long, value_name = "FILE.ron")]
     pub config: Option<PathBuf>,
-    /// circle, xor, gauss, spiral, reg-plane, reg-gauss.
+    /// circle, xor, gauss, spiral, reg-plane, reg-gauss, blobs, spiral-arms, pie.
     #[arg(long)]
     pub dataset: Option<DatasetKind>,
     /// classification or regression (default: the dataset's, or inferred from --data labels).
     #[arg(long)]
     pub problem: Option<Problem>,
+    /// Number of classes, 2 to 6 (blobs, spiral-arms and pie; with --data, inferred from labels
+    /// 0..k-1). Three or more use one output per class with softmax.
+    #[arg(long)]
+    pub classes: Option<usize>,
     /// Input features, e.g. x1,x2,x1_sq,x2_sq,x1_x2,sin_x1,sin_x2.
     #[arg(long, value_parser = parse_features)]
     pub features: Option<CommaList<Feature>>,
@@ -238,6 +200,8 @@ pub enum Outcome {
     BadInput(String),
     /// Training diverged. Exit code 3.
     Diverged(String),
+    /// Output could not be written (standard output closed, a disk full). Exit code 1.
+    Failed(String),
 }
 
 impl TrainArgs {
@@ -262,6 +226,7 @@ impl TrainArgs {
         if self.problem.is_some() {
             c.problem = self.problem;
         }
+        set!(self.classes, c.classes);
         set!(self.features.as_ref().map(|l| l.0.clone()), c.features);
         set!(self.layers.as_ref().map(|l| l.0.clone()), c.hidden_layers);
         set!(self.activation, c.activation);
@@ -290,12 +255,19 @@ impl TrainArgs {
         let mut experiment = match &self.data {
             Some(path) => {
                 let file = read_data_file(path).map_err(|e| e.to_string())?;
+                let inferred = file.inferred_classes();
                 if config.problem.is_none() {
-                    config.problem = Some(if file.is_classification() {
+                    config.problem = Some(if inferred.is_some() {
                         Problem::Classification
                     } else {
                         Problem::Regression
                     });
+                }
+                if self.classes.is_none()
+                    && config.problem == Some(Problem::Classification)
+                    && let Some(k) = inferred
+                {
+                    config.classes = k;
                 }
                 Experiment::with_data_file(config, &file).map_err(|e| e.to_string())?
             }
@@ -331,9 +303,83 @@ fn write_file(path: &Path, contents: &str) -> Result<(), String> {
     std::fs::write(path, contents).map_err(|e| format!("{}: cannot write: {e}", path.display()))
 }
 
+/// Checks that a file can be written at `path` before any long work: its folder exists and takes
+/// a new file, and the path is not a folder. Nothing is left behind.
+pub fn check_output_path(path: &Path, flag: &str) -> Result<(), String> {
+    let shown = path.display();
+    if path.is_dir() {
+        return Err(format!("{flag} {shown}: is a folder, not a file"));
+    }
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !folder.is_dir() {
+        return Err(format!(
+            "{flag} {shown}: the folder {} does not exist",
+            folder.display()
+        ));
+    }
+    let probe = folder.join(format!(".neural-sandbox-write-test-{}", std::process::id()));
+    match std::fs::File::create(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(e) => Err(format!(
+            "{flag} {shown}: cannot write in {}: {e}",
+            folder.display()
+        )),
+    }
+}
+
 fn percent(a: Option<f64>) -> String {
     a.map(|v| format!("{:.1}%", v * 100.0))
         .unwrap_or_else(|| "n/a".into())
+}
+
+/// Set by Ctrl-C while a command trains: it stops after the current epoch and writes what it has.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Installs the Ctrl-C handler once per process and clears the flag.
+fn watch_for_interrupt() {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        // Without a handler (another one is installed), Ctrl-C just ends the process.
+        let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
+    });
+    INTERRUPTED.store(false, Ordering::SeqCst);
+}
+
+/// The epoch history written as training goes, so that a long run loses nothing if stopped.
+struct HistoryCsv {
+    path: PathBuf,
+    writer: std::io::BufWriter<std::fs::File>,
+}
+
+impl HistoryCsv {
+    fn create(path: &Path, first: &EpochStats) -> Result<Self, String> {
+        let file = std::fs::File::create(path)
+            .map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+        let mut csv = Self {
+            path: path.to_path_buf(),
+            writer: std::io::BufWriter::new(file),
+        };
+        csv.line(HISTORY_HEADER)?;
+        csv.line(&history_row(first))?;
+        Ok(csv)
+    }
+
+    fn line(&mut self, text: &str) -> Result<(), String> {
+        writeln!(self.writer, "{text}")
+            .map_err(|e| format!("{}: cannot write: {e}", self.path.display()))
+    }
+
+    fn finish(mut self) -> Result<(), String> {
+        self.writer
+            .flush()
+            .map_err(|e| format!("{}: cannot write: {e}", self.path.display()))
+    }
 }
 
 /// Runs `train`, printing the summary to `out`.
@@ -342,10 +388,23 @@ pub fn run_train(args: &TrainArgs, out: &mut dyn Write) -> Outcome {
         Ok(e) => e,
         Err(message) => return Outcome::BadInput(message),
     };
+    let outputs = [
+        (&args.csv, "--csv"),
+        (&args.save_network, "--save-network"),
+        (&args.save_data, "--save-data"),
+        (&args.save_config, "--save-config"),
+    ];
+    for (path, flag) in outputs {
+        if let Some(path) = path
+            && let Err(e) = check_output_path(path, flag)
+        {
+            return Outcome::BadInput(e);
+        }
+    }
     if let Some(path) = &args.save_config
         && let Err(e) = write_file(path, &experiment.config().to_ron())
     {
-        return Outcome::BadInput(e);
+        return Outcome::Failed(e);
     }
     if let Some(path) = &args.save_data {
         let mut bytes = Vec::new();
@@ -353,45 +412,84 @@ pub fn run_train(args: &TrainArgs, out: &mut dyn Write) -> Outcome {
             .map_err(|e| e.to_string())
             .and_then(|_| write_file(path, &String::from_utf8_lossy(&bytes)));
         if let Err(e) = written {
-            return Outcome::BadInput(e);
+            return Outcome::Failed(e);
         }
     }
-    let progress = Progress::new(args.epochs, args.quiet);
+    let mut csv = match &args.csv {
+        Some(path) => match HistoryCsv::create(path, &experiment.latest()) {
+            Ok(csv) => Some(csv),
+            Err(e) => return Outcome::Failed(e),
+        },
+        None => None,
+    };
+    watch_for_interrupt();
+    let mut progress = Progress::new(args.epochs, args.quiet);
     let start = Instant::now();
-    let chunk = (args.epochs / 200).max(1);
     let mut trained = 0;
+    let mut interrupted = false;
     while trained < args.epochs {
-        let ran = experiment.step(chunk.min(args.epochs - trained));
-        trained += ran;
-        progress.update(trained, experiment.latest().test_loss);
-        if ran == 0 || experiment.divergence().is_some() {
+        if experiment.step(1) == 0 {
+            break;
+        }
+        trained += 1;
+        let latest = experiment.latest();
+        if let Some(csv) = csv.as_mut()
+            && let Err(e) = csv.line(&history_row(&latest))
+        {
+            return Outcome::Failed(e);
+        }
+        progress.update(trained, latest.test_loss);
+        if experiment.divergence().is_some() {
+            break;
+        }
+        if INTERRUPTED.load(Ordering::Relaxed) {
+            interrupted = true;
             break;
         }
     }
     progress.finish();
     let elapsed = start.elapsed();
-
-    if let Some(path) = &args.csv {
-        let mut text = String::from(HISTORY_HEADER);
-        text.push('\n');
-        for s in experiment.history() {
-            text.push_str(&history_row(s));
-            text.push('\n');
-        }
-        if let Err(e) = write_file(path, &text) {
-            return Outcome::BadInput(e);
+    if let Some(csv) = csv
+        && let Err(e) = csv.finish()
+    {
+        return Outcome::Failed(e);
+    }
+    let mut notes = Vec::new();
+    if let Some(path) = &args.save_network {
+        if experiment.network().is_finite() {
+            if let Err(e) = write_file(path, &network_to_json(experiment.network())) {
+                return Outcome::Failed(e);
+            }
+        } else {
+            notes.push(format!(
+                "{} was not written: the weights are no longer numbers (they could not be read back).",
+                path.display()
+            ));
         }
     }
-    if let Some(path) = &args.save_network
-        && let Err(e) = write_file(path, &network_to_json(experiment.network()))
-    {
-        return Outcome::BadInput(e);
+    if interrupted {
+        notes.push(format!(
+            "Stopped by Ctrl-C after {trained} of {} epochs; everything above was written.",
+            args.epochs
+        ));
     }
     if !args.quiet {
-        let _ = write_summary(&experiment, trained, elapsed, out);
+        let written = write_summary(&experiment, trained, elapsed, out)
+            .and_then(|_| notes.iter().try_for_each(|n| writeln!(out, "{n}")))
+            .and_then(|_| out.flush());
+        if let Err(e) = written {
+            return Outcome::Failed(format!("cannot write to standard output: {e}"));
+        }
     }
     match experiment.divergence() {
-        Some(d) => Outcome::Diverged(d.message()),
+        Some(d) => {
+            let mut message = d.cli_message();
+            for n in &notes {
+                message.push(' ');
+                message.push_str(n);
+            }
+            Outcome::Diverged(message)
+        }
         None => Outcome::Done,
     }
 }
@@ -415,11 +513,17 @@ fn write_summary(
         experiment.data().test.len(),
         c.problem()
     )?;
+    let classes = if c.is_multi_class() {
+        format!(", {} classes", c.classes)
+    } else {
+        String::new()
+    };
     writeln!(
         out,
-        "network   {} -> {:?} -> 1, {} hidden, {} output, {} parameters",
+        "network   {} -> {:?} -> {}, {} hidden, {} output, {} parameters{classes}",
         features.join(","),
         c.hidden_layers,
+        experiment.network().outputs(),
         c.activation,
         experiment.network().output_layer().activation,
         experiment.network().parameter_count()
@@ -427,7 +531,12 @@ fn write_summary(
     writeln!(
         out,
         "training  lr {}, batch {}, {} {}, {}, {} loss",
-        c.learning_rate, c.batch_size, c.regularization, c.regularization_rate, c.optimizer, c.loss
+        c.learning_rate,
+        c.batch_size,
+        c.regularization,
+        c.regularization_rate,
+        c.optimizer,
+        c.effective_loss()
     )?;
     let s = experiment.latest();
     writeln!(
@@ -447,7 +556,7 @@ fn write_summary(
         trained as f64 / secs.max(1e-9)
     )?;
     if let Some(d) = experiment.divergence() {
-        writeln!(out, "{}", d.message())?;
+        writeln!(out, "{}", d.cli_message())?;
     }
     Ok(())
 }
@@ -466,8 +575,10 @@ pub fn run_bench(args: &BenchArgs, out: &mut dyn Write) -> Outcome {
     } else {
         report.to_table()
     };
-    let _ = writeln!(out, "{text}");
-    Outcome::Done
+    match writeln!(out, "{text}") {
+        Ok(()) => Outcome::Done,
+        Err(e) => Outcome::Failed(format!("cannot write to standard output: {e}")),
+    }
 }
 
 /// Runs `levels check`.
@@ -481,11 +592,18 @@ pub fn run_levels_check(dir: &Path, out: &mut dyn Write) -> Outcome {
             Err(list) => errors.extend(list.iter().map(|e| e.to_string())),
         }
     }
+    let mut text = String::new();
     for e in &errors {
-        let _ = writeln!(out, "{e}");
+        text.push_str(e);
+        text.push('\n');
     }
     if errors.is_empty() {
-        let _ = writeln!(out, "ok: {count} levels in {}", dir.display());
+        text.push_str(&format!("ok: {count} levels in {}\n", dir.display()));
+    }
+    if let Err(e) = out.write_all(text.as_bytes()) {
+        return Outcome::Failed(format!("cannot write to standard output: {e}"));
+    }
+    if errors.is_empty() {
         Outcome::Done
     } else {
         Outcome::BadInput(format!(
@@ -496,53 +614,75 @@ pub fn run_levels_check(dir: &Path, out: &mut dyn Write) -> Outcome {
     }
 }
 
-/// Runs `levels solve`.
+/// Runs `levels solve`: each level's reference solution must reach the goal within the budget,
+/// and its unchanged start must not. A failure says why (how close it got, or where it diverged).
 pub fn run_levels_solve(dir: &Path, out: &mut dyn Write) -> Outcome {
     let (files, problems) = crate::level::load_dir(dir);
     let mut failures = problems.len();
+    let mut text = String::new();
     for e in &problems {
-        let _ = writeln!(out, "{e}");
+        text.push_str(&format!("{e}\n"));
+    }
+    for f in &files {
+        if let Err(list) = &f.level {
+            failures += 1;
+            for e in list {
+                text.push_str(&format!("{e}\n"));
+            }
+        }
     }
     let mut levels: Vec<_> = files.iter().filter_map(|f| f.level.as_ref().ok()).collect();
-    failures += files.iter().filter(|f| f.level.is_err()).count();
     levels.sort_by_key(|l| l.order);
     for level in levels {
         let solution = crate::level::play(level, level.solution_config());
         let start = crate::level::play(level, level.start_config());
-        let (Ok(solution), Ok(start)) = (solution, start) else {
-            let _ = writeln!(out, "{}: cannot run: invalid configuration", level.id);
-            failures += 1;
-            continue;
+        let (solution, start) = match (solution, start) {
+            (Ok(s), Ok(t)) => (s, t),
+            (Err(e), _) | (_, Err(e)) => {
+                text.push_str(&format!("{}: cannot run: {e}\n", level.id));
+                failures += 1;
+                continue;
+            }
         };
         let stars: String = solution
+            .outcome
             .stars
             .iter()
             .map(|s| if *s { '*' } else { '.' })
             .collect();
-        let verdict = match solution.solved_at {
+        let verdict = match solution.outcome.solved_at {
             Some(epoch) => format!("solved at epoch {epoch} of {}", level.epoch_budget),
             None => {
                 failures += 1;
-                format!("NOT SOLVED within {} epochs", level.epoch_budget)
+                format!(
+                    "NOT SOLVED within {} epochs: {}",
+                    level.epoch_budget,
+                    solution.why_not()
+                )
             }
         };
-        let start_verdict = match start.solved_at {
+        let start_verdict = match start.outcome.solved_at {
             Some(epoch) => {
                 failures += 1;
-                format!("START ALREADY SOLVES IT at epoch {epoch}")
+                format!("START ALREADY SOLVES IT at epoch {epoch}: the level needs a harder start")
             }
-            None => format!("start alone: {}", level.goal.current(&start.final_stats)),
+            None => format!(
+                "start alone: {}",
+                level.goal.current(&start.outcome.final_stats)
+            ),
         };
-        let _ = writeln!(
-            out,
-            "{:>2} {:<22} {} ({}), stars [{stars}] {}/{}; {start_verdict}",
+        text.push_str(&format!(
+            "{:>2} {:<22} {} ({}), stars [{stars}] {}/{}; {start_verdict}\n",
             level.order,
             level.id,
             verdict,
             level.goal.describe(),
-            solution.star_count(),
+            solution.outcome.star_count(),
             level.stars.len(),
-        );
+        ));
+    }
+    if let Err(e) = out.write_all(text.as_bytes()) {
+        return Outcome::Failed(format!("cannot write to standard output: {e}"));
     }
     if failures == 0 {
         Outcome::Done
@@ -551,49 +691,44 @@ pub fn run_levels_solve(dir: &Path, out: &mut dyn Write) -> Outcome {
     }
 }
 
-/// The terminal progress bar of `train` (indicatif; nothing on the web, where there is no terminal).
+/// The terminal progress bar of `train`, redrawn a few times a second whatever the epoch count.
 struct Progress {
-    #[cfg(not(target_arch = "wasm32"))]
     bar: indicatif::ProgressBar,
+    last: Instant,
 }
 
 impl Progress {
+    /// Redraws at most this often (and at least this often while epochs keep coming).
+    const INTERVAL: Duration = Duration::from_millis(100);
+
     fn new(epochs: u64, quiet: bool) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        {
-            let bar = if quiet {
-                indicatif::ProgressBar::hidden()
-            } else {
-                let bar = indicatif::ProgressBar::new(epochs);
-                bar.set_style(
-                    indicatif::ProgressStyle::with_template(
-                        "{bar:40} {pos}/{len} epochs  {per_sec}  {msg}",
-                    )
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-                );
-                bar
-            };
-            Self { bar }
-        }
-        #[cfg(target_arch = "wasm32")]
-        {
-            let _ = (epochs, quiet);
-            Self {}
+        let bar = if quiet {
+            indicatif::ProgressBar::hidden()
+        } else {
+            let bar = indicatif::ProgressBar::new(epochs);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} epochs  {per_sec}  {msg}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        };
+        Self {
+            bar,
+            last: Instant::now() - Self::INTERVAL,
         }
     }
 
-    fn update(&self, position: u64, test_loss: f64) {
-        #[cfg(not(target_arch = "wasm32"))]
-        {
+    fn update(&mut self, position: u64, test_loss: f64) {
+        if self.last.elapsed() >= Self::INTERVAL {
+            self.last = Instant::now();
             self.bar.set_position(position);
             self.bar.set_message(format!("test loss {test_loss:.4}"));
         }
-        #[cfg(target_arch = "wasm32")]
-        let _ = (position, test_loss);
     }
 
     fn finish(&self) {
-        #[cfg(not(target_arch = "wasm32"))]
         self.bar.finish_and_clear();
     }
 }

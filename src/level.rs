@@ -7,83 +7,12 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::data::Feature;
-use crate::experiment::config::{LEARNING_RATES, REGULARIZATION_RATES};
-use crate::experiment::{EpochStats, Experiment, ExperimentConfig, Limits};
-use crate::named_enum;
+use crate::experiment::{EpochStats, Experiment, ExperimentConfig};
+pub use crate::experiment::{Palette, Setting};
 use crate::nn::{Activation, Network, Regularization};
 
 /// The file that lists the levels, in the levels folder (the web cannot list a folder).
 pub const INDEX_FILE: &str = "index.ron";
-
-named_enum! {
-    /// A setting the player may change in a level (everything else is locked).
-    pub enum Setting: "setting" {
-        /// Drag features in and out (among the palette's features).
-        Features => "features",
-        /// Add and remove hidden layers and neurons (within the palette's limits).
-        Architecture => "architecture",
-        Activation => "activation",
-        LearningRate => "learning_rate",
-        Regularization => "regularization",
-        RegularizationRate => "regularization_rate",
-        BatchSize => "batch_size",
-        Noise => "noise",
-        TrainRatio => "train_ratio",
-        /// Type weights and biases by hand.
-        Weights => "weights",
-        /// The options beyond the Playground (optimiser, loss, dropout...).
-        Advanced => "advanced",
-    }
-}
-
-/// What the player has to build with.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct Palette {
-    /// The features that may be dragged in.
-    pub features: Vec<Feature>,
-    pub max_hidden_layers: usize,
-    pub max_neurons_per_layer: usize,
-    /// A cap on hidden neurons over all layers.
-    pub max_total_neurons: Option<usize>,
-    /// The settings the player may change.
-    pub settings: Vec<Setting>,
-    /// The activations offered, when `activation` may change.
-    pub activations: Vec<Activation>,
-    /// The learning rates offered, when `learning_rate` may change.
-    pub learning_rates: Vec<f64>,
-    pub regularizations: Vec<Regularization>,
-    pub regularization_rates: Vec<f64>,
-}
-
-impl Default for Palette {
-    fn default() -> Self {
-        Self {
-            features: Feature::ALL.to_vec(),
-            max_hidden_layers: 6,
-            max_neurons_per_layer: 8,
-            max_total_neurons: None,
-            settings: Setting::ALL.to_vec(),
-            activations: Activation::ALL.to_vec(),
-            learning_rates: LEARNING_RATES.to_vec(),
-            regularizations: Regularization::ALL.to_vec(),
-            regularization_rates: REGULARIZATION_RATES.to_vec(),
-        }
-    }
-}
-
-impl Palette {
-    pub fn allows(&self, setting: Setting) -> bool {
-        self.settings.contains(&setting)
-    }
-
-    pub fn limits(&self) -> Limits {
-        Limits {
-            max_hidden_layers: self.max_hidden_layers,
-            max_neurons_per_layer: self.max_neurons_per_layer,
-        }
-    }
-}
 
 /// What counts as solving a level, checked on the test set after every epoch.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -302,22 +231,6 @@ impl fmt::Display for LevelError {
     }
 }
 
-/// The 1-based line of the first `field:` in the text (the field name as a whole word followed
-/// by a colon), or 0.
-fn line_of(text: &str, field: &str) -> usize {
-    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    text.lines()
-        .position(|line| {
-            line.match_indices(field).any(|(at, _)| {
-                let before = line[..at].chars().next_back();
-                let after = line[at + field.len()..].trim_start().chars().next();
-                !before.is_some_and(is_word) && after == Some(':')
-            })
-        })
-        .map(|k| k + 1)
-        .unwrap_or(0)
-}
-
 impl Level {
     /// Parses and validates a level file's text. Every problem is reported, each with its line.
     pub fn parse(text: &str, file: &str) -> Result<Level, Vec<LevelError>> {
@@ -349,13 +262,13 @@ impl Level {
         self.solution.apply(&self.start_config())
     }
 
-    /// Every semantic problem, with lines found in `text`.
+    /// Every semantic problem, each with the line of its field as the RON parser places it.
     fn problems(&self, text: &str, file: &str) -> Vec<LevelError> {
         let mut errors = Vec::new();
-        let mut add = |field: &str, message: String| {
+        let mut add = |path: &[&str], message: String| {
             errors.push(LevelError {
                 file: file.to_string(),
-                line: line_of(text, field),
+                line: crate::names::ron_field_line(text, path),
                 message,
             });
         };
@@ -366,7 +279,7 @@ impl Level {
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !id_ok {
             add(
-                "id",
+                &["id"],
                 format!(
                     "id \"{}\" must be letters, digits, - or _ (and not empty)",
                     self.id
@@ -374,21 +287,24 @@ impl Level {
             );
         }
         if self.title.trim().is_empty() {
-            add("title", "title is empty".into());
+            add(&["title"], "title is empty".into());
         }
         if self.briefing.iter().all(|p| p.trim().is_empty()) {
-            add("briefing", "briefing needs at least one paragraph".into());
+            add(
+                &["briefing"],
+                "briefing needs at least one paragraph".into(),
+            );
         }
         if self.lesson.trim().is_empty() {
             add(
-                "lesson",
+                &["lesson"],
                 "lesson (the sentence shown on winning) is empty".into(),
             );
         }
         let p = &self.palette;
         if p.max_hidden_layers > crate::experiment::config::LIMIT_CEILING_LAYERS {
             add(
-                "max_hidden_layers",
+                &["palette", "max_hidden_layers"],
                 format!(
                     "max_hidden_layers {} is above {}",
                     p.max_hidden_layers,
@@ -400,7 +316,7 @@ impl Level {
             .contains(&p.max_neurons_per_layer)
         {
             add(
-                "max_neurons_per_layer",
+                &["palette", "max_neurons_per_layer"],
                 format!(
                     "max_neurons_per_layer {} must be 1 to {}",
                     p.max_neurons_per_layer,
@@ -409,11 +325,14 @@ impl Level {
             );
         }
         if p.activations.is_empty() {
-            add("activations", "activations lists no activation".into());
+            add(
+                &["palette", "activations"],
+                "activations lists no activation".into(),
+            );
         }
         if p.learning_rates.is_empty() {
             add(
-                "learning_rates",
+                &["palette", "learning_rates"],
                 "learning_rates lists no learning rate".into(),
             );
         }
@@ -421,7 +340,7 @@ impl Level {
             let (lo, hi) = crate::experiment::config::LEARNING_RATE_RANGE;
             if !(lo..=hi).contains(&lr) {
                 add(
-                    "learning_rates",
+                    &["palette", "learning_rates"],
                     format!("learning rate {lr} is not between {lo} and {hi}"),
                 );
             }
@@ -434,12 +353,18 @@ impl Level {
                     .next()
                     .unwrap_or("start")
                     .to_string();
-                add(&key, format!("start: {field}"));
+                // A field left out takes its default: then the error points at `start`.
+                let line_path = [&["start", key.as_str()][..], &["start"][..]];
+                let path = line_path
+                    .into_iter()
+                    .find(|p| crate::names::ron_field_line(text, p) > 0)
+                    .unwrap_or(&["start"]);
+                add(path, format!("start: {field}"));
             }
         }
         if self.goal.after_epoch() > self.epoch_budget {
             add(
-                "after_epoch",
+                &["goal", "after_epoch"],
                 format!(
                     "after_epoch {} is beyond the epoch budget {}",
                     self.goal.after_epoch(),
@@ -450,7 +375,7 @@ impl Level {
         match self.goal {
             Goal::TestAccuracy { at_least, .. } if !(0.5..=1.0).contains(&at_least) => {
                 add(
-                    "at_least",
+                    &["goal", "at_least"],
                     format!(
                         "the accuracy goal {at_least} must be between 0.5 and 1 (a fraction, e.g. 0.95)"
                     ),
@@ -458,7 +383,7 @@ impl Level {
             }
             Goal::TestLoss { at_most, .. } if !(at_most > 0.0 && at_most.is_finite()) => {
                 add(
-                    "at_most",
+                    &["goal", "at_most"],
                     format!("the loss goal {at_most} must be a positive number"),
                 );
             }
@@ -466,7 +391,7 @@ impl Level {
                 if self.start.problem() == crate::data::Problem::Regression =>
             {
                 add(
-                    "goal",
+                    &["goal"],
                     "a regression level has no accuracy: use TestLoss(at_most: ...)".into(),
                 );
             }
@@ -474,19 +399,22 @@ impl Level {
         }
         if !(1..=100_000).contains(&self.epoch_budget) {
             add(
-                "epoch_budget",
+                &["epoch_budget"],
                 format!("epoch_budget {} must be 1 to 100000", self.epoch_budget),
             );
         }
         if self.stars.is_empty() {
-            add("stars", "stars lists no star (give at least Goal)".into());
+            add(
+                &["stars"],
+                "stars lists no star (give at least Goal)".into(),
+            );
         }
         for star in &self.stars {
             if let Star::WithinEpochs(n) = star
                 && *n > self.epoch_budget
             {
                 add(
-                    "WithinEpochs",
+                    &["stars"],
                     format!(
                         "the star WithinEpochs({n}) is more than the epoch budget {}",
                         self.epoch_budget
@@ -497,7 +425,7 @@ impl Level {
         let solution = self.solution_config();
         if let Err(e) = solution.validate(true) {
             for field in e.0 {
-                add("solution", format!("solution: {field}"));
+                add(&["solution"], format!("solution: {field}"));
             }
         }
         for f in &solution.features {
@@ -508,7 +436,7 @@ impl Level {
                 p.allows(Setting::Features),
             ) {
                 add(
-                    "solution",
+                    &["solution", "features"],
                     format!(
                         "the solution uses {} but the player cannot add it (not in the palette's features)",
                         f.name()
@@ -520,13 +448,13 @@ impl Level {
             && solution.hidden_layers.iter().sum::<usize>() > max
         {
             add(
-                "solution",
+                &["solution", "hidden_layers"],
                 format!("the solution has more hidden neurons than max_total_neurons {max}"),
             );
         }
         if !p.allows(Setting::Architecture) && solution.hidden_layers != self.start.hidden_layers {
             add(
-                "solution",
+                &["solution", "hidden_layers"],
                 "the solution changes the layers but the palette does not allow architecture"
                     .into(),
             );
@@ -535,7 +463,7 @@ impl Level {
             && !p.learning_rates.contains(&solution.learning_rate)
         {
             add(
-                "solution",
+                &["solution", "learning_rate"],
                 format!(
                     "the solution's learning rate {} is not among the palette's learning_rates",
                     solution.learning_rate
@@ -544,7 +472,7 @@ impl Level {
         }
         if self.solution.explanation.trim().is_empty() {
             add(
-                "explanation",
+                &["solution", "explanation"],
                 "the solution needs an explanation (shown with the answer)".into(),
             );
         }
@@ -600,16 +528,51 @@ pub fn judge(level: &Level, history: &[EpochStats], network: &Network) -> Outcom
     }
 }
 
+/// A run of a level by [`play`]: how it was judged, and what a failure got to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attempt {
+    pub outcome: Outcome,
+    /// The best value of the goal's metric over the run.
+    pub best: String,
+    /// Where training diverged, if it did.
+    pub diverged_at: Option<u64>,
+}
+
+impl Attempt {
+    /// Why the goal was not reached, in words.
+    pub fn why_not(&self) -> String {
+        match self.diverged_at {
+            Some(epoch) => format!("training diverged at epoch {epoch}"),
+            None => format!("the best was {}", self.best),
+        }
+    }
+}
+
 /// Trains a configuration for the level's budget, stopping at the goal, and judges it.
-pub fn play(level: &Level, config: ExperimentConfig) -> Result<Outcome, String> {
+pub fn play(level: &Level, config: ExperimentConfig) -> Result<Attempt, String> {
     let mut experiment = Experiment::new(config).map_err(|e| e.to_string())?;
+    let mut best = experiment.latest();
+    let better = |a: &EpochStats, b: &EpochStats| match level.goal {
+        Goal::TestAccuracy { .. } => {
+            a.test_accuracy.unwrap_or(0.0) > b.test_accuracy.unwrap_or(0.0)
+        }
+        Goal::TestLoss { .. } => a.test_loss < b.test_loss || !b.test_loss.is_finite(),
+    };
     while experiment.epoch() < level.epoch_budget && experiment.divergence().is_none() {
         experiment.step(1);
-        if level.goal.met(&experiment.latest()) {
+        let latest = experiment.latest();
+        if latest.epoch >= level.goal.after_epoch() && better(&latest, &best) {
+            best = latest;
+        }
+        if level.goal.met(&latest) {
             break;
         }
     }
-    Ok(judge(level, experiment.history(), experiment.network()))
+    Ok(Attempt {
+        outcome: judge(level, experiment.history(), experiment.network()),
+        best: format!("{} at epoch {}", level.goal.current(&best), best.epoch),
+        diverged_at: experiment.divergence().map(|d| d.epoch),
+    })
 }
 
 /// A level file as found on disk: its level, or what is wrong with it.
@@ -619,9 +582,10 @@ pub struct LevelFile {
     pub level: Result<Level, Vec<LevelError>>,
 }
 
-/// The file names listed in the index, with the index's own problems.
+/// The file names listed in the index. Every entry must be a plain `.ron` file name in the
+/// index's own folder (no path, no `..`): a level pack cannot reach outside its folder.
 pub fn parse_index(text: &str, file: &str) -> Result<Vec<String>, LevelError> {
-    crate::names::ron_options()
+    let names = crate::names::ron_options()
         .from_str::<Vec<String>>(text)
         .map_err(|e| LevelError {
             file: file.to_string(),
@@ -630,11 +594,63 @@ pub fn parse_index(text: &str, file: &str) -> Result<Vec<String>, LevelError> {
                 "{} (the index is a list of file names, e.g. [\"01-perceptron.ron\"])",
                 e.code
             ),
-        })
+        })?;
+    for name in &names {
+        let plain = !name.is_empty()
+            && !name.contains(['/', '\\', ':'])
+            && name != ".."
+            && !name.starts_with('.')
+            && name.ends_with(".ron");
+        if !plain {
+            let quoted = format!("\"{name}\"");
+            let line = text
+                .lines()
+                .position(|l| l.contains(&quoted))
+                .map_or(0, |k| k + 1);
+            return Err(LevelError {
+                file: file.to_string(),
+                line,
+                message: format!(
+                    "\"{name}\" is not a level file of this folder: list plain file names ending in .ron (no folders, no ..)"
+                ),
+            });
+        }
+    }
+    Ok(names)
+}
+
+/// Problems that only show across levels: two levels with the same id or the same order.
+/// `files` pairs each level with its file name and text (for the line).
+pub fn cross_check<'a>(
+    files: impl IntoIterator<Item = (&'a Level, &'a str, &'a str)>,
+) -> Vec<LevelError> {
+    let mut problems = Vec::new();
+    let mut seen: Vec<(&Level, &str)> = Vec::new();
+    for (level, file, text) in files {
+        if let Some((_, other)) = seen.iter().find(|(l, _)| l.id == level.id) {
+            problems.push(LevelError {
+                file: file.to_string(),
+                line: crate::names::ron_field_line(text, &["id"]),
+                message: format!("id \"{}\" is already used by {other}", level.id),
+            });
+        }
+        if let Some((_, other)) = seen.iter().find(|(l, _)| l.order == level.order) {
+            problems.push(LevelError {
+                file: file.to_string(),
+                line: crate::names::ron_field_line(text, &["order"]),
+                message: format!(
+                    "order {} is already used by {other}: each level needs its own place in the list",
+                    level.order
+                ),
+            });
+        }
+        seen.push((level, file));
+    }
+    problems
 }
 
 /// Reads every level of a folder through its index, reporting files missing from the index,
-/// index entries with no file, and duplicate ids.
+/// index entries with no file, and duplicate ids and orders.
 pub fn load_dir(dir: &Path) -> (Vec<LevelFile>, Vec<LevelError>) {
     let mut problems = Vec::new();
     let index_path = dir.join(INDEX_FILE);
@@ -657,18 +673,23 @@ pub fn load_dir(dir: &Path) -> (Vec<LevelFile>, Vec<LevelError>) {
         }
     };
     let mut files = Vec::new();
+    let mut texts = Vec::new();
     for name in &names {
         let path = dir.join(name);
         let shown = path.display().to_string();
-        let level = match std::fs::read_to_string(&path) {
-            Ok(text) => Level::parse(&text, &shown),
-            Err(e) => Err(vec![LevelError {
-                file: shown,
-                line: 0,
-                message: format!("listed in {INDEX_FILE} but cannot be read: {e}"),
-            }]),
+        let (level, text) = match std::fs::read_to_string(&path) {
+            Ok(text) => (Level::parse(&text, &shown), text),
+            Err(e) => (
+                Err(vec![LevelError {
+                    file: shown,
+                    line: 0,
+                    message: format!("listed in {INDEX_FILE} but cannot be read: {e}"),
+                }]),
+                String::new(),
+            ),
         };
         files.push(LevelFile { path, level });
+        texts.push(text);
     }
     if let Ok(entries) = std::fs::read_dir(dir) {
         let mut unlisted: Vec<String> = entries
@@ -685,19 +706,19 @@ pub fn load_dir(dir: &Path) -> (Vec<LevelFile>, Vec<LevelError>) {
             });
         }
     }
-    let mut seen: Vec<(&str, &Path)> = Vec::new();
-    for f in &files {
-        if let Ok(level) = &f.level {
-            if let Some((_, other)) = seen.iter().find(|(id, _)| *id == level.id) {
-                problems.push(LevelError {
-                    file: f.path.display().to_string(),
-                    line: 1,
-                    message: format!("id \"{}\" is already used by {}", level.id, other.display()),
-                });
-            }
-            seen.push((&level.id, &f.path));
-        }
-    }
+    let shown: Vec<String> = files.iter().map(|f| f.path.display().to_string()).collect();
+    problems.extend(cross_check(
+        files
+            .iter()
+            .zip(&shown)
+            .zip(&texts)
+            .filter_map(|((f, name), text)| {
+                f.level
+                    .as_ref()
+                    .ok()
+                    .map(|l| (l, name.as_str(), text.as_str()))
+            }),
+    ));
     (files, problems)
 }
 

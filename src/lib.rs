@@ -3,9 +3,14 @@
 //! The core (`data`, `nn`, `experiment`, `level`) is pure Rust with no Bevy in it; the `game`
 //! module (feature `game`) mirrors an [`experiment::Experiment`] into Bevy entities.
 
+// Unsafe code is refused everywhere but in the few SIMD dispatch points that call functions
+// compiled for a CPU feature after checking the CPU has it; each is allowed where it stands.
+#![deny(unsafe_code)]
+
 pub mod names;
 
 pub mod bench;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod data;
 pub mod experiment;

@@ -1,19 +1,19 @@
 use std::process::ExitCode;
 
-#[cfg(not(target_arch = "wasm32"))]
-use clap::Parser;
-use neural_sandbox::cli::{
-    Cli, Command, LevelsCommand, Outcome, run_bench, run_levels_check, run_levels_solve, run_train,
-};
-
+/// The web has no command line: the game starts (and the CLI stays out of the web build).
+#[cfg(target_arch = "wasm32")]
 fn main() -> ExitCode {
-    // The web has no command line: the game starts (and clap stays out of the web build).
-    #[cfg(target_arch = "wasm32")]
-    let cli = Cli {
-        command: None,
-        game: Default::default(),
+    neural_sandbox::game::run(Default::default());
+    ExitCode::SUCCESS
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> ExitCode {
+    use clap::Parser;
+    use neural_sandbox::cli::{
+        Cli, Command, LevelsCommand, Outcome, run_bench, run_levels_check, run_levels_solve,
+        run_train,
     };
-    #[cfg(not(target_arch = "wasm32"))]
     let cli = Cli::parse();
     let mut stdout = std::io::stdout();
     let outcome = match &cli.command {
@@ -33,17 +33,21 @@ fn main() -> ExitCode {
             eprintln!("{message}");
             ExitCode::from(3)
         }
+        Outcome::Failed(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(1)
+        }
     }
 }
 
-#[cfg(feature = "game")]
-fn play(cli: &Cli) -> Outcome {
+#[cfg(all(feature = "game", not(target_arch = "wasm32")))]
+fn play(cli: &neural_sandbox::cli::Cli) -> neural_sandbox::cli::Outcome {
     neural_sandbox::game::run(cli.game.clone())
 }
 
-#[cfg(not(feature = "game"))]
-fn play(_cli: &Cli) -> Outcome {
-    Outcome::BadInput(
+#[cfg(all(not(feature = "game"), not(target_arch = "wasm32")))]
+fn play(_cli: &neural_sandbox::cli::Cli) -> neural_sandbox::cli::Outcome {
+    neural_sandbox::cli::Outcome::BadInput(
         "this build has no game (built without the `game` feature); try `neural-sandbox train --help`"
             .into(),
     )

@@ -12,6 +12,120 @@ pub fn ron_options() -> ron::Options {
     ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
 }
 
+/// The 1-based line where the value of the field at `path` (e.g. `["palette", "learning_rates"]`)
+/// starts in a RON text, as the RON parser itself positions it (so a word inside a string is
+/// never mistaken for a field); 0 if the text has no such field or does not parse that far.
+pub fn ron_field_line(text: &str, path: &[&str]) -> usize {
+    match ron_options().from_str_seed(text, locate::Walk { path, depth: 0 }) {
+        Err(e) if e.code == ron::Error::Message(locate::FOUND.into()) => e.span.start.line,
+        _ => 0,
+    }
+}
+
+mod locate {
+    //! A visitor that walks any RON value and stops with a marker error when it reaches the
+    //! wanted field: the parser's error then carries the field's position.
+
+    use serde::de::{
+        self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess,
+        Visitor,
+    };
+
+    pub const FOUND: &str = "\u{1}found";
+
+    pub struct Walk<'a> {
+        pub path: &'a [&'a str],
+        pub depth: usize,
+    }
+
+    impl Walk<'_> {
+        /// A walker that never matches (for values off the path).
+        fn off_path() -> Walk<'static> {
+            Walk {
+                path: &[],
+                depth: 1,
+            }
+        }
+    }
+
+    impl<'de> DeserializeSeed<'de> for Walk<'_> {
+        type Value = ();
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            if self.depth == self.path.len() {
+                return Err(de::Error::custom(FOUND));
+            }
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Walk<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("any RON value")
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_i128<E>(self, _: i128) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_u128<E>(self, _: u128) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_char<E>(self, _: char) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_str<E>(self, _: &str) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_bytes<E>(self, _: &[u8]) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_unit<E>(self) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_none<E>(self) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<(), A::Error> {
+            while items.next_element_seed(Walk::off_path())?.is_some() {}
+            Ok(())
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while let Some(key) = map.next_key::<String>()? {
+                if self.path.get(self.depth) == Some(&key.as_str()) {
+                    map.next_value_seed(Walk {
+                        path: self.path,
+                        depth: self.depth + 1,
+                    })?;
+                } else {
+                    map.next_value_seed(Walk::off_path())?;
+                }
+            }
+            Ok(())
+        }
+        fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<(), A::Error> {
+            let (_variant, content): (String, _) = data.variant()?;
+            content.newtype_variant_seed(self)
+        }
+    }
+}
+
 /// A name that is not one of an enum's accepted names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownName {

@@ -68,6 +68,20 @@ pub fn presets() -> Vec<Preset> {
             },
         },
         Preset {
+            name: "spiral-arms",
+            title: "Four spiral arms",
+            lesson: "Four classes: one output per class, softmax turns them into probabilities.",
+            config: ExperimentConfig {
+                dataset: DatasetKind::SpiralArms,
+                classes: 4,
+                features: Feature::ALL.to_vec(),
+                hidden_layers: vec![8, 8],
+                optimizer: crate::nn::OptimizerKind::Adam,
+                learning_rate: 0.01,
+                ..base.clone()
+            },
+        },
+        Preset {
             name: "spiral-deep",
             title: "The spiral, deep",
             lesson: "All features and three layers: a hierarchy of ever more complex shapes.",

@@ -1,8 +1,11 @@
 //! Saved progress: stars and best results per level, and the last sandbox settings.
 //!
 //! Saving is atomic (a temporary file renamed over the old one), so a game killed mid-write
-//! leaves the previous save intact. A missing save starts fresh; a corrupt one starts fresh with
-//! a warning and is kept beside, renamed, for whoever wants to look at it.
+//! leaves the previous save intact (and the leftover temporary file is cleaned up next time).
+//! A missing save starts fresh. A save is read part by part: a part that cannot be read (a newer
+//! version's sandbox settings, say) falls back to its default with a warning and the rest is
+//! kept; the level stars are never lost because one setting cannot be read. Whenever anything
+//! could not be read, the file is first copied aside, under a name no other copy has.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -81,17 +84,95 @@ impl Progress {
         serde_json::to_string_pretty(self).expect("progress always serialises")
     }
 
-    /// Reads a save; an error says what is wrong with it.
+    /// Reads a save strictly (every part must be readable, the version not newer).
     pub fn from_json(text: &str) -> Result<Self, String> {
-        let progress: Progress = serde_json::from_str(text).map_err(|e| e.to_string())?;
-        if progress.version > FORMAT_VERSION {
-            return Err(format!(
-                "saved by a newer version of the game (format {}, this one reads {FORMAT_VERSION})",
-                progress.version
+        let read = Self::read_parts(text)?;
+        match read.problems.first() {
+            None => Ok(read.progress),
+            Some(problem) => Err(problem.clone()),
+        }
+    }
+
+    /// Reads a save part by part: what cannot be read falls back to its default and is listed
+    /// in `problems`. Only a text that is not a save at all (not a JSON object) is an error.
+    pub fn read_parts(text: &str) -> Result<ReadProgress, String> {
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let serde_json::Value::Object(mut fields) = value else {
+            return Err("it is not a saved game (not a JSON object)".into());
+        };
+        let mut problems = Vec::new();
+        let version = match fields.remove("version") {
+            None => FORMAT_VERSION,
+            Some(v) => match v.as_u64() {
+                Some(n) => n.min(u32::MAX as u64) as u32,
+                None => {
+                    problems.push(format!("its version {v} is not a number"));
+                    FORMAT_VERSION
+                }
+            },
+        };
+        if version > FORMAT_VERSION {
+            problems.push(format!(
+                "it was saved by a newer version of the game (format {version}, this one reads {FORMAT_VERSION}); what this version understands is kept"
             ));
         }
-        Ok(progress)
+        let mut levels = BTreeMap::new();
+        match fields.remove("levels") {
+            None | Some(serde_json::Value::Null) => {}
+            Some(serde_json::Value::Object(records)) => {
+                for (id, record) in records {
+                    match serde_json::from_value::<LevelRecord>(record) {
+                        Ok(record) => {
+                            levels.insert(id, record);
+                        }
+                        Err(e) => problems.push(format!("the record of level \"{id}\" ({e})")),
+                    }
+                }
+            }
+            Some(other) => problems.push(format!(
+                "the level records ({other} is not a list of levels)"
+            )),
+        }
+        let sandbox = match fields.remove("sandbox") {
+            None | Some(serde_json::Value::Null) => None,
+            Some(value) => match serde_json::from_value::<ExperimentConfig>(value) {
+                Ok(config) if config.validate(true).is_ok() => Some(config),
+                Ok(config) => {
+                    let why = config
+                        .validate(true)
+                        .err()
+                        .map(|e| e.to_string())
+                        .unwrap_or_default();
+                    problems.push(format!(
+                        "the sandbox settings ({why}): the sandbox starts from its defaults"
+                    ));
+                    None
+                }
+                Err(e) => {
+                    problems.push(format!(
+                        "the sandbox settings ({e}): the sandbox starts from its defaults"
+                    ));
+                    None
+                }
+            },
+        };
+        Ok(ReadProgress {
+            progress: Progress {
+                version: FORMAT_VERSION,
+                levels,
+                sandbox,
+            },
+            problems,
+        })
     }
+}
+
+/// A save read part by part.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadProgress {
+    pub progress: Progress,
+    /// The parts that could not be read, in words.
+    pub problems: Vec<String>,
 }
 
 /// Where a save lives: a file natively, local storage on the web.
@@ -100,17 +181,34 @@ pub trait SaveStore {
     fn read(&self) -> Result<Option<String>, String>;
     /// Replaces the save, atomically.
     fn write(&self, text: &str) -> Result<(), String>;
-    /// Keeps a corrupt save aside; returns where it went.
+    /// Keeps a corrupt save aside, never over an earlier copy; returns where it went.
     fn quarantine(&self, text: &str) -> Result<String, String>;
+    /// Removes what an interrupted write left behind.
+    fn clean_up(&self) {}
 }
 
-/// Loads the progress; a missing save starts fresh, a corrupt one starts fresh with a warning
-/// (the returned string) after being kept aside.
+/// Loads the progress: a missing save starts fresh; unreadable parts fall back to their
+/// defaults and the rest is kept; a text that is no save at all starts fresh. Either way the
+/// file is first copied aside, and the returned warning says what happened.
 pub fn load(store: &dyn SaveStore) -> (Progress, Option<String>) {
+    store.clean_up();
     match store.read() {
         Ok(None) => (Progress::new(), None),
-        Ok(Some(text)) => match Progress::from_json(&text) {
-            Ok(progress) => (progress, None),
+        Ok(Some(text)) => match Progress::read_parts(&text) {
+            Ok(read) if read.problems.is_empty() => (read.progress, None),
+            Ok(read) => {
+                let kept = match store.quarantine(&text) {
+                    Ok(place) => format!("The file as it was is kept as {place}."),
+                    Err(e) => format!("It could not be copied aside: {e}."),
+                };
+                (
+                    read.progress,
+                    Some(format!(
+                        "Part of your saved progress could not be read: {}. Everything else was kept. {kept}",
+                        read.problems.join("; ")
+                    )),
+                )
+            }
             Err(why) => {
                 let kept = match store.quarantine(&text) {
                     Ok(place) => format!("a copy was kept as {place}"),
@@ -180,7 +278,7 @@ impl SaveStore for FileStore {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         // Write beside, flush to disk, then rename over: the old save stays whole until the new
         // one is complete, whenever the game is killed.
-        let temp = self.path.with_extension("json.tmp");
+        let temp = self.temp_path();
         let written = (|| {
             let mut file = std::fs::File::create(&temp)?;
             file.write_all(text.as_bytes())?;
@@ -199,11 +297,43 @@ impl SaveStore for FileStore {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs())
             .unwrap_or(0);
-        let aside = self
-            .path
-            .with_file_name(format!("progress.corrupt-{stamp}.json"));
-        std::fs::write(&aside, text).map_err(|e| format!("{}: {e}", aside.display()))?;
-        Ok(aside.display().to_string())
+        // `create_new` never replaces a file: a second copy in the same second gets a suffix.
+        for n in 1..1000 {
+            let name = if n == 1 {
+                format!("progress.corrupt-{stamp}.json")
+            } else {
+                format!("progress.corrupt-{stamp}-{n}.json")
+            };
+            let aside = self.path.with_file_name(name);
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&aside)
+            {
+                Ok(mut file) => {
+                    file.write_all(text.as_bytes())
+                        .and_then(|_| file.sync_all())
+                        .map_err(|e| format!("{}: {e}", aside.display()))?;
+                    return Ok(aside.display().to_string());
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(format!("{}: {e}", aside.display())),
+            }
+        }
+        Err("too many copies of unreadable saves already".into())
+    }
+
+    fn clean_up(&self) {
+        // A temporary file is only ever left by a write that did not finish: the real save is
+        // whole, the temporary one is not worth keeping.
+        let _ = std::fs::remove_file(self.temp_path());
+    }
+}
+
+impl FileStore {
+    /// Where a save is written before it is renamed over the real one.
+    pub fn temp_path(&self) -> PathBuf {
+        self.path.with_extension("json.tmp")
     }
 }
 
@@ -284,9 +414,85 @@ mod tests {
                 .unwrap()
                 .contains("17")
         );
-        // A save from the future is refused, not misread.
+        // A save from the future keeps what this version understands, and says so.
         std::fs::write(&store.path, "{\"version\": 99}").unwrap();
         assert!(load(&store).1.unwrap().contains("newer version"));
+    }
+
+    #[test]
+    fn an_unreadable_part_never_costs_the_stars() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::new(dir.path());
+        // A newer version: a sandbox setting this version does not know, a field it ignores.
+        let newer = r#"{
+            "version": 7,
+            "levels": {"circle": {"solved": true, "stars": [true, true, false], "best_epoch": 88, "medal": "gold"},
+                       "xor": {"solved": "perhaps"}},
+            "sandbox": {"dataset": "spiral", "wormholes": 3},
+            "themes": ["dark"]
+        }"#;
+        std::fs::write(&store.path, newer).unwrap();
+        let (progress, warning) = load(&store);
+        let circle = &progress.levels["circle"];
+        assert!(circle.solved && circle.stars == vec![true, true, false]);
+        assert_eq!(circle.best_epoch, Some(88));
+        assert!(
+            !progress.levels.contains_key("xor"),
+            "the one unreadable record"
+        );
+        assert_eq!(
+            progress.sandbox, None,
+            "the sandbox falls back to its defaults"
+        );
+        let warning = warning.unwrap();
+        for part in [
+            "newer version",
+            "sandbox settings",
+            "wormholes",
+            "level \"xor\"",
+            "kept as",
+        ] {
+            assert!(warning.contains(part), "{part}: {warning}");
+        }
+        // The file as it was is kept aside, and a second unreadable load keeps a second copy.
+        let (_, again) = load(&store);
+        assert!(again.is_some());
+        let copies: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with("progress.corrupt-")
+            })
+            .collect();
+        assert_eq!(copies.len(), 2, "a backup never overwrites an earlier one");
+        for copy in copies {
+            assert_eq!(std::fs::read_to_string(copy.path()).unwrap(), newer);
+        }
+    }
+
+    #[test]
+    fn a_leftover_temporary_file_is_cleaned_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::new(dir.path());
+        std::fs::write(store.temp_path(), "{\"version\": 1, \"lev").unwrap();
+        let _ = load(&store);
+        assert!(!store.temp_path().exists());
+    }
+
+    #[test]
+    fn a_full_disk_or_a_read_only_folder_fails_with_a_reason() {
+        // A full disk: the temporary file is the kernel's /dev/full, where every write fails.
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::new(dir.path());
+        std::os::unix::fs::symlink("/dev/full", store.temp_path()).unwrap();
+        let e = store.write(&Progress::new().to_json()).unwrap_err();
+        assert!(e.contains("No space left on device"), "{e}");
+        // A folder nobody may write in, not even root: sysfs.
+        let store = FileStore::new(std::path::Path::new("/sys/kernel"));
+        let e = store.write(&Progress::new().to_json()).unwrap_err();
+        assert!(e.contains("/sys/kernel"), "{e}");
     }
 
     #[test]

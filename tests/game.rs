@@ -7,13 +7,15 @@ use bevy::input::keyboard::{Key, KeyboardInput};
 use bevy::prelude::*;
 use neural_sandbox::data::{DatasetKind, Feature};
 use neural_sandbox::experiment::ExperimentConfig;
-use neural_sandbox::game::network_view::heatmaps::HeatmapState;
+use neural_sandbox::game::modes::playground::mirror::PlaygroundView;
+use neural_sandbox::game::modes::playground::sim::Undo;
+use neural_sandbox::game::modes::playground::{SimAction, Simulation, TrainingSpeed};
+use neural_sandbox::game::network_view::heatmaps::ViewHeatmaps;
 use neural_sandbox::game::network_view::{
-    Edge, EdgeSource, EdgeTarget, FeatureChip, Neuron, NodeKey,
+    Edge, EdgeSource, EdgeTarget, FeatureChip, InView, Neuron, NodeKey, ViewEntities, ViewRect,
 };
 use neural_sandbox::game::notices::Notices;
 use neural_sandbox::game::screens::Screen;
-use neural_sandbox::game::sim::{SimAction, Simulation, TrainingSpeed};
 use neural_sandbox::nn::Activation;
 
 /// A headless game past its loading screen (the level files load from disk).
@@ -72,6 +74,17 @@ fn sim(app: &App) -> &Simulation {
     app.world().resource::<Simulation>()
 }
 
+/// The workbench's network view root.
+fn playground_view(app: &App) -> Entity {
+    app.world().resource::<PlaygroundView>().0
+}
+
+fn view_heatmaps(app: &App) -> &ViewHeatmaps {
+    app.world()
+        .get::<ViewHeatmaps>(playground_view(app))
+        .expect("the workbench's view has heatmaps")
+}
+
 /// The newest refusal the player was shown ("" if none).
 fn last_refusal(app: &App) -> String {
     app.world()
@@ -126,8 +139,8 @@ fn assert_graph_matches(app: &mut App) {
         let source_key = world.get::<Neuron>(source).unwrap().key;
         let target_key = world.get::<Neuron>(target).unwrap().key;
         assert_eq!((source_key, target_key), (edge.source, edge.target));
-        let (a, _) = edge.source.locate(&network).unwrap();
-        let (b, _) = edge.target.locate(&network).unwrap();
+        let (a, _) = network.locate(edge.source).unwrap();
+        let (b, _) = network.locate(edge.target).unwrap();
         assert_eq!(b, a + 1, "edges join neighbouring columns");
     }
 }
@@ -201,7 +214,7 @@ fn training_advances_epochs_at_the_chosen_speed() {
 #[test]
 fn heatmaps_are_recomputed_only_when_the_weights_change() {
     let mut app = sandbox(ExperimentConfig::default());
-    let evaluations = |app: &App| app.world().resource::<HeatmapState>().evaluations;
+    let evaluations = |app: &App| view_heatmaps(app).evaluations;
     let idle = evaluations(&app);
     run(&mut app, 30);
     assert_eq!(
@@ -222,7 +235,7 @@ fn heatmaps_are_recomputed_only_when_the_weights_change() {
     run(&mut app, 10);
     assert!(sim(&app).experiment.epoch() - epoch >= 150);
     assert!(evaluations(&app) - before <= 10);
-    let grids = app.world().resource::<HeatmapState>().grids();
+    let grids = view_heatmaps(&app).grids().unwrap();
     assert_eq!(grids.size, 100);
     assert_eq!(grids.output().len(), 100 * 100);
 }
@@ -456,19 +469,18 @@ mod building {
     use bevy::picking::backend::HitData;
     use bevy::picking::events::{Drag, DragEnd, DragStart, Pointer};
     use bevy::picking::pointer::{Location, PointerButton, PointerId};
-    use neural_sandbox::game::network_view::NetworkEntities;
-    use neural_sandbox::game::network_view::NetworkViewport;
     use neural_sandbox::game::network_view::layout::TrayKind;
     use neural_sandbox::game::network_view::tray::{LayerGrip, TrayTile};
 
-    fn location(app: &App, world: Vec2) -> Location {
-        let viewport = *app.world().resource::<NetworkViewport>();
+    /// Where a point of the view (its local coordinates) is in the window.
+    fn location(app: &App, local: Vec2) -> Location {
+        let rect = *app.world().get::<ViewRect>(playground_view(app)).unwrap();
         Location {
             target: NormalizedRenderTarget::None {
                 width: 1280,
                 height: 760,
             },
-            position: viewport.world_to_window(world),
+            position: rect.local_to_window(local),
         }
     }
 
@@ -531,7 +543,11 @@ mod building {
     }
 
     fn layout(app: &App) -> neural_sandbox::game::network_view::layout::Layout {
-        app.world().resource::<NetworkEntities>().layout.clone()
+        app.world()
+            .get::<ViewEntities>(playground_view(app))
+            .unwrap()
+            .layout
+            .clone()
     }
 
     #[test]
@@ -678,11 +694,7 @@ mod building {
         let output = Vec2::new(*l.columns.last().unwrap(), 0.0);
         drag(&mut app, chip, output);
         assert_eq!(sim(&app).experiment.network(), &before);
-        assert!(
-            !app.world()
-                .resource::<neural_sandbox::game::sim::undo::UndoHistory>()
-                .can_undo()
-        );
+        assert!(!app.world().resource::<Undo>().0.can_undo());
     }
 
     #[test]
@@ -729,7 +741,7 @@ mod building {
         act(
             &mut app,
             SimAction::SetBias {
-                node: NodeKey::Output,
+                node: NodeKey::OUTPUT,
                 value: 0.5,
             },
         );
@@ -843,8 +855,8 @@ mod levels {
     //! Issue 5: challenge levels, headless.
     use super::*;
     use neural_sandbox::game::LevelsAvailable;
-    use neural_sandbox::game::levels::LevelCatalog;
-    use neural_sandbox::game::levels::run::{LevelCommand, LevelRun, Phase};
+    use neural_sandbox::game::levels::{LevelCatalog, LevelCommand};
+    use neural_sandbox::game::modes::playground::level_run::{LevelRun, Phase};
     use neural_sandbox::game::save::{SaveLocation, SavedProgress};
 
     fn command(app: &mut App, c: LevelCommand) {
@@ -1098,5 +1110,504 @@ mod levels {
         let restored = sim(&again).experiment.config();
         assert_eq!(restored.dataset, DatasetKind::Spiral);
         assert_eq!(restored.learning_rate, 0.1);
+    }
+}
+
+mod modes {
+    //! Issue 9: two views of two networks, the mode's screen owning its training, exact undo,
+    //! several classes.
+    use super::*;
+    use neural_sandbox::experiment::{Edit, Experiment, KeyShift};
+    use neural_sandbox::game::network_view::{
+        NetworkView, ViewKeysShifted, ViewOptions, view_root,
+    };
+
+    /// Entities under a view root, by kind.
+    fn pieces_of(app: &mut App, root: Entity) -> (usize, usize) {
+        let world = app.world_mut();
+        let neurons = world
+            .query_filtered::<&InView, With<Neuron>>()
+            .iter(world)
+            .filter(|v| v.0 == root)
+            .count();
+        let edges = world
+            .query_filtered::<&InView, With<Edge>>()
+            .iter(world)
+            .filter(|v| v.0 == root)
+            .count();
+        (neurons, edges)
+    }
+
+    fn expected_pieces(network: &neural_sandbox::nn::Network) -> (usize, usize) {
+        let shape = network.shape();
+        (
+            shape.iter().sum(),
+            shape.windows(2).map(|w| w[0] * w[1]).sum(),
+        )
+    }
+
+    #[test]
+    fn two_views_of_two_networks_side_by_side_without_leaks() {
+        let mut app = loaded_app();
+        let small = Experiment::new(ExperimentConfig::default()).unwrap();
+        let big = Experiment::new(spiral_config()).unwrap();
+        let spawn = |app: &mut App, network, x: f32| {
+            let view = NetworkView::new(network, ViewOptions::default());
+            app.world_mut()
+                .spawn(view_root(
+                    view,
+                    ViewRect::new(Vec2::new(x, 40.0), Vec2::new(620.0, 700.0)),
+                ))
+                .id()
+        };
+        let a = spawn(&mut app, small.network().clone(), 0.0);
+        let b = spawn(&mut app, big.network().clone(), 640.0);
+        run(&mut app, 5);
+        assert_eq!(pieces_of(&mut app, a), expected_pieces(small.network()));
+        assert_eq!(pieces_of(&mut app, b), expected_pieces(big.network()));
+        // Each root holds its own layout, entity maps and heatmaps.
+        let layout_a = app.world().get::<ViewEntities>(a).unwrap().layout.clone();
+        let layout_b = app.world().get::<ViewEntities>(b).unwrap().layout.clone();
+        assert_eq!(layout_a.columns.len(), 4);
+        assert_eq!(layout_b.columns.len(), 5);
+        assert_eq!(app.world().get::<ViewHeatmaps>(a).unwrap().evaluations, 1);
+        let before = entity_count(&mut app);
+
+        // 100 edits to the first view's network (as its owner would make them), none to the
+        // second: the second view never changes, the first always matches its network.
+        let mut experiment = small;
+        let rules = neural_sandbox::experiment::EditRules::default();
+        let edits = [
+            Edit::InsertLayer { at: 0 },
+            Edit::AddNeuron { layer: 1 },
+            Edit::AddFeature(Feature::SinX1),
+            Edit::RemoveNeuron { layer: 1, index: 0 },
+            Edit::RemoveFeature(Feature::SinX1),
+            Edit::RemoveLayer { layer: 0 },
+            Edit::AddNeuron { layer: 0 },
+            Edit::RemoveNeuron { layer: 0, index: 4 },
+            Edit::InsertLayer { at: 2 },
+            Edit::RemoveLayer { layer: 2 },
+        ];
+        for k in 0..100 {
+            let edit = edits[k % edits.len()];
+            let shift = experiment.apply_edit(&edit, &rules).unwrap();
+            {
+                let mut view = app.world_mut().get_mut::<NetworkView>(a).unwrap();
+                view.network = experiment.network().clone();
+                view.shape_version += 1;
+                view.weights_version += 1;
+            }
+            if let Some(shift) = shift {
+                app.world_mut()
+                    .write_message(ViewKeysShifted { view: a, shift });
+            }
+            run(&mut app, 2);
+            if k % 9 == 0 {
+                run(&mut app, 20);
+                assert_eq!(
+                    pieces_of(&mut app, a),
+                    expected_pieces(experiment.network()),
+                    "after edit {k}"
+                );
+            }
+        }
+        run(&mut app, 30);
+        assert_eq!(experiment.network().hidden_sizes(), vec![4, 2]);
+        assert_eq!(
+            pieces_of(&mut app, a),
+            expected_pieces(experiment.network())
+        );
+        assert_eq!(pieces_of(&mut app, b), expected_pieces(big.network()));
+        assert_eq!(
+            entity_count(&mut app),
+            before,
+            "no entity leaked over 100 edits"
+        );
+        // Despawning a root takes everything of its view with it.
+        app.world_mut().entity_mut(a).despawn();
+        run(&mut app, 2);
+        assert_eq!(pieces_of(&mut app, a), (0, 0));
+        assert_eq!(pieces_of(&mut app, b), expected_pieces(big.network()));
+        let _ = KeyShift::LayerInserted(0);
+    }
+
+    #[test]
+    fn training_runs_only_while_the_workbench_is_shown() {
+        let mut app = sandbox(ExperimentConfig::default());
+        act(&mut app, SimAction::TogglePlay);
+        run(&mut app, 30);
+        assert!(sim(&app).experiment.epoch() > 0);
+        app.world_mut()
+            .resource_mut::<NextState<Screen>>()
+            .set(Screen::Title);
+        run(&mut app, 3);
+        let epoch = sim(&app).experiment.epoch();
+        run(&mut app, 60);
+        assert_eq!(
+            sim(&app).experiment.epoch(),
+            epoch,
+            "nothing trains behind the title screen"
+        );
+    }
+
+    #[test]
+    fn undo_after_training_restores_the_weights_and_keeps_the_epoch() {
+        let mut app = sandbox(ExperimentConfig::default());
+        for _ in 0..50 {
+            act(&mut app, SimAction::Step);
+        }
+        assert_eq!(sim(&app).experiment.epoch(), 50);
+        let trained = sim(&app).experiment.network().clone();
+        act(&mut app, SimAction::InsertLayer { at: 1 });
+        assert_eq!(sim(&app).experiment.network().hidden_sizes(), vec![4, 2, 2]);
+        act(&mut app, SimAction::Undo);
+        assert_eq!(sim(&app).experiment.network(), &trained);
+        assert_eq!(sim(&app).experiment.epoch(), 50);
+        run(&mut app, 30);
+        assert_graph_matches(&mut app);
+    }
+
+    /// The crash of issue 15, as a player meets it: "+" on the first hidden layer of the default
+    /// sandbox, then Play.
+    #[test]
+    fn a_neuron_added_to_the_first_layer_then_play() {
+        let mut app = sandbox(ExperimentConfig::default());
+        act(&mut app, SimAction::AddNeuron { layer: 0 });
+        assert_eq!(sim(&app).experiment.network().hidden_sizes(), vec![5, 2]);
+        act(&mut app, SimAction::TogglePlay);
+        run(&mut app, 60);
+        assert!(sim(&app).playing);
+        assert!(sim(&app).experiment.epoch() >= 50);
+        assert!(sim(&app).experiment.latest().test_loss.is_finite());
+        assert_graph_matches(&mut app);
+    }
+
+    #[test]
+    fn a_four_class_spiral_shows_four_colours() {
+        use neural_sandbox::game::theme::palette;
+        let mut app = sandbox(ExperimentConfig {
+            dataset: DatasetKind::SpiralArms,
+            classes: 4,
+            features: Feature::ALL.to_vec(),
+            hidden_layers: vec![8, 8],
+            optimizer: neural_sandbox::nn::OptimizerKind::Adam,
+            learning_rate: 0.01,
+            ..ExperimentConfig::default()
+        });
+        assert_graph_matches(&mut app);
+        assert_eq!(sim(&app).experiment.network().outputs(), 4);
+        for _ in 0..3 {
+            act(&mut app, SimAction::Step);
+        }
+        act(
+            &mut app,
+            SimAction::SetSpeed(TrainingSpeed::PerSecond(1000)),
+        );
+        act(&mut app, SimAction::TogglePlay);
+        run(&mut app, 40);
+        assert!(sim(&app).experiment.latest().test_accuracy.unwrap() > 0.6);
+        // The large image: every class's colour covers part of the plane.
+        let handle = view_heatmaps(&app).output_image.clone().unwrap();
+        let images = app.world().resource::<Assets<Image>>();
+        let data = images.get(&handle).unwrap().data.clone().unwrap();
+        for class in 0..4 {
+            let full = palette::CLASS_COLORS[class];
+            let a = 160.0 / 255.0;
+            let shade = full.map(|c| (c as f32 * a + 255.0 * (1.0 - a)).round() as u8);
+            let n = data
+                .chunks_exact(4)
+                .filter(|px| (0..3).all(|k| (px[k] as i32 - shade[k] as i32).abs() <= 3))
+                .count();
+            assert!(n > 100, "class {class}: {n} pixels of its full colour");
+        }
+    }
+}
+
+mod saves {
+    //! Issue 15: a save folder that cannot be written never stops the game.
+    use super::*;
+    use neural_sandbox::game::levels::LevelCommand;
+    use neural_sandbox::game::modes::playground::level_run::{LevelRun, Phase};
+    use neural_sandbox::game::save::{SaveLocation, SavedProgress};
+
+    #[test]
+    fn a_read_only_save_folder_is_said_and_the_game_goes_on() {
+        // sysfs: a folder where nobody may create a file, not even root.
+        let mut app = loaded_with(None, SaveLocation::Folder("/sys/kernel".into()));
+        app.world_mut()
+            .write_message(LevelCommand::Start("perceptron".into()));
+        run(&mut app, 2);
+        app.world_mut().write_message(LevelCommand::ShowAnswer);
+        run(&mut app, 2);
+        act(
+            &mut app,
+            SimAction::SetSpeed(TrainingSpeed::PerSecond(1000)),
+        );
+        act(&mut app, SimAction::TogglePlay);
+        for _ in 0..600 {
+            app.update();
+            if matches!(
+                app.world().resource::<LevelRun>().phase,
+                Phase::Won(_) | Phase::Failed
+            ) {
+                break;
+            }
+        }
+        run(&mut app, 2);
+        let saved = app.world().resource::<SavedProgress>();
+        assert!(saved.progress.levels["perceptron"].solved, "kept in memory");
+        assert!(saved.failure.is_some());
+        let notices = app.world().resource::<Notices>();
+        assert!(
+            notices
+                .items
+                .iter()
+                .any(|n| n.text.contains("not being saved")),
+            "{:?}",
+            notices.items
+        );
+        // And the game plays on.
+        app.world_mut()
+            .resource_mut::<NextState<Screen>>()
+            .set(Screen::Sandbox);
+        run(&mut app, 3);
+        act(&mut app, SimAction::Step);
+        assert_eq!(sim(&app).experiment.epoch(), 1);
+    }
+}
+
+mod random_player {
+    //! Issue 15: a player that never tires. Thousands of random actions (every control, edits
+    //! at any position, drags of every piece to anywhere, refused ones included, keys, undo and
+    //! redo), then checks that nothing panicked, the entities mirror the network, and nothing
+    //! grows: for each network shape met twice, the same number of entities and assets.
+    use super::*;
+    use bevy::camera::NormalizedRenderTarget;
+    use bevy::picking::backend::HitData;
+    use bevy::picking::events::{Drag, DragEnd, DragStart, Pointer};
+    use bevy::picking::pointer::{Location, PointerButton, PointerId};
+    use neural_sandbox::game::network_view::tray::{LayerGrip, TrayTile};
+    use rand::RngExt;
+
+    fn at(x: f32, y: f32) -> Location {
+        Location {
+            target: NormalizedRenderTarget::None {
+                width: 1280,
+                height: 760,
+            },
+            position: Vec2::new(x, y),
+        }
+    }
+
+    /// A quick drag of `entity` to the window point `to`.
+    fn drag_to(app: &mut App, entity: Entity, from: Vec2, to: Vec2) {
+        let hit = HitData::new(Entity::PLACEHOLDER, 0.0, None, None);
+        let button = PointerButton::Primary;
+        app.world_mut().trigger(Pointer::new(
+            PointerId::Mouse,
+            at(from.x, from.y),
+            DragStart { button, hit },
+            entity,
+        ));
+        app.world_mut().trigger(Pointer::new(
+            PointerId::Mouse,
+            at(to.x, to.y),
+            Drag {
+                button,
+                distance: to - from,
+                delta: to - from,
+            },
+            entity,
+        ));
+        app.world_mut().trigger(Pointer::new(
+            PointerId::Mouse,
+            at(to.x, to.y),
+            DragEnd {
+                button,
+                distance: to - from,
+            },
+            entity,
+        ));
+    }
+
+    fn draggable(app: &mut App) -> Vec<Entity> {
+        let world = app.world_mut();
+        let mut all: Vec<Entity> = world
+            .query_filtered::<Entity, Or<(
+                With<FeatureChip>,
+                With<Neuron>,
+                With<TrayTile>,
+                With<LayerGrip>,
+            )>>()
+            .iter(world)
+            .collect();
+        all.sort();
+        all
+    }
+
+    fn random_action(app: &mut App, rng: &mut neural_sandbox::data::CoreRng) {
+        let feature = Feature::ALL[rng.random_range(0..Feature::ALL.len())];
+        let layer = rng.random_range(0..8);
+        let index = rng.random_range(0..9);
+        let key = match rng.random_range(0..4) {
+            0 => NodeKey::Input(feature),
+            1 => NodeKey::OUTPUT,
+            _ => NodeKey::Hidden { layer, index },
+        };
+        let other = NodeKey::Hidden {
+            layer: layer + 1,
+            index: rng.random_range(0..9),
+        };
+        let value = if rng.random_range(0..8) == 0 {
+            f64::NAN
+        } else {
+            rng.random::<f64>() * 8.0 - 4.0
+        };
+        let action = match rng.random_range(0..26) {
+            0 => SimAction::TogglePlay,
+            1 => SimAction::Step,
+            2 => SimAction::Reset,
+            3 => SimAction::Regenerate,
+            4 => SimAction::AddLayer,
+            5 => SimAction::InsertLayer { at: layer },
+            6 => SimAction::RemoveLayer,
+            7 => SimAction::RemoveLayerAt { layer },
+            8 | 9 => SimAction::AddNeuron { layer },
+            10 => SimAction::RemoveNeuron { layer },
+            11 => SimAction::RemoveNeuronAt { layer, index },
+            12 | 13 => SimAction::ToggleFeature(feature),
+            14 => SimAction::SetWeight {
+                source: key,
+                target: other,
+                value,
+            },
+            15 => SimAction::SetBias { node: key, value },
+            16 | 17 => SimAction::Undo,
+            18 => SimAction::Redo,
+            19 => SimAction::SetSpeed(
+                TrainingSpeed::CHOICES[rng.random_range(0..TrainingSpeed::CHOICES.len())],
+            ),
+            20..=22 => {
+                let mut c = sim(app).experiment.config().clone();
+                match rng.random_range(0..8) {
+                    0 => c.dataset = DatasetKind::ALL[rng.random_range(0..DatasetKind::ALL.len())],
+                    1 => c.classes = rng.random_range(1..8),
+                    2 => c.learning_rate = [0.001, 0.03, 0.3, 3.0, 10.0][rng.random_range(0..5)],
+                    3 => c.activation = Activation::ALL[rng.random_range(0..Activation::ALL.len())],
+                    4 => c.noise = rng.random_range(0..60),
+                    5 => c.batch_size = rng.random_range(0..40),
+                    6 => c.loss = neural_sandbox::nn::Loss::ALL[rng.random_range(0..3)],
+                    _ => {
+                        c.optimizer = neural_sandbox::nn::OptimizerKind::ALL[rng.random_range(0..3)]
+                    }
+                }
+                SimAction::Configure(Box::new(c))
+            }
+            _ => {
+                // A drag of any piece to anywhere: onto a column, the bin, the palette, off the
+                // window.
+                let pieces = draggable(app);
+                if pieces.is_empty() {
+                    return;
+                }
+                let entity = pieces[rng.random_range(0..pieces.len())];
+                let from = Vec2::new(
+                    rng.random_range(300.0..940.0),
+                    rng.random_range(60.0..740.0),
+                );
+                let to = Vec2::new(
+                    rng.random_range(-50.0..1330.0),
+                    rng.random_range(-50.0..810.0),
+                );
+                drag_to(app, entity, from, to);
+                app.update();
+                return;
+            }
+        };
+        act(app, action);
+    }
+
+    /// Counts that must come back the same whenever the network has the same shape.
+    fn footprint(app: &mut App) -> (usize, usize, usize) {
+        let entities = entity_count(app);
+        let images = app.world().resource::<Assets<Image>>().len();
+        let meshes = app.world().resource::<Assets<Mesh>>().len();
+        (entities, images, meshes)
+    }
+
+    fn play(seed: u64, actions: usize) {
+        let mut app = sandbox(ExperimentConfig::default());
+        let mut rng = neural_sandbox::data::seeded_rng(seed, 1);
+        let mut seen: std::collections::HashMap<String, (usize, usize, usize)> =
+            std::collections::HashMap::new();
+        let mut repeats = 0;
+        let mut epochs = 0;
+        for step in 0..actions {
+            random_action(&mut app, &mut rng);
+            if step % 50 == 49 {
+                // Twice: where the player got to, then back at the Playground's default network
+                // (which then recurs all along the run).
+                for back_to_default in [false, true] {
+                    if back_to_default {
+                        act(&mut app, SimAction::Configure(Box::default()));
+                    }
+                    // Let fades finish, then compare.
+                    act(&mut app, SimAction::Pause);
+                    run(&mut app, 20);
+                    assert_graph_matches(&mut app);
+                    let network = sim(&app).experiment.network().clone();
+                    let shape = format!("{:?} {:?}", network.features, network.shape());
+                    let now = footprint(&mut app);
+                    epochs += sim(&app).experiment.epoch();
+                    match seen.get(&shape) {
+                        Some(before) => {
+                            repeats += 1;
+                            assert_eq!(
+                                *before, now,
+                                "seed {seed}, step {step}: entities, images and meshes for {shape}"
+                            )
+                        }
+                        None => {
+                            seen.insert(shape, now);
+                        }
+                    }
+                }
+            }
+        }
+        eprintln!(
+            "random player: {actions} actions, {} shapes met, {repeats} met again with the same footprint",
+            seen.len()
+        );
+        // The run went places: many shapes, and some of them more than once.
+        assert!(
+            seen.len() >= 5 && repeats >= 3,
+            "{} shapes, {repeats} repeats",
+            seen.len()
+        );
+        assert!(epochs > 0, "it trained too");
+    }
+
+    #[test]
+    fn a_random_player_never_breaks_the_game() {
+        play(7, 2_000);
+    }
+
+    /// The long run, on demand: `NEURAL_SANDBOX_LONG_RUN=100000 cargo test --release --test game
+    /// long_random_player_in_the_game -- --nocapture`.
+    #[test]
+    fn long_random_player_in_the_game() {
+        let Some(actions) = std::env::var("NEURAL_SANDBOX_LONG_RUN")
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+        else {
+            return;
+        };
+        let start = std::time::Instant::now();
+        play(2026, actions);
+        eprintln!(
+            "long random player in the game: {actions} actions without a fault in {:.0} s",
+            start.elapsed().as_secs_f64()
+        );
     }
 }

@@ -3,7 +3,7 @@
 use std::io::{Read, Write};
 use std::path::Path;
 
-use super::{Data, Example, Problem};
+use super::{Data, Example, MAX_CLASSES, Problem, class_label};
 
 /// Why a data file could not be used. Every variant names the file and, where there is one, the line.
 #[derive(Debug, thiserror::Error)]
@@ -32,34 +32,85 @@ pub struct DataFile {
 }
 
 impl DataFile {
-    /// Whether every label is +1 or -1, i.e. the file can be a classification set.
+    /// Whether the labels can be those of a classification: two classes (+1 / -1, or 0 / 1)
+    /// or several (0..k-1).
     pub fn is_classification(&self) -> bool {
-        self.first_non_class_label().is_none()
+        self.inferred_classes().is_some()
     }
 
-    fn first_non_class_label(&self) -> Option<(u64, f64)> {
+    /// The number of classes the labels suggest: 2 for +1 / -1 or 0 / 1, k for whole numbers
+    /// 0..k-1 (k at most 6); `None` when they look like regression values.
+    pub fn inferred_classes(&self) -> Option<usize> {
+        let labels = || {
+            self.data
+                .train
+                .iter()
+                .chain(&self.data.test)
+                .map(|e| e.label)
+        };
+        if labels().all(|l| l == 1.0 || l == -1.0) {
+            return Some(2);
+        }
+        let whole = labels().all(|l| l >= 0.0 && l.fract() == 0.0 && l < MAX_CLASSES as f64);
+        if !whole {
+            return None;
+        }
+        let highest = labels().fold(0.0, f64::max) as usize;
+        Some((highest + 1).max(2))
+    }
+
+    /// Every (line, label) in file order.
+    fn labelled_lines(&self) -> impl Iterator<Item = (u64, f64)> + '_ {
         let train = self.data.train.iter().zip(&self.train_lines);
         let test = self.data.test.iter().zip(&self.test_lines);
-        train
-            .chain(test)
-            .find(|(e, _)| e.label != 1.0 && e.label != -1.0)
-            .map(|(e, line)| (*line, e.label))
+        train.chain(test).map(|(e, line)| (*line, e.label))
     }
 
-    /// Checks the labels fit the problem type (classification needs +1 / -1).
-    pub fn check_problem(&self, problem: Problem) -> Result<(), DataFileError> {
-        if problem == Problem::Classification
-            && let Some((line, label)) = self.first_non_class_label()
-        {
+    /// Checks the labels fit the problem type and class count (two classes: +1 / -1 or 0 / 1;
+    /// more: whole numbers 0..k-1), naming the line of the first label that does not.
+    pub fn check_problem(&self, problem: Problem, classes: usize) -> Result<(), DataFileError> {
+        if problem == Problem::Regression {
+            return Ok(());
+        }
+        let zero_one = classes == 2 && self.labelled_lines().all(|(_, l)| l == 0.0 || l == 1.0);
+        let bad = self.labelled_lines().find(|&(_, l)| {
+            if classes <= 2 {
+                !(l == 1.0 || l == -1.0 || (zero_one && l == 0.0))
+            } else {
+                !(l >= 0.0 && l.fract() == 0.0 && l < classes as f64)
+            }
+        });
+        if let Some((line, label)) = bad {
+            let wanted = if classes <= 2 {
+                "+1 or -1 (or 0 and 1 throughout)".to_string()
+            } else {
+                format!("a class number from 0 to {}", classes - 1)
+            };
             return Err(DataFileError::Row {
                 file: self.name.clone(),
                 line,
                 what: format!(
-                    "label {label} is not +1 or -1, which classification needs (use --problem regression for real-valued labels)"
+                    "label {label} is not {wanted}, which a {classes}-class classification needs (use --problem regression for real-valued labels)"
                 ),
             });
         }
         Ok(())
+    }
+
+    /// The data with its labels as an experiment of `classes` classes uses them (0 / 1 labels of
+    /// two classes become -1 / +1). Call [`Self::check_problem`] first.
+    pub fn data_for(&self, problem: Problem, classes: usize) -> Data {
+        let zero_one = problem == Problem::Classification
+            && classes == 2
+            && self.labelled_lines().all(|(_, l)| l == 0.0 || l == 1.0);
+        if !zero_one {
+            return self.data.clone();
+        }
+        let relabel = |e: &Example| Example::new(e.x1, e.x2, class_label(e.label as usize, 2));
+        Data {
+            train: self.data.train.iter().map(relabel).collect(),
+            test: self.data.test.iter().map(relabel).collect(),
+        }
     }
 }
 

@@ -64,13 +64,6 @@ impl Feature {
     }
 }
 
-/// Writes the values of `features` at (x1, x2) into `out` (cleared first).
-#[inline]
-pub fn feature_values_into(features: &[Feature], x1: f64, x2: f64, out: &mut Vec<f64>) {
-    out.clear();
-    out.extend(features.iter().map(|f| f.value(x1, x2)));
-}
-
 /// Sorts features into the Playground's column order, dropping duplicates.
 pub fn canonical_order(features: &[Feature]) -> Vec<Feature> {
     Feature::ALL

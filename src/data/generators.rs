@@ -18,8 +18,17 @@ named_enum! {
         Spiral => "spiral",
         RegPlane => "reg-plane",
         RegGauss => "reg-gauss",
+        /// 2 to 6 round clusters, one per class.
+        Blobs => "blobs",
+        /// A spiral with one arm per class (2 to 6).
+        SpiralArms => "spiral-arms",
+        /// A disc cut into 2 to 6 slices, one per class.
+        Pie => "pie",
     }
 }
+
+/// The most classes a multi-class dataset has (and the class palette can tell apart).
+pub const MAX_CLASSES: usize = 6;
 
 named_enum! {
     /// Classification (labels +1 / -1) or regression (real labels).
@@ -47,11 +56,25 @@ impl DatasetKind {
             .collect()
     }
 
-    /// How many points the Playground generates for this dataset.
+    /// Whether the dataset can have more than two classes.
+    pub fn is_multi_class(self) -> bool {
+        matches!(
+            self,
+            DatasetKind::Blobs | DatasetKind::SpiralArms | DatasetKind::Pie
+        )
+    }
+
+    /// How many points the Playground generates for this dataset (two classes).
     pub fn sample_count(self) -> usize {
+        self.sample_count_for(2)
+    }
+
+    /// How many points are generated for `classes` classes: the Playground's 500 (1200 for
+    /// regression), and 100 per class when there are six.
+    pub fn sample_count_for(self, classes: usize) -> usize {
         match self.problem() {
-            Problem::Classification => 500,
             Problem::Regression => 1200,
+            Problem::Classification => (100 * classes).max(500),
         }
     }
 
@@ -64,7 +87,29 @@ impl DatasetKind {
             DatasetKind::Spiral => "Spiral",
             DatasetKind::RegPlane => "Plane",
             DatasetKind::RegGauss => "Multi gaussian",
+            DatasetKind::Blobs => "Blobs",
+            DatasetKind::SpiralArms => "Spiral arms",
+            DatasetKind::Pie => "Pie slices",
         }
+    }
+}
+
+/// The label of class `class` of `classes`: -1 / +1 with two classes (the Playground's), the
+/// class number 0..k-1 with more.
+pub fn class_label(class: usize, classes: usize) -> f64 {
+    if classes <= 2 {
+        if class == 0 { -1.0 } else { 1.0 }
+    } else {
+        class as f64
+    }
+}
+
+/// The class number of a label (the inverse of [`class_label`]).
+pub fn label_class(label: f64, classes: usize) -> usize {
+    if classes <= 2 {
+        usize::from(label > 0.0)
+    } else {
+        crate::nn::functions::class_index(label, classes)
     }
 }
 
@@ -108,14 +153,31 @@ fn distance(x: f64, y: f64) -> f64 {
     (x * x + y * y).sqrt()
 }
 
-/// Generates `count` points of `kind` with `noise` in 0..=0.5 (the slider value / 100).
+/// Generates `count` points of `kind` with `noise` in 0..=0.5 (the slider value / 100), two
+/// classes.
 pub fn generate<R: Rng + ?Sized>(
     kind: DatasetKind,
     count: usize,
     noise: f64,
     rng: &mut R,
 ) -> Vec<Example> {
+    generate_classes(kind, count, noise, 2, rng)
+}
+
+/// Generates `count` points of `kind` with `classes` classes (used by the multi-class sets; the
+/// Playground's own always have two).
+pub fn generate_classes<R: Rng + ?Sized>(
+    kind: DatasetKind,
+    count: usize,
+    noise: f64,
+    classes: usize,
+    rng: &mut R,
+) -> Vec<Example> {
+    let classes = classes.clamp(2, MAX_CLASSES);
     match kind {
+        DatasetKind::Blobs => blobs(count, noise, classes, rng),
+        DatasetKind::SpiralArms => spiral_arms(count, noise, classes, rng),
+        DatasetKind::Pie => pie(count, noise, classes, rng),
         DatasetKind::Circle => circle(count, noise, rng),
         DatasetKind::Xor => xor(count, noise, rng),
         DatasetKind::Gauss => two_gaussians(count, noise, rng),
@@ -212,6 +274,76 @@ fn regression_plane<R: Rng + ?Sized>(count: usize, noise: f64, rng: &mut R) -> V
             // d3.scale.linear().domain([-10, 10]).range([-1, 1]), not clamped.
             let label = (x + noise_x + (y + noise_y)) / 10.0;
             Example::new(x, y, label)
+        })
+        .collect()
+}
+
+/// Points per class: `count` shared out, the first classes taking the remainder.
+fn per_class(count: usize, classes: usize, class: usize) -> usize {
+    count / classes + usize::from(class < count % classes)
+}
+
+/// Round clusters on a ring of radius 3.5, one per class; noise widens them (variance 0.3 at
+/// noise 0 to 2.3 at the most).
+fn blobs<R: Rng + ?Sized>(count: usize, noise: f64, classes: usize, rng: &mut R) -> Vec<Example> {
+    let variance = 0.3 + 2.0 * (noise / 0.5);
+    let mut points = Vec::with_capacity(count);
+    for class in 0..classes {
+        let angle = std::f64::consts::FRAC_PI_4
+            + 2.0 * std::f64::consts::PI * class as f64 / classes as f64;
+        let (cx, cy) = (3.5 * angle.cos(), 3.5 * angle.sin());
+        for _ in 0..per_class(count, classes, class) {
+            let x = normal(rng, cx, variance);
+            let y = normal(rng, cy, variance);
+            points.push(Example::new(x, y, class_label(class, classes)));
+        }
+    }
+    points
+}
+
+/// The Playground's spiral with one arm per class, each turned by a k-th of a circle. Two arms
+/// make 1.75 turns, as the Playground's; more arms make fewer turns so that they stay apart.
+fn spiral_arms<R: Rng + ?Sized>(
+    count: usize,
+    noise: f64,
+    classes: usize,
+    rng: &mut R,
+) -> Vec<Example> {
+    let turns = (3.5 / classes as f64).clamp(0.75, 1.75);
+    let mut points = Vec::with_capacity(count);
+    for class in 0..classes {
+        let n = per_class(count, classes, class);
+        let nf = n as f64;
+        let delta_t = 2.0 * std::f64::consts::PI * class as f64 / classes as f64;
+        for i in 0..n {
+            let i = i as f64;
+            let r = i / nf * 5.0;
+            let t = turns * i / nf * 2.0 * std::f64::consts::PI + delta_t;
+            let x = r * t.sin() + uniform(rng, -1.0, 1.0) * noise;
+            let y = r * t.cos() + uniform(rng, -1.0, 1.0) * noise;
+            points.push(Example::new(x, y, class_label(class, classes)));
+        }
+    }
+    points
+}
+
+/// Points spread evenly over a disc of radius 5, labelled by which of k equal slices they fall
+/// in. Noise flips labels near the cuts, as the circle's does: the point is nudged by up to
+/// 5 * noise before its slice is read.
+fn pie<R: Rng + ?Sized>(count: usize, noise: f64, classes: usize, rng: &mut R) -> Vec<Example> {
+    let slice = 2.0 * std::f64::consts::PI / classes as f64;
+    (0..count)
+        .map(|_| {
+            let r = 5.0 * rng.random::<f64>().sqrt();
+            let angle = uniform(rng, 0.0, 2.0 * std::f64::consts::PI);
+            let (x, y) = (r * angle.cos(), r * angle.sin());
+            let noise_x = uniform(rng, -5.0, 5.0) * noise;
+            let noise_y = uniform(rng, -5.0, 5.0) * noise;
+            let seen = (y + noise_y)
+                .atan2(x + noise_x)
+                .rem_euclid(2.0 * std::f64::consts::PI);
+            let class = ((seen / slice) as usize).min(classes - 1);
+            Example::new(x, y, class_label(class, classes))
         })
         .collect()
 }

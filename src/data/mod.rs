@@ -5,7 +5,7 @@ pub mod features;
 pub mod generators;
 
 pub use features::Feature;
-pub use generators::{DatasetKind, Example, Problem};
+pub use generators::{DatasetKind, Example, MAX_CLASSES, Problem, class_label, label_class};
 
 use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
@@ -43,11 +43,23 @@ impl Data {
     /// Generates a dataset the Playground's way: generate, shuffle once, split at
     /// `floor(N * ratio / 100)`. `noise_percent` is the slider value 0..=50.
     pub fn generate(kind: DatasetKind, noise_percent: u32, train_percent: u32, seed: u64) -> Self {
+        Self::generate_with_classes(kind, noise_percent, train_percent, seed, 2)
+    }
+
+    /// [`Self::generate`] with `classes` classes (the multi-class datasets; 2 for the others).
+    pub fn generate_with_classes(
+        kind: DatasetKind,
+        noise_percent: u32,
+        train_percent: u32,
+        seed: u64,
+        classes: usize,
+    ) -> Self {
         let mut rng = seeded_rng(seed, streams::DATA);
-        let mut points = generators::generate(
+        let mut points = generators::generate_classes(
             kind,
-            kind.sample_count(),
+            kind.sample_count_for(classes),
             f64::from(noise_percent) / 100.0,
+            classes,
             &mut rng,
         );
         generators::shuffle(&mut points, &mut rng);

@@ -32,11 +32,16 @@ fn classification_labels_are_plus_minus_one_and_balanced_without_noise() {
         );
         let positives = count_label(&p, 1.0);
         match kind {
-            // Circle, gauss and spiral generate exactly half of each class.
-            DatasetKind::Circle | DatasetKind::Gauss | DatasetKind::Spiral => {
+            // Circle, gauss and spiral generate exactly half of each class; so do the blobs
+            // and the arms with two classes.
+            DatasetKind::Circle
+            | DatasetKind::Gauss
+            | DatasetKind::Spiral
+            | DatasetKind::Blobs
+            | DatasetKind::SpiralArms => {
                 assert_eq!(positives, 250, "{kind}")
             }
-            // XOR's classes are the quadrants: about half.
+            // XOR's classes are the quadrants, the pie's its two halves: about half.
             _ => assert!((200..=300).contains(&positives), "{kind}: {positives}"),
         }
     }
@@ -137,7 +142,7 @@ fn spiral_without_noise_follows_the_formula() {
         .iter()
         .zip(&noisy)
         .map(|(a, b)| (a.x1 - b.x1).abs().max((a.x2 - b.x2).abs()))
-        .fold(0.0, f64::max);
+        .fold(0.0, crate::nn::functions::max_or_nan);
     assert!(moved > 0.1 && moved <= 0.3 + 1e-12, "{moved}");
 }
 
@@ -247,11 +252,11 @@ fn csv_errors_name_file_and_line() {
     let f = read_data(regression.as_bytes(), "r.csv").unwrap();
     assert!(!f.is_classification());
     let e = f
-        .check_problem(Problem::Classification)
+        .check_problem(Problem::Classification, 2)
         .unwrap_err()
         .to_string();
     assert!(e.contains("r.csv: line 2") && e.contains("0.5"), "{e}");
-    assert!(f.check_problem(Problem::Regression).is_ok());
+    assert!(f.check_problem(Problem::Regression, 2).is_ok());
 }
 
 #[test]
@@ -260,4 +265,73 @@ fn csv_columns_may_come_in_any_order() {
     let f = read_data(text.as_bytes(), "m.csv").unwrap();
     assert_eq!(f.data.train[0], Example::new(3.0, 2.0, 1.0));
     assert_eq!(f.data.test[0], Example::new(4.0, 5.0, -1.0));
+}
+
+#[test]
+fn multi_class_sets_have_every_class_in_range_and_balanced() {
+    use super::generators::generate_classes;
+    for kind in [
+        DatasetKind::Blobs,
+        DatasetKind::SpiralArms,
+        DatasetKind::Pie,
+    ] {
+        for classes in 3..=MAX_CLASSES {
+            let mut rng = seeded_rng(9, streams::DATA);
+            let count = kind.sample_count_for(classes);
+            let p = generate_classes(kind, count, 0.0, classes, &mut rng);
+            assert_eq!(p.len(), count);
+            for class in 0..classes {
+                let n = count_label(&p, class as f64);
+                let even = count / classes;
+                match kind {
+                    // The pie's slices are equal in area: about an even share each.
+                    DatasetKind::Pie => assert!(
+                        n * 10 >= even * 7 && n * 10 <= even * 13,
+                        "{kind} {classes}: class {class} has {n}"
+                    ),
+                    _ => assert!(n == even || n == even + 1, "{kind} {classes}: {n}"),
+                }
+            }
+            assert!(p.iter().all(|e| e.label.fract() == 0.0 && e.label >= 0.0));
+            assert!(p.iter().all(|e| e.x1.abs() < 12.0 && e.x2.abs() < 12.0));
+        }
+    }
+    // The pie's class is the slice of the angle, without noise.
+    let mut rng = seeded_rng(2, streams::DATA);
+    for e in generate_classes(DatasetKind::Pie, 600, 0.0, 4, &mut rng) {
+        let angle = e.x2.atan2(e.x1).rem_euclid(2.0 * std::f64::consts::PI);
+        let slice = (angle / (std::f64::consts::PI / 2.0)) as usize;
+        assert_eq!(slice.min(3) as f64, e.label, "{e:?}");
+        assert!((e.x1 * e.x1 + e.x2 * e.x2).sqrt() <= 5.0 + 1e-12);
+    }
+    // Two classes keep the Playground's labels.
+    let d = Data::generate_with_classes(DatasetKind::Blobs, 0, 50, 3, 2);
+    assert!(d.train.iter().all(|e| e.label == 1.0 || e.label == -1.0));
+}
+
+#[test]
+fn csv_labels_say_how_many_classes() {
+    let text = "x1,x2,label,split\n0,0,0,train\n1,1,2,train\n2,2,1,test\n3,3,3,test\n";
+    let f = read_data(text.as_bytes(), "k.csv").unwrap();
+    assert_eq!(f.inferred_classes(), Some(4));
+    assert!(f.check_problem(Problem::Classification, 4).is_ok());
+    let e = f
+        .check_problem(Problem::Classification, 3)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("k.csv: line 5") && e.contains("0 to 2"), "{e}");
+    // 0 / 1 labels are two classes, read as -1 / +1.
+    let binary = "x1,x2,label,split\n0,0,0,train\n1,1,1,test\n";
+    let f = read_data(binary.as_bytes(), "b.csv").unwrap();
+    assert_eq!(f.inferred_classes(), Some(2));
+    let d = f.data_for(Problem::Classification, 2);
+    assert_eq!((d.train[0].label, d.test[0].label), (-1.0, 1.0));
+    // Fractions are regression values.
+    let real = "x1,x2,label,split\n0,0,0.5,train\n1,1,1,test\n";
+    assert_eq!(
+        read_data(real.as_bytes(), "r.csv")
+            .unwrap()
+            .inferred_classes(),
+        None
+    );
 }

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::data::{DatasetKind, Feature, Problem};
+use crate::data::{DatasetKind, Feature, MAX_CLASSES, Problem};
 use crate::nn::{Activation, Loss, OptimizerKind, Regularization};
 
 /// The Playground's learning rates, the values its dropdown offers.
@@ -51,6 +51,9 @@ pub struct ExperimentConfig {
     /// Classification or regression; when absent, the dataset's own.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problem: Option<Problem>,
+    /// Number of classes of a classification: 2 (the Playground's +1 / -1), or 3 to 6 with the
+    /// multi-class datasets (then one output neuron per class, with softmax).
+    pub classes: usize,
     /// Noise, the slider value 0..=50 (percent).
     pub noise: u32,
     /// Percentage of points used for training, 10..=90.
@@ -92,6 +95,7 @@ impl Default for ExperimentConfig {
         Self {
             dataset: DatasetKind::Circle,
             problem: None,
+            classes: 2,
             noise: 0,
             train_ratio: 50,
             seed: 1,
@@ -180,10 +184,34 @@ impl ExperimentConfig {
         }
     }
 
-    /// The output neuron's activation: tanh (classification), linear (regression), sigmoid
-    /// (cross-entropy).
+    /// Whether there are more than two classes (one output per class, softmax).
+    pub fn is_multi_class(&self) -> bool {
+        self.problem() == Problem::Classification && self.classes > 2
+    }
+
+    /// Output neurons: one per class with several classes, else one.
+    pub fn output_count(&self) -> usize {
+        if self.is_multi_class() {
+            self.classes
+        } else {
+            1
+        }
+    }
+
+    /// The loss training minimises: the chosen one, or softmax with cross-entropy for several
+    /// classes.
+    pub fn effective_loss(&self) -> Loss {
+        if self.is_multi_class() {
+            Loss::SoftmaxCrossEntropy
+        } else {
+            self.loss
+        }
+    }
+
+    /// The output neurons' activation: tanh (classification), linear (regression), sigmoid
+    /// (cross-entropy), softmax (several classes).
     pub fn output_activation(&self) -> Activation {
-        self.loss
+        self.effective_loss()
             .output_activation(self.problem() == Problem::Regression)
     }
 
@@ -269,6 +297,51 @@ impl ExperimentConfig {
                 ),
             );
         }
+        let hidden_names = || {
+            Activation::HIDDEN
+                .iter()
+                .map(|a| a.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        check(
+            !self.activation.is_layer_wide(),
+            "activation",
+            self.activation.to_string(),
+            format!(
+                "a hidden activation: {} (softmax is for the output of several classes)",
+                hidden_names()
+            ),
+        );
+        if let Some(list) = &self.layer_activations {
+            for (k, a) in list.iter().enumerate() {
+                check(
+                    !a.is_layer_wide(),
+                    &format!("layer_activations[{k}]"),
+                    a.to_string(),
+                    format!("a hidden activation: {}", hidden_names()),
+                );
+            }
+        }
+        check(
+            (2..=MAX_CLASSES).contains(&self.classes),
+            "classes",
+            self.classes.to_string(),
+            format!("2 to {MAX_CLASSES}"),
+        );
+        check(
+            !(self.classes > 2 && self.problem() == Problem::Regression),
+            "classes",
+            self.classes.to_string(),
+            "2 for regression (classes only count in a classification)".into(),
+        );
+        check(
+            self.loss != Loss::SoftmaxCrossEntropy || self.is_multi_class(),
+            "loss",
+            self.loss.to_string(),
+            "square or cross-entropy (softmax-cross-entropy is used by itself with 3 or more classes)"
+                .into(),
+        );
         let (lo, hi) = LEARNING_RATE_RANGE;
         check(
             self.learning_rate.is_finite() && (lo..=hi).contains(&self.learning_rate),
@@ -309,6 +382,15 @@ impl ExperimentConfig {
             "square for regression (cross-entropy needs +1/-1 labels)".into(),
         );
         if generated_data {
+            check(
+                self.classes == 2 || self.dataset.is_multi_class(),
+                "classes",
+                self.classes.to_string(),
+                format!(
+                    "2 for the {} dataset (blobs, spiral-arms and pie have 2 to {MAX_CLASSES} classes)",
+                    self.dataset
+                ),
+            );
             check(
                 self.dataset.problem() == self.problem(),
                 "dataset",

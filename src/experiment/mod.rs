@@ -2,15 +2,19 @@
 //! the CLI drives headlessly and the game mirrors into entities.
 
 pub mod config;
+pub mod history;
+pub mod rules;
+pub mod undo;
 
 pub use config::{ConfigErrors, ExperimentConfig, FieldError, Limits};
+pub use history::History;
+pub use rules::{Edit, EditRules, KeyShift, NEW_LAYER_NEURONS, Palette, Setting};
+pub use undo::{Snapshot, UndoHistory};
 
 use crate::data::csv_file::DataFile;
 use crate::data::{CoreRng, Data, Problem, generators, seeded_rng, streams};
 use crate::nn::weights_file::LoadedNetwork;
-use crate::nn::{
-    EditError, GridEvaluator, InputMatrix, Network, NeuronGrids, TrainSettings, Trainer,
-};
+use crate::nn::{GridEvaluator, InputMatrix, Network, NeuronGrids, TrainSettings, Trainer};
 
 /// Loss and accuracy after an epoch (epoch 0 is before any training).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -32,10 +36,18 @@ pub struct Divergence {
 }
 
 impl Divergence {
-    /// The message the player and the CLI see.
+    /// The message the player sees in the game.
     pub fn message(&self) -> String {
         format!(
             "Training diverged at epoch {}: the loss became {}. Lower the learning rate and press Reset.",
+            self.epoch, self.what
+        )
+    }
+
+    /// The message of the command line (which has no Reset button).
+    pub fn cli_message(&self) -> String {
+        format!(
+            "Training diverged at epoch {}: the loss became {}. Lower the learning rate (--lr) and run again.",
             self.epoch, self.what
         )
     }
@@ -69,8 +81,11 @@ pub struct Experiment {
     train_set: InputMatrix,
     test_set: InputMatrix,
     epoch: u64,
-    history: Vec<EpochStats>,
+    history: History,
     divergence: Option<Divergence>,
+    /// Bumped whenever the history starts over (new weights, a reset): who watches the history
+    /// (a level's goal) knows that a new attempt began.
+    run: u64,
     /// Which draw of initial weights this is (reset without replay draws the next one).
     weight_draw: u64,
     reshuffle_rng: CoreRng,
@@ -88,45 +103,21 @@ impl Experiment {
     /// An experiment on generated data.
     pub fn new(config: ExperimentConfig) -> Result<Self, ConfigErrors> {
         config.validate(true)?;
-        let data = Data::generate(
-            config.dataset,
-            config.noise,
-            config.train_ratio,
-            config.seed,
-        );
+        let data = generate_data(&config);
         Ok(Self::assemble(config, data, DataSource::Generated))
     }
 
-    /// An experiment on the data of a file. The labels must fit the problem type.
+    /// An experiment on the data of a file. The labels must fit the problem type and the number
+    /// of classes.
     pub fn with_data_file(config: ExperimentConfig, file: &DataFile) -> Result<Self, ConfigErrors> {
         config.validate(false)?;
-        file.check_problem(config.problem())
+        file.check_problem(config.problem(), config.classes)
             .map_err(|e| ConfigErrors::single("data", &file.name, e.to_string()))?;
-        Ok(Self::assemble(
-            config,
-            file.data.clone(),
-            DataSource::File(file.name.clone()),
-        ))
-    }
-
-    /// An experiment on given data (tests, tools).
-    pub fn with_data(config: ExperimentConfig, data: Data) -> Result<Self, ConfigErrors> {
-        config.validate(false)?;
-        if data.train.is_empty() || data.test.is_empty() {
-            return Err(ConfigErrors::single(
-                "data",
-                format!(
-                    "{} train / {} test points",
-                    data.train.len(),
-                    data.test.len()
-                ),
-                "at least one training and one test point",
-            ));
-        }
+        let data = file.data_for(config.problem(), config.classes);
         Ok(Self::assemble(
             config,
             data,
-            DataSource::File("data".into()),
+            DataSource::File(file.name.clone()),
         ))
     }
 
@@ -141,8 +132,9 @@ impl Experiment {
             data,
             source,
             epoch: 0,
-            history: Vec::new(),
+            history: History::default(),
             divergence: None,
+            run: 0,
             weight_draw: 0,
             reshuffle_rng: seeded_rng(config.seed, streams::RESHUFFLE),
             dropout_rng: seeded_rng(config.seed, streams::DROPOUT),
@@ -160,6 +152,17 @@ impl Experiment {
     /// Replaces the network by one read from a file: its features and layer sizes become the
     /// configuration's; the activations stay the configuration's. The epoch restarts at 0.
     pub fn set_initial_network(&mut self, loaded: LoadedNetwork) -> Result<(), ConfigErrors> {
+        let outputs = loaded.layers.last().map_or(0, |(_, b)| b.len());
+        if outputs != self.config.output_count() {
+            return Err(ConfigErrors::single(
+                "layers",
+                format!("{outputs} output neurons"),
+                format!(
+                    "{} (one per class with 3 or more classes, else 1)",
+                    self.config.output_count()
+                ),
+            ));
+        }
         let mut config = self.config.clone();
         config.features = loaded.features.clone();
         config.hidden_layers = loaded.hidden_sizes();
@@ -197,14 +200,25 @@ impl Experiment {
         self.epoch = 0;
         self.divergence = None;
         self.history.clear();
+        self.run += 1;
         self.trainer.clear();
         self.weights_version += 1;
         let stats = self.measure();
         self.history.push(stats);
+        self.note_divergence();
+    }
+
+    /// Measures the current network again and puts the result in place of the newest entry.
+    fn remeasure(&mut self) {
+        let stats = self.measure();
+        if let Some(last) = self.history.latest_mut() {
+            *last = stats;
+        }
+        self.note_divergence();
     }
 
     fn measure(&mut self) -> EpochStats {
-        let loss = self.config.loss;
+        let loss = self.config.effective_loss();
         let train = self.trainer.evaluate(&self.network, &self.train_set, loss);
         let test = self.trainer.evaluate(&self.network, &self.test_set, loss);
         EpochStats {
@@ -223,7 +237,7 @@ impl Experiment {
             regularization: self.config.regularization,
             regularization_rate: self.config.regularization_rate,
             batch_size: self.config.batch_size,
-            loss: self.config.loss,
+            loss: self.config.effective_loss(),
             optimizer: self.config.optimizer,
             momentum: self.config.momentum,
             dropout: self.config.dropout,
@@ -272,9 +286,19 @@ impl Experiment {
         self.weights_version += 1;
         let stats = self.measure();
         self.history.push(stats);
+        self.note_divergence();
+    }
+
+    /// Whether the current network has blown up: a loss that is not a finite number, or a weight
+    /// that is not. A network that is finite again (an undo, a reset) may train again; one that
+    /// diverged earlier keeps its first epoch of divergence.
+    fn note_divergence(&mut self) {
+        let stats = self.latest();
         let losses = [stats.train_loss, stats.test_loss];
-        if losses.iter().any(|l| !l.is_finite()) || !self.network.is_finite() {
-            let what = if losses.iter().any(|l| l.is_nan()) {
+        if losses.iter().all(|l| l.is_finite()) && self.network.is_finite() {
+            self.divergence = None;
+        } else if self.divergence.is_none() {
+            let what = if losses.iter().any(|l| l.is_nan()) || !self.network.is_finite() {
                 "not a number"
             } else {
                 "infinite"
@@ -312,14 +336,10 @@ impl Experiment {
     }
 
     fn regenerate_same_seed(&mut self) {
-        let c = &self.config;
-        self.data = Data::generate(c.dataset, c.noise, c.train_ratio, c.seed);
+        self.data = generate_data(&self.config);
         self.rebuild_sets();
         // The current point of the history is re-measured on the new data.
-        let stats = self.measure();
-        if let Some(last) = self.history.last_mut() {
-            *last = stats;
-        }
+        self.remeasure();
     }
 
     /// Applies a new configuration with as little disruption as possible: data settings
@@ -334,12 +354,14 @@ impl Experiment {
             && (old.dataset != c.dataset
                 || old.noise != c.noise
                 || old.train_ratio != c.train_ratio
-                || old.seed != c.seed);
+                || old.seed != c.seed
+                || old.classes != c.classes);
         let shape_changed = old.features != c.features
             || old.hidden_layers != c.hidden_layers
             || old.init_zero != c.init_zero
             || old.problem() != c.problem()
-            || old.loss != c.loss;
+            || old.output_count() != c.output_count()
+            || old.effective_loss() != c.effective_loss();
         if data_changed {
             self.regenerate_same_seed();
             change.data_regenerated = true;
@@ -367,10 +389,7 @@ impl Experiment {
             }
             if touched {
                 self.weights_version += 1;
-                let stats = self.measure();
-                if let Some(last) = self.history.last_mut() {
-                    *last = stats;
-                }
+                self.remeasure();
             }
             if old.reshuffle_each_epoch != self.config.reshuffle_each_epoch {
                 self.order = (0..self.data.train.len()).collect();
@@ -379,26 +398,33 @@ impl Experiment {
         Ok(change)
     }
 
-    /// Replaces the network's parameters (weight and bias edits, architecture edits made by the
-    /// game). The shape must fit the limits; the history continues from the current epoch.
+    /// Replaces the network (a network opened by the player, an undo). Its shape must fit the
+    /// limits; the epoch and history continue, the current point re-measured.
     pub fn replace_network(&mut self, network: Network) -> Result<(), ConfigErrors> {
         let mut config = self.config.clone();
-        config.features = network.features.clone();
-        config.hidden_layers = network.hidden_sizes();
-        let activations: Vec<_> = network.layers[..network.layers.len() - 1]
-            .iter()
-            .map(|l| l.activation)
-            .collect();
-        config.layer_activations = if activations.iter().all(|a| *a == config.activation) {
-            None
-        } else {
-            Some(activations)
-        };
+        shape_into_config(&network, &mut config);
         config.validate(self.source == DataSource::Generated)?;
+        if network.outputs() != config.output_count() {
+            return Err(ConfigErrors::single(
+                "network",
+                format!("{} outputs", network.outputs()),
+                format!("{} outputs for this problem", config.output_count()),
+            ));
+        }
+        network.check_layout().map_err(|why| {
+            ConfigErrors::single("network", "its layers", format!("consistent layers: {why}"))
+        })?;
+        self.install_edited(network);
+        Ok(())
+    }
+
+    /// Puts an edited network in place: the configuration's shape follows it, and the trainer
+    /// and input sets are rebuilt if the shape changed. The epoch and history continue.
+    fn install_edited(&mut self, network: Network) {
         let shape_changed =
             network.shape() != self.network.shape() || network.features != self.network.features;
-        self.config = config;
         self.network = network;
+        shape_into_config(&self.network, &mut self.config);
         self.weights_version += 1;
         if shape_changed {
             self.trainer = Trainer::new(&self.network);
@@ -406,64 +432,122 @@ impl Experiment {
             self.shape_version += 1;
             self.initial_network = self.network.clone();
         }
-        // A changed network means a training run that diverged may run again.
-        self.divergence = None;
-        let stats = self.measure();
-        if let Some(last) = self.history.last_mut() {
-            *last = stats;
+        // A changed network may train again, unless it still holds numbers that are not
+        // (`remeasure` decides).
+        self.remeasure();
+    }
+
+    /// Makes an edit by hand if `rules` allow it (and the limits): the network changes in place,
+    /// keeping every weight that still has a place; new links get fresh random weights. The epoch
+    /// and history continue. Returns how node keys moved, or why the edit was refused (then
+    /// nothing changed).
+    pub fn apply_edit(
+        &mut self,
+        edit: &Edit,
+        rules: &EditRules,
+    ) -> Result<Option<KeyShift>, String> {
+        if let Some(reason) = rules.refusal(&self.network, self.config.limits, edit) {
+            return Err(reason);
         }
-        Ok(())
-    }
-
-    /// Changes the architecture in place (add or remove a neuron, layer or feature), keeping every
-    /// weight that still has a place; new links get fresh random weights. The epoch and history
-    /// continue. Refused (and nothing changes) if the edit is impossible or breaks a limit.
-    pub fn edit_network(
-        &mut self,
-        edit: impl FnOnce(&mut Network, &mut CoreRng) -> Result<(), EditError>,
-    ) -> Result<(), ChangeError> {
         let mut network = self.network.clone();
-        edit(&mut network, &mut self.edit_rng).map_err(ChangeError::Edit)?;
-        self.replace_network(network).map_err(ChangeError::Config)
-    }
-
-    /// Sets one weight (`layer` indexes the layers after the inputs) as the player typed it.
-    pub fn set_weight(
-        &mut self,
-        layer: usize,
-        to: usize,
-        from: usize,
-        value: f64,
-    ) -> Result<(), ChangeError> {
-        self.edit_network(|n, _| {
-            let l = n
-                .layers
-                .get_mut(layer)
-                .ok_or(EditError::NoSuchLayer(layer))?;
-            if to >= l.neurons() || from >= l.inputs() {
-                return Err(EditError::NoSuchNeuron { layer, index: to });
+        let rng = &mut self.edit_rng;
+        let new_layer_size = NEW_LAYER_NEURONS.min(self.config.limits.max_neurons_per_layer);
+        let result = match *edit {
+            Edit::InsertLayer { at } => {
+                network.insert_layer(at, new_layer_size, self.config.activation, rng)
             }
-            l.weights[[to, from]] = value;
-            // A weight typed by hand is alive again, even if L1 had killed it.
-            l.dead[[to, from]] = false;
-            Ok(())
-        })
+            Edit::RemoveLayer { layer } => network.remove_layer(layer, rng),
+            Edit::AddNeuron { layer } => network.add_neuron(layer, rng),
+            Edit::RemoveNeuron { layer, index } => network.remove_neuron(layer, index),
+            Edit::AddFeature(f) => network.add_feature(f, rng),
+            Edit::RemoveFeature(f) => network.remove_feature(f),
+            Edit::SetWeight {
+                source,
+                target,
+                value,
+            } => {
+                network.set_weight(source, target, value);
+                Ok(())
+            }
+            Edit::SetBias { node, value } => {
+                network.set_bias(node, value);
+                Ok(())
+            }
+        };
+        result.map_err(|e| e.to_string())?;
+        self.install_edited(network);
+        Ok(edit.key_shift())
     }
 
-    /// Sets one neuron's bias.
-    pub fn set_bias(&mut self, layer: usize, neuron: usize, value: f64) -> Result<(), ChangeError> {
-        self.edit_network(|n, _| {
-            let l = n
-                .layers
-                .get_mut(layer)
-                .ok_or(EditError::NoSuchLayer(layer))?;
-            let b = l.biases.get_mut(neuron).ok_or(EditError::NoSuchNeuron {
-                layer,
-                index: neuron,
-            })?;
-            *b = value;
-            Ok(())
-        })
+    /// The state an undo goes back to.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            network: self.network.clone(),
+        }
+    }
+
+    /// Puts back a snapshot's network, weights and shape in one step; the epoch and history
+    /// continue (an undo does not give back epochs). Refused, changing nothing, if the snapshot
+    /// no longer fits (another number of outputs, limits it breaks).
+    pub fn restore(&mut self, snapshot: &Snapshot) -> Result<(), String> {
+        self.replace_network(snapshot.network.clone())
+            .map_err(|e| format!("That step cannot be undone any more: {e}"))
+    }
+
+    /// Checks that every part agrees with every other: the network's layout and shape, the
+    /// configuration's shape fields, the input sets, the history. For tests of long random
+    /// sequences of actions; `Err` names the first disagreement.
+    pub fn check_consistency(&self) -> Result<(), String> {
+        let n = &self.network;
+        n.check_layout()?;
+        let c = &self.config;
+        let fail = |what: String| Err(what);
+        if c.features != n.features {
+            return fail(format!(
+                "config features {:?} vs network {:?}",
+                c.features, n.features
+            ));
+        }
+        if c.hidden_layers != n.hidden_sizes() {
+            return fail(format!(
+                "config layers {:?} vs network {:?}",
+                c.hidden_layers,
+                n.hidden_sizes()
+            ));
+        }
+        if n.outputs() != c.output_count() {
+            return fail(format!(
+                "{} outputs, {} expected",
+                n.outputs(),
+                c.output_count()
+            ));
+        }
+        if n.output_layer().activation != c.output_activation() {
+            return fail(format!(
+                "output activation {} vs {}",
+                n.output_layer().activation,
+                c.output_activation()
+            ));
+        }
+        for (set, examples, name) in [
+            (&self.train_set, &self.data.train, "train"),
+            (&self.test_set, &self.data.test, "test"),
+        ] {
+            if set.width != n.features.len() || set.len() != examples.len() {
+                return fail(format!(
+                    "the {name} set does not match the data and features"
+                ));
+            }
+        }
+        if self.latest().epoch != self.epoch {
+            return fail(format!(
+                "history ends at {} but the epoch is {}",
+                self.latest().epoch,
+                self.epoch
+            ));
+        }
+        c.validate(self.source == DataSource::Generated)
+            .map_err(|e| format!("the configuration is invalid: {e}"))
     }
 
     /// Evaluates every neuron over the evaluator's grid.
@@ -477,10 +561,6 @@ impl Experiment {
 
     pub fn network(&self) -> &Network {
         &self.network
-    }
-
-    pub fn initial_network(&self) -> &Network {
-        &self.initial_network
     }
 
     pub fn data(&self) -> &Data {
@@ -499,16 +579,27 @@ impl Experiment {
         self.epoch
     }
 
-    /// One entry per epoch, starting with epoch 0.
+    /// The history, epoch 0 first: every epoch of a short run; in a long one, the newest epochs
+    /// and older ones at an even spacing (see [`History`]).
     pub fn history(&self) -> &[EpochStats] {
-        &self.history
+        self.history.entries()
+    }
+
+    /// The entries of the epochs after `epoch`.
+    pub fn history_since(&self, epoch: u64) -> &[EpochStats] {
+        self.history.since(epoch)
+    }
+
+    /// Counts the times the history started over (reset, new network).
+    pub fn run_number(&self) -> u64 {
+        self.run
     }
 
     /// The newest entry of the history.
     pub fn latest(&self) -> EpochStats {
         *self
             .history
-            .last()
+            .latest()
             .expect("the history starts with epoch 0")
     }
 
@@ -529,35 +620,45 @@ impl Experiment {
     }
 }
 
-/// Why a change to the network was refused.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ChangeError {
-    Edit(EditError),
-    Config(ConfigErrors),
-}
-
-impl std::fmt::Display for ChangeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ChangeError::Edit(e) => write!(f, "{e}"),
-            ChangeError::Config(e) => write!(f, "{e}"),
-        }
-    }
-}
-
-impl std::error::Error for ChangeError {}
-
 /// The network a configuration describes, from its seed and the given draw of weights.
 pub fn build_network(config: &ExperimentConfig, draw: u64) -> Network {
     let mut rng = seeded_rng(config.seed.wrapping_add(draw), streams::WEIGHTS);
-    Network::random(
+    Network::random_with_outputs(
         &config.features,
         &config.hidden_layers,
         &config.hidden_activations(),
+        config.output_count(),
         config.output_activation(),
         config.init_zero,
         &mut rng,
     )
+}
+
+/// The generated data a configuration describes.
+fn generate_data(config: &ExperimentConfig) -> Data {
+    Data::generate_with_classes(
+        config.dataset,
+        config.noise,
+        config.train_ratio,
+        config.seed,
+        config.classes,
+    )
+}
+
+/// Writes the network's shape (features, hidden layers, their activations) into the
+/// configuration: the network is the one source of its shape.
+fn shape_into_config(network: &Network, config: &mut ExperimentConfig) {
+    config.features = network.features.clone();
+    config.hidden_layers = network.hidden_sizes();
+    let activations: Vec<_> = network.layers[..network.layers.len() - 1]
+        .iter()
+        .map(|l| l.activation)
+        .collect();
+    config.layer_activations = if activations.iter().all(|a| *a == config.activation) {
+        None
+    } else {
+        Some(activations)
+    };
 }
 
 #[cfg(test)]

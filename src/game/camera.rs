@@ -1,25 +1,59 @@
-//! Two cameras: the world camera draws the network into the central region between the panels;
-//! the egui camera draws the panels over the whole window.
+//! Two cameras over the whole window: the world camera draws the network views and the title's
+//! backdrop (world coordinates are logical pixels with the origin at the window's centre, y up),
+//! the egui camera draws the panels on top.
 
+use bevy::camera::CameraOutputMode;
 use bevy::camera::visibility::RenderLayers;
-use bevy::camera::{CameraOutputMode, Viewport};
 use bevy::core_pipeline::tonemapping::Tonemapping;
 use bevy::prelude::*;
 use bevy::render::render_resource::BlendState;
 use bevy::window::PrimaryWindow;
 use bevy_egui::{EguiGlobalSettings, PrimaryEguiContext};
 
-use crate::game::network_view::NetworkViewport;
-use crate::game::screens::Screen;
-
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(Startup, spawn_cameras)
-        .add_systems(PostUpdate, fit_world_camera);
+    app.init_resource::<ScreenSpace>()
+        .add_systems(Startup, spawn_cameras)
+        .add_systems(First, measure_window);
 }
 
-/// The camera that draws the network.
+/// The camera that draws the world.
 #[derive(Component, Debug)]
 pub struct WorldCamera;
+
+/// The window's size in logical pixels (1280 x 760 when there is no window, as in tests), and
+/// the conversion between window and world coordinates.
+#[derive(Resource, Debug, Clone, Copy, PartialEq)]
+pub struct ScreenSpace {
+    pub size: Vec2,
+}
+
+impl Default for ScreenSpace {
+    fn default() -> Self {
+        Self {
+            size: Vec2::new(1280.0, 760.0),
+        }
+    }
+}
+
+impl ScreenSpace {
+    /// World (origin at the centre, y up) to window (origin top-left, y down).
+    pub fn world_to_window(&self, world: Vec2) -> Vec2 {
+        Vec2::new(world.x + self.size.x / 2.0, self.size.y / 2.0 - world.y)
+    }
+
+    pub fn window_to_world(&self, window: Vec2) -> Vec2 {
+        Vec2::new(window.x - self.size.x / 2.0, self.size.y / 2.0 - window.y)
+    }
+}
+
+fn measure_window(window: Query<&Window, With<PrimaryWindow>>, mut space: ResMut<ScreenSpace>) {
+    if let Ok(window) = window.single() {
+        let size = Vec2::new(window.width(), window.height());
+        if size.x > 0.0 && size.y > 0.0 && space.size != size {
+            space.size = size;
+        }
+    }
+}
 
 fn spawn_cameras(mut commands: Commands, egui_settings: Option<ResMut<EguiGlobalSettings>>) {
     if let Some(mut settings) = egui_settings {
@@ -51,39 +85,4 @@ fn spawn_cameras(mut commands: Commands, egui_settings: Option<ResMut<EguiGlobal
             ..default()
         },
     ));
-}
-
-/// In the sandbox the world camera covers only the region between the panels, so world
-/// coordinates are pixels of that region with the origin at its centre.
-fn fit_world_camera(
-    screen: Res<State<Screen>>,
-    viewport: Res<NetworkViewport>,
-    window: Query<&Window, With<PrimaryWindow>>,
-    mut camera: Query<&mut Camera, With<WorldCamera>>,
-) {
-    let Ok(window) = window.single() else { return };
-    let Ok(mut camera) = camera.single_mut() else {
-        return;
-    };
-    let wanted = if matches!(screen.get(), Screen::Sandbox | Screen::Level) {
-        let scale = window.scale_factor();
-        let physical = UVec2::new(window.physical_width(), window.physical_height());
-        let position = (viewport.min * scale).round().as_uvec2().min(physical);
-        let size = (viewport.size * scale)
-            .round()
-            .as_uvec2()
-            .min(physical - position)
-            .max(UVec2::ONE);
-        Some(Viewport {
-            physical_position: position,
-            physical_size: size,
-            ..default()
-        })
-    } else {
-        None
-    };
-    let key = |v: &Option<Viewport>| v.as_ref().map(|v| (v.physical_position, v.physical_size));
-    if key(&camera.viewport) != key(&wanted) {
-        camera.viewport = wanted;
-    }
 }

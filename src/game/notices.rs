@@ -1,6 +1,8 @@
-//! Short messages for the player: what a change did, or why it was refused.
+//! Short messages for the player: what a change did, or why it was refused; any mode shows them
+//! with [`show`].
 
 use bevy::prelude::*;
+use bevy_egui::egui;
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Notices>();
@@ -68,4 +70,38 @@ impl Notices {
         }
         self.items.retain(|n| n.age < Self::LIFETIME);
     }
+}
+
+/// Draws the notices stacked above `bottom_center` (window coordinates), ageing them by `dt`.
+pub fn show(ctx: &egui::Context, notices: &mut Notices, bottom_center: Vec2, dt: f32) {
+    notices.tick(dt);
+    if notices.items.is_empty() {
+        return;
+    }
+    egui::Area::new("notices".into())
+        .fixed_pos(egui::pos2(bottom_center.x, bottom_center.y))
+        .pivot(egui::Align2::CENTER_BOTTOM)
+        .order(egui::Order::Foreground)
+        .interactable(false)
+        .show(ctx, |ui| {
+            for notice in &notices.items {
+                let (fill, ink) = match notice.kind {
+                    NoticeKind::Info => (
+                        egui::Color32::from_rgb(235, 242, 250),
+                        egui::Color32::from_rgb(20, 60, 110),
+                    ),
+                    NoticeKind::Refused => (
+                        egui::Color32::from_rgb(253, 236, 234),
+                        egui::Color32::from_rgb(150, 30, 20),
+                    ),
+                };
+                egui::Frame::new()
+                    .fill(fill)
+                    .corner_radius(4)
+                    .inner_margin(egui::Margin::symmetric(10, 6))
+                    .show(ui, |ui| {
+                        ui.label(egui::RichText::new(&notice.text).color(ink));
+                    });
+            }
+        });
 }

@@ -1,25 +1,18 @@
 //! Saved progress in the game: natively a file in the settings folder (or `--save-dir`), on the
-//! web the browser's local storage. Stars and best results per level, and the sandbox as it was
-//! left, restored on the next visit.
+//! web the browser's local storage. Stars and best results per level, and each mode's own part
+//! (the sandbox as it was left), restored on the next visit.
 
 use std::path::PathBuf;
 
 use bevy::prelude::*;
 
 use crate::game::StartOptions;
-use crate::game::screens::Screen;
-use crate::game::sim::Simulation;
 use crate::level::{Level, Outcome};
 use crate::progress::{self, Progress, SaveStore};
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(PreStartup, load_progress)
-        .add_systems(
-            OnEnter(Screen::Sandbox),
-            restore_sandbox.before(crate::game::screens::sandbox::apply_start_options),
-        )
-        .add_systems(OnExit(Screen::Sandbox), remember_sandbox)
-        .add_systems(Last, remember_sandbox_on_exit);
+        .add_systems(Update, announce_save_failures);
 }
 
 /// Where saves go: a folder (native), local storage (web), or memory (tests).
@@ -61,6 +54,9 @@ pub struct SavedProgress {
     store: Box<dyn SaveStore + Send + Sync>,
     /// Shown on the title screen: the save was corrupt, or could not be written.
     pub warning: Option<String>,
+    /// Why the last save failed, until one succeeds (the player is told once per reason).
+    pub failure: Option<String>,
+    announced: Option<String>,
 }
 
 impl SavedProgress {
@@ -70,10 +66,15 @@ impl SavedProgress {
         self.save();
     }
 
-    /// Writes the progress; a failure becomes a visible warning (and nothing else is lost).
+    /// Writes the progress; a failure becomes a visible warning and a notice (the game goes on,
+    /// and what was earned stays in memory until a save succeeds).
     pub fn save(&mut self) {
-        if let Err(e) = self.store.write(&self.progress.to_json()) {
-            self.warning = Some(format!("Progress could not be saved: {e}"));
+        match self.store.write(&self.progress.to_json()) {
+            Ok(()) => self.failure = None,
+            Err(e) => {
+                self.warning = Some(format!("Progress could not be saved: {e}"));
+                self.failure = Some(e);
+            }
         }
     }
 }
@@ -92,48 +93,24 @@ fn load_progress(mut commands: Commands, start: Res<StartOptions>) {
         progress,
         store,
         warning,
+        failure: None,
+        announced: None,
     });
 }
 
-/// The sandbox comes back as it was left (a `--preset` then replaces it).
-fn restore_sandbox(
-    mut sim: ResMut<Simulation>,
-    saved: Res<SavedProgress>,
-    mut rules: ResMut<crate::game::sim::EditRules>,
-) {
-    *rules = default();
-    sim.epoch_limit = None;
-    let Some(config) = saved.progress.sandbox.clone() else {
-        return;
-    };
-    if &config == sim.experiment.config() {
-        return;
-    }
-    if let Ok(mut fresh) = Simulation::new(config) {
-        fresh.speed = sim.speed;
-        *sim = fresh;
-    }
-}
-
-fn remember_sandbox(sim: Res<Simulation>, mut saved: ResMut<SavedProgress>) {
-    if saved.progress.sandbox.as_ref() != Some(sim.experiment.config()) {
-        saved.progress.sandbox = Some(sim.experiment.config().clone());
-        saved.save();
-    }
-}
-
-/// Quitting from the sandbox keeps its settings too.
-fn remember_sandbox_on_exit(
-    mut exits: MessageReader<AppExit>,
-    screen: Res<State<Screen>>,
-    sim: Res<Simulation>,
+/// Tells the player, once per reason, that their progress is not being saved.
+fn announce_save_failures(
     saved: Option<ResMut<SavedProgress>>,
+    mut notices: ResMut<crate::game::notices::Notices>,
 ) {
-    if exits.read().count() > 0
-        && *screen.get() == Screen::Sandbox
-        && let Some(saved) = saved
-    {
-        remember_sandbox(sim, saved);
+    let Some(mut saved) = saved else { return };
+    if saved.failure != saved.announced {
+        if let Some(why) = &saved.failure {
+            notices.refused(format!(
+                "Your progress is not being saved ({why}). You can keep playing; it is kept until the game closes."
+            ));
+        }
+        saved.announced = saved.failure.clone();
     }
 }
 

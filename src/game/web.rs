@@ -1,12 +1,12 @@
 //! The web build's window onto the game for tests and teachers' tools: every few frames the
-//! state (screen, epoch, shape, losses, speed, last notice) is written as JSON to
-//! `window.neuralSandboxState`.
+//! active mode's status (screen, epoch, shape, losses, speed, last notices) and the levels found
+//! are written as JSON to `window.neuralSandboxState`.
 
 use bevy::prelude::*;
 
-use crate::game::notices::Notices;
+use crate::game::levels::LevelCatalog;
 use crate::game::screens::Screen;
-use crate::game::sim::Simulation;
+use crate::game::status::Status;
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(Last, publish_state);
@@ -20,38 +20,26 @@ pub fn page_fragment() -> Option<String> {
 
 fn publish_state(
     screen: Res<State<Screen>>,
-    sim: Res<Simulation>,
-    notices: Res<Notices>,
-    catalog: Res<crate::game::levels::LevelCatalog>,
+    status: Res<Status>,
+    catalog: Res<LevelCatalog>,
     mut frame: Local<u64>,
 ) {
     *frame += 1;
     if *frame % 5 != 1 {
         return;
     }
-    let experiment = &sim.experiment;
-    let latest = experiment.latest();
-    let state = serde_json::json!({
-        "frames": *frame,
-        "screen": format!("{:?}", screen.get()),
-        "epoch": experiment.epoch(),
-        "playing": sim.playing,
-        "epochs_per_second": sim.measured_rate,
-        "dataset": experiment.config().dataset.name(),
-        "learning_rate": experiment.config().learning_rate,
-        "features": experiment.network().features.iter().map(|f| f.name()).collect::<Vec<_>>(),
-        "hidden_layers": experiment.network().hidden_sizes(),
-        "test_loss": latest.test_loss,
-        "test_accuracy": latest.test_accuracy,
-        "notices": notices.items.iter().map(|n| n.text.clone()).collect::<Vec<_>>(),
-        "levels": catalog.levels().len(),
-        "level_problems": catalog.problems.len() + catalog.entries.iter().filter(|e| e.level.is_err()).count(),
-    });
+    let mut state = status.fields.clone();
+    state.insert("frames".into(), (*frame).into());
+    state.insert("screen".into(), format!("{:?}", screen.get()).into());
+    state.insert("levels".into(), catalog.levels().len().into());
+    let problems =
+        catalog.problems.len() + catalog.entries.iter().filter(|e| e.level.is_err()).count();
+    state.insert("level_problems".into(), problems.into());
     if let Some(window) = web_sys::window() {
         let _ = js_sys::Reflect::set(
             &window,
             &wasm_bindgen::JsValue::from_str("neuralSandboxState"),
-            &wasm_bindgen::JsValue::from_str(&state.to_string()),
+            &wasm_bindgen::JsValue::from_str(&serde_json::Value::Object(state).to_string()),
         );
     }
 }

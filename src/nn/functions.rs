@@ -9,17 +9,36 @@ named_enum! {
         Tanh => "tanh",
         Sigmoid => "sigmoid",
         Linear => "linear",
+        /// Output layers with several classes only: every output becomes a probability, together
+        /// summing to 1.
+        Softmax => "softmax",
     }
 }
 
 impl Activation {
+    /// The activations a hidden layer may use (softmax only makes sense across an output layer).
+    pub const HIDDEN: [Activation; 4] = [
+        Activation::Relu,
+        Activation::Tanh,
+        Activation::Sigmoid,
+        Activation::Linear,
+    ];
+
+    /// Whether the activation is computed across a whole layer rather than neuron by neuron.
+    #[inline]
+    pub fn is_layer_wide(self) -> bool {
+        self == Activation::Softmax
+    }
+
+    /// The activation of one neuron. Softmax depends on the whole layer: here it is the
+    /// identity, and [`Self::apply_slice`] or [`softmax_in_place`] finish it.
     #[inline]
     pub fn apply(self, x: f64) -> f64 {
         match self {
             Activation::Relu => x.max(0.0),
             Activation::Tanh => tanh(x),
             Activation::Sigmoid => 1.0 / (1.0 + (-x).exp()),
-            Activation::Linear => x,
+            Activation::Linear | Activation::Softmax => x,
         }
     }
 
@@ -37,7 +56,9 @@ impl Activation {
             }
             Activation::Tanh => 1.0 - output * output,
             Activation::Sigmoid => output * (1.0 - output),
-            Activation::Linear => 1.0,
+            // Softmax's Jacobian is not diagonal: its gradient is taken with the loss (p - y),
+            // or by [`softmax_backward`] from any output gradient.
+            Activation::Linear | Activation::Softmax => 1.0,
         }
     }
 
@@ -57,6 +78,10 @@ impl Activation {
                 }
             }
             Activation::Linear => outputs.copy_from_slice(totals),
+            Activation::Softmax => {
+                outputs.copy_from_slice(totals);
+                softmax_in_place(outputs);
+            }
         }
     }
 
@@ -75,7 +100,8 @@ impl Activation {
                     outputs[l] = 1.0 / (1.0 + (-totals[l]).exp());
                 }
             }
-            Activation::Linear => *outputs = *totals,
+            // Finished across the whole layer once every block is computed.
+            Activation::Linear | Activation::Softmax => *outputs = *totals,
         }
     }
 
@@ -86,6 +112,7 @@ impl Activation {
             Activation::Tanh => "tanh",
             Activation::Sigmoid => "sigmoid",
             Activation::Linear => "",
+            Activation::Softmax => "softmax",
         }
     }
 
@@ -96,7 +123,54 @@ impl Activation {
             Activation::Tanh => "Tanh: an S-curve from -1 to +1.",
             Activation::Sigmoid => "Sigmoid: an S-curve from 0 to 1.",
             Activation::Linear => "Linear: x unchanged. A network of linear neurons cannot bend.",
+            Activation::Softmax => {
+                "Softmax: turns the output layer's sums into probabilities of the classes."
+            }
         }
+    }
+}
+
+/// The larger of two numbers, NaN if either is NaN. `f64::max` drops a NaN, which would let a
+/// NaN slip through a tolerance check; this keeps it.
+#[inline]
+pub fn max_or_nan(a: f64, b: f64) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        f64::NAN
+    } else {
+        a.max(b)
+    }
+}
+
+/// Softmax over a layer in place: `e^(x_j - max) / sum e^(x_k - max)` (shifted by the maximum so
+/// that it never overflows). NaN stays NaN.
+#[inline]
+pub fn softmax_in_place(values: &mut [f64]) {
+    let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if values.iter().any(|v| v.is_nan()) {
+        values.fill(f64::NAN);
+        return;
+    }
+    let mut sum = 0.0;
+    for v in values.iter_mut() {
+        *v = (*v - max).exp();
+        sum += *v;
+    }
+    for v in values.iter_mut() {
+        *v /= sum;
+    }
+}
+
+/// The gradient through a softmax: given the probabilities `p` and dL/dp, writes dL/dz
+/// (`p_j (g_j - sum_k g_k p_k)`).
+#[inline]
+pub fn softmax_backward(probabilities: &[f64], output_grad: &[f64], input_grad: &mut [f64]) {
+    let dot: f64 = probabilities
+        .iter()
+        .zip(output_grad)
+        .map(|(p, g)| p * g)
+        .sum();
+    for ((d, &p), &g) in input_grad.iter_mut().zip(probabilities).zip(output_grad) {
+        *d = p * (g - dot);
     }
 }
 
@@ -223,6 +297,9 @@ named_enum! {
         Square => "square",
         /// Binary cross-entropy on a sigmoid output (classification only).
         CrossEntropy => "cross-entropy",
+        /// Cross-entropy on softmax outputs, one per class: what problems with three or more
+        /// classes always use. Labels are class numbers 0..k-1.
+        SoftmaxCrossEntropy => "softmax-cross-entropy",
     }
 }
 
@@ -242,6 +319,48 @@ impl Loss {
                 // log(1 + e^z) - t z, written so that it never overflows.
                 total.max(0.0) - target * total + (-total.abs()).exp().ln_1p()
             }
+            // A single output cannot hold several classes; see `value_of`.
+            Loss::SoftmaxCrossEntropy => f64::NAN,
+        }
+    }
+
+    /// The loss of one example on an output layer of any size: `outputs` and `totals` of every
+    /// output neuron.
+    #[inline]
+    pub fn value_of(self, outputs: &[f64], totals: &[f64], label: f64) -> f64 {
+        match self {
+            Loss::SoftmaxCrossEntropy => {
+                // -log p_label = logsumexp(z) - z_label, stable for any z.
+                let max = totals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                let sum: f64 = totals.iter().map(|z| (z - max).exp()).sum();
+                let class = class_index(label, totals.len());
+                max + sum.ln() - totals.get(class).copied().unwrap_or(f64::NAN)
+            }
+            _ => self.value(outputs[0], totals[0], label),
+        }
+    }
+
+    /// dE/d(total input) of every output neuron, for an output layer of any size.
+    #[inline]
+    pub fn output_gradient(
+        self,
+        activation: Activation,
+        outputs: &[f64],
+        totals: &[f64],
+        label: f64,
+        ders: &mut [f64],
+    ) {
+        match self {
+            Loss::SoftmaxCrossEntropy => {
+                // Softmax and cross-entropy together: p - onehot(label).
+                let class = class_index(label, outputs.len());
+                for (j, (d, &p)) in ders.iter_mut().zip(outputs).enumerate() {
+                    *d = p - if j == class { 1.0 } else { 0.0 };
+                }
+            }
+            _ => {
+                ders[0] = self.output_input_derivative(activation, outputs[0], totals[0], label);
+            }
         }
     }
 
@@ -258,16 +377,35 @@ impl Loss {
             Loss::Square => (output - label) * activation.derivative(total, output),
             // With a sigmoid output the chain rule collapses to p - t.
             Loss::CrossEntropy => output - cross_entropy_target(label),
+            Loss::SoftmaxCrossEntropy => f64::NAN,
         }
     }
 
     /// The output activation this loss goes with, for a problem type.
     pub fn output_activation(self, regression: bool) -> Activation {
         match (self, regression) {
+            (Loss::SoftmaxCrossEntropy, _) => Activation::Softmax,
             (Loss::CrossEntropy, _) => Activation::Sigmoid,
             (Loss::Square, true) => Activation::Linear,
             (Loss::Square, false) => Activation::Tanh,
         }
+    }
+}
+
+impl Loss {
+    /// The losses a student picks from for two classes or regression (several classes always use
+    /// softmax with cross-entropy).
+    pub const TWO_CLASS: [Loss; 2] = [Loss::Square, Loss::CrossEntropy];
+}
+
+/// The class number of a multi-class label (0..k-1), clamped into range so that a bad label can
+/// never index out of bounds.
+#[inline]
+pub fn class_index(label: f64, classes: usize) -> usize {
+    if label.is_finite() && label > 0.0 {
+        (label as usize).min(classes.saturating_sub(1))
+    } else {
+        0
     }
 }
 

@@ -49,11 +49,39 @@ impl NeuronGrids {
         self.values.get(start..start + self.cells())
     }
 
-    /// The output neuron's grid, on the decision scale [-1, 1] (a sigmoid output is shown as
-    /// 2p - 1, so that 0 is the decision boundary for every network).
+    /// The (first) output neuron's grid. With one output it is on the decision scale [-1, 1] (a
+    /// sigmoid output is shown as 2p - 1, so that 0 is the decision boundary for every
+    /// network); with several, each output's grid is the probability of its class.
     pub fn output(&self) -> &[f32] {
         let last = self.shape.len() - 1;
         self.node(last, 0).unwrap_or(&[])
+    }
+
+    /// Number of output neurons.
+    pub fn outputs(&self) -> usize {
+        self.shape.last().copied().unwrap_or(0)
+    }
+
+    /// For several classes: the winning class and its probability at every cell.
+    pub fn winning_classes(&self, out: &mut Vec<(u8, f32)>) {
+        out.clear();
+        let last = self.shape.len().saturating_sub(1);
+        let classes = self.outputs();
+        let cells = self.cells();
+        let Some(&start) = self.offsets.get(last) else {
+            return;
+        };
+        let grids = &self.values[start..start + classes * cells];
+        for cell in 0..cells {
+            let mut best = (0u8, f32::NEG_INFINITY);
+            for class in 0..classes {
+                let p = grids[class * cells + cell];
+                if p > best.1 {
+                    best = (class as u8, p);
+                }
+            }
+            out.push(best);
+        }
     }
 
     pub fn cells(&self) -> usize {
@@ -128,6 +156,7 @@ impl GridEvaluator {
     /// Evaluates every node of `network` over the grid.
     pub fn evaluate(&mut self, network: &Network) -> &NeuronGrids {
         #[cfg(target_arch = "x86_64")]
+        #[allow(unsafe_code)]
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU has AVX2, checked just above.
             unsafe { self.evaluate_avx2(network) };
@@ -145,7 +174,7 @@ impl GridEvaluator {
     }
 
     #[inline(always)]
-    fn evaluate_portable(&mut self, network: &Network) {
+    pub(crate) fn evaluate_portable(&mut self, network: &Network) {
         let cells = self.size * self.size;
         let shape = network.shape();
         let grids = &mut self.grids;
@@ -177,9 +206,10 @@ impl GridEvaluator {
             // A sigmoid output is shown on the [-1, 1] decision scale: 2 sigmoid(z) - 1 = tanh(z / 2).
             let activation = layer.activation;
             let as_decision_scale = l == last && activation == Activation::Sigmoid;
+            let n_out = layer.neurons();
             for start in (0..cells).step_by(BLOCK) {
                 let end = (start + BLOCK).min(cells);
-                for j in 0..layer.neurons() {
+                for j in 0..n_out {
                     let out = &mut outputs[j * cells + start..j * cells + end];
                     out.fill(layer.biases[j] as f32);
                     for i in 0..n_in {
@@ -197,7 +227,30 @@ impl GridEvaluator {
                         apply_f32(activation, out);
                     }
                 }
+                if activation.is_layer_wide() {
+                    softmax_cells(outputs, cells, n_out, start, end);
+                }
             }
+        }
+    }
+}
+
+/// Softmax across the `n` neurons of a layer at every cell of `start..end` (each neuron's grid
+/// holds its total input; afterwards, its class probability).
+fn softmax_cells(outputs: &mut [f32], cells: usize, n: usize, start: usize, end: usize) {
+    for cell in start..end {
+        let mut max = f32::NEG_INFINITY;
+        for j in 0..n {
+            max = max.max(outputs[j * cells + cell]);
+        }
+        let mut sum = 0.0f32;
+        for j in 0..n {
+            let e = (outputs[j * cells + cell] - max).exp();
+            outputs[j * cells + cell] = e;
+            sum += e;
+        }
+        for j in 0..n {
+            outputs[j * cells + cell] /= sum;
         }
     }
 }
@@ -211,7 +264,8 @@ fn apply_f32(activation: Activation, values: &mut [f32]) {
         Activation::Sigmoid => values
             .iter_mut()
             .for_each(|v| *v = 0.5 + 0.5 * fast_tanh(0.5 * *v)),
-        Activation::Linear => {}
+        // Softmax is finished across the layer by `softmax_cells`.
+        Activation::Linear | Activation::Softmax => {}
     }
 }
 

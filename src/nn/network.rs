@@ -24,7 +24,7 @@ impl Layer {
         let dead = Array2::from_elem(weights.dim(), false);
         Self {
             activation,
-            weights,
+            weights: standard(weights),
             biases,
             dead,
         }
@@ -58,51 +58,92 @@ impl Layer {
         self.weights.nrows()
     }
 
-    /// Computes total inputs and outputs for one input vector. The sum runs bias first, then
-    /// inputs in order, as the Playground's `updateOutput` does.
-    #[inline]
-    pub fn forward(&self, input: &[f64], totals: &mut [f64], outputs: &mut [f64]) {
-        let n_in = input.len();
-        debug_assert_eq!(n_in, self.inputs());
-        let weights = self
-            .weights
-            .as_slice()
-            .expect("layer weights are stored contiguously");
-        let biases = self
-            .biases
-            .as_slice()
-            .expect("layer biases are stored contiguously");
-        for ((total, row), &bias) in totals
-            .iter_mut()
-            .zip(weights.chunks_exact(n_in))
-            .zip(biases)
-        {
-            let mut sum = bias;
-            for (&w, &a) in row.iter().zip(input) {
-                sum += w * a;
-            }
-            *total = sum;
-        }
-        self.activation.apply_slice(totals, outputs);
+    /// Whether every array is in the row-major, contiguous layout the training and grid kernels
+    /// read as plain slices (every edit keeps it so; see [`Network::check_layout`]).
+    pub fn has_standard_layout(&self) -> bool {
+        self.weights.is_standard_layout()
+            && self.dead.is_standard_layout()
+            && self.biases.as_slice().is_some()
+            && self.dead.dim() == self.weights.dim()
+            && self.biases.len() == self.weights.nrows()
     }
 }
 
-/// A network: input features, then hidden layers, then one output neuron.
+/// The same array in row-major contiguous order (a no-op when it already is).
+fn standard<T: Clone>(array: Array2<T>) -> Array2<T> {
+    if array.is_standard_layout() {
+        array
+    } else {
+        array.as_standard_layout().into_owned()
+    }
+}
+
+/// A copy of `array` with `column` inserted before column `at`, in standard layout.
+fn with_column<T: Clone>(array: &Array2<T>, at: usize, column: &[T]) -> Array2<T> {
+    let (rows, cols) = array.dim();
+    Array2::from_shape_fn((rows, cols + 1), |(j, i)| match i.cmp(&at) {
+        std::cmp::Ordering::Less => array[[j, i]].clone(),
+        std::cmp::Ordering::Equal => column[j].clone(),
+        std::cmp::Ordering::Greater => array[[j, i - 1]].clone(),
+    })
+}
+
+/// A copy of `array` with `row` appended, in standard layout.
+fn with_row<T: Clone>(array: &Array2<T>, row: &[T]) -> Array2<T> {
+    let (rows, cols) = array.dim();
+    Array2::from_shape_fn((rows + 1, cols), |(j, i)| {
+        if j < rows {
+            array[[j, i]].clone()
+        } else {
+            row[i].clone()
+        }
+    })
+}
+
+/// A copy of `array` keeping only `keep` along `axis`, in standard layout.
+fn keeping<T: Clone>(array: &Array2<T>, axis: usize, keep: &[usize]) -> Array2<T> {
+    standard(array.select(ndarray::Axis(axis), keep))
+}
+
+/// A network: input features, then hidden layers, then the output layer (one neuron for two
+/// classes or regression, one per class with several classes).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Network {
     pub features: Vec<Feature>,
-    /// Hidden layers followed by the output layer (always one neuron).
+    /// Hidden layers followed by the output layer.
     pub layers: Vec<Layer>,
 }
 
 impl Network {
-    /// Builds a network with random (or zero) initial weights.
+    /// Builds a network with one output neuron and random (or zero) initial weights.
     ///
     /// `hidden_activations` has one entry per hidden layer.
     pub fn random<R: Rng + ?Sized>(
         features: &[Feature],
         hidden: &[usize],
         hidden_activations: &[Activation],
+        output_activation: Activation,
+        init_zero: bool,
+        rng: &mut R,
+    ) -> Self {
+        Self::random_with_outputs(
+            features,
+            hidden,
+            hidden_activations,
+            1,
+            output_activation,
+            init_zero,
+            rng,
+        )
+    }
+
+    /// Builds a network with `outputs` output neurons. Weights are drawn layer by layer, neuron
+    /// by neuron, link by link (the Playground's order).
+    pub fn random_with_outputs<R: Rng + ?Sized>(
+        features: &[Feature],
+        hidden: &[usize],
+        hidden_activations: &[Activation],
+        outputs: usize,
         output_activation: Activation,
         init_zero: bool,
         rng: &mut R,
@@ -114,11 +155,56 @@ impl Network {
             layers.push(Layer::random(inputs, neurons, activation, init_zero, rng));
             inputs = neurons;
         }
-        layers.push(Layer::random(inputs, 1, output_activation, init_zero, rng));
+        layers.push(Layer::random(
+            inputs,
+            outputs.max(1),
+            output_activation,
+            init_zero,
+            rng,
+        ));
         Self {
             features: features.to_vec(),
             layers,
         }
+    }
+
+    /// Number of output neurons.
+    pub fn outputs(&self) -> usize {
+        self.layers.last().map_or(0, |l| l.neurons())
+    }
+
+    /// Whether every layer is in the layout the fast paths need and the shapes chain up
+    /// (inputs = features, then each layer's inputs = the previous layer's neurons).
+    pub fn check_layout(&self) -> Result<(), String> {
+        let mut inputs = self.features.len();
+        if self.layers.is_empty() {
+            return Err("a network needs an output layer".into());
+        }
+        for (k, layer) in self.layers.iter().enumerate() {
+            if !layer.has_standard_layout() {
+                return Err(format!("layer {k} is not stored row-major and contiguous"));
+            }
+            if layer.inputs() != inputs {
+                return Err(format!(
+                    "layer {k} has {} inputs, the layer before has {inputs} outputs",
+                    layer.inputs()
+                ));
+            }
+            if layer.neurons() == 0 {
+                return Err(format!("layer {k} has no neuron"));
+            }
+            inputs = layer.neurons();
+        }
+        Ok(())
+    }
+
+    /// After every edit, in debug builds: the arrays are where the fast paths expect them.
+    fn debug_check(&self) {
+        debug_assert_eq!(
+            self.check_layout(),
+            Ok(()),
+            "an edit broke the network's layout"
+        );
     }
 
     /// Sizes of the hidden layers.
@@ -165,18 +251,6 @@ impl Network {
         }
     }
 
-    /// The output for one point of the plane (allocates; for tests and tools, not hot loops).
-    pub fn predict(&self, x1: f64, x2: f64) -> f64 {
-        let mut input: Vec<f64> = self.features.iter().map(|f| f.value(x1, x2)).collect();
-        for layer in &self.layers {
-            let mut totals = vec![0.0; layer.neurons()];
-            let mut outputs = vec![0.0; layer.neurons()];
-            layer.forward(&input, &mut totals, &mut outputs);
-            input = outputs;
-        }
-        input[0]
-    }
-
     /// Adds a neuron at the end of hidden layer `layer`: new links get fresh Playground-style
     /// weights; every other weight is kept.
     pub fn add_neuron<R: Rng + ?Sized>(
@@ -188,23 +262,17 @@ impl Network {
         let inputs = self.layers[layer].inputs();
         let row: Vec<f64> = (0..inputs).map(|_| rng.random::<f64>() - 0.5).collect();
         let l = &mut self.layers[layer];
-        l.weights
-            .push_row(ndarray::ArrayView1::from(&row))
-            .expect("a row of the layer's width");
+        l.weights = with_row(&l.weights, &row);
+        l.dead = with_row(&l.dead, &vec![false; inputs]);
         l.biases = ndarray::concatenate![ndarray::Axis(0), l.biases.view(), ndarray::array![0.1]];
-        l.dead
-            .push_row(ndarray::ArrayView1::from(&vec![false; inputs]))
-            .expect("a row of the layer's width");
         let column: Vec<f64> = (0..self.layers[layer + 1].neurons())
             .map(|_| rng.random::<f64>() - 0.5)
             .collect();
         let next = &mut self.layers[layer + 1];
-        next.weights
-            .push_column(ndarray::ArrayView1::from(&column))
-            .expect("a column of the next layer's height");
-        next.dead
-            .push_column(ndarray::ArrayView1::from(&vec![false; column.len()]))
-            .expect("a column of the next layer's height");
+        let at = next.inputs();
+        next.weights = with_column(&next.weights, at, &column);
+        next.dead = with_column(&next.dead, at, &vec![false; column.len()]);
+        self.debug_check();
         Ok(())
     }
 
@@ -220,12 +288,13 @@ impl Network {
         }
         let keep_rows: Vec<usize> = (0..n).filter(|&j| j != index).collect();
         let l = &mut self.layers[layer];
-        l.weights = l.weights.select(ndarray::Axis(0), &keep_rows);
-        l.dead = l.dead.select(ndarray::Axis(0), &keep_rows);
+        l.weights = keeping(&l.weights, 0, &keep_rows);
+        l.dead = keeping(&l.dead, 0, &keep_rows);
         l.biases = l.biases.select(ndarray::Axis(0), &keep_rows);
         let next = &mut self.layers[layer + 1];
-        next.weights = next.weights.select(ndarray::Axis(1), &keep_rows);
-        next.dead = next.dead.select(ndarray::Axis(1), &keep_rows);
+        next.weights = keeping(&next.weights, 1, &keep_rows);
+        next.dead = keeping(&next.dead, 1, &keep_rows);
+        self.debug_check();
         Ok(())
     }
 
@@ -252,6 +321,7 @@ impl Network {
         let layer = Layer::random(inputs, neurons, activation, false, rng);
         self.layers.insert(at, layer);
         self.reinitialise_inputs_of(at + 1, neurons, rng);
+        self.debug_check();
         Ok(())
     }
 
@@ -269,6 +339,7 @@ impl Network {
             self.layers[layer - 1].neurons()
         };
         self.reinitialise_inputs_of(layer, inputs, rng);
+        self.debug_check();
         Ok(())
     }
 
@@ -291,24 +362,9 @@ impl Network {
         let column: Vec<f64> = (0..first.neurons())
             .map(|_| rng.random::<f64>() - 0.5)
             .collect();
-        let (rows, cols) = first.weights.dim();
-        let mut weights = Array2::zeros((rows, cols + 1));
-        let mut dead = Array2::from_elem((rows, cols + 1), false);
-        for j in 0..rows {
-            for i in 0..=cols {
-                let (w, d) = match i.cmp(&position) {
-                    std::cmp::Ordering::Less => (first.weights[[j, i]], first.dead[[j, i]]),
-                    std::cmp::Ordering::Equal => (column[j], false),
-                    std::cmp::Ordering::Greater => {
-                        (first.weights[[j, i - 1]], first.dead[[j, i - 1]])
-                    }
-                };
-                weights[[j, i]] = w;
-                dead[[j, i]] = d;
-            }
-        }
-        first.weights = weights;
-        first.dead = dead;
+        first.weights = with_column(&first.weights, position, &column);
+        first.dead = with_column(&first.dead, position, &vec![false; column.len()]);
+        self.debug_check();
         Ok(())
     }
 
@@ -325,8 +381,9 @@ impl Network {
             .filter(|&i| i != position)
             .collect();
         let first = &mut self.layers[0];
-        first.weights = first.weights.select(ndarray::Axis(1), &keep);
-        first.dead = first.dead.select(ndarray::Axis(1), &keep);
+        first.weights = keeping(&first.weights, 1, &keep);
+        first.dead = keeping(&first.dead, 1, &keep);
+        self.debug_check();
         Ok(())
     }
 
@@ -359,16 +416,6 @@ impl Network {
         if neuron >= l.neurons() {
             return None;
         }
-        let source_name = |i: usize| -> String {
-            if layer == 0 {
-                self.features
-                    .get(i)
-                    .map(|f| f.name().to_string())
-                    .unwrap_or_default()
-            } else {
-                format!("h{}_{}", layer, i + 1)
-            }
-        };
         let mut body = String::new();
         for i in 0..l.inputs() {
             let w = l.weights[[neuron, i]];
@@ -383,7 +430,8 @@ impl Network {
             } else {
                 body.push_str(&format!(" {sign} "));
             }
-            body.push_str(&format!("{:.2}*{}", w.abs(), source_name(i)));
+            let source = self.key_at(layer, i).short_name();
+            body.push_str(&format!("{:.2}*{source}", w.abs()));
         }
         let b = l.biases[neuron];
         if body.is_empty() {
@@ -398,6 +446,8 @@ impl Network {
         let name = l.activation.formula_name();
         Some(if name.is_empty() {
             body
+        } else if l.activation.is_layer_wide() {
+            format!("{name}_{}(..., {body}, ...)", neuron + 1)
         } else {
             format!("{name}({body})")
         })

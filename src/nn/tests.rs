@@ -72,7 +72,7 @@ fn check_gradient(network: &Network, set: &InputMatrix, loss: Loss) {
 #[test]
 fn gradients_match_finite_differences_for_every_activation_and_loss() {
     let features = [Feature::X1, Feature::X2, Feature::X1TimesX2, Feature::SinX1];
-    for activation in Activation::ALL {
+    for activation in &Activation::HIDDEN {
         for (loss, regression) in [
             (Loss::Square, false),
             (Loss::Square, true),
@@ -427,7 +427,7 @@ fn fast_tanh_is_accurate() {
     let mut worst = 0.0f64;
     for k in -20_000..=20_000 {
         let x = k as f64 * 0.0005;
-        worst = worst.max((fast_tanh(x as f32) as f64 - x.tanh()).abs());
+        worst = super::functions::max_or_nan(worst, (fast_tanh(x as f32) as f64 - x.tanh()).abs());
     }
     // Near the clamp at 7.9, tanh is 1 - 2.8e-7: a few float ulps of error overall.
     assert!(worst < 5e-7, "worst error {worst}");
@@ -464,11 +464,9 @@ fn grid_matches_the_exact_forward_pass_for_every_neuron() {
                 assert!((v - f.value(x1, x2)).abs() < 1e-5);
             }
             // Every hidden neuron and the output, against the f64 forward pass.
-            let mut input: Vec<f64> = features.iter().map(|f| f.value(x1, x2)).collect();
-            for (l, layer) in network.layers.iter().enumerate() {
-                let mut totals = vec![0.0; layer.neurons()];
-                let mut outs = vec![0.0; layer.neurons()];
-                layer.forward(&input, &mut totals, &mut outs);
+            let input: Vec<f64> = features.iter().map(|f| f.value(x1, x2)).collect();
+            let pass = forward_batch(&network, &input, 1);
+            for (l, outs) in pass.outputs.iter().enumerate() {
                 for (j, &exact) in outs.iter().enumerate() {
                     let mut expected = exact;
                     if l + 1 == network.layers.len() && output == Activation::Sigmoid {
@@ -480,7 +478,6 @@ fn grid_matches_the_exact_forward_pass_for_every_neuron() {
                         "layer {l} neuron {j} cell {cell}: {got} vs {expected}"
                     );
                 }
-                input = outs;
             }
         }
         assert!(grids.node(4, 1).is_none() && grids.node(9, 0).is_none());
@@ -542,7 +539,7 @@ fn weights_file_round_trip_and_errors() {
         ),
         (
             r#"{"features": ["x1"], "layers": [{"weights": [[1],[2]], "biases": [0,0]}]}"#,
-            "last layer is the output and must have exactly 1 neuron",
+            "last layer is the output: 1 neuron, or one per class (3 to 6), not 2",
         ),
         (
             r#"{"features": ["x1","x2"], "layers": [{"weights": [[1]], "biases": [0]}]}"#,
@@ -720,5 +717,339 @@ fn architecture_edits_keep_the_weights_that_remain() {
         let mut trainer = Trainer::new(&edited);
         trainer.train_epoch(&mut edited, &set, None, &TrainSettings::default(), &mut rng);
         assert!(edited.is_finite());
+    }
+}
+
+/// Labels 0..k-1 from the quadrant and distance, for multi-class checks.
+fn class_examples(n: usize, classes: usize, seed: u64) -> Vec<Example> {
+    sample_examples(n, seed, true)
+        .into_iter()
+        .map(|e| {
+            let class = ((e.x1.abs() + 2.0 * e.x2.abs()) as usize) % classes;
+            Example::new(e.x1, e.x2, class as f64)
+        })
+        .collect()
+}
+
+#[test]
+fn softmax_cross_entropy_gradients_match_finite_differences() {
+    let features = [Feature::X1, Feature::X2, Feature::X1Squared];
+    for classes in [3, 5] {
+        for activation in Activation::HIDDEN {
+            let mut rng = seeded_rng(classes as u64, 17);
+            let network = Network::random_with_outputs(
+                &features,
+                &[4, 3],
+                &[activation; 2],
+                classes,
+                Activation::Softmax,
+                false,
+                &mut rng,
+            );
+            let set = set_of(&features, &class_examples(15, classes, 2));
+            check_gradient(&network, &set, Loss::SoftmaxCrossEntropy);
+        }
+    }
+}
+
+#[test]
+fn softmax_outputs_are_probabilities_and_the_loss_is_their_log() {
+    let mut values = [1.0, 2.0, 3.0, -50.0];
+    functions::softmax_in_place(&mut values);
+    assert!((values.iter().sum::<f64>() - 1.0).abs() < 1e-15);
+    assert!(values.windows(2).take(2).all(|w| w[0] < w[1]));
+    let mut huge = [1000.0, 999.0];
+    functions::softmax_in_place(&mut huge);
+    assert!(huge.iter().all(|p| p.is_finite()), "no overflow: {huge:?}");
+    let totals = [0.5, -1.0, 2.0];
+    let mut p = totals;
+    functions::softmax_in_place(&mut p);
+    for class in 0..3 {
+        let loss = Loss::SoftmaxCrossEntropy.value_of(&p, &totals, class as f64);
+        assert!(
+            (loss + p[class].ln()).abs() < 1e-12,
+            "{loss} vs -ln {}",
+            p[class]
+        );
+    }
+    let mut nan = [1.0, f64::NAN];
+    functions::softmax_in_place(&mut nan);
+    assert!(nan.iter().all(|v| v.is_nan()), "NaN is never hidden");
+}
+
+/// dL/d(input) of the batch API against central finite differences of L, for a loss that weighs
+/// every output differently (so every output's gradient matters), for one and several outputs.
+#[test]
+fn input_gradients_match_finite_differences() {
+    let features = [Feature::X1, Feature::X2, Feature::SinX1];
+    let cases = [
+        (1, Activation::Tanh, Activation::Tanh),
+        (1, Activation::Sigmoid, Activation::Relu),
+        (4, Activation::Softmax, Activation::Tanh),
+        (2, Activation::Linear, Activation::Sigmoid),
+    ];
+    for (k, (outputs, output_activation, hidden)) in cases.into_iter().enumerate() {
+        let mut rng = seeded_rng(k as u64, 23);
+        let network = Network::random_with_outputs(
+            &features,
+            &[5, 3],
+            &[hidden; 2],
+            outputs,
+            output_activation,
+            false,
+            &mut rng,
+        );
+        let batch = 4;
+        let inputs: Vec<f64> = (0..batch * features.len())
+            .map(|i| ((i * 37 % 11) as f64 - 5.0) / 3.0 + 0.013)
+            .collect();
+        let weights: Vec<f64> = (0..batch * outputs)
+            .map(|i| 0.3 + i as f64 * 0.17)
+            .collect();
+        let loss = |x: &[f64]| -> f64 {
+            let pass = forward_batch(&network, x, batch);
+            pass.outputs()
+                .iter()
+                .zip(&weights)
+                .map(|(o, w)| o * w)
+                .sum()
+        };
+        let pass = forward_batch(&network, &inputs, batch);
+        let (grads, input_grad) = backward_batch(&network, &inputs, &pass, &weights);
+        assert_eq!(input_grad.len(), inputs.len());
+        let h = 1e-6;
+        for i in 0..inputs.len() {
+            let (mut plus, mut minus) = (inputs.clone(), inputs.clone());
+            plus[i] += h;
+            minus[i] -= h;
+            let numeric = (loss(&plus) - loss(&minus)) / (2.0 * h);
+            let err = (numeric - input_grad[i]).abs();
+            assert!(
+                err <= 1e-6 * (1.0 + numeric.abs()),
+                "case {k} input {i}: backprop {} vs finite difference {numeric}",
+                input_grad[i]
+            );
+        }
+        // The parameter gradients of the same pass, for a few weights and biases.
+        for (l, (gw, gb)) in grads.layers.iter().enumerate() {
+            for idx in [0, gw.len() / 2, gw.len() - 1] {
+                let n_in = network.layers[l].inputs();
+                let (j, i) = (idx / n_in, idx % n_in);
+                let (mut plus, mut minus) = (network.clone(), network.clone());
+                plus.layers[l].weights[[j, i]] += h;
+                minus.layers[l].weights[[j, i]] -= h;
+                let value = |n: &Network| -> f64 {
+                    forward_batch(n, &inputs, batch)
+                        .outputs()
+                        .iter()
+                        .zip(&weights)
+                        .map(|(o, w)| o * w)
+                        .sum()
+                };
+                let numeric = (value(&plus) - value(&minus)) / (2.0 * h);
+                assert!(
+                    (numeric - gw[idx]).abs() <= 1e-6 * (1.0 + numeric.abs()),
+                    "case {k} layer {l} weight {idx}: {} vs {numeric}",
+                    gw[idx]
+                );
+            }
+            assert_eq!(gb.len(), network.layers[l].neurons());
+        }
+    }
+}
+
+/// The batch API (any output gradient, softmax Jacobian included) and the fused training path
+/// (the loss's derivative folded in) compute the same gradients, to rounding.
+#[test]
+fn batch_backward_equals_the_fused_path() {
+    let features = Feature::ALL.to_vec();
+    let mut rng = seeded_rng(3, 31);
+    for (outputs, output_activation, loss) in [
+        (1, Activation::Tanh, Loss::Square),
+        (3, Activation::Softmax, Loss::SoftmaxCrossEntropy),
+    ] {
+        let network = Network::random_with_outputs(
+            &features,
+            &[8, 6],
+            &[Activation::Tanh, Activation::Relu],
+            outputs,
+            output_activation,
+            false,
+            &mut rng,
+        );
+        let examples = if outputs == 1 {
+            sample_examples(9, 4, false)
+        } else {
+            class_examples(9, outputs, 4)
+        };
+        let set = set_of(&features, &examples);
+        let fused = mean_gradient(&network, &set, loss);
+        let pass = forward_batch(&network, &set.values, set.len());
+        // dL/d(output) of each example, from the loss's own derivative at the output.
+        let mut output_grad = Vec::new();
+        for k in 0..set.len() {
+            let outs = &pass.outputs()[k * outputs..(k + 1) * outputs];
+            let totals = &pass.totals.last().unwrap()[k * outputs..(k + 1) * outputs];
+            let mut ders = vec![0.0; outputs];
+            loss.output_gradient(output_activation, outs, totals, set.labels[k], &mut ders);
+            if outputs == 1 {
+                // The fused path's derivative is already through the activation.
+                ders[0] /= output_activation.derivative(totals[0], outs[0]);
+            }
+            output_grad.extend(ders);
+        }
+        if outputs == 1 {
+            // Through tanh by division is not exact; compare within rounding.
+            let (grads, _) = backward_batch(&network, &set.values, &pass, &output_grad);
+            for ((gw, gb), (fw, fb)) in grads.layers.iter().zip(&fused) {
+                for (a, b) in gw.iter().chain(gb).zip(fw.iter().chain(fb)) {
+                    let a = a / set.len() as f64;
+                    assert!((a - b).abs() <= 1e-12 * (1.0 + b.abs()), "{a} vs {b}");
+                }
+            }
+        } else {
+            // Softmax: the batch API takes dL/dp and applies the softmax Jacobian; with
+            // dL/dp = -y/p it must give the same p - y.
+            let grad_p: Vec<f64> = (0..set.len())
+                .flat_map(|k| {
+                    let p = pass.outputs()[k * outputs..(k + 1) * outputs].to_vec();
+                    let class = set.labels[k] as usize;
+                    (0..outputs).map(move |j| if j == class { -1.0 / p[j] } else { 0.0 })
+                })
+                .collect();
+            let (grads, _) = backward_batch(&network, &set.values, &pass, &grad_p);
+            for ((gw, gb), (fw, fb)) in grads.layers.iter().zip(&fused) {
+                for (a, b) in gw.iter().chain(gb).zip(fw.iter().chain(fb)) {
+                    let a = a / set.len() as f64;
+                    assert!((a - b).abs() <= 1e-12 * (1.0 + b.abs()), "{a} vs {b}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn every_optimizer_of_the_batch_api_descends() {
+    let features = [Feature::X1, Feature::X2];
+    for kind in OptimizerKind::ALL {
+        let mut rng = seeded_rng(5, 5);
+        let mut network = Network::random(
+            &features,
+            &[6],
+            &[Activation::Tanh],
+            Activation::Tanh,
+            false,
+            &mut rng,
+        );
+        let set = set_of(&features, &sample_examples(40, 6, false));
+        let loss_of = |n: &Network| Trainer::new(n).evaluate(n, &set, Loss::Square).loss;
+        let before = loss_of(&network);
+        let mut optimizer = Optimizer::new(*kind);
+        for _ in 0..60 {
+            let pass = forward_batch(&network, &set.values, set.len());
+            let grad: Vec<f64> = pass
+                .outputs()
+                .iter()
+                .zip(&set.labels)
+                .map(|(o, y)| (o - y) / set.len() as f64)
+                .collect();
+            let (grads, _) = backward_batch(&network, &set.values, &pass, &grad);
+            optimizer.step(&mut network, &grads, 0.05);
+        }
+        let after = loss_of(&network);
+        assert!(after < before * 0.95, "{kind}: {before} -> {after}");
+        assert_eq!(optimizer.steps(), 60);
+    }
+    // Adam's first step moves every parameter by the learning rate, whatever the gradient's size.
+    let mut rng = seeded_rng(1, 1);
+    let mut network = Network::random(&features, &[], &[], Activation::Linear, false, &mut rng);
+    let before = network.clone();
+    let grads = Gradients {
+        layers: vec![(vec![1e-3, -40.0], vec![7.0])],
+    };
+    let mut adam = Optimizer::new(OptimizerKind::Adam);
+    adam.step(&mut network, &grads, 0.01);
+    let moved: Vec<f64> = network.layers[0]
+        .weights
+        .iter()
+        .chain(&network.layers[0].biases)
+        .zip(
+            before.layers[0]
+                .weights
+                .iter()
+                .chain(&before.layers[0].biases),
+        )
+        .map(|(a, b)| a - b)
+        .collect();
+    for (m, expected) in moved.iter().zip([-0.01, 0.01, -0.01]) {
+        assert!((m - expected).abs() < 1e-6, "{moved:?}");
+    }
+}
+
+/// The crash of issue 15: a neuron added to the first hidden layer of [4, 2] made the next
+/// layer's weights column-major, and training then panicked. Every edit now keeps the layout.
+#[test]
+fn a_neuron_added_to_the_first_layer_trains() {
+    let features = [Feature::X1, Feature::X2];
+    let mut rng = seeded_rng(1, 2);
+    let mut network = Network::random(
+        &features,
+        &[4, 2],
+        &[Activation::Tanh; 2],
+        Activation::Tanh,
+        false,
+        &mut rng,
+    );
+    network.add_neuron(0, &mut rng).unwrap();
+    network.add_neuron(1, &mut rng).unwrap();
+    network.add_feature(Feature::SinX2, &mut rng).unwrap();
+    assert_eq!(network.check_layout(), Ok(()));
+    let set = set_of(&network.features.clone(), &sample_examples(30, 3, false));
+    let mut trainer = Trainer::new(&network);
+    trainer.train_epoch(
+        &mut network,
+        &set,
+        None,
+        &TrainSettings::default(),
+        &mut rng,
+    );
+    assert!(network.is_finite());
+    let mut evaluator = GridEvaluator::new(10);
+    assert_eq!(evaluator.evaluate(&network).shape, vec![3, 5, 3, 1]);
+}
+
+/// The heatmap grid's AVX2 build and its portable build give the same bits.
+#[test]
+fn grid_avx2_and_portable_agree_bit_for_bit() {
+    let features = Feature::ALL.to_vec();
+    let mut rng = seeded_rng(6, 6);
+    for (outputs, output) in [
+        (1, Activation::Tanh),
+        (1, Activation::Sigmoid),
+        (4, Activation::Softmax),
+    ] {
+        let network = Network::random_with_outputs(
+            &features,
+            &[8, 8, 3],
+            &[Activation::Tanh, Activation::Relu, Activation::Sigmoid],
+            outputs,
+            output,
+            false,
+            &mut rng,
+        );
+        let mut dispatched = GridEvaluator::new(50);
+        let mut portable = GridEvaluator::new(50);
+        dispatched.evaluate(&network);
+        portable.evaluate_portable(&network);
+        let bits = |g: &NeuronGrids| -> Vec<u32> {
+            let mut all = Vec::new();
+            for (column, &n) in g.shape.iter().enumerate() {
+                for i in 0..n {
+                    all.extend(g.node(column, i).unwrap().iter().map(|v| v.to_bits()));
+                }
+            }
+            all
+        };
+        assert_eq!(bits(dispatched.grids()), bits(portable.grids()));
     }
 }

@@ -7,7 +7,8 @@
 
 use rand::{Rng, RngExt};
 
-use super::functions::{Activation, Loss, OptimizerKind, Regularization};
+use super::functions::{Activation, Loss, OptimizerKind, Regularization, class_index};
+use super::kernel::{InputMajor, forward_layer};
 use super::network::Network;
 
 /// Hyperparameters of one epoch.
@@ -91,51 +92,22 @@ struct LayerScratch {
     input_ders: Vec<f64>,
     /// Dropout scale per neuron (0 or 1/(1-p)); empty when dropout is off.
     mask: Vec<f64>,
-    /// The layer's weights input-major (`[i][j]`), so that the forward pass runs over the
-    /// neurons of a layer in parallel; rebuilt from the network whenever the weights change.
-    weights_by_input: Vec<f64>,
+    /// The layer's weights in the forward kernel's layout; rebuilt from the network whenever the
+    /// weights change.
+    weights: InputMajor,
 }
 
-/// Neurons computed together in the forward pass: one block of registers.
-const LANES: usize = super::functions::LANES;
-
 impl LayerScratch {
-    /// The forward pass of one layer: bias first, then the inputs in order (the Playground's
-    /// summation order for every neuron), eight neurons at a time held in registers, with the
-    /// activation applied to the block before it is stored.
     #[inline(always)]
     fn forward(&mut self, biases: &[f64], activation: Activation, input: &[f64]) {
-        let n_out = self.totals.len();
-        let padded = n_out.div_ceil(LANES) * LANES;
-        for j0 in (0..n_out).step_by(LANES) {
-            let width = (n_out - j0).min(LANES);
-            let mut sums = [0.0; LANES];
-            sums[..width].copy_from_slice(&biases[j0..j0 + width]);
-            for (i, &a) in input.iter().enumerate() {
-                let start = i * padded + j0;
-                let column: &[f64; LANES] = self.weights_by_input[start..start + LANES]
-                    .try_into()
-                    .expect("padded to whole blocks");
-                for l in 0..LANES {
-                    sums[l] += column[l] * a;
-                }
-            }
-            let mut outs = [0.0; LANES];
-            activation.apply_lanes(&sums, &mut outs);
-            self.totals[j0..j0 + width].copy_from_slice(&sums[..width]);
-            self.outputs[j0..j0 + width].copy_from_slice(&outs[..width]);
-        }
-    }
-
-    /// Copies a layer's weights input-major, each input's column padded to whole blocks.
-    fn load_weights(&mut self, layer: &super::network::Layer) {
-        let (n_out, n_in) = layer.weights.dim();
-        let padded = n_out.div_ceil(LANES) * LANES;
-        self.weights_by_input.clear();
-        self.weights_by_input.resize(padded * n_in, 0.0);
-        for ((j, i), &w) in layer.weights.indexed_iter() {
-            self.weights_by_input[i * padded + j] = w;
-        }
+        forward_layer(
+            &self.weights,
+            biases,
+            activation,
+            input,
+            &mut self.totals,
+            &mut self.outputs,
+        );
     }
 }
 
@@ -194,7 +166,7 @@ impl Trainer {
                 output_ders: vec![0.0; l.neurons()],
                 input_ders: vec![0.0; l.neurons()],
                 mask: Vec::new(),
-                weights_by_input: Vec::new(),
+                weights: InputMajor::default(),
             })
             .collect();
         self.grads = network
@@ -213,7 +185,7 @@ impl Trainer {
     /// Copies the network's current weights into the forward-pass layout.
     fn load_weights(&mut self, network: &Network) {
         for (scratch, layer) in self.scratch.iter_mut().zip(&network.layers) {
-            scratch.load_weights(layer);
+            scratch.weights.load(layer);
         }
     }
 
@@ -247,6 +219,7 @@ impl Trainer {
         rng: &mut R,
     ) {
         #[cfg(target_arch = "x86_64")]
+        #[allow(unsafe_code)]
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU has AVX2, checked just above.
             return unsafe { self.train_epoch_avx2(network, set, order, settings, rng) };
@@ -293,7 +266,7 @@ impl Trainer {
         }
     }
 
-    /// The forward pass of one example, keeping what backprop needs. Returns the output.
+    /// The forward pass of one example, keeping what backprop needs.
     #[inline(always)]
     fn forward<R: Rng + ?Sized>(
         &mut self,
@@ -301,7 +274,7 @@ impl Trainer {
         input: &[f64],
         dropout: f64,
         rng: &mut R,
-    ) -> f64 {
+    ) {
         let hidden = network.layers.len() - 1;
         for (l, layer) in network.layers.iter().enumerate() {
             let (before, rest) = self.scratch.split_at_mut(l);
@@ -330,7 +303,6 @@ impl Trainer {
                 scratch.mask.clear();
             }
         }
-        self.scratch[hidden].outputs[0]
     }
 
     /// Backpropagation of one example after [`Self::forward`]: accumulates dE/db and dE/dw.
@@ -340,8 +312,18 @@ impl Trainer {
         {
             let out = &mut self.scratch[last];
             let activation = network.layers[last].activation;
-            out.input_ders[0] =
-                loss.output_input_derivative(activation, out.outputs[0], out.totals[0], label);
+            if out.input_ders.len() == 1 {
+                out.input_ders[0] =
+                    loss.output_input_derivative(activation, out.outputs[0], out.totals[0], label);
+            } else {
+                loss.output_gradient(
+                    activation,
+                    &out.outputs,
+                    &out.totals,
+                    label,
+                    &mut out.input_ders,
+                );
+            }
         }
         for l in (0..=last).rev() {
             let layer = &network.layers[l];
@@ -494,6 +476,7 @@ impl Trainer {
     /// Loss (mean over the set, regularisation excluded) and accuracy.
     pub fn evaluate(&mut self, network: &Network, set: &InputMatrix, loss: Loss) -> SetMetrics {
         #[cfg(target_arch = "x86_64")]
+        #[allow(unsafe_code)]
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU has AVX2, checked just above.
             return unsafe { self.evaluate_avx2(network, set, loss) };
@@ -534,12 +517,19 @@ impl Trainer {
                 scratch.forward(biases, layer.activation, source);
             }
             let out = &self.scratch[last];
-            let (output, total) = (out.outputs[0], out.totals[0]);
             let label = set.labels[k];
-            total_loss += loss.value(output, total, label);
-            let predicted = if output > threshold { 1.0 } else { -1.0 };
-            if predicted == label {
-                correct += 1;
+            if out.outputs.len() == 1 {
+                let (output, total) = (out.outputs[0], out.totals[0]);
+                total_loss += loss.value(output, total, label);
+                let predicted = if output > threshold { 1.0 } else { -1.0 };
+                if predicted == label {
+                    correct += 1;
+                }
+            } else {
+                total_loss += loss.value_of(&out.outputs, &out.totals, label);
+                if predicted_class(&out.outputs) == class_index(label, out.outputs.len()) {
+                    correct += 1;
+                }
             }
         }
         let n = set.len().max(1) as f64;
@@ -549,6 +539,18 @@ impl Trainer {
             accuracy: is_classification.then_some(correct as f64 / n),
         }
     }
+}
+
+/// The class with the highest output (the first of equals; NaN never wins).
+#[inline]
+pub fn predicted_class(outputs: &[f64]) -> usize {
+    let mut best = 0;
+    for (k, &v) in outputs.iter().enumerate() {
+        if v > outputs[best] || outputs[best].is_nan() {
+            best = k;
+        }
+    }
+    best
 }
 
 /// The output above which a point is classed +1: 0 for tanh outputs, 0.5 for sigmoid.
@@ -608,8 +610,9 @@ fn regularize(w: &mut f64, dead: &mut bool, reg: Regularization, reg_step: f64, 
     }
 }
 
+/// One Adam step of a parameter with gradient `g` (`c1`, `c2`: the bias corrections of this step).
 #[inline]
-fn adam_step(g: f64, m: &mut f64, v: &mut f64, lr: f64, c1: f64, c2: f64) -> f64 {
+pub(crate) fn adam_step(g: f64, m: &mut f64, v: &mut f64, lr: f64, c1: f64, c2: f64) -> f64 {
     *m = ADAM_BETA1 * *m + (1.0 - ADAM_BETA1) * g;
     *v = ADAM_BETA2 * *v + (1.0 - ADAM_BETA2) * g * g;
     lr * (*m / c1) / ((*v / c2).sqrt() + ADAM_EPSILON)

@@ -1,7 +1,8 @@
 //! Network files: `{"features": ["x1","x2"], "layers": [{"weights": [[...]], "biases": [...]}]}`.
 //!
 //! `layers[k].weights[j][i]` is the weight from node `i` of the previous layer (the inputs, in the
-//! order of `features`, for k = 0) to neuron `j`; the last layer is the single output neuron.
+//! order of `features`, for k = 0) to neuron `j`; the last layer is the output layer (one neuron,
+//! or one per class).
 
 use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};
@@ -105,9 +106,10 @@ pub fn parse_network(text: &str, file: &str) -> Result<LoadedNetwork, NetworkFil
                 "layers[{k}].weights: a layer needs at least one neuron"
             )));
         }
-        if k + 1 == count && neurons != 1 {
+        if k + 1 == count && !(neurons == 1 || (3..=crate::data::MAX_CLASSES).contains(&neurons)) {
             return Err(error(format!(
-                "layers[{k}]: the last layer is the output and must have exactly 1 neuron, not {neurons}"
+                "layers[{k}]: the last layer is the output: 1 neuron, or one per class (3 to {}), not {neurons}",
+                crate::data::MAX_CLASSES
             )));
         }
         if layer.biases.len() != neurons {

@@ -111,7 +111,12 @@ try {
 
   // 2. The levels load over HTTP; the level list opens from the title.
   check(first.levels >= 8 && first.level_problems === 0, `the levels load in the browser (${first.levels} levels)`);
-  await click(640, 360 - 24);
+  const button = async (name) => {
+    const s = await waitFor((s) => s.buttons && s.buttons[name], `the ${name} button`, 30);
+    return s.buttons[name];
+  };
+  const challenges = await button("Playground Challenges");
+  await click(challenges[0], challenges[1]);
   await waitFor((s) => s.screen === "LevelSelect", "the level list after clicking Challenges", 30);
   await page.waitForTimeout(800);
   await shot("01b-levels");
@@ -119,7 +124,8 @@ try {
   await waitFor((s) => s.screen === "Title", "the title after Esc", 30);
 
   // 3. Into the sandbox with a click, then Play: the epoch counter advances.
-  await click(640, 360 + 34);
+  const sandboxButton = await button("Playground Sandbox");
+  await click(sandboxButton[0], sandboxButton[1]);
   await waitFor((s) => s.screen === "Sandbox", "the sandbox after clicking Sandbox", 30);
   await page.waitForTimeout(1000);
   const sandbox = await shot("02-sandbox");

@@ -6,7 +6,7 @@ use bevy::asset::{AssetLoader, LoadContext};
 use bevy::prelude::*;
 use bevy_asset_loader::prelude::*;
 
-use crate::level::{INDEX_FILE, Level, LevelError, parse_index};
+use crate::level::{INDEX_FILE, Level, LevelError, cross_check, parse_index};
 
 /// The name of the asset source: paths look like `levels://01-perceptron.ron`.
 pub const SOURCE: &str = "levels";
@@ -107,18 +107,36 @@ impl AssetLoader for LevelPackLoader {
             Err(e) => (Vec::new(), vec![e]),
         };
         let mut levels = Vec::with_capacity(names.len());
+        let mut texts = Vec::with_capacity(names.len());
         for name in names {
             let file = format!("levels/{name}");
-            let level = match context.read_asset_bytes(format!("{SOURCE}://{name}")).await {
-                Ok(bytes) => Level::parse(&String::from_utf8_lossy(&bytes), &file),
-                Err(e) => Err(vec![LevelError {
-                    file: file.clone(),
-                    line: 0,
-                    message: format!("listed in {INDEX_FILE} but cannot be read: {e}"),
-                }]),
+            let (level, text) = match context.read_asset_bytes(format!("{SOURCE}://{name}")).await {
+                Ok(bytes) => {
+                    let text = String::from_utf8_lossy(&bytes).into_owned();
+                    (Level::parse(&text, &file), text)
+                }
+                Err(e) => (
+                    Err(vec![LevelError {
+                        file: file.clone(),
+                        line: 0,
+                        message: format!("listed in {INDEX_FILE} but cannot be read: {e}"),
+                    }]),
+                    String::new(),
+                ),
             };
             levels.push(LevelAsset { file, level });
+            texts.push(text);
         }
+        let mut problems = problems;
+        problems.extend(cross_check(levels.iter().zip(&texts).filter_map(
+            |(asset, text)| {
+                asset
+                    .level
+                    .as_ref()
+                    .ok()
+                    .map(|l| (l, asset.file.as_str(), text.as_str()))
+            },
+        )));
         Ok(LevelPack { levels, problems })
     }
 

@@ -1,14 +1,11 @@
-//! Challenge levels in the game: loaded as assets during the loading screen, listed on the level
-//! select (locked until the previous level is solved), played on the workbench with a goal, a
-//! budget, hints and stars.
+//! Challenge levels, shared by the modes: loaded as assets during the loading screen (see
+//! `third_party::asset_loader`), listed on the level select (locked until the previous level is
+//! solved). Playing one is up to its mode, which answers [`LevelCommand`]s.
 
 pub mod assets;
-pub mod play_ui;
-pub mod run;
 pub mod select_ui;
 
 use bevy::prelude::*;
-use bevy_asset_loader::prelude::*;
 
 use crate::game::LevelsAvailable;
 use crate::game::screens::Screen;
@@ -17,15 +14,25 @@ use crate::level::{Level, LevelError};
 pub use assets::register_source;
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_plugins((assets::plugin, run::plugin, select_ui::plugin))
+    app.add_plugins((assets::plugin, select_ui::plugin))
+        .add_message::<LevelCommand>()
         .init_resource::<LevelCatalog>()
-        .add_loading_state(
-            LoadingState::new(Screen::Loading)
-                .continue_to_state(Screen::Title)
-                .on_failure_continue_to_state(Screen::Title)
-                .load_collection::<assets::LevelAssets>(),
-        )
         .add_systems(OnExit(Screen::Loading), build_catalog);
+}
+
+/// What the level screens ask of the mode that plays levels.
+#[derive(Message, Debug, Clone, PartialEq)]
+pub enum LevelCommand {
+    /// Play this level (from the level select, or "next").
+    Start(String),
+    /// The same level again from its start.
+    Retry,
+    /// Close the briefing and play.
+    BeginPlaying,
+    /// Reveal the next hint.
+    Hint,
+    /// Apply the reference solution.
+    ShowAnswer,
 }
 
 /// One level file, playable or not.

@@ -4,8 +4,7 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::LevelCatalog;
-use super::run::LevelCommand;
+use super::{LevelCatalog, LevelCommand};
 use crate::game::save::SavedProgress;
 use crate::game::screens::Screen;
 
@@ -116,7 +115,8 @@ fn level_select_ui(
                                                 ui.label(egui::RichText::new(format!("best: epoch {best}")).weak());
                                             }
                                             if !unlocked {
-                                                ui.label(egui::RichText::new("🔒 locked").weak());
+                                                ui.label(egui::RichText::new("locked").weak())
+                                                    .on_hover_text("Solve the level before it to open this one.");
                                             }
                                         });
                                     });

@@ -1,29 +1,29 @@
-//! Building by hand: drag features, layers and neurons in and out of the network with Bevy's
-//! picking (`Pointer<DragStart | Drag | DragEnd>`). A ghost follows the pointer, the zone under it
-//! lights up green or red, and the drop becomes a [`SimAction`] (or a notice saying why not).
+//! Building by hand: drag features, layers and neurons in and out of a view's network with
+//! Bevy's picking (`Pointer<DragStart | Drag | DragEnd>`). A ghost follows the pointer, the zone
+//! under it lights up green or red, and the drop becomes a [`ViewEdit`] (or a notice saying why
+//! not). The drag in progress belongs to the view it started in.
 
 use bevy::prelude::*;
 
+use super::ViewSet;
 use super::drop_plan::{DropPlan, Payload, Verdict, plan_drop};
 use super::layout::TrayKind;
 use super::motion::Vanish;
 use super::tray::{DropHighlight, LayerGrip, TrayTile};
-use super::{FeatureChip, NetworkEntities, NetworkViewport, Neuron, NodeKey};
+use super::{FeatureChip, InView, NetworkView, Neuron, NodeKey, ViewEdit, ViewEntities, ViewRect};
 use crate::game::notices::Notices;
-use crate::game::sim::{EditRules, SimAction, Simulation};
 use crate::game::theme::palette;
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<DragState>()
-        .add_observer(start_drag)
+    app.add_observer(start_drag)
         .add_observer(continue_drag)
         .add_observer(end_drag)
-        .add_systems(Update, show_highlight);
+        .add_systems(Update, show_highlight.in_set(ViewSet::Interact));
 }
 
-/// The drag in progress, if any.
-#[derive(Resource, Debug, Default)]
-pub struct DragState {
+/// The drag in progress in a view, if any.
+#[derive(Component, Debug, Default)]
+pub struct ViewDrag {
     pub active: Option<ActiveDrag>,
 }
 
@@ -32,7 +32,7 @@ pub struct ActiveDrag {
     pub payload: Payload,
     /// The entity following the pointer.
     pub ghost: Entity,
-    /// The pointer, in world coordinates.
+    /// The pointer, in the view's local coordinates.
     pub at: Vec2,
     /// What dropping here would do.
     pub plan: DropPlan,
@@ -61,22 +61,31 @@ fn payload_of(
     match neurons.get(entity).ok()?.key {
         NodeKey::Input(f) => Some(Payload::Input(f)),
         NodeKey::Hidden { layer, index } => Some(Payload::Neuron { layer, index }),
-        NodeKey::Output => None,
+        NodeKey::Output(_) => None,
     }
 }
 
 fn start_drag(
     drag: On<Pointer<DragStart>>,
     mut commands: Commands,
-    mut state: ResMut<DragState>,
+    mut views: Query<(&NetworkView, &ViewRect, &mut ViewDrag)>,
+    pieces: Query<&InView>,
     chips: Query<&FeatureChip>,
     neurons: Query<&Neuron>,
     tiles: Query<&TrayTile>,
     grips: Query<&LayerGrip>,
     sprites: Query<(&Sprite, &Transform), Without<Vanish>>,
-    viewport: Res<NetworkViewport>,
 ) {
-    if drag.button != PointerButton::Primary || state.active.is_some() {
+    if drag.button != PointerButton::Primary {
+        return;
+    }
+    let Ok(in_view) = pieces.get(drag.entity) else {
+        return;
+    };
+    let Ok((view, rect, mut state)) = views.get_mut(in_view.0) else {
+        return;
+    };
+    if state.active.is_some() || !view.options.editable {
         return;
     }
     let Some(payload) = payload_of(drag.entity, &chips, &neurons, &tiles, &grips) else {
@@ -85,13 +94,14 @@ fn start_drag(
     let Ok((sprite, transform)) = sprites.get(drag.entity) else {
         return;
     };
-    let at = viewport.window_to_world(drag.pointer_location.position);
+    let at = rect.window_to_local(drag.pointer_location.position);
     let mut ghost_sprite = sprite.clone();
     ghost_sprite.color = ghost_sprite.color.with_alpha(0.75);
     let ghost = commands
         .spawn((
             Name::new("Dragged piece"),
             ghost_sprite,
+            ChildOf(in_view.0),
             Transform::from_translation(at.extend(10.0)).with_scale(transform.scale * 1.08),
             Pickable::IGNORE,
         ))
@@ -110,24 +120,21 @@ fn start_drag(
 
 fn continue_drag(
     drag: On<Pointer<Drag>>,
-    mut state: ResMut<DragState>,
+    pieces: Query<&InView>,
+    mut views: Query<(&NetworkView, &ViewRect, &ViewEntities, &mut ViewDrag)>,
     mut transforms: Query<&mut Transform>,
-    viewport: Res<NetworkViewport>,
-    entities: Res<NetworkEntities>,
-    sim: Res<Simulation>,
-    rules: Res<EditRules>,
 ) {
+    let Ok(in_view) = pieces.get(drag.entity) else {
+        return;
+    };
+    let Ok((view, rect, entities, mut state)) = views.get_mut(in_view.0) else {
+        return;
+    };
     let Some(active) = state.active.as_mut() else {
         return;
     };
-    active.at = viewport.window_to_world(drag.pointer_location.position);
-    active.plan = plan_drop(
-        active.payload,
-        active.at,
-        &entities.layout,
-        &sim.experiment,
-        &rules,
-    );
+    active.at = rect.window_to_local(drag.pointer_location.position);
+    active.plan = plan_drop(active.payload, active.at, &entities.layout, view);
     if let Ok(mut transform) = transforms.get_mut(active.ghost) {
         transform.translation.x = active.at.x;
         transform.translation.y = active.at.y;
@@ -137,61 +144,66 @@ fn continue_drag(
 fn end_drag(
     drag: On<Pointer<DragEnd>>,
     mut commands: Commands,
-    mut state: ResMut<DragState>,
-    mut actions: MessageWriter<SimAction>,
+    pieces: Query<&InView>,
+    mut views: Query<(&NetworkView, &ViewRect, &ViewEntities, &mut ViewDrag)>,
+    mut edits: MessageWriter<ViewEdit>,
     mut notices: ResMut<Notices>,
-    viewport: Res<NetworkViewport>,
-    entities: Res<NetworkEntities>,
-    sim: Res<Simulation>,
-    rules: Res<EditRules>,
 ) {
     if drag.button != PointerButton::Primary {
         return;
     }
+    let Ok(in_view) = pieces.get(drag.entity) else {
+        return;
+    };
+    let Ok((view, rect, entities, mut state)) = views.get_mut(in_view.0) else {
+        return;
+    };
     let Some(active) = state.active.take() else {
         return;
     };
     commands.entity(active.ghost).try_despawn();
-    let at = viewport.window_to_world(drag.pointer_location.position);
-    let plan = plan_drop(
-        active.payload,
-        at,
-        &entities.layout,
-        &sim.experiment,
-        &rules,
-    );
+    let at = rect.window_to_local(drag.pointer_location.position);
+    let plan = plan_drop(active.payload, at, &entities.layout, view);
     match (&plan.verdict, &plan.action) {
-        (Verdict::Accept(_), Some(action)) => {
-            actions.write(action.clone());
+        (Verdict::Accept(_), Some(edit)) => {
+            edits.write(ViewEdit {
+                view: in_view.0,
+                edit: *edit,
+            });
         }
         (Verdict::Refuse(reason), _) => notices.refused(reason.clone()),
         _ => {}
     }
 }
 
-/// Tints the zone under the dragged piece.
+/// Tints the zone under the dragged piece of each view.
 fn show_highlight(
-    state: Res<DragState>,
-    mut highlight: Query<(&mut Transform, &mut Sprite, &mut Visibility), With<DropHighlight>>,
+    views: Query<&ViewDrag>,
+    mut highlights: Query<
+        (&InView, &mut Transform, &mut Sprite, &mut Visibility),
+        With<DropHighlight>,
+    >,
 ) {
-    let Ok((mut transform, mut sprite, mut visibility)) = highlight.single_mut() else {
-        return;
-    };
-    let zone = state.active.as_ref().and_then(|a| {
-        let color = match a.plan.verdict {
-            Verdict::Accept(_) => palette::DROP_OK,
-            Verdict::Refuse(_) => palette::DROP_REFUSED,
-            Verdict::Nothing(_) => return None,
+    for (in_view, mut transform, mut sprite, mut visibility) in &mut highlights {
+        let Ok(state) = views.get(in_view.0) else {
+            continue;
         };
-        a.plan.zone.map(|z| (z, color))
-    });
-    match zone {
-        Some((rect, color)) => {
-            transform.translation = rect.center().extend(0.2);
-            sprite.custom_size = Some(rect.size());
-            sprite.color = color.with_alpha(0.16);
-            *visibility = Visibility::Visible;
+        let zone = state.active.as_ref().and_then(|a| {
+            let color = match a.plan.verdict {
+                Verdict::Accept(_) => palette::DROP_OK,
+                Verdict::Refuse(_) => palette::DROP_REFUSED,
+                Verdict::Nothing(_) => return None,
+            };
+            a.plan.zone.map(|z| (z, color))
+        });
+        match zone {
+            Some((rect, color)) => {
+                transform.translation = rect.center().extend(0.2);
+                sprite.custom_size = Some(rect.size());
+                sprite.color = color.with_alpha(0.16);
+                *visibility = Visibility::Visible;
+            }
+            None => *visibility = Visibility::Hidden,
         }
-        None => *visibility = Visibility::Hidden,
     }
 }

@@ -4,10 +4,10 @@
 
 use bevy::prelude::*;
 
+use super::NetworkView;
 use super::layout::{COLUMN_HALF_WIDTH, Layout};
 use crate::data::Feature;
-use crate::experiment::Experiment;
-use crate::game::sim::{EditRules, SimAction, refusal};
+use crate::experiment::Edit;
 
 /// What is being dragged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,7 +40,7 @@ pub enum Verdict {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DropPlan {
     /// What a drop here would do (set for accepted and refused drops).
-    pub action: Option<SimAction>,
+    pub action: Option<Edit>,
     pub verdict: Verdict,
     /// The zone to highlight, in world coordinates.
     pub zone: Option<Rect>,
@@ -56,7 +56,7 @@ impl DropPlan {
     }
 
     /// The action to carry out on release, if the drop is accepted.
-    pub fn accepted_action(&self) -> Option<&SimAction> {
+    pub fn accepted_action(&self) -> Option<&Edit> {
         match self.verdict {
             Verdict::Accept(_) => self.action.as_ref(),
             _ => None,
@@ -65,13 +65,7 @@ impl DropPlan {
 }
 
 /// Decides what dropping `payload` at world point `at` would do.
-pub fn plan_drop(
-    payload: Payload,
-    at: Vec2,
-    layout: &Layout,
-    experiment: &Experiment,
-    rules: &EditRules,
-) -> DropPlan {
+pub fn plan_drop(payload: Payload, at: Vec2, layout: &Layout, view: &NetworkView) -> DropPlan {
     if layout.columns.len() < 2 {
         return DropPlan::nothing("");
     }
@@ -89,8 +83,8 @@ pub fn plan_drop(
     let hidden_x = &layout.columns[1..layout.columns.len() - 1];
     let on_column = |x: f32| (at.x - x).abs() <= COLUMN_HALF_WIDTH && !outside;
     let hidden_under = hidden_x.iter().position(|&x| on_column(x));
-    let offer = |action: SimAction, zone: Rect, what: String| {
-        let verdict = match refusal(experiment, &action, rules) {
+    let offer = |action: Edit, zone: Rect, what: String| {
+        let verdict = match view.refusal(&action) {
             Some(reason) => Verdict::Refuse(reason),
             None => Verdict::Accept(what),
         };
@@ -104,7 +98,7 @@ pub fn plan_drop(
         Payload::NewFeature(f) => {
             if on_column(input_x) {
                 offer(
-                    SimAction::AddFeature(f),
+                    Edit::AddFeature(f),
                     column_zone(input_x),
                     format!("Drop to add {} as an input", f.label()),
                 )
@@ -117,7 +111,7 @@ pub fn plan_drop(
         Payload::Input(f) => {
             if outside {
                 offer(
-                    SimAction::RemoveFeature(f),
+                    Edit::RemoveFeature(f),
                     layout.bin,
                     format!("Drop to remove the input {}", f.label()),
                 )
@@ -144,7 +138,7 @@ pub fn plan_drop(
                 layout.top + 4.0,
             );
             offer(
-                SimAction::InsertLayer { at: at_index },
+                Edit::InsertLayer { at: at_index },
                 zone,
                 format!("Drop to insert a hidden layer as layer {}", at_index + 1),
             )
@@ -152,7 +146,7 @@ pub fn plan_drop(
         Payload::NewNeuron => {
             if let Some(layer) = hidden_under {
                 offer(
-                    SimAction::AddNeuron { layer },
+                    Edit::AddNeuron { layer },
                     column_zone(hidden_x[layer]),
                     format!("Drop to add a neuron to hidden layer {}", layer + 1),
                 )
@@ -167,7 +161,9 @@ pub fn plan_drop(
             } else if on_column(output_x) {
                 DropPlan {
                     action: None,
-                    verdict: Verdict::Refuse("The output is always a single neuron.".into()),
+                    verdict: Verdict::Refuse(
+                        "The output has one neuron (one per class with several classes).".into(),
+                    ),
                     zone: Some(column_zone(output_x)),
                 }
             } else if outside {
@@ -179,7 +175,7 @@ pub fn plan_drop(
         Payload::Neuron { layer, index } => {
             if outside {
                 offer(
-                    SimAction::RemoveNeuronAt { layer, index },
+                    Edit::RemoveNeuron { layer, index },
                     layout.bin,
                     format!("Drop to remove this neuron of hidden layer {}", layer + 1),
                 )
@@ -190,7 +186,7 @@ pub fn plan_drop(
         Payload::Layer(layer) => {
             if outside {
                 offer(
-                    SimAction::RemoveLayerAt { layer },
+                    Edit::RemoveLayer { layer },
                     layout.bin,
                     format!("Drop to remove hidden layer {}", layer + 1),
                 )
@@ -204,62 +200,52 @@ pub fn plan_drop(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::experiment::ExperimentConfig;
+    use crate::experiment::{EditRules, Experiment, ExperimentConfig};
+    use crate::game::network_view::ViewOptions;
 
-    fn setup(hidden: Vec<usize>) -> (Experiment, Layout) {
+    fn setup(hidden: Vec<usize>) -> (NetworkView, Layout) {
         let e = Experiment::new(ExperimentConfig {
             hidden_layers: hidden,
             ..ExperimentConfig::default()
         })
         .unwrap();
-        let layout = Layout::compute(e.network(), Vec2::new(650.0, 700.0));
-        (e, layout)
+        let view = NetworkView::new(e.network().clone(), ViewOptions::default());
+        let layout = Layout::compute(e.network(), Vec2::new(650.0, 700.0), &view.options);
+        (view, layout)
+    }
+
+    fn with_rules(view: &NetworkView, rules: EditRules) -> NetworkView {
+        NetworkView {
+            rules,
+            ..view.clone()
+        }
     }
 
     #[test]
     fn features_go_on_the_input_column_and_leave_by_the_bin() {
         let (e, layout) = setup(vec![4, 2]);
-        let rules = EditRules::default();
         let on_inputs = Vec2::new(layout.columns[0], 0.0);
-        let plan = plan_drop(
-            Payload::NewFeature(Feature::SinX1),
-            on_inputs,
-            &layout,
-            &e,
-            &rules,
-        );
+        let plan = plan_drop(Payload::NewFeature(Feature::SinX1), on_inputs, &layout, &e);
         assert_eq!(
             plan.accepted_action(),
-            Some(&SimAction::AddFeature(Feature::SinX1))
+            Some(&Edit::AddFeature(Feature::SinX1))
         );
-        let plan = plan_drop(
-            Payload::NewFeature(Feature::X1),
-            on_inputs,
-            &layout,
-            &e,
-            &rules,
-        );
+        let plan = plan_drop(Payload::NewFeature(Feature::X1), on_inputs, &layout, &e);
         assert_eq!(
             plan.verdict,
             Verdict::Refuse("X1 is already an input.".into())
         );
         let middle = Vec2::new(layout.columns[1], 0.0);
-        let plan = plan_drop(
-            Payload::NewFeature(Feature::SinX1),
-            middle,
-            &layout,
-            &e,
-            &rules,
-        );
+        let plan = plan_drop(Payload::NewFeature(Feature::SinX1), middle, &layout, &e);
         assert_eq!(
             plan.verdict,
             Verdict::Nothing("Drop it on the input column".into())
         );
         let bin = layout.bin.center();
-        let plan = plan_drop(Payload::Input(Feature::X2), bin, &layout, &e, &rules);
+        let plan = plan_drop(Payload::Input(Feature::X2), bin, &layout, &e);
         assert_eq!(
             plan.accepted_action(),
-            Some(&SimAction::RemoveFeature(Feature::X2))
+            Some(&Edit::RemoveFeature(Feature::X2))
         );
         // A level that forbids a feature says so.
         let strict = EditRules {
@@ -270,8 +256,7 @@ mod tests {
             Payload::NewFeature(Feature::SinX1),
             on_inputs,
             &layout,
-            &e,
-            &strict,
+            &with_rules(&e, strict.clone()),
         );
         assert_eq!(
             plan.verdict,
@@ -282,34 +267,15 @@ mod tests {
     #[test]
     fn layers_insert_where_dropped_and_neurons_join_layers() {
         let (e, layout) = setup(vec![4, 2]);
-        let rules = EditRules::default();
         let c = &layout.columns;
         let between = |a: usize| Vec2::new((c[a] + c[a + 1]) / 2.0, 0.0);
         for gap in 0..3 {
-            let plan = plan_drop(Payload::NewLayer, between(gap), &layout, &e, &rules);
-            assert_eq!(
-                plan.accepted_action(),
-                Some(&SimAction::InsertLayer { at: gap })
-            );
+            let plan = plan_drop(Payload::NewLayer, between(gap), &layout, &e);
+            assert_eq!(plan.accepted_action(), Some(&Edit::InsertLayer { at: gap }));
         }
-        let plan = plan_drop(
-            Payload::NewNeuron,
-            Vec2::new(c[2], 10.0),
-            &layout,
-            &e,
-            &rules,
-        );
-        assert_eq!(
-            plan.accepted_action(),
-            Some(&SimAction::AddNeuron { layer: 1 })
-        );
-        let plan = plan_drop(
-            Payload::NewNeuron,
-            Vec2::new(c[0], 10.0),
-            &layout,
-            &e,
-            &rules,
-        );
+        let plan = plan_drop(Payload::NewNeuron, Vec2::new(c[2], 10.0), &layout, &e);
+        assert_eq!(plan.accepted_action(), Some(&Edit::AddNeuron { layer: 1 }));
+        let plan = plan_drop(Payload::NewNeuron, Vec2::new(c[0], 10.0), &layout, &e);
         assert!(matches!(plan.verdict, Verdict::Refuse(r) if r.contains("feature chip")));
         let (full, layout) = setup(vec![8; 6]);
         let c = &layout.columns;
@@ -318,19 +284,12 @@ mod tests {
             Vec2::new((c[0] + c[1]) / 2.0, 0.0),
             &layout,
             &full,
-            &rules,
         );
         assert_eq!(
             plan.verdict,
             Verdict::Refuse("At most 6 hidden layers.".into())
         );
-        let plan = plan_drop(
-            Payload::NewNeuron,
-            Vec2::new(c[3], 0.0),
-            &layout,
-            &full,
-            &rules,
-        );
+        let plan = plan_drop(Payload::NewNeuron, Vec2::new(c[3], 0.0), &layout, &full);
         assert_eq!(
             plan.verdict,
             Verdict::Refuse("Hidden layer 3 already has 8 neurons, the most allowed.".into())
@@ -340,34 +299,21 @@ mod tests {
     #[test]
     fn neurons_and_layers_leave_by_being_dragged_out() {
         let (e, layout) = setup(vec![3, 1]);
-        let rules = EditRules::default();
         let outside = layout.bin.center();
-        let plan = plan_drop(
-            Payload::Neuron { layer: 0, index: 1 },
-            outside,
-            &layout,
-            &e,
-            &rules,
-        );
+        let plan = plan_drop(Payload::Neuron { layer: 0, index: 1 }, outside, &layout, &e);
         assert_eq!(
             plan.accepted_action(),
-            Some(&SimAction::RemoveNeuronAt { layer: 0, index: 1 })
+            Some(&Edit::RemoveNeuron { layer: 0, index: 1 })
         );
-        let plan = plan_drop(
-            Payload::Neuron { layer: 1, index: 0 },
-            outside,
-            &layout,
-            &e,
-            &rules,
-        );
+        let plan = plan_drop(Payload::Neuron { layer: 1, index: 0 }, outside, &layout, &e);
         assert!(matches!(plan.verdict, Verdict::Refuse(r) if r.contains("at least one neuron")));
-        let plan = plan_drop(Payload::Layer(1), outside, &layout, &e, &rules);
+        let plan = plan_drop(Payload::Layer(1), outside, &layout, &e);
         assert_eq!(
             plan.accepted_action(),
-            Some(&SimAction::RemoveLayerAt { layer: 1 })
+            Some(&Edit::RemoveLayer { layer: 1 })
         );
         let inside = Vec2::new(layout.columns[1], 0.0);
-        let plan = plan_drop(Payload::Layer(1), inside, &layout, &e, &rules);
+        let plan = plan_drop(Payload::Layer(1), inside, &layout, &e);
         assert!(plan.accepted_action().is_none());
         let far_left = Vec2::new(layout.palette_x, 0.0);
         let plan = plan_drop(
@@ -375,7 +321,6 @@ mod tests {
             far_left,
             &layout,
             &e,
-            &rules,
         );
         assert!(
             plan.accepted_action().is_some(),

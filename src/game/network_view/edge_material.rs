@@ -1,21 +1,27 @@
-//! The material of edges: flowing dashes in the weight's colour (see `edge.wgsl`).
+//! The material of edges: flowing dashes in the weight's colour (`assets/shaders/edge.wgsl`).
 
-use bevy::asset::embedded_asset;
+use bevy::asset::load_internal_asset;
 use bevy::prelude::*;
 use bevy::render::render_resource::AsBindGroup;
 use bevy::shader::ShaderRef;
 use bevy::sprite_render::{AlphaMode2d, Material2d, Material2dPlugin};
 
-/// The shader, compiled into the binary so the game runs from any folder and on the web.
-const SHADER: &str = "embedded://neural_sandbox/game/network_view/edge.wgsl";
+/// The shader, compiled into the binary (from the top-level `assets/` folder) so the game runs
+/// from any folder and on the web without fetching it.
+const SHADER: Handle<Shader> = bevy::asset::uuid_handle!("6f6e2a8e-3c1b-4d7e-9a55-1e0c2d9b7f41");
 
 /// Dash and gap lengths, in pixels (the Playground's dashes are about this size).
 pub const DASH: f32 = 9.0;
 pub const GAP: f32 = 3.0;
 
 pub(super) fn plugin(app: &mut App) {
-    embedded_asset!(app, "edge.wgsl");
     if app.is_plugin_added::<bevy::render::RenderPlugin>() {
+        load_internal_asset!(
+            app,
+            SHADER,
+            "../../../assets/shaders/edge.wgsl",
+            Shader::from_wgsl
+        );
         app.add_plugins(Material2dPlugin::<EdgeMaterial>::default());
     } else {
         // Headless (tests): the asset type without the render pipeline.

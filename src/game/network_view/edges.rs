@@ -7,12 +7,10 @@ use bevy::platform::time::Instant;
 use bevy::prelude::*;
 
 use super::edge_material::{self, EdgeMaterial};
-use super::layout::node_size;
+use super::layout::Layout;
 use super::motion::Vanish;
-use super::{Edge, EdgeSource, EdgeTarget, NetworkEntities, NodeKey};
-use crate::game::diagnostics::WorkTimings;
-use crate::game::screens::Workbench;
-use crate::game::sim::{SimSet, Simulation};
+use super::{Edge, EdgeSource, EdgeTarget, InView, NetworkView, NodeKey, ViewEntities, ViewSet};
+use crate::game::dev::diagnostics::WorkTimings;
 use crate::game::theme::palette;
 use crate::nn::Network;
 
@@ -20,28 +18,19 @@ use crate::nn::Network;
 const SEGMENTS: usize = 20;
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_plugins(edge_material::plugin)
-        .add_systems(Startup, create_material)
-        .add_systems(
-            Update,
-            (spawn_edges, shape_edges, flow)
-                .chain()
-                .in_set(SimSet::Mirror)
-                .after(super::neurons::sync_entities)
-                .run_if(in_state(Workbench)),
-        );
+    app.add_plugins(edge_material::plugin).add_systems(
+        Update,
+        (spawn_edges, shape_edges, flow)
+            .chain()
+            .in_set(ViewSet::Shape),
+    );
 }
 
-/// The one material every edge shares (its uniform moves the dashes of all edges at once).
-#[derive(Resource, Debug, Clone)]
+/// The material every edge of a view shares (its uniform moves the dashes of all its edges at
+/// once), on the view's root.
+#[derive(Component, Debug, Clone)]
 pub struct EdgeStyle {
     pub material: Handle<EdgeMaterial>,
-}
-
-fn create_material(mut commands: Commands, mut materials: ResMut<Assets<EdgeMaterial>>) {
-    commands.insert_resource(EdgeStyle {
-        material: materials.add(EdgeMaterial::default()),
-    });
 }
 
 /// What the edge's mesh was last built from, to rebuild only when it changes visibly.
@@ -56,13 +45,7 @@ pub struct EdgeShape {
 
 /// The weight of an edge in the network, and whether L1 killed it.
 pub fn edge_weight(network: &Network, edge: &Edge) -> Option<(f64, bool)> {
-    let (column, from) = edge.source.locate(network)?;
-    let (target_column, to) = edge.target.locate(network)?;
-    if target_column != column + 1 {
-        return None;
-    }
-    let layer = network.layers.get(column)?;
-    Some((layer.weights[[to, from]], layer.dead[[to, from]]))
+    network.weight(edge.source, edge.target)
 }
 
 /// The Playground's link width: 1 px at 0 up to 10 px at |w| >= 5.
@@ -73,14 +56,15 @@ pub fn edge_width(weight: f64) -> f32 {
 /// The end points of the edge between two node centres: right side of the source, left side of
 /// the target.
 pub fn edge_ends(
+    layout: &Layout,
     source: NodeKey,
     source_center: Vec2,
     target: NodeKey,
     target_center: Vec2,
 ) -> (Vec2, Vec2) {
     (
-        source_center + Vec2::new(node_size(source) / 2.0 + 2.0, 0.0),
-        target_center - Vec2::new(node_size(target) / 2.0 + 2.0, 0.0),
+        source_center + Vec2::new(layout.node_size(source) / 2.0 + 2.0, 0.0),
+        target_center - Vec2::new(layout.node_size(target) / 2.0 + 2.0, 0.0),
     )
 }
 
@@ -147,42 +131,53 @@ pub fn ribbon_mesh(from: Vec2, to: Vec2, width: f32, color: LinearRgba) -> Mesh 
     .with_inserted_indices(Indices::U32(indices))
 }
 
-/// Spawns an entity for every edge of the network that has none yet.
+/// Spawns an entity for every edge of each view's network that has none yet.
 fn spawn_edges(
     mut commands: Commands,
-    sim: Res<Simulation>,
-    mut entities: ResMut<NetworkEntities>,
-    style: Option<Res<EdgeStyle>>,
+    mut views: Query<(Entity, &NetworkView, &mut ViewEntities, Option<&EdgeStyle>)>,
+    mut materials: ResMut<Assets<EdgeMaterial>>,
     mut meshes: ResMut<Assets<Mesh>>,
 ) {
-    let Some(style) = style else { return };
-    if entities.edges.len() == count_edges(sim.experiment.network()) {
-        return;
-    }
-    for (source, target) in NodeKey::all_edges(sim.experiment.network()) {
-        if entities.edges.contains_key(&(source, target)) {
+    for (root, view, mut entities, style) in &mut views {
+        let material = match style {
+            Some(style) => style.material.clone(),
+            None => {
+                let material = materials.add(EdgeMaterial::default());
+                commands.entity(root).insert(EdgeStyle {
+                    material: material.clone(),
+                });
+                material
+            }
+        };
+        if entities.edges.len() == count_edges(&view.network) {
             continue;
         }
-        let (Some(&source_entity), Some(&target_entity)) =
-            (entities.neurons.get(&source), entities.neurons.get(&target))
-        else {
-            continue;
-        };
-        let entity = commands
-            .spawn((
-                Name::new("Edge"),
-                Edge { source, target },
-                EdgeSource(source_entity),
-                EdgeTarget(target_entity),
-                EdgeShape::default(),
-                Mesh2d(meshes.add(ribbon_mesh(Vec2::ZERO, Vec2::ZERO, 0.0, LinearRgba::NONE))),
-                MeshMaterial2d(style.material.clone()),
-                Transform::from_xyz(0.0, 0.0, 0.0),
-                Pickable::IGNORE,
-                DespawnOnExit(Workbench),
-            ))
-            .id();
-        entities.edges.insert((source, target), entity);
+        for (source, target) in NodeKey::all_edges(&view.network) {
+            if entities.edges.contains_key(&(source, target)) {
+                continue;
+            }
+            let (Some(&source_entity), Some(&target_entity)) =
+                (entities.neurons.get(&source), entities.neurons.get(&target))
+            else {
+                continue;
+            };
+            let entity = commands
+                .spawn((
+                    Name::new("Edge"),
+                    Edge { source, target },
+                    InView(root),
+                    ChildOf(root),
+                    EdgeSource(source_entity),
+                    EdgeTarget(target_entity),
+                    EdgeShape::default(),
+                    Mesh2d(meshes.add(ribbon_mesh(Vec2::ZERO, Vec2::ZERO, 0.0, LinearRgba::NONE))),
+                    MeshMaterial2d(material.clone()),
+                    Transform::from_xyz(0.0, 0.0, 0.0),
+                    Pickable::IGNORE,
+                ))
+                .id();
+            entities.edges.insert((source, target), entity);
+        }
     }
 }
 
@@ -192,29 +187,38 @@ fn count_edges(network: &Network) -> usize {
 
 /// Rebuilds the mesh of every edge whose ends, width or colour changed visibly.
 fn shape_edges(
-    sim: Res<Simulation>,
-    mut edges: Query<(&Edge, &EdgeSource, &EdgeTarget, &Mesh2d, &mut EdgeShape)>,
+    views: Query<(&NetworkView, &ViewEntities)>,
+    mut edges: Query<(
+        &Edge,
+        &InView,
+        &EdgeSource,
+        &EdgeTarget,
+        &Mesh2d,
+        &mut EdgeShape,
+    )>,
     neurons: Query<&Transform, Without<Vanish>>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut timings: ResMut<WorkTimings>,
 ) {
     let start = Instant::now();
-    let network = sim.experiment.network();
-    let diverged = sim.experiment.divergence().is_some();
-    for (edge, source, target, mesh, mut shape) in &mut edges {
+    for (edge, in_view, source, target, mesh, mut shape) in &mut edges {
+        let Ok((view, entities)) = views.get(in_view.0) else {
+            continue;
+        };
         let (Ok(a), Ok(b)) = (neurons.get(source.0), neurons.get(target.0)) else {
             continue;
         };
-        let Some((weight, dead)) = edge_weight(network, edge) else {
+        let Some((weight, dead)) = edge_weight(&view.network, edge) else {
             continue;
         };
         let (from, to) = edge_ends(
+            &entities.layout,
             edge.source,
             a.translation.truncate(),
             edge.target,
             b.translation.truncate(),
         );
-        let color = if diverged || !weight.is_finite() {
+        let color = if view.diverged || !weight.is_finite() {
             palette::DIVERGED
         } else if dead {
             palette::NEUTRAL
@@ -222,7 +226,7 @@ fn shape_edges(
             palette::scale_color(weight as f32)
         };
         let width = if weight.is_finite() {
-            edge_width(weight)
+            edge_width(weight) * entities.layout.node_scale.max(0.5)
         } else {
             1.0
         };
@@ -245,20 +249,20 @@ fn shape_edges(
     timings.sync += start.elapsed();
 }
 
-/// Moves the dashes: a slow drift when idle, faster the faster training runs.
+/// Moves the dashes of each view: a slow drift when idle, faster the faster training runs.
 fn flow(
     time: Res<Time>,
-    sim: Res<Simulation>,
-    style: Option<Res<EdgeStyle>>,
+    views: Query<(&NetworkView, &EdgeStyle)>,
     mut materials: ResMut<Assets<EdgeMaterial>>,
 ) {
-    let Some(style) = style else { return };
-    let speed = if sim.playing {
-        25.0 + 22.0 * (1.0 + sim.measured_rate as f32).log10()
-    } else {
-        6.0
-    };
-    if let Some(mut material) = materials.get_mut(&style.material) {
-        material.flow.x = (material.flow.x + speed * time.delta_secs()) % 1.0e5;
+    for (view, style) in &views {
+        let speed = if view.training_rate > 0.0 {
+            25.0 + 22.0 * (1.0 + view.training_rate).log10()
+        } else {
+            6.0
+        };
+        if let Some(mut material) = materials.get_mut(&style.material) {
+            material.flow.x = (material.flow.x + speed * time.delta_secs()) % 1.0e5;
+        }
     }
 }

@@ -1,15 +1,17 @@
 //! Heatmaps: every neuron's output over the plane, recomputed at most once per frame and only
 //! when the weights (or the display) changed, painted into each neuron's texture and into the
-//! large output view.
+//! view's large image (the output, or the node under the pointer).
+//!
+//! With several classes, each output neuron shows the probability of its class in its colour,
+//! and the large image shows the winning class at every point, shaded by confidence.
 
 use bevy::platform::time::Instant;
 use bevy::prelude::*;
 
-use super::neurons::{BiasMarker, THUMBNAIL_SIZE, blank_heatmap};
-use super::{DisplayOptions, Neuron, NodeKey};
-use crate::game::diagnostics::WorkTimings;
-use crate::game::screens::Workbench;
-use crate::game::sim::{SimSet, Simulation};
+use super::hover::ViewHover;
+use super::neurons::{BiasMarker, THUMBNAIL_SIZE};
+use super::{InView, NetworkView, Neuron, NodeKey, ViewSet};
+use crate::game::dev::diagnostics::WorkTimings;
 use crate::game::theme::palette;
 use crate::nn::{GridEvaluator, NeuronGrids};
 
@@ -17,138 +19,172 @@ use crate::nn::{GridEvaluator, NeuronGrids};
 pub const OUTPUT_GRID: usize = 100;
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<HoveredNode>()
-        .add_systems(Startup, create_state)
-        .add_systems(
-            Update,
-            refresh_heatmaps
-                .in_set(SimSet::Mirror)
-                .after(super::neurons::sync_entities)
-                .run_if(in_state(Workbench)),
-        );
+    app.add_systems(Update, refresh_heatmaps.in_set(ViewSet::Paint));
 }
 
-/// The node under the pointer: its heatmap is shown large in the output view.
-#[derive(Resource, Debug, Default, Clone, Copy, PartialEq)]
-pub struct HoveredNode(pub Option<NodeKey>);
-
-/// What the heatmaps were last drawn from.
+/// What a view's heatmaps were last drawn from.
 #[derive(Debug, Clone, PartialEq)]
 struct Drawn {
     weights_version: u64,
     shape_version: u64,
-    display: DisplayOptions,
+    discretize: bool,
     diverged: bool,
     shown: NodeKey,
     neurons: usize,
 }
 
-#[derive(Resource)]
-pub struct HeatmapState {
-    evaluator: GridEvaluator,
+/// A view's heatmaps: the evaluator of its grids and the large image.
+#[derive(Component, Default)]
+pub struct ViewHeatmaps {
+    evaluator: Option<GridEvaluator>,
     drawn: Option<Drawn>,
     reduced: Vec<f32>,
-    /// The large view: the output, or the hovered node.
-    pub output_image: Handle<Image>,
-    /// Which node the large view shows.
-    pub shown: NodeKey,
+    winners: Vec<(u8, f32)>,
+    /// The large image: the output, or the hovered node.
+    pub output_image: Option<Handle<Image>>,
+    /// Which node the large image shows.
+    pub shown: Option<NodeKey>,
     /// How many times the grids were evaluated (tests check "only when needed").
     pub evaluations: u64,
 }
 
-impl HeatmapState {
-    /// The last evaluated grids (every node, 100 x 100).
-    pub fn grids(&self) -> &NeuronGrids {
-        self.evaluator.grids()
+impl ViewHeatmaps {
+    /// The last evaluated grids (every node), if any.
+    pub fn grids(&self) -> Option<&NeuronGrids> {
+        self.evaluator.as_ref().map(|e| e.grids())
     }
 }
 
-fn create_state(mut commands: Commands, mut images: ResMut<Assets<Image>>) {
-    commands.insert_resource(HeatmapState {
-        evaluator: GridEvaluator::new(OUTPUT_GRID),
-        drawn: None,
-        reduced: Vec::new(),
-        output_image: images.add(blank_heatmap(OUTPUT_GRID)),
-        shown: NodeKey::Output,
-        evaluations: 0,
-    });
-}
-
 pub fn refresh_heatmaps(
-    sim: Res<Simulation>,
-    state: Option<ResMut<HeatmapState>>,
-    display: Res<DisplayOptions>,
-    hovered: Res<HoveredNode>,
+    mut views: Query<(Entity, &NetworkView, &ViewHover, &mut ViewHeatmaps)>,
     mut images: ResMut<Assets<Image>>,
-    neurons: Query<(&Neuron, &Sprite)>,
+    neurons: Query<(&Neuron, &InView, &Sprite)>,
     mut markers: Query<(&ChildOf, &mut Sprite), (With<BiasMarker>, Without<Neuron>)>,
     parents: Query<&Neuron>,
     mut timings: ResMut<WorkTimings>,
 ) {
-    let Some(mut state) = state else { return };
-    let experiment = &sim.experiment;
-    let network = experiment.network();
-    let shown = hovered
-        .0
-        .filter(|k| k.locate(network).is_some())
-        .unwrap_or(NodeKey::Output);
-    let wanted = Drawn {
-        weights_version: experiment.weights_version(),
-        shape_version: experiment.shape_version(),
-        display: *display,
-        diverged: experiment.divergence().is_some(),
-        shown,
-        neurons: neurons.iter().count(),
-    };
-    if state.drawn.as_ref() == Some(&wanted) {
-        return;
-    }
-    let start = Instant::now();
-    let needs_evaluation = state.drawn.as_ref().is_none_or(|d| {
-        d.weights_version != wanted.weights_version || d.shape_version != wanted.shape_version
-    });
-    let state = &mut *state;
-    if needs_evaluation {
-        state.evaluator.evaluate(network);
-        state.evaluations += 1;
-    }
-    let grids = state.evaluator.grids();
-    let discretize = display.discretize;
-    let diverged = wanted.diverged;
-
-    for (neuron, sprite) in &neurons {
-        let Some((column, index)) = neuron.key.locate(network) else {
-            continue;
+    for (root, view, hover, mut state) in &mut views {
+        let network = &view.network;
+        let shown = hover
+            .node
+            .filter(|k| network.locate(*k).is_some())
+            .unwrap_or(NodeKey::OUTPUT);
+        let count = neurons.iter().filter(|(_, v, _)| v.0 == root).count();
+        let wanted = Drawn {
+            weights_version: view.weights_version,
+            shape_version: view.shape_version,
+            discretize: view.discretize,
+            diverged: view.diverged,
+            shown,
+            neurons: count,
         };
-        let Some(grid) = grids.node(column, index) else {
+        if state.drawn.as_ref() == Some(&wanted) {
             continue;
-        };
-        NeuronGrids::reduce(grid, grids.size, THUMBNAIL_SIZE, &mut state.reduced);
-        if let Some(mut image) = images.get_mut(&sprite.image)
-            && let Some(data) = image.data.as_mut()
-            && data.len() == state.reduced.len() * 4
-        {
-            // Only the output is discretised, as in the Playground.
-            let sign_only = discretize && neuron.key == NodeKey::Output;
-            palette::paint_heatmap(&state.reduced, sign_only, diverged, data);
         }
-    }
+        let start = Instant::now();
+        let state = &mut *state;
+        let needs_evaluation = state.drawn.as_ref().is_none_or(|d| {
+            d.weights_version != wanted.weights_version || d.shape_version != wanted.shape_version
+        });
+        let evaluator = state
+            .evaluator
+            .get_or_insert_with(|| GridEvaluator::new(view.options.output_grid));
+        if needs_evaluation {
+            evaluator.evaluate(network);
+            state.evaluations += 1;
+        }
+        let grids = evaluator.grids();
+        let classes = view.classes();
+        let diverged = view.diverged;
 
-    if let Some((column, index)) = shown.locate(network)
-        && let Some(grid) = grids.node(column, index)
-        && let Some(mut image) = images.get_mut(&state.output_image)
-        && let Some(data) = image.data.as_mut()
-    {
-        palette::paint_heatmap(grid, discretize, diverged, data);
-    }
-    state.shown = shown;
+        if view.options.heatmaps {
+            for (neuron, in_view, sprite) in &neurons {
+                if in_view.0 != root {
+                    continue;
+                }
+                let Some((column, index)) = network.locate(neuron.key) else {
+                    continue;
+                };
+                let Some(grid) = grids.node(column, index) else {
+                    continue;
+                };
+                NeuronGrids::reduce(grid, grids.size, THUMBNAIL_SIZE, &mut state.reduced);
+                if let Some(mut image) = images.get_mut(&sprite.image)
+                    && let Some(data) = image.data.as_mut()
+                    && data.len() == state.reduced.len() * 4
+                {
+                    match neuron.key {
+                        NodeKey::Output(k) if classes > 2 => palette::paint_probability(
+                            &state.reduced,
+                            palette::class_color(k, classes),
+                            diverged,
+                            data,
+                        ),
+                        // Only the output is discretised, as in the Playground.
+                        key => palette::paint_heatmap(
+                            &state.reduced,
+                            view.discretize && key == NodeKey::OUTPUT,
+                            diverged,
+                            data,
+                        ),
+                    }
+                }
+            }
+        }
 
-    for (parent, mut sprite) in &mut markers {
-        if let Ok(neuron) = parents.get(parent.parent())
-            && let Some((column, index)) = neuron.key.locate(network)
-            && column > 0
+        let size = grids.size;
+        let image_handle = state
+            .output_image
+            .get_or_insert_with(|| images.add(palette::blank_heatmap(size)))
+            .clone();
+        if let Some(mut image) = images.get_mut(&image_handle)
+            && let Some(data) = image.data.as_mut()
         {
-            let bias = network.layers[column - 1].biases[index];
+            match shown {
+                NodeKey::Output(_) if classes > 2 && hover.node.is_none() => {
+                    grids.winning_classes(&mut state.winners);
+                    palette::paint_classes(
+                        &state.winners,
+                        classes,
+                        view.discretize,
+                        diverged,
+                        data,
+                    );
+                }
+                NodeKey::Output(k) if classes > 2 => {
+                    if let Some(grid) = grids.node(network.layers.len(), k) {
+                        palette::paint_probability(
+                            grid,
+                            palette::class_color(k, classes),
+                            diverged,
+                            data,
+                        );
+                    }
+                }
+                key => {
+                    if let Some((column, index)) = network.locate(key)
+                        && let Some(grid) = grids.node(column, index)
+                    {
+                        palette::paint_heatmap(grid, view.discretize, diverged, data);
+                    }
+                }
+            }
+        }
+        state.shown = Some(shown);
+
+        for (parent, mut sprite) in &mut markers {
+            let Ok(neuron) = parents.get(parent.parent()) else {
+                continue;
+            };
+            let Some(bias) = network.bias(neuron.key) else {
+                continue;
+            };
+            if neurons
+                .get(parent.parent())
+                .is_ok_and(|(_, v, _)| v.0 != root)
+            {
+                continue;
+            }
             let rgb = if diverged || !bias.is_finite() {
                 palette::DIVERGED
             } else {
@@ -156,7 +192,7 @@ pub fn refresh_heatmaps(
             };
             sprite.color = palette::to_color(rgb);
         }
+        state.drawn = Some(wanted);
+        timings.heatmaps += start.elapsed();
     }
-    state.drawn = Some(wanted);
-    timings.heatmaps += start.elapsed();
 }

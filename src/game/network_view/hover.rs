@@ -1,123 +1,127 @@
-//! What is under the pointer: a neuron or chip (Bevy picking on sprites) or an edge (distance to
-//! its curve, since ribbons can be one pixel wide). The UI explains whatever it is.
+//! What is under the pointer in each view: a neuron or chip (Bevy picking on sprites) or an edge
+//! (distance to its curve, since ribbons can be one pixel wide). The overlay explains it.
 
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 
 use super::edges::{distance_to_curve, edge_ends};
-use super::heatmaps::HoveredNode;
+use super::layout::Layout;
 use super::neurons::NeuronFrame;
-use super::{Edge, EdgeSource, EdgeTarget, FeatureChip, NetworkViewport, Neuron};
+use super::{Edge, EdgeSource, EdgeTarget, FeatureChip, InView, NetworkView, Neuron, ViewEntities};
+use super::{NodeKey, ViewRect, ViewSet};
 use crate::data::Feature;
-use crate::game::screens::Workbench;
-use crate::game::sim::SimSet;
 use crate::game::theme::palette;
 
 /// How close the pointer must be to an edge's curve to hover it, in pixels.
 pub const EDGE_HOVER_DISTANCE: f32 = 6.0;
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<HoveredEdge>()
-        .init_resource::<HoveredChip>()
-        .init_resource::<PointerInView>()
-        .add_observer(on_over)
-        .add_observer(on_out)
-        .add_systems(
-            Update,
-            (track_pointer, hover_edges, highlight_frames)
-                .chain()
-                .in_set(SimSet::Mirror)
-                .run_if(in_state(Workbench)),
-        );
+    app.add_observer(on_over).add_observer(on_out).add_systems(
+        Update,
+        (track_pointer, hover_edges, highlight_frames)
+            .chain()
+            .in_set(ViewSet::Interact),
+    );
 }
 
-/// The edge under the pointer, if any.
-#[derive(Resource, Debug, Default, Clone, Copy, PartialEq)]
-pub struct HoveredEdge(pub Option<Entity>);
-
-/// The palette chip under the pointer, if any.
-#[derive(Resource, Debug, Default, Clone, Copy, PartialEq)]
-pub struct HoveredChip(pub Option<Feature>);
-
-/// The pointer in world coordinates, when it is over the network view.
-#[derive(Resource, Debug, Default, Clone, Copy, PartialEq)]
-pub struct PointerInView(pub Option<Vec2>);
+/// What the pointer is over in one view.
+#[derive(Component, Debug, Default, Clone, Copy, PartialEq)]
+pub struct ViewHover {
+    /// The node under the pointer: its heatmap is shown large.
+    pub node: Option<NodeKey>,
+    /// The edge under the pointer.
+    pub edge: Option<Entity>,
+    /// The palette chip under the pointer.
+    pub chip: Option<Feature>,
+    /// The pointer in the view's local coordinates, when it is over the view.
+    pub pointer: Option<Vec2>,
+}
 
 fn on_over(
     over: On<Pointer<Over>>,
-    neurons: Query<&Neuron>,
-    chips: Query<&FeatureChip>,
-    mut hovered: ResMut<HoveredNode>,
-    mut chip: ResMut<HoveredChip>,
+    neurons: Query<(&Neuron, &InView)>,
+    chips: Query<(&FeatureChip, &InView)>,
+    mut views: Query<&mut ViewHover>,
 ) {
-    if let Ok(neuron) = neurons.get(over.entity) {
-        hovered.0 = Some(neuron.key);
+    if let Ok((neuron, in_view)) = neurons.get(over.entity)
+        && let Ok(mut hover) = views.get_mut(in_view.0)
+    {
+        hover.node = Some(neuron.key);
     }
-    if let Ok(c) = chips.get(over.entity) {
-        chip.0 = Some(c.feature);
+    if let Ok((chip, in_view)) = chips.get(over.entity)
+        && let Ok(mut hover) = views.get_mut(in_view.0)
+    {
+        hover.chip = Some(chip.feature);
     }
 }
 
 fn on_out(
     out: On<Pointer<Out>>,
-    neurons: Query<&Neuron>,
-    chips: Query<&FeatureChip>,
-    mut hovered: ResMut<HoveredNode>,
-    mut chip: ResMut<HoveredChip>,
+    neurons: Query<(&Neuron, &InView)>,
+    chips: Query<(&FeatureChip, &InView)>,
+    mut views: Query<&mut ViewHover>,
 ) {
-    if let Ok(neuron) = neurons.get(out.entity)
-        && hovered.0 == Some(neuron.key)
+    if let Ok((neuron, in_view)) = neurons.get(out.entity)
+        && let Ok(mut hover) = views.get_mut(in_view.0)
+        && hover.node == Some(neuron.key)
     {
-        hovered.0 = None;
+        hover.node = None;
     }
-    if let Ok(c) = chips.get(out.entity)
-        && chip.0 == Some(c.feature)
+    if let Ok((chip, in_view)) = chips.get(out.entity)
+        && let Ok(mut hover) = views.get_mut(in_view.0)
+        && hover.chip == Some(chip.feature)
     {
-        chip.0 = None;
+        hover.chip = None;
     }
 }
 
 fn track_pointer(
     window: Query<&Window, With<PrimaryWindow>>,
-    viewport: Res<NetworkViewport>,
-    mut pointer: ResMut<PointerInView>,
+    mut views: Query<(&ViewRect, &mut ViewHover)>,
 ) {
-    pointer.0 = window
-        .single()
-        .ok()
-        .and_then(|w| w.cursor_position())
-        .filter(|p| viewport.contains_window_point(*p))
-        .map(|p| viewport.window_to_world(p));
-}
-
-fn hover_edges(
-    pointer: Res<PointerInView>,
-    hovered_node: Res<HoveredNode>,
-    edges: Query<(Entity, &Edge, &EdgeSource, &EdgeTarget)>,
-    transforms: Query<&Transform>,
-    mut hovered: ResMut<HoveredEdge>,
-) {
-    let found = pointer
-        .0
-        .filter(|_| hovered_node.0.is_none())
-        .and_then(|p| edge_at(p, &edges, &transforms));
-    if hovered.0 != found {
-        hovered.0 = found;
+    let cursor = window.single().ok().and_then(|w| w.cursor_position());
+    for (rect, mut hover) in &mut views {
+        let pointer = cursor
+            .filter(|p| rect.contains_window_point(*p))
+            .map(|p| rect.window_to_local(p));
+        if hover.pointer != pointer {
+            hover.pointer = pointer;
+        }
     }
 }
 
-/// The edge whose curve passes nearest to a world point, within [`EDGE_HOVER_DISTANCE`].
+fn hover_edges(
+    mut views: Query<(Entity, &ViewEntities, &mut ViewHover)>,
+    edges: Query<(Entity, &Edge, &InView, &EdgeSource, &EdgeTarget)>,
+    transforms: Query<&Transform>,
+) {
+    for (root, entities, mut hover) in &mut views {
+        let found = hover
+            .pointer
+            .filter(|_| hover.node.is_none())
+            .and_then(|p| edge_at(root, &entities.layout, p, &edges, &transforms));
+        if hover.edge != found {
+            hover.edge = found;
+        }
+    }
+}
+
+/// The edge of view `root` whose curve passes nearest to a local point, within
+/// [`EDGE_HOVER_DISTANCE`].
 pub fn edge_at(
+    root: Entity,
+    layout: &Layout,
     point: Vec2,
-    edges: &Query<(Entity, &Edge, &EdgeSource, &EdgeTarget)>,
+    edges: &Query<(Entity, &Edge, &InView, &EdgeSource, &EdgeTarget)>,
     transforms: &Query<&Transform>,
 ) -> Option<Entity> {
     edges
         .iter()
-        .filter_map(|(entity, edge, source, target)| {
+        .filter(|(_, _, in_view, _, _)| in_view.0 == root)
+        .filter_map(|(entity, edge, _, source, target)| {
             let a = transforms.get(source.0).ok()?.translation.truncate();
             let b = transforms.get(target.0).ok()?.translation.truncate();
-            let (from, to) = edge_ends(edge.source, a, edge.target, b);
+            let (from, to) = edge_ends(layout, edge.source, a, edge.target, b);
             // Cheap rejection before measuring the curve.
             let (lo, hi) = (from.min(to), from.max(to));
             let margin = Vec2::splat(EDGE_HOVER_DISTANCE);
@@ -132,20 +136,21 @@ pub fn edge_at(
 }
 
 fn highlight_frames(
-    hovered: Res<HoveredNode>,
-    chip: Res<HoveredChip>,
+    views: Query<(&NetworkView, &ViewHover)>,
     owners: Query<(Option<&Neuron>, Option<&FeatureChip>)>,
-    mut frames: Query<(&ChildOf, &mut Sprite), With<NeuronFrame>>,
-    sim: Res<crate::game::sim::Simulation>,
+    mut frames: Query<(&ChildOf, &InView, &mut Sprite), With<NeuronFrame>>,
 ) {
-    let active = &sim.experiment.network().features;
-    for (parent, mut sprite) in &mut frames {
+    for (parent, in_view, mut sprite) in &mut frames {
+        let Ok((view, hover)) = views.get(in_view.0) else {
+            continue;
+        };
         let Ok((neuron, feature_chip)) = owners.get(parent.parent()) else {
             continue;
         };
+        let active = &view.network.features;
         let color = match (neuron, feature_chip) {
-            (Some(n), _) if hovered.0 == Some(n.key) => palette::HIGHLIGHT,
-            (_, Some(c)) if chip.0 == Some(c.feature) => palette::HIGHLIGHT,
+            (Some(n), _) if hover.node == Some(n.key) => palette::HIGHLIGHT,
+            (_, Some(c)) if hover.chip == Some(c.feature) => palette::HIGHLIGHT,
             (_, Some(c)) if active.contains(&c.feature) => palette::NEURON_BORDER,
             (_, Some(_)) => palette::NEURON_BORDER.with_alpha(0.25),
             _ => palette::NEURON_BORDER,

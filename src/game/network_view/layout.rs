@@ -2,7 +2,7 @@
 
 use bevy::prelude::*;
 
-use super::NodeKey;
+use super::{NodeKey, ViewOptions};
 use crate::data::Feature;
 use crate::nn::Network;
 
@@ -37,6 +37,8 @@ pub struct Layout {
     pub bin: Rect,
     /// The network: dropping inside adds or moves; outside removes.
     pub band: Rect,
+    /// Size of the neurons relative to the standard one.
+    pub node_scale: f32,
 }
 
 /// What a tile of the parts tray gives.
@@ -54,15 +56,22 @@ pub const GRIP_SIZE: Vec2 = Vec2::new(46.0, 12.0);
 pub const COLUMN_HALF_WIDTH: f32 = 38.0;
 
 impl Layout {
-    /// Lays out `network` in a view of `size` logical pixels centred on the origin (y up).
-    pub fn compute(network: &Network, size: Vec2) -> Self {
-        let size = size.max(Vec2::new(320.0, 240.0));
+    /// Lays out `network` in a view of `size` logical pixels centred on the origin (y up). An
+    /// editable view keeps room for the feature palette on the left and the parts tray below.
+    pub fn compute(network: &Network, size: Vec2, options: &ViewOptions) -> Self {
+        let size = size.max(Vec2::new(160.0, 120.0));
+        let scale = options.scale.clamp(0.3, 2.0);
+        let editable = options.editable;
         let hidden = network.hidden_sizes();
         let left = -size.x / 2.0;
         let right = size.x / 2.0;
         let palette_x = left + 34.0;
-        let input_x = left + 150.0;
-        let output_x = right - 60.0;
+        let input_x = if editable {
+            left + 150.0
+        } else {
+            left + 44.0 * scale + 20.0
+        };
+        let output_x = right - 60.0 * scale;
         let mut columns = vec![input_x];
         let gaps = hidden.len() + 1;
         for k in 0..hidden.len() {
@@ -71,10 +80,11 @@ impl Layout {
         columns.push(output_x);
 
         // Eight neurons (or seven chips) must fit between the column headers and the tray.
-        let header = 78.0;
-        let tray = 64.0;
+        let header = if editable { 78.0 } else { 24.0 * scale + 8.0 };
+        let tray = if editable { 64.0 } else { 8.0 };
         let usable = size.y - header - tray - 20.0;
-        let spacing = (usable / 8.0).clamp(NEURON_SIZE + 6.0, 70.0);
+        let neuron = NEURON_SIZE * scale;
+        let spacing = (usable / 8.0).clamp(neuron + 6.0 * scale, 70.0 * scale);
         let center_y = (size.y / 2.0 - header + (-size.y / 2.0 + tray)) / 2.0;
         let column_y = |count: usize, k: usize| -> f32 {
             center_y + spacing * ((count as f32 - 1.0) / 2.0 - k as f32)
@@ -95,31 +105,48 @@ impl Layout {
                 ));
             }
         }
-        nodes.push((NodeKey::Output, Vec2::new(output_x, center_y)));
+        let outputs = network.outputs();
+        let output_spacing = if outputs > 1 {
+            spacing.max(OUTPUT_SIZE * scale + 6.0)
+        } else {
+            spacing
+        };
+        for k in 0..outputs {
+            let y = center_y + output_spacing * ((outputs as f32 - 1.0) / 2.0 - k as f32);
+            nodes.push((NodeKey::Output(k), Vec2::new(output_x, y)));
+        }
 
-        let chip_spacing = (usable / 7.0).clamp(CHIP_SIZE + 14.0, 62.0);
-        let chips = Feature::ALL
-            .iter()
-            .enumerate()
-            .map(|(k, f)| {
-                let y = center_y + chip_spacing * (3.0 - k as f32);
-                (*f, Vec2::new(palette_x, y))
-            })
-            .collect();
-        let top = center_y + spacing * 3.5 + NEURON_SIZE / 2.0;
+        let chips = if editable {
+            let chip_spacing = (usable / 7.0).clamp(CHIP_SIZE + 14.0, 62.0);
+            Feature::ALL
+                .iter()
+                .enumerate()
+                .map(|(k, f)| {
+                    let y = center_y + chip_spacing * (3.0 - k as f32);
+                    (*f, Vec2::new(palette_x, y))
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let top = center_y + spacing * 3.5 + neuron / 2.0;
         let tray_y = -size.y / 2.0 + tray / 2.0 + 4.0;
-        let tray_tiles = vec![
-            (TrayKind::Layer, Vec2::new(input_x + 40.0, tray_y)),
-            (
-                TrayKind::Neuron,
-                Vec2::new(input_x + 40.0 + TILE_SIZE.x + 16.0, tray_y),
-            ),
-        ];
+        let tray_tiles = if editable {
+            vec![
+                (TrayKind::Layer, Vec2::new(input_x + 40.0, tray_y)),
+                (
+                    TrayKind::Neuron,
+                    Vec2::new(input_x + 40.0 + TILE_SIZE.x + 16.0, tray_y),
+                ),
+            ]
+        } else {
+            Vec::new()
+        };
         let bin_left = input_x + 40.0 + 2.0 * (TILE_SIZE.x + 16.0) - TILE_SIZE.x / 2.0;
         let bin = Rect::new(
             bin_left,
             tray_y - TILE_SIZE.y / 2.0,
-            right - 10.0,
+            (right - 10.0).max(bin_left + 10.0),
             tray_y + TILE_SIZE.y / 2.0,
         );
         let band = Rect::new(
@@ -140,7 +167,13 @@ impl Layout {
             tray: tray_tiles,
             bin,
             band,
+            node_scale: scale,
         }
+    }
+
+    /// The side of a node's square in this layout.
+    pub fn node_size(&self, key: NodeKey) -> f32 {
+        node_size(key) * self.node_scale
     }
 
     pub fn position(&self, key: NodeKey) -> Option<Vec2> {
@@ -155,10 +188,10 @@ impl Layout {
     }
 }
 
-/// The side of a node's square.
+/// The side of a node's square at the standard scale.
 pub fn node_size(key: NodeKey) -> f32 {
     match key {
-        NodeKey::Output => OUTPUT_SIZE,
+        NodeKey::Output(_) => OUTPUT_SIZE,
         _ => NEURON_SIZE,
     }
 }
@@ -177,7 +210,7 @@ mod tests {
         };
         let e = Experiment::new(config).unwrap();
         let size = Vec2::new(640.0, 520.0);
-        let layout = Layout::compute(e.network(), size);
+        let layout = Layout::compute(e.network(), size, &ViewOptions::default());
         assert_eq!(layout.nodes.len(), 7 + 48 + 1);
         for (i, (_, a)) in layout.nodes.iter().enumerate() {
             assert!(
@@ -190,5 +223,29 @@ mod tests {
         }
         assert_eq!(layout.columns.len(), 8);
         assert!(layout.columns.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn several_outputs_and_small_read_only_views_fit() {
+        let config = ExperimentConfig {
+            dataset: crate::data::DatasetKind::Blobs,
+            classes: 6,
+            hidden_layers: vec![8, 8],
+            ..ExperimentConfig::default()
+        };
+        let e = Experiment::new(config).unwrap();
+        let options = ViewOptions {
+            editable: false,
+            scale: 0.6,
+            ..ViewOptions::default()
+        };
+        let size = Vec2::new(320.0, 260.0);
+        let layout = Layout::compute(e.network(), size, &options);
+        assert_eq!(layout.nodes.len(), 2 + 16 + 6);
+        assert!(layout.chips.is_empty() && layout.tray.is_empty());
+        for (key, p) in &layout.nodes {
+            let half = layout.node_size(*key) / 2.0;
+            assert!(p.x.abs() + half <= size.x / 2.0, "{key:?} at {p}");
+        }
     }
 }

@@ -1,27 +1,50 @@
-//! The network on screen: one entity per input feature, hidden neuron, output and edge, mirrored
-//! from the experiment every frame.
+//! A network on screen, placeable several times: a view root entity names the network it shows
+//! ([`NetworkView`]) and where ([`ViewRect`]); under it hang one entity per input, neuron and
+//! edge, mirrored from that network every frame, with their heatmaps, layout, hover and drag
+//! state, all held by the root.
+//!
+//! The view never touches a simulation: its owner (a mode) writes the network into the root's
+//! [`NetworkView`] when it changes, and hears what the player asks through [`ViewEdit`]
+//! messages; it tells the view how node keys moved with [`ViewKeysShifted`].
 
 pub mod drag;
 pub mod drop_plan;
 pub mod edge_material;
 pub mod edges;
 pub mod editing;
+pub mod editor_ui;
 pub mod heatmaps;
 pub mod hover;
+pub mod labels;
 pub mod layout;
 pub mod motion;
 pub mod neurons;
+pub mod overlay;
 pub mod tray;
 
 use bevy::prelude::*;
 
 use crate::data::Feature;
+use crate::experiment::{Edit, EditRules, KeyShift, Limits};
+use crate::game::camera::ScreenSpace;
 use crate::nn::Network;
+pub use crate::nn::NodeKey;
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<NetworkViewport>()
-        .init_resource::<DisplayOptions>()
-        .init_resource::<NetworkEntities>();
+    app.add_message::<ViewEdit>()
+        .add_message::<ViewKeysShifted>()
+        .add_message::<ViewPulse>()
+        .configure_sets(
+            Update,
+            (
+                ViewSet::Sync,
+                ViewSet::Shape,
+                ViewSet::Paint,
+                ViewSet::Interact,
+            )
+                .chain(),
+        )
+        .add_systems(Update, place_views.before(ViewSet::Sync));
     app.add_plugins((
         neurons::plugin,
         edges::plugin,
@@ -31,97 +54,171 @@ pub(super) fn plugin(app: &mut App) {
         tray::plugin,
         drag::plugin,
         editing::plugin,
+        overlay::plugin,
     ));
 }
 
-/// Identifies a node independently of its index in the weight matrices, so entities survive
-/// architecture changes that leave them in place.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum NodeKey {
-    Input(Feature),
-    Hidden { layer: usize, index: usize },
-    Output,
+/// The order of a view's work within a frame. Owners write their network before `Sync`.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ViewSet {
+    /// Neuron entities follow the network.
+    Sync,
+    /// Edges and the building pieces follow the neurons.
+    Shape,
+    /// Heatmaps and colours follow the weights.
+    Paint,
+    /// Hover and clicks.
+    Interact,
 }
 
-impl NodeKey {
-    /// (column, index) in the network's grids and matrices: column 0 holds the input features,
-    /// 1.. the hidden layers, the last the output. `None` if the node is not in the network.
-    pub fn locate(self, network: &Network) -> Option<(usize, usize)> {
-        match self {
-            NodeKey::Input(f) => network
-                .features
-                .iter()
-                .position(|g| *g == f)
-                .map(|i| (0, i)),
-            NodeKey::Hidden { layer, index } => {
-                let sizes = network.hidden_sizes();
-                (layer < sizes.len() && index < sizes[layer]).then_some((layer + 1, index))
-            }
-            NodeKey::Output => Some((network.layers.len(), 0)),
+/// What a view shows, written by its owner. The view redraws heatmaps when `weights_version`
+/// changes and lays itself out again when `shape_version` changes.
+#[derive(Component, Debug, Clone)]
+pub struct NetworkView {
+    pub network: Network,
+    /// How big the network may grow (for the verdicts shown while dragging).
+    pub limits: Limits,
+    pub rules: EditRules,
+    pub shape_version: u64,
+    pub weights_version: u64,
+    /// Training blew up: everything turns grey.
+    pub diverged: bool,
+    /// Show only the predicted class in the output heatmaps (the Playground's "discretize").
+    pub discretize: bool,
+    /// Epochs per second while training (0 when idle): the dashes flow faster.
+    pub training_rate: f32,
+    pub options: ViewOptions,
+}
+
+impl NetworkView {
+    pub fn new(network: Network, options: ViewOptions) -> Self {
+        Self {
+            network,
+            limits: Limits::default(),
+            rules: EditRules::default(),
+            shape_version: 0,
+            weights_version: 0,
+            diverged: false,
+            discretize: false,
+            training_rate: 0.0,
+            options,
         }
     }
 
-    /// The key of node `index` of `column`.
-    pub fn at(network: &Network, column: usize, index: usize) -> NodeKey {
-        if column == 0 {
-            NodeKey::Input(network.features[index])
-        } else if column == network.layers.len() {
-            NodeKey::Output
-        } else {
-            NodeKey::Hidden {
-                layer: column - 1,
-                index,
-            }
+    /// Why an edit would be refused, or `None`: the core's rules, asked with this view's data.
+    pub fn refusal(&self, edit: &Edit) -> Option<String> {
+        if !self.options.editable {
+            return Some("This network cannot be changed by hand here.".into());
         }
+        self.rules.refusal(&self.network, self.limits, edit)
     }
 
-    /// Every node of the network, column by column.
-    pub fn all(network: &Network) -> Vec<NodeKey> {
-        network
-            .shape()
-            .iter()
-            .enumerate()
-            .flat_map(|(column, &count)| (0..count).map(move |i| (column, i)))
-            .map(|(column, index)| NodeKey::at(network, column, index))
-            .collect()
-    }
-
-    /// Every edge (source, target) of the network.
-    pub fn all_edges(network: &Network) -> Vec<(NodeKey, NodeKey)> {
-        let shape = network.shape();
-        let mut edges = Vec::new();
-        for column in 1..shape.len() {
-            for to in 0..shape[column] {
-                for from in 0..shape[column - 1] {
-                    edges.push((
-                        NodeKey::at(network, column - 1, from),
-                        NodeKey::at(network, column, to),
-                    ));
-                }
-            }
-        }
-        edges
-    }
-
-    /// How a student would name the node.
-    pub fn title(self) -> String {
-        match self {
-            NodeKey::Input(f) => format!("Input {}", f.label()),
-            NodeKey::Hidden { layer, index } => {
-                format!("Neuron {} of hidden layer {}", index + 1, layer + 1)
-            }
-            NodeKey::Output => "Output neuron".into(),
+    /// Whether the network has several classes (one output per class).
+    pub fn classes(&self) -> usize {
+        match self.network.outputs() {
+            1 => 2,
+            k => k,
         }
     }
 }
 
-/// A node of the network on screen.
+/// How a view looks and what it lets the player do.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ViewOptions {
+    /// The player builds the network by hand: feature palette, parts tray, handles, editors.
+    pub editable: bool,
+    /// Each neuron shows its heatmap (else a plain square coloured by its bias).
+    pub heatmaps: bool,
+    /// Side of the large heatmap of the output (or the hovered node), e.g. 100.
+    pub output_grid: usize,
+    /// Neuron size relative to the standard one (small views draw smaller neurons).
+    pub scale: f32,
+}
+
+impl Default for ViewOptions {
+    fn default() -> Self {
+        Self {
+            editable: true,
+            heatmaps: true,
+            output_grid: heatmaps::OUTPUT_GRID,
+            scale: 1.0,
+        }
+    }
+}
+
+/// Where a view is, in logical window pixels (top-left origin, y down).
+#[derive(Component, Debug, Clone, Copy, PartialEq)]
+pub struct ViewRect {
+    pub min: Vec2,
+    pub size: Vec2,
+}
+
+impl ViewRect {
+    pub fn new(min: Vec2, size: Vec2) -> Self {
+        Self {
+            min,
+            size: size.max(Vec2::new(120.0, 90.0)),
+        }
+    }
+
+    pub fn center(&self) -> Vec2 {
+        self.min + self.size / 2.0
+    }
+
+    /// A view-local point (origin at the view's centre, y up) to window coordinates.
+    pub fn local_to_window(&self, local: Vec2) -> Vec2 {
+        let c = self.center();
+        Vec2::new(c.x + local.x, c.y - local.y)
+    }
+
+    /// Window coordinates to the view's local coordinates.
+    pub fn window_to_local(&self, window: Vec2) -> Vec2 {
+        let c = self.center();
+        Vec2::new(window.x - c.x, c.y - window.y)
+    }
+
+    pub fn contains_window_point(&self, window: Vec2) -> bool {
+        let local = window - self.min;
+        local.x >= 0.0 && local.y >= 0.0 && local.x <= self.size.x && local.y <= self.size.y
+    }
+}
+
+/// Which view a piece belongs to (every entity under a view root carries it).
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InView(pub Entity);
+
+/// The view that scripts and tests read (a mode's main network).
+#[derive(Component, Debug, Default)]
+pub struct PrimaryView;
+
+/// The player asks for an edit of a view's network (by drag and drop, the +/- buttons or the
+/// weight editor). The view's owner decides.
+#[derive(Message, Debug, Clone, PartialEq)]
+pub struct ViewEdit {
+    pub view: Entity,
+    pub edit: Edit,
+}
+
+/// The owner tells a view how node keys moved in an edit, so that entities follow their neurons.
+#[derive(Message, Debug, Clone, Copy, PartialEq)]
+pub struct ViewKeysShifted {
+    pub view: Entity,
+    pub shift: KeyShift,
+}
+
+/// Every neuron of a view pulses (after a reset or an edit).
+#[derive(Message, Debug, Clone, Copy, PartialEq)]
+pub struct ViewPulse {
+    pub view: Entity,
+}
+
+/// A node of a network on screen.
 #[derive(Component, Debug, Clone, Copy, PartialEq)]
 pub struct Neuron {
     pub key: NodeKey,
 }
 
-/// A feature in the palette, switched on or off by the player.
+/// A feature in a view's palette, switched on or off by the player.
 #[derive(Component, Debug, Clone, Copy, PartialEq)]
 pub struct FeatureChip {
     pub feature: Feature,
@@ -154,57 +251,43 @@ pub struct EdgeTarget(pub Entity);
 #[relationship_target(relationship = EdgeTarget, linked_spawn)]
 pub struct IncomingEdges(Vec<Entity>);
 
-/// The central region of the window where the network is drawn, in logical pixels (top-left
-/// origin, y down), kept up to date by the UI's panel layout.
-#[derive(Resource, Debug, Clone, Copy, PartialEq)]
-pub struct NetworkViewport {
-    pub min: Vec2,
-    pub size: Vec2,
-}
-
-impl Default for NetworkViewport {
-    fn default() -> Self {
-        Self {
-            min: Vec2::new(300.0, 56.0),
-            size: Vec2::new(640.0, 620.0),
-        }
-    }
-}
-
-impl NetworkViewport {
-    /// World position (origin at the viewport centre, y up) to window position (y down).
-    pub fn world_to_window(&self, world: Vec2) -> Vec2 {
-        self.min + Vec2::new(world.x + self.size.x / 2.0, self.size.y / 2.0 - world.y)
-    }
-
-    /// Window position to world position.
-    pub fn window_to_world(&self, window: Vec2) -> Vec2 {
-        let local = window - self.min;
-        Vec2::new(local.x - self.size.x / 2.0, self.size.y / 2.0 - local.y)
-    }
-
-    pub fn contains_window_point(&self, window: Vec2) -> bool {
-        let local = window - self.min;
-        local.x >= 0.0 && local.y >= 0.0 && local.x <= self.size.x && local.y <= self.size.y
-    }
-}
-
-/// How heatmaps are drawn.
-#[derive(Resource, Debug, Clone, Copy, PartialEq, Default)]
-pub struct DisplayOptions {
-    /// Show only the sign of outputs (the Playground's "discretize output").
-    pub discretize: bool,
-    /// Draw the test points in the output view.
-    pub show_test_data: bool,
-}
-
-/// The entities currently mirroring the network, by key.
-#[derive(Resource, Debug, Default)]
-pub struct NetworkEntities {
+/// The entities currently mirroring a view's network, by key, and their layout.
+#[derive(Component, Debug, Default)]
+pub struct ViewEntities {
     pub neurons: std::collections::HashMap<NodeKey, Entity>,
     pub edges: std::collections::HashMap<(NodeKey, NodeKey), Entity>,
     pub chips: std::collections::HashMap<Feature, Entity>,
-    /// The experiment's shape version and view size the entities were laid out for.
+    /// The handle above each hidden layer.
+    pub grips: std::collections::HashMap<usize, Entity>,
+    /// The shape version, shape and view size the entities were laid out for.
     pub synced: Option<(u64, Vec<Feature>, Vec<usize>, Vec2)>,
     pub layout: layout::Layout,
+}
+
+/// Everything a view root is made of; its owner adds `DespawnOnExit` (or despawns it) and,
+/// for a mode's main view, [`PrimaryView`].
+pub fn view_root(view: NetworkView, rect: ViewRect) -> impl Bundle {
+    (
+        Name::new("Network view"),
+        view,
+        rect,
+        ViewEntities::default(),
+        heatmaps::ViewHeatmaps::default(),
+        hover::ViewHover::default(),
+        drag::ViewDrag::default(),
+        Transform::default(),
+        Visibility::default(),
+    )
+}
+
+/// Moves each view root to the centre of its rectangle, so that its pieces can use local
+/// coordinates.
+fn place_views(space: Res<ScreenSpace>, mut roots: Query<(&ViewRect, &mut Transform)>) {
+    for (rect, mut transform) in &mut roots {
+        let at = space.window_to_world(rect.center());
+        if transform.translation.truncate() != at {
+            transform.translation.x = at.x;
+            transform.translation.y = at.y;
+        }
+    }
 }

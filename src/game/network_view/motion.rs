@@ -4,9 +4,9 @@
 use bevy::prelude::*;
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_message::<PulseAll>().add_systems(
+    app.add_systems(
         Update,
-        (glide, appear, vanish, pulse, start_pulses).in_set(crate::game::sim::SimSet::Mirror),
+        (glide, appear, vanish, pulse, start_pulses).in_set(super::ViewSet::Shape),
     );
 }
 
@@ -45,10 +45,6 @@ pub struct Pulse {
 impl Pulse {
     pub const DURATION: f32 = 0.35;
 }
-
-/// Asks every neuron to pulse (after a reset, a regeneration or an edit).
-#[derive(Message, Debug, Clone, Copy, Default)]
-pub struct PulseAll;
 
 fn ease_out(t: f32) -> f32 {
     let t = t.clamp(0.0, 1.0);
@@ -122,15 +118,19 @@ fn pulse(
     }
 }
 
+/// Every neuron of a view asked to pulse (after a reset, a regeneration or an edit) does.
 fn start_pulses(
-    mut requests: MessageReader<PulseAll>,
+    mut requests: MessageReader<super::ViewPulse>,
     mut commands: Commands,
-    neurons: Query<Entity, (With<super::Neuron>, Without<Vanish>)>,
+    neurons: Query<(Entity, &super::InView), (With<super::Neuron>, Without<Vanish>)>,
 ) {
-    if requests.read().count() == 0 {
+    let views: Vec<Entity> = requests.read().map(|r| r.view).collect();
+    if views.is_empty() {
         return;
     }
-    for entity in &neurons {
-        commands.entity(entity).insert(Pulse::default());
+    for (entity, in_view) in &neurons {
+        if views.contains(&in_view.0) {
+            commands.entity(entity).insert(Pulse::default());
+        }
     }
 }

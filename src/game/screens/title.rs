@@ -1,4 +1,4 @@
-//! The title screen: a network learning the spiral behind the menu.
+//! The title screen: the modes to choose from, over a network learning the spiral.
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
@@ -6,26 +6,17 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use super::Screen;
 use crate::data::{DatasetKind, Feature};
 use crate::experiment::{Experiment, ExperimentConfig};
-use crate::game::StartOptions;
-use crate::game::network_view::neurons::blank_heatmap;
 use crate::game::save::SavedProgress;
 use crate::game::theme::palette;
 use crate::nn::GridEvaluator;
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(OnEnter(Screen::Title), (skip_to_preset, spawn_backdrop))
+    app.add_systems(OnEnter(Screen::Title), spawn_backdrop)
         .add_systems(Update, animate_backdrop.run_if(in_state(Screen::Title)))
         .add_systems(
             EguiPrimaryContextPass,
             title_ui.run_if(in_state(Screen::Title)),
         );
-}
-
-/// `--preset` opens the sandbox straight away.
-fn skip_to_preset(start: Res<StartOptions>, mut next: ResMut<NextState<Screen>>) {
-    if start.preset.is_some() {
-        next.set(Screen::Sandbox);
-    }
 }
 
 /// The living background: a small network training on the spiral.
@@ -50,7 +41,7 @@ fn spawn_backdrop(mut commands: Commands, mut images: ResMut<Assets<Image>>) {
     let Ok(experiment) = Experiment::new(config) else {
         return;
     };
-    let image = images.add(blank_heatmap(BACKDROP_GRID));
+    let image = images.add(palette::blank_heatmap(BACKDROP_GRID));
     commands.spawn((
         Name::new("Title backdrop"),
         Backdrop {
@@ -95,50 +86,123 @@ fn animate_backdrop(
     }
 }
 
+/// A mode of the game on the title screen.
+struct ModeCard {
+    title: &'static str,
+    blurb: &'static str,
+    /// The buttons of the mode: label, where it goes, its tooltip; `None` = not available yet.
+    entries: Vec<(&'static str, Option<Screen>, &'static str)>,
+}
+
+fn modes(levels: bool) -> Vec<ModeCard> {
+    vec![
+        ModeCard {
+            title: "Playground",
+            blurb: "Build a network neuron by neuron and watch it learn: TensorFlow Playground as a game.",
+            entries: vec![
+                (
+                    "Sandbox",
+                    Some(Screen::Sandbox),
+                    "Every control of TensorFlow Playground, and more, with nothing locked.",
+                ),
+                (
+                    "Challenges",
+                    levels.then_some(Screen::LevelSelect),
+                    "Levels with goals and stars: the perceptron, XOR, the circle, the spiral and more.",
+                ),
+            ],
+        },
+        ModeCard {
+            title: "GAN",
+            blurb: "Two networks compete: one forges points, the other spots fakes (GAN Lab).",
+            entries: vec![("Coming soon", None, "The GAN mode is being built.")],
+        },
+        ModeCard {
+            title: "CNN",
+            blurb: "See how a convolutional network turns an image into a class (CNN Explainer).",
+            entries: vec![("Coming soon", None, "The CNN mode is being built.")],
+        },
+    ]
+}
+
 fn title_ui(
     mut contexts: EguiContexts,
     mut next: ResMut<NextState<Screen>>,
     mut exit: MessageWriter<AppExit>,
     levels_available: Option<Res<crate::game::LevelsAvailable>>,
     saved: Option<ResMut<SavedProgress>>,
+    mut status: ResMut<crate::game::status::Status>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
+    let levels = levels_available.as_ref().is_some_and(|l| l.0);
+    // Where each button is, for scripts and tests that click them like a player.
+    let mut buttons = serde_json::Map::new();
     egui::Area::new("title".into())
         .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
         .show(ctx, |ui| {
             egui::Frame::window(ui.style())
-                .inner_margin(egui::Margin::same(28))
+                .inner_margin(egui::Margin::same(26))
                 .show(ui, |ui| {
-                    ui.set_width(360.0);
+                    ui.set_width(520.0);
                     ui.vertical_centered(|ui| {
                         ui.label(egui::RichText::new("Neural Sandbox").size(40.0).strong());
                         ui.label(
                             egui::RichText::new("Build a neural network. Watch it learn.")
                                 .size(16.0),
                         );
-                        ui.add_space(22.0);
-                        let big = |text: &str| {
-                            egui::Button::new(egui::RichText::new(text).size(20.0))
-                                .min_size(egui::vec2(240.0, 44.0))
-                        };
-                        let levels = levels_available.as_ref().is_some_and(|l| l.0);
-                        let challenges = ui
-                            .add_enabled(levels, big("Challenges"))
-                            .on_hover_text("Levels with goals and stars: the perceptron, XOR, the circle, the spiral and more.")
-                            .on_disabled_hover_text("The challenge levels are not available in this build yet.");
-                        if challenges.clicked() {
-                            next.set(Screen::LevelSelect);
-                        }
-                        ui.add_space(8.0);
+                    });
+                    ui.add_space(16.0);
+                    for mode in modes(levels) {
+                        egui::Frame::group(ui.style())
+                            .inner_margin(egui::Margin::same(10))
+                            .show(ui, |ui| {
+                                ui.set_width(496.0);
+                                ui.horizontal(|ui| {
+                                    ui.vertical(|ui| {
+                                        ui.set_width(250.0);
+                                        ui.label(
+                                            egui::RichText::new(mode.title).size(22.0).strong(),
+                                        );
+                                        ui.label(egui::RichText::new(mode.blurb).size(13.0));
+                                    });
+                                    ui.with_layout(
+                                        egui::Layout::right_to_left(egui::Align::Center),
+                                        |ui| {
+                                            for (label, screen, tip) in mode.entries.iter().rev() {
+                                                let button = egui::Button::new(
+                                                    egui::RichText::new(*label).size(17.0),
+                                                )
+                                                .min_size(egui::vec2(104.0, 44.0));
+                                                let response = ui
+                                                    .add_enabled(screen.is_some(), button)
+                                                    .on_hover_text(*tip)
+                                                    .on_disabled_hover_text(*tip);
+                                                let c = response.rect.center();
+                                                buttons.insert(
+                                                    format!("{} {label}", mode.title),
+                                                    serde_json::json!([c.x, c.y]),
+                                                );
+                                                if response.clicked()
+                                                    && let Some(screen) = screen
+                                                {
+                                                    next.set(*screen);
+                                                }
+                                            }
+                                        },
+                                    );
+                                });
+                            });
+                        ui.add_space(6.0);
+                    }
+                    ui.vertical_centered(|ui| {
+                        ui.add_space(6.0);
                         if ui
-                            .add(big("Sandbox"))
-                            .on_hover_text("Every control of TensorFlow Playground, and more, with nothing locked.")
+                            .add(
+                                egui::Button::new(egui::RichText::new("Quit").size(16.0))
+                                    .min_size(egui::vec2(120.0, 36.0)),
+                            )
                             .clicked()
                         {
-                            next.set(Screen::Sandbox);
-                        }
-                        ui.add_space(8.0);
-                        if ui.add(big("Quit")).clicked() {
                             exit.write(AppExit::Success);
                         }
                         if let Some(mut saved) = saved
@@ -150,20 +214,28 @@ fn title_ui(
                                 .corner_radius(4)
                                 .inner_margin(egui::Margin::same(8))
                                 .show(ui, |ui| {
-                                    ui.label(egui::RichText::new(warning).color(egui::Color32::from_rgb(150, 30, 20)));
+                                    ui.label(
+                                        egui::RichText::new(warning)
+                                            .color(egui::Color32::from_rgb(150, 30, 20)),
+                                    );
                                     if ui.small_button("OK").clicked() {
                                         saved.warning = None;
                                     }
                                 });
                         }
-                        ui.add_space(14.0);
+                        ui.add_space(10.0);
                         ui.label(
-                            egui::RichText::new("Behind this menu, a network is learning the spiral.")
-                                .small()
-                                .weak(),
+                            egui::RichText::new(
+                                "Behind this menu, a network is learning the spiral.",
+                            )
+                            .small()
+                            .weak(),
                         );
                     });
                 });
         });
+    status.fields.clear();
+    status.set("mode", "title");
+    status.set("buttons", serde_json::Value::Object(buttons));
     Ok(())
 }

@@ -1,6 +1,7 @@
-//! Colours and the look of the egui panels.
+//! Colours, the look of the egui panels, and small widgets every mode uses.
 
 pub mod palette;
+pub mod widgets;
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};

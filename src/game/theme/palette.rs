@@ -1,6 +1,9 @@
-//! The Playground's colours: -1 orange, 0 grey, +1 blue, and the heatmap scale between them.
+//! The Playground's colours: -1 orange, 0 grey, +1 blue, and the heatmap scale between them; and
+//! for three to six classes, a palette that colour-blind students can tell apart.
 
+use bevy::asset::RenderAssetUsages;
 use bevy::prelude::*;
+use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
 
 /// Value -1 (the "negative" class, orange).
 pub const NEGATIVE: [u8; 3] = [0xf5, 0x93, 0x22];
@@ -10,6 +13,37 @@ pub const NEUTRAL: [u8; 3] = [0xe8, 0xea, 0xeb];
 pub const POSITIVE: [u8; 3] = [0x08, 0x77, 0xbd];
 /// Drawn instead of the scale when training diverged.
 pub const DIVERGED: [u8; 3] = [0xb4, 0xb4, 0xb4];
+
+/// The colours of three to six classes: Okabe and Ito's palette (orange, blue, bluish green,
+/// vermillion, reddish purple, sky blue), made to stay distinct for every common kind of colour
+/// blindness. Two classes keep the Playground's orange and blue.
+pub const CLASS_COLORS: [[u8; 3]; 6] = [
+    [0xe6, 0x9f, 0x00],
+    [0x00, 0x72, 0xb2],
+    [0x00, 0x9e, 0x73],
+    [0xd5, 0x5e, 0x00],
+    [0xcc, 0x79, 0xa7],
+    [0x56, 0xb4, 0xe9],
+];
+
+/// The colour of class `class` (0-based) of `classes`.
+pub fn class_color(class: usize, classes: usize) -> [u8; 3] {
+    if classes <= 2 {
+        if class == 0 { NEGATIVE } else { POSITIVE }
+    } else {
+        CLASS_COLORS[class % CLASS_COLORS.len()]
+    }
+}
+
+/// A data point's colour: its label on the -1..+1 scale for two classes (and regression), its
+/// class's colour for more.
+pub fn label_color(label: f64, classes: usize) -> [u8; 3] {
+    if classes <= 2 {
+        scale_color(label as f32)
+    } else {
+        class_color(crate::data::label_class(label, classes), classes)
+    }
+}
 
 /// Heatmaps use this many discrete shades, as the Playground does.
 pub const SHADES: usize = 31;
@@ -84,6 +118,70 @@ fn shade_table() -> &'static [[u8; 4]; SHADES] {
     })
 }
 
+/// Shades of confidence for several classes: the winning class's colour, from faint (no more
+/// than chance) to full (certain).
+const CONFIDENCE_SHADES: usize = 11;
+
+/// Paints the winning class of every cell, shaded by how confident the network is: the
+/// probability of the winner from chance (1/k, white) to 1 (the class's colour). With
+/// `discretize`, only the winner.
+pub fn paint_classes(
+    winners: &[(u8, f32)],
+    classes: usize,
+    discretize: bool,
+    diverged: bool,
+    pixels: &mut [u8],
+) {
+    let chance = 1.0 / classes.max(2) as f32;
+    let last = (CONFIDENCE_SHADES - 1) as f32;
+    let white = [255, 255, 255];
+    for (&(class, p), px) in winners.iter().zip(pixels.chunks_exact_mut(4)) {
+        let pixel = if diverged || p.is_nan() {
+            blended_pixel(DIVERGED)
+        } else {
+            let t = if discretize {
+                1.0
+            } else {
+                let t = ((p - chance) / (1.0 - chance)).clamp(0.0, 1.0);
+                (t * last).round() / last
+            };
+            blended_pixel(lerp(white, class_color(class as usize, classes), t))
+        };
+        px.copy_from_slice(&pixel);
+    }
+}
+
+/// Paints a class's probability over a grid: white at 0 to the class's colour at 1.
+pub fn paint_probability(values: &[f32], color: [u8; 3], diverged: bool, pixels: &mut [u8]) {
+    let last = (SHADES - 1) as f32;
+    for (value, px) in values.iter().zip(pixels.chunks_exact_mut(4)) {
+        let pixel = if diverged || value.is_nan() {
+            blended_pixel(DIVERGED)
+        } else {
+            let t = (value.clamp(0.0, 1.0) * last).round() / last;
+            blended_pixel(lerp([255, 255, 255], color, t))
+        };
+        px.copy_from_slice(&pixel);
+    }
+}
+
+/// A blank (light grey) heatmap texture of `size` x `size`, filtered smoothly when scaled.
+pub fn blank_heatmap(size: usize) -> Image {
+    let mut image = Image::new_fill(
+        Extent3d {
+            width: size as u32,
+            height: size as u32,
+            depth_or_array_layers: 1,
+        },
+        TextureDimension::D2,
+        &[232, 234, 235, 255],
+        TextureFormat::Rgba8UnormSrgb,
+        RenderAssetUsages::MAIN_WORLD | RenderAssetUsages::RENDER_WORLD,
+    );
+    image.sampler = bevy::image::ImageSampler::linear();
+    image
+}
+
 /// Writes a grid of values (row-major, `size` x `size`) as RGBA pixels, semi-transparent over
 /// white like the Playground's canvases, or grey when training diverged.
 pub fn paint_heatmap(values: &[f32], discretize: bool, diverged: bool, pixels: &mut [u8]) {
@@ -125,6 +223,36 @@ mod tests {
             .map(|k| heatmap_color(k as f32 / 500.0 - 1.0, false))
             .collect();
         assert_eq!(shades.len(), SHADES);
+    }
+
+    #[test]
+    fn class_colours_are_distinct_and_confidence_shades_them() {
+        for k in 3..=6 {
+            let colours: std::collections::HashSet<_> = (0..k).map(|c| class_color(c, k)).collect();
+            assert_eq!(colours.len(), k);
+        }
+        assert_eq!(class_color(0, 2), NEGATIVE);
+        assert_eq!(class_color(1, 2), POSITIVE);
+        let mut pixels = vec![0u8; 12];
+        paint_classes(
+            &[(2, 1.0), (2, 1.0 / 3.0), (0, 0.9)],
+            3,
+            false,
+            false,
+            &mut pixels,
+        );
+        assert_eq!(&pixels[..4], blended_pixel(CLASS_COLORS[2]));
+        assert_eq!(
+            &pixels[4..8],
+            blended_pixel([255, 255, 255]),
+            "chance is white"
+        );
+        paint_classes(&[(1, 0.4)], 3, true, false, &mut pixels[..4]);
+        assert_eq!(
+            &pixels[..4],
+            blended_pixel(CLASS_COLORS[1]),
+            "discretised: the winner"
+        );
     }
 
     #[test]

@@ -3,27 +3,27 @@
 
 use bevy::prelude::*;
 
-use super::LevelCatalog;
-use crate::game::network_view::motion::PulseAll;
+use super::mirror::PlaygroundView;
+use super::sim::{Rules, SimAction, SimSet, Simulation, Undo};
+use crate::experiment::EditRules;
+use crate::game::levels::{LevelCatalog, LevelCommand};
+use crate::game::network_view::ViewPulse;
 use crate::game::save::SavedProgress;
 use crate::game::screens::Screen;
-use crate::game::sim::undo::UndoHistory;
-use crate::game::sim::{EditRules, SimAction, Simulation};
 use crate::level::{Level, Outcome, Setting, Star, judge};
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_message::<LevelCommand>()
-        .add_systems(
-            Update,
-            (
-                handle_commands,
-                check_goal
-                    .after(crate::game::sim::SimSet::Apply)
-                    .run_if(in_state(Screen::Level)),
-            )
-                .chain(),
+    app.add_systems(
+        Update,
+        (
+            handle_commands,
+            check_goal
+                .after(SimSet::Apply)
+                .run_if(in_state(Screen::Level)),
         )
-        .add_systems(OnExit(Screen::Level), leave_level);
+            .chain(),
+    )
+    .add_systems(OnExit(Screen::Level), leave_level);
 }
 
 /// Where a level run stands.
@@ -46,8 +46,8 @@ pub struct LevelRun {
     pub hints_shown: usize,
     /// The player asked for the answer (a win then earns only the goal's star).
     pub answer_shown: bool,
-    /// Entries of the history already checked against the goal.
-    checked: usize,
+    /// The last epoch checked against the goal, and in which attempt (a reset starts another).
+    checked: (u64, u64),
 }
 
 impl LevelRun {
@@ -57,7 +57,7 @@ impl LevelRun {
             phase: Phase::Briefing,
             hints_shown: 0,
             answer_shown: false,
-            checked: 0,
+            checked: (0, 0),
         }
     }
 
@@ -66,47 +66,19 @@ impl LevelRun {
     }
 }
 
-/// What the level screens ask for.
-#[derive(Message, Debug, Clone, PartialEq)]
-pub enum LevelCommand {
-    /// Play this level (from the level select, or "next").
-    Start(String),
-    /// The same level again from its start.
-    Retry,
-    /// Close the briefing and play.
-    BeginPlaying,
-    /// Reveal the next hint.
-    Hint,
-    /// Apply the reference solution.
-    ShowAnswer,
-}
-
-/// The edit rules a level's palette allows.
-pub fn rules_for(level: &Level) -> EditRules {
-    let p = &level.palette;
-    EditRules {
-        allowed_features: p.features.clone(),
-        features_editable: p.allows(Setting::Features),
-        architecture_editable: p.allows(Setting::Architecture),
-        weights_editable: p.allows(Setting::Weights),
-        max_total_neurons: p.max_total_neurons,
-        palette: Some(p.clone()),
-    }
-}
-
 /// Puts a level's start on the workbench.
 fn set_up(
     level: &Level,
     commands: &mut Commands,
     sim: &mut Simulation,
-    undo: &mut UndoHistory,
+    undo: &mut Undo,
 ) -> Result<(), String> {
     let mut fresh = Simulation::new(level.start_config()).map_err(|e| e.to_string())?;
     fresh.speed = sim.speed;
     fresh.epoch_limit = Some(level.epoch_budget);
     *sim = fresh;
-    undo.clear();
-    commands.insert_resource(rules_for(level));
+    undo.0.clear();
+    commands.insert_resource(Rules(EditRules::for_palette(&level.palette)));
     commands.insert_resource(LevelRun::new(level.clone()));
     Ok(())
 }
@@ -116,21 +88,27 @@ fn handle_commands(
     mut requests: MessageReader<LevelCommand>,
     catalog: Res<LevelCatalog>,
     mut sim: ResMut<Simulation>,
-    mut undo: ResMut<UndoHistory>,
+    mut undo: ResMut<Undo>,
     run: Option<ResMut<LevelRun>>,
     mut next: ResMut<NextState<Screen>>,
     mut actions: MessageWriter<SimAction>,
-    mut pulses: MessageWriter<PulseAll>,
+    mut pulses: MessageWriter<ViewPulse>,
+    view: Option<Res<PlaygroundView>>,
     mut notices: ResMut<crate::game::notices::Notices>,
 ) {
     let mut run = run;
+    let pulse = |pulses: &mut MessageWriter<ViewPulse>| {
+        if let Some(view) = &view {
+            pulses.write(ViewPulse { view: view.0 });
+        }
+    };
     for request in requests.read() {
         match request {
             LevelCommand::Start(id) => match catalog.find(id) {
                 Some(level) => match set_up(level, &mut commands, &mut sim, &mut undo) {
                     Ok(()) => {
                         next.set(Screen::Level);
-                        pulses.write(PulseAll);
+                        pulse(&mut pulses);
                     }
                     Err(e) => notices.refused(format!("This level cannot start: {e}")),
                 },
@@ -148,7 +126,7 @@ fn handle_commands(
                             run.phase = Phase::Playing;
                         }
                     });
-                    pulses.write(PulseAll);
+                    pulse(&mut pulses);
                 }
             }
             LevelCommand::BeginPlaying => {
@@ -172,6 +150,7 @@ fn handle_commands(
                     if let Err(e) = sim.experiment.apply_config(run.level.solution_config()) {
                         notices.refused(e.to_string());
                     }
+                    undo.0.clear();
                     actions.write(SimAction::Reset);
                     notices.info(run.level.solution.explanation.clone());
                 }
@@ -187,26 +166,28 @@ fn check_goal(
     mut saved: ResMut<SavedProgress>,
 ) {
     let Some(mut run) = run else { return };
-    let history = sim.experiment.history();
-    if history.len() < run.checked {
+    let experiment = &sim.experiment;
+    let attempt = experiment.run_number();
+    if run.checked.1 != attempt {
         // Reset: a new attempt starts.
-        run.checked = 0;
+        run.checked = (0, attempt);
         if run.phase == Phase::Failed {
             run.phase = Phase::Playing;
         }
     }
     if !matches!(run.phase, Phase::Playing) {
-        run.checked = history.len();
+        run.checked.0 = experiment.epoch();
         return;
     }
     let budget = run.level.epoch_budget;
     let goal = run.level.goal;
-    let won = history[run.checked..]
+    let won = experiment
+        .history_since(run.checked.0)
         .iter()
         .any(|s| s.epoch > 0 && s.epoch <= budget && goal.met(s));
-    run.checked = history.len();
+    run.checked.0 = experiment.epoch();
     if won {
-        let mut outcome = judge(&run.level, history, sim.experiment.network());
+        let mut outcome = judge(&run.level, experiment.history(), experiment.network());
         if run.answer_shown {
             // With the answer shown, only the goal's own star counts.
             for (earned, star) in outcome.stars.iter_mut().zip(&run.level.stars) {
@@ -216,8 +197,8 @@ fn check_goal(
         saved.record(&run.level, &outcome);
         run.phase = Phase::Won(outcome);
         sim.playing = false;
-    } else if sim.experiment.epoch() >= budget {
-        let outcome = judge(&run.level, history, sim.experiment.network());
+    } else if experiment.epoch() >= budget {
+        let outcome = judge(&run.level, experiment.history(), experiment.network());
         saved.record(&run.level, &outcome);
         run.phase = Phase::Failed;
         sim.playing = false;
@@ -226,10 +207,11 @@ fn check_goal(
 
 /// Leaving the level screen: the sandbox's rules, no budget, and the level's network gone (the
 /// sandbox restores its own).
-fn leave_level(mut commands: Commands, mut sim: ResMut<Simulation>) {
+fn leave_level(mut commands: Commands, mut sim: ResMut<Simulation>, mut undo: ResMut<Undo>) {
     commands.remove_resource::<LevelRun>();
-    commands.insert_resource(EditRules::default());
+    commands.insert_resource(Rules::default());
     let speed = sim.speed;
     *sim = Simulation::default();
     sim.speed = speed;
+    undo.0.clear();
 }

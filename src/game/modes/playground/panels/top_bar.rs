@@ -2,9 +2,10 @@
 
 use bevy_egui::egui;
 
-use super::{SandboxUi, with_commas};
+use super::SandboxUi;
+use crate::game::modes::playground::{SimAction, TrainingSpeed};
 use crate::game::screens::Screen;
-use crate::game::sim::{SimAction, TrainingSpeed};
+use crate::game::theme::widgets::with_commas;
 
 pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
     ui.horizontal_centered(|ui| {
@@ -93,14 +94,14 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
         }
         ui.separator();
         if ui
-            .add_enabled(s.history.can_undo(), egui::Button::new("Undo"))
+            .add_enabled(s.undo.0.can_undo(), egui::Button::new("Undo"))
             .on_hover_text("Undo the last change to the network's shape or weights. Ctrl+Z")
             .clicked()
         {
             s.actions.write(SimAction::Undo);
         }
         if ui
-            .add_enabled(s.history.can_redo(), egui::Button::new("Redo"))
+            .add_enabled(s.undo.0.can_redo(), egui::Button::new("Redo"))
             .on_hover_text("Redo what was undone. Ctrl+Shift+Z")
             .clicked()
         {
@@ -113,8 +114,8 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
                 .on_hover_text("A link that opens this sandbox as it is now: send it to a student or a colleague.")
                 .clicked()
             {
-                let link = crate::game::share::link_for(s.sim.experiment.config());
-                if crate::game::share::copy_to_clipboard(&link) {
+                let link = super::super::share::link_for(s.sim.experiment.config());
+                if super::super::share::copy_to_clipboard(&link) {
                     s.notices.info("Link copied. Anyone who opens it gets this sandbox.");
                 } else {
                     s.notices.info(format!(

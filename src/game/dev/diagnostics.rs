@@ -29,9 +29,14 @@ pub const OWN_WORK_MS: DiagnosticPath = DiagnosticPath::const_new("neural_sandbo
 pub const EPOCHS_PER_SECOND: DiagnosticPath =
     DiagnosticPath::const_new("neural_sandbox/epochs_per_second");
 
+/// How fast the active mode trains, written by it (for the epochs-per-second diagnostic).
+#[derive(Resource, Debug, Default, Clone, Copy)]
+pub struct TrainingRate(pub f64);
+
 /// Always measures; logs every second when `log` is set.
-pub(super) fn plugin(app: &mut App, log: bool) {
+pub fn plugin(app: &mut App, log: bool) {
     app.init_resource::<WorkTimings>()
+        .init_resource::<TrainingRate>()
         .register_diagnostic(Diagnostic::new(TRAINING_MS).with_suffix(" ms"))
         .register_diagnostic(Diagnostic::new(HEATMAPS_MS).with_suffix(" ms"))
         .register_diagnostic(Diagnostic::new(SYNC_MS).with_suffix(" ms"))
@@ -49,7 +54,7 @@ pub(super) fn plugin(app: &mut App, log: bool) {
 fn record_timings(
     mut diagnostics: Diagnostics,
     mut timings: ResMut<WorkTimings>,
-    sim: Option<Res<crate::game::sim::Simulation>>,
+    rate: Res<TrainingRate>,
 ) {
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     let t = std::mem::take(&mut *timings);
@@ -57,7 +62,5 @@ fn record_timings(
     diagnostics.add_measurement(&HEATMAPS_MS, || ms(t.heatmaps));
     diagnostics.add_measurement(&SYNC_MS, || ms(t.sync));
     diagnostics.add_measurement(&OWN_WORK_MS, || ms(t.total()));
-    if let Some(sim) = sim {
-        diagnostics.add_measurement(&EPOCHS_PER_SECOND, || sim.measured_rate);
-    }
+    diagnostics.add_measurement(&EPOCHS_PER_SECOND, || rate.0);
 }

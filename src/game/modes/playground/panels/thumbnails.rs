@@ -1,4 +1,5 @@
-//! Dataset thumbnails drawn from the real generators (200 points, no noise), as the Playground's.
+//! Dataset thumbnails drawn from the real generators (200 points, no noise), as the Playground's;
+//! the multi-class sets are shown with four classes.
 
 use bevy::prelude::*;
 use bevy_egui::egui;
@@ -43,10 +44,11 @@ impl DatasetThumbnails {
 pub fn render(kind: DatasetKind) -> egui::ColorImage {
     let mut pixels = vec![egui::Color32::WHITE; SIZE * SIZE];
     let mut rng = seeded_rng(7, 0);
-    for p in generators::generate(kind, 200, 0.0, &mut rng) {
+    let classes = if kind.is_multi_class() { 4 } else { 2 };
+    for p in generators::generate_classes(kind, 200, 0.0, classes, &mut rng) {
         let cx = ((p.x1 + 6.0) / 12.0 * SIZE as f64) as i64;
         let cy = ((6.0 - p.x2) / 12.0 * SIZE as f64) as i64;
-        let color = palette::to_egui(palette::scale_color(p.label as f32));
+        let color = palette::to_egui(palette::label_color(p.label, classes));
         for dy in -1..=1 {
             for dx in -1..=1 {
                 let (x, y) = (cx + dx, cy + dy);

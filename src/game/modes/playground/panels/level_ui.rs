@@ -4,10 +4,11 @@
 use bevy::prelude::*;
 use bevy_egui::egui;
 
-use super::run::{LevelCommand, LevelRun, Phase};
-use super::select_ui::stars_text;
+use super::SandboxUi;
+use crate::game::levels::LevelCommand;
+use crate::game::levels::select_ui::stars_text;
+use crate::game::modes::playground::level_run::{LevelRun, Phase};
 use crate::game::screens::Screen;
-use crate::game::ui::SandboxUi;
 
 /// Everything a level shows over the workbench.
 pub fn show(ctx: &egui::Context, s: &mut SandboxUi) {
@@ -25,19 +26,7 @@ pub fn show(ctx: &egui::Context, s: &mut SandboxUi) {
 }
 
 fn card(ctx: &egui::Context, s: &SandboxUi, id: &str, width: f32, add: impl FnOnce(&mut egui::Ui)) {
-    let center = s.viewport.min + s.viewport.size / 2.0;
-    egui::Area::new(egui::Id::new(id))
-        .fixed_pos(egui::pos2(center.x, center.y))
-        .pivot(egui::Align2::CENTER_CENTER)
-        .order(egui::Order::Foreground)
-        .show(ctx, |ui| {
-            egui::Frame::window(ui.style())
-                .inner_margin(egui::Margin::same(18))
-                .show(ui, |ui| {
-                    ui.set_width(width);
-                    add(ui);
-                });
-        });
+    crate::game::theme::widgets::card(ctx, s.view_rect().center(), id, width, add);
 }
 
 /// The goal, the budget and how far along the player is, at the top of the network view.
@@ -45,7 +34,8 @@ fn goal_bar(ctx: &egui::Context, s: &mut SandboxUi, run: &LevelRun) {
     let level = &run.level;
     let stats = s.sim.experiment.latest();
     let epoch = s.sim.experiment.epoch();
-    let at = s.viewport.min + Vec2::new(s.viewport.size.x / 2.0, 6.0);
+    let rect = s.view_rect();
+    let at = rect.min + Vec2::new(rect.size.x / 2.0, 6.0);
     let mut command = None;
     egui::Area::new("goal bar".into())
         .fixed_pos(egui::pos2(at.x, at.y))
@@ -58,7 +48,7 @@ fn goal_bar(ctx: &egui::Context, s: &mut SandboxUi, run: &LevelRun) {
                 .corner_radius(6)
                 .inner_margin(egui::Margin::symmetric(12, 6))
                 .show(ui, |ui| {
-                    ui.set_width((s.viewport.size.x - 40.0).min(600.0));
+                    ui.set_width((rect.size.x - 40.0).min(600.0));
                     ui.horizontal(|ui| {
                         ui.label(egui::RichText::new(format!("Level {}: {}", level.order, level.title)).strong());
                         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -300,7 +290,7 @@ fn hints(ctx: &egui::Context, s: &SandboxUi, run: &LevelRun) {
     if run.hints_shown == 0 {
         return;
     }
-    let at = s.viewport.min + Vec2::new(12.0, 96.0);
+    let at = s.view_rect().min + Vec2::new(12.0, 96.0);
     egui::Area::new("hints".into())
         .fixed_pos(egui::pos2(at.x, at.y))
         .order(egui::Order::Foreground)

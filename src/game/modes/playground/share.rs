@@ -70,7 +70,7 @@ pub(super) fn plugin(app: &mut App) {
 
 #[cfg(target_arch = "wasm32")]
 fn mirror_config_in_address(
-    sim: Res<crate::game::sim::Simulation>,
+    sim: Res<super::Simulation>,
     mut last: Local<Option<ExperimentConfig>>,
 ) {
     let config = sim.experiment.config();

@@ -4,16 +4,11 @@ use bevy_egui::egui;
 
 use super::SandboxUi;
 use super::thumbnails::SIZE as THUMB;
-use crate::data::{DatasetKind, Problem};
-use crate::game::sim::SimAction;
+use crate::data::{DatasetKind, MAX_CLASSES, Problem};
+use crate::game::modes::playground::SimAction;
+use crate::game::theme::widgets::section;
 use crate::level::Setting;
 use crate::nn::{Activation, Loss, OptimizerKind, Regularization};
-
-fn section(ui: &mut egui::Ui, title: &str) {
-    ui.add_space(6.0);
-    super::section_heading(ui, title);
-    ui.separator();
-}
 
 /// A labelled row with a tooltip on the label; disabled, with a lock, when `open` is false.
 fn row<R>(
@@ -61,39 +56,62 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
     let palette = s.palette().cloned().unwrap_or(default_palette);
 
     section(ui, "DATA");
-    ui.label("Which dataset do you want to use?")
-        .on_hover_text("Click a picture to train on those points. Orange is -1, blue is +1.");
+    ui.label("Which dataset do you want to use?").on_hover_text(
+        "Click a picture to train on those points. Orange is -1, blue is +1; the last three can have up to six classes.",
+    );
     let problem = c.problem();
-    ui.horizontal_wrapped(|ui| {
-        for kind in DatasetKind::for_problem(problem) {
-            let Some(texture) = s.thumbnails.get(kind) else {
-                continue;
-            };
-            let selected = c.dataset == kind;
-            let image = egui::Image::new(egui::load::SizedTexture::new(
-                texture.id(),
-                egui::vec2(THUMB as f32 * 0.8, THUMB as f32 * 0.8),
-            ))
-            .sense(egui::Sense::click());
-            let frame = egui::Frame::new()
-                .stroke(egui::Stroke::new(
-                    if selected { 3.0 } else { 1.0 },
-                    if selected {
-                        egui::Color32::from_rgb(40, 40, 40)
-                    } else {
-                        egui::Color32::from_gray(200)
-                    },
+    // Four pictures to a row (the classification sets take two rows).
+    for row_kinds in DatasetKind::for_problem(problem).chunks(4) {
+        ui.horizontal(|ui| {
+            for &kind in row_kinds {
+                let Some(texture) = s.thumbnails.get(kind) else {
+                    continue;
+                };
+                let selected = c.dataset == kind;
+                let image = egui::Image::new(egui::load::SizedTexture::new(
+                    texture.id(),
+                    egui::vec2(THUMB as f32 * 0.8, THUMB as f32 * 0.8),
                 ))
-                .inner_margin(1);
-            let response = frame
-                .show(ui, |ui| ui.add(image))
-                .inner
-                .on_hover_text(format!("{}: {} points", kind.title(), kind.sample_count()));
-            if response.clicked() && !selected && !in_level {
-                c.dataset = kind;
+                .sense(egui::Sense::click());
+                let frame = egui::Frame::new()
+                    .stroke(egui::Stroke::new(
+                        if selected { 3.0 } else { 1.0 },
+                        if selected {
+                            egui::Color32::from_rgb(40, 40, 40)
+                        } else {
+                            egui::Color32::from_gray(200)
+                        },
+                    ))
+                    .inner_margin(1);
+                let classes = if kind.is_multi_class() { c.classes } else { 2 };
+                let response = frame
+                    .show(ui, |ui| ui.add(image))
+                    .inner
+                    .on_hover_text(format!(
+                        "{}: {} points",
+                        kind.title(),
+                        kind.sample_count_for(classes)
+                    ));
+                if response.clicked() && !selected && !in_level {
+                    c.dataset = kind;
+                    if !kind.is_multi_class() {
+                        c.classes = 2;
+                    }
+                }
             }
-        }
-    });
+        });
+    }
+    if c.dataset.is_multi_class() && problem == Problem::Classification {
+        row(
+            ui,
+            "Classes",
+            "How many classes (colours) the points belong to. With three or more, the network gets one output per class and softmax turns them into probabilities. Rebuilds the network.",
+            !in_level,
+            |ui| {
+                ui.add(egui::Slider::new(&mut c.classes, 2..=MAX_CLASSES));
+            },
+        );
+    }
     ui.add_enabled_ui(!from_file, |ui| {
         row(ui, "Training data", "Share of the points used for training; the rest test how well the network generalises.", can_ratio, |ui| {
             let mut ratio = c.train_ratio;
@@ -160,7 +178,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
             egui::ComboBox::from_id_salt("activation")
                 .selected_text(activation_name(c.activation))
                 .show_ui(ui, |ui| {
-                    for a in &palette.activations {
+                    for a in palette.activations.iter().filter(|a| !a.is_layer_wide()) {
                         ui.selectable_value(&mut c.activation, *a, activation_name(*a))
                             .on_hover_text(a.describe());
                     }
@@ -214,6 +232,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
             if p != problem {
                 c.problem = Some(p);
                 c.dataset = DatasetKind::for_problem(p)[0];
+                c.classes = 2;
                 if p == Problem::Regression {
                     c.loss = Loss::Square;
                 }
@@ -240,17 +259,21 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
                     ui.add(egui::Slider::new(&mut c.momentum, 0.0..=0.99));
                 });
             }
-            ui.add_enabled_ui(problem == Problem::Classification, |ui| {
-                row(ui, "Loss", "Square error is the Playground's; cross-entropy (with a sigmoid output) punishes confident mistakes harder. Rebuilds the network.", true, |ui| {
-                    egui::ComboBox::from_id_salt("loss")
-                        .selected_text(c.loss.name())
-                        .show_ui(ui, |ui| {
-                            for l in Loss::ALL {
-                                ui.selectable_value(&mut c.loss, *l, l.name());
-                            }
-                        });
+            if c.is_multi_class() {
+                ui.label(egui::RichText::new("Loss: softmax with cross-entropy (always, with three or more classes).").small().weak());
+            } else {
+                ui.add_enabled_ui(problem == Problem::Classification, |ui| {
+                    row(ui, "Loss", "Square error is the Playground's; cross-entropy (with a sigmoid output) punishes confident mistakes harder. Rebuilds the network.", true, |ui| {
+                        egui::ComboBox::from_id_salt("loss")
+                            .selected_text(c.loss.name())
+                            .show_ui(ui, |ui| {
+                                for l in Loss::TWO_CLASS {
+                                    ui.selectable_value(&mut c.loss, l, l.name());
+                                }
+                            });
+                    });
                 });
-            });
+            }
             row(ui, "Dropout", "Each training step ignores this share of hidden neurons at random, so none can be relied on alone.", true, |ui| {
                 ui.add(egui::Slider::new(&mut c.dropout, 0.0..=0.5).step_by(0.05));
             });
@@ -284,6 +307,7 @@ fn activation_name(a: Activation) -> &'static str {
         Activation::Tanh => "Tanh",
         Activation::Sigmoid => "Sigmoid",
         Activation::Linear => "Linear",
+        Activation::Softmax => "Softmax",
     }
 }
 

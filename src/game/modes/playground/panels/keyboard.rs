@@ -4,17 +4,17 @@
 use bevy::prelude::*;
 use bevy_egui::input::egui_wants_any_keyboard_input;
 
+use crate::game::modes::playground::{SimAction, SimSet, Simulation, TrainingSpeed, Workbench};
 use crate::game::screens::Screen;
-use crate::game::sim::SimAction;
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(Update, quit_keys.run_if(not(egui_wants_any_keyboard_input)));
     app.add_systems(
         Update,
         sandbox_keys
-            .run_if(in_state(crate::game::screens::Workbench))
+            .run_if(in_state(Workbench))
             .run_if(not(egui_wants_any_keyboard_input))
-            .before(crate::game::sim::SimSet::Apply),
+            .before(SimSet::Apply),
     );
 }
 
@@ -23,7 +23,7 @@ pub fn sandbox_keys(
     mut actions: MessageWriter<SimAction>,
     mut next: ResMut<NextState<Screen>>,
     screen: Res<State<Screen>>,
-    speed: Res<crate::game::sim::Simulation>,
+    speed: Res<Simulation>,
 ) {
     if keys.just_pressed(KeyCode::Space) {
         actions.write(SimAction::TogglePlay);
@@ -41,7 +41,7 @@ pub fn sandbox_keys(
     let faster = keys.just_pressed(KeyCode::Equal) || keys.just_pressed(KeyCode::NumpadAdd);
     let slower = keys.just_pressed(KeyCode::Minus) || keys.just_pressed(KeyCode::NumpadSubtract);
     if faster || slower {
-        let choices = crate::game::sim::TrainingSpeed::CHOICES;
+        let choices = TrainingSpeed::CHOICES;
         let at = choices.iter().position(|c| *c == speed.speed).unwrap_or(5);
         let next = if faster {
             (at + 1).min(choices.len() - 1)

@@ -1,41 +1,22 @@
-//! Undo and redo of architecture changes and weight edits (Ctrl+Z, Ctrl+Shift+Z).
+//! Undo and redo of edits by hand (architecture and typed weights), for the game and for tests:
+//! each step puts back the exact network in one go, and training progress (epoch, history)
+//! continues.
 
-use bevy::prelude::*;
-
-use crate::experiment::{Experiment, ExperimentConfig};
+use super::Experiment;
 use crate::nn::Network;
 
 /// At most this many steps are remembered.
 pub const DEPTH: usize = 100;
 
-/// The experiment's shape and weights at one moment.
+/// The part of an experiment an undo restores: the network, which holds its shape and weights
+/// (the configuration's shape follows it).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Snapshot {
-    pub config: ExperimentConfig,
     pub network: Network,
 }
 
-impl Snapshot {
-    pub fn of(experiment: &Experiment) -> Self {
-        Self {
-            config: experiment.config().clone(),
-            network: experiment.network().clone(),
-        }
-    }
-
-    /// Puts the experiment back to this snapshot (settings, then the exact weights). Training
-    /// progress (epoch, history) continues.
-    pub fn restore(&self, experiment: &mut Experiment) -> Result<(), String> {
-        experiment
-            .apply_config(self.config.clone())
-            .map_err(|e| e.to_string())?;
-        experiment
-            .replace_network(self.network.clone())
-            .map_err(|e| e.to_string())
-    }
-}
-
-#[derive(Resource, Debug, Default)]
+/// The undo and redo stacks.
+#[derive(Debug, Default, Clone)]
 pub struct UndoHistory {
     undo: Vec<Snapshot>,
     redo: Vec<Snapshot>,
@@ -51,13 +32,15 @@ impl UndoHistory {
         self.redo.clear();
     }
 
-    /// Goes back one edit. `Ok(false)` if there is nothing to undo.
+    /// Goes back one edit. `Ok(false)` if there is nothing to undo; an error (and no change)
+    /// if the step no longer fits the experiment.
     pub fn undo(&mut self, experiment: &mut Experiment) -> Result<bool, String> {
         let Some(snapshot) = self.undo.pop() else {
             return Ok(false);
         };
-        self.redo.push(Snapshot::of(experiment));
-        snapshot.restore(experiment)?;
+        let current = experiment.snapshot();
+        experiment.restore(&snapshot)?;
+        self.redo.push(current);
         Ok(true)
     }
 
@@ -66,8 +49,9 @@ impl UndoHistory {
         let Some(snapshot) = self.redo.pop() else {
             return Ok(false);
         };
-        self.undo.push(Snapshot::of(experiment));
-        snapshot.restore(experiment)?;
+        let current = experiment.snapshot();
+        experiment.restore(&snapshot)?;
+        self.undo.push(current);
         Ok(true)
     }
 

@@ -5,8 +5,8 @@ use std::time::Duration;
 use bevy::platform::time::Instant;
 use bevy::prelude::*;
 
-use super::{Simulation, TrainingSpeed};
-use crate::game::diagnostics::WorkTimings;
+use super::{Simulation, TrainingSpeed, Workbench};
+use crate::game::dev::diagnostics::{TrainingRate, WorkTimings};
 
 /// Fixed ticks per second.
 pub const TICK_HZ: f64 = 60.0;
@@ -28,7 +28,8 @@ pub(super) fn plugin(app: &mut App) {
         .init_resource::<RateMeter>()
         .init_resource::<FrameBudget>()
         .add_systems(First, start_frame_budget)
-        .add_systems(FixedUpdate, train)
+        // Training runs only while the workbench is on screen.
+        .add_systems(FixedUpdate, train.run_if(in_state(Workbench)))
         .add_systems(Update, measure_rate);
 }
 
@@ -116,7 +117,11 @@ pub fn train(
 }
 
 /// Updates the measured epochs per second twice a second.
-fn measure_rate(mut sim: ResMut<Simulation>, mut meter: ResMut<RateMeter>) {
+fn measure_rate(
+    mut sim: ResMut<Simulation>,
+    mut meter: ResMut<RateMeter>,
+    mut diagnostic: ResMut<TrainingRate>,
+) {
     let now = Instant::now();
     let since = *meter.since.get_or_insert(now);
     let elapsed = now.duration_since(since).as_secs_f64();
@@ -128,4 +133,5 @@ fn measure_rate(mut sim: ResMut<Simulation>, mut meter: ResMut<RateMeter>) {
     if !sim.playing && sim.measured_rate > 0.0 && meter.epochs == 0 && elapsed >= 0.5 {
         sim.measured_rate = 0.0;
     }
+    diagnostic.0 = sim.measured_rate;
 }

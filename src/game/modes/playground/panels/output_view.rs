@@ -1,26 +1,30 @@
 //! The output view: the large heatmap with the data, the losses and accuracy, and the loss chart.
 
 use bevy_egui::egui;
-use egui_plot::{Legend, Line, Plot, PlotPoints};
 
 use super::SandboxUi;
 use crate::data::Example;
 use crate::game::network_view::NodeKey;
+use crate::game::plots::{Curve, decimate, line_chart};
 use crate::game::theme::palette;
+use crate::game::theme::widgets::section_heading;
 
 /// Side of the large heatmap on screen.
 pub const VIEW_SIZE: f32 = 290.0;
-/// The loss chart shows at most this many points, however long the run.
-pub const CHART_POINTS: usize = 400;
 
 pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi, texture: Option<egui::TextureId>) {
     let experiment = &s.sim.experiment;
     let latest = experiment.latest();
     ui.add_space(4.0);
-    super::section_heading(ui, "OUTPUT");
+    section_heading(ui, "OUTPUT");
     ui.separator();
     egui::Grid::new("readouts").num_columns(2).spacing([16.0, 2.0]).show(ui, |ui| {
-        ui.label("Test loss").on_hover_text("Mean of 0.5·(output − label)² over the test points: data the network never trains on.");
+        let loss_tip = match experiment.config().effective_loss() {
+            crate::nn::Loss::Square => "Mean of 0.5·(output − label)² over the test points: data the network never trains on.",
+            crate::nn::Loss::CrossEntropy => "Mean cross-entropy over the test points: data the network never trains on.",
+            crate::nn::Loss::SoftmaxCrossEntropy => "Mean of −log(probability of the right class) over the test points: data the network never trains on.",
+        };
+        ui.label("Test loss").on_hover_text(loss_tip);
         ui.label(egui::RichText::new(format!("{:.3}", latest.test_loss)).monospace().strong());
         ui.end_row();
         ui.label("Training loss").on_hover_text("The same over the training points.");
@@ -38,12 +42,15 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi, texture: Option<egui::TextureI
     ui.add_space(6.0);
 
     let shown = s
-        .heatmaps
-        .as_ref()
-        .map(|h| h.shown)
-        .unwrap_or(NodeKey::Output);
+        .heatmaps()
+        .and_then(|h| h.shown)
+        .unwrap_or(NodeKey::OUTPUT);
+    let classes = experiment.config().output_count().max(2);
     let caption = match shown {
-        NodeKey::Output => "The network's output over the plane".to_string(),
+        NodeKey::Output(_) if classes > 2 && shown == NodeKey::OUTPUT => {
+            "The winning class over the plane (paler: less sure)".to_string()
+        }
+        NodeKey::OUTPUT => "The network's output over the plane".to_string(),
         other => format!("{} (hovered)", other.title()),
     };
     ui.label(egui::RichText::new(caption).small());
@@ -72,7 +79,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi, texture: Option<egui::TextureI
     };
     let data = experiment.data();
     for e in &data.train {
-        let color = palette::to_egui(palette::scale_color(e.label as f32));
+        let color = palette::to_egui(palette::label_color(e.label, classes));
         painter.circle(
             to_screen(e),
             2.6,
@@ -82,7 +89,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi, texture: Option<egui::TextureI
     }
     if s.display.show_test_data {
         for e in &data.test {
-            let color = palette::to_egui(palette::scale_color(e.label as f32));
+            let color = palette::to_egui(palette::label_color(e.label, classes));
             painter.circle(
                 to_screen(e),
                 2.6,
@@ -101,11 +108,32 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi, texture: Option<egui::TextureI
                 "Show only the predicted class (the sign of the output) instead of its confidence.",
             );
     });
-    color_legend(ui);
+    if classes > 2 {
+        class_legend(ui, classes);
+    } else {
+        color_legend(ui);
+    }
 
     ui.add_space(8.0);
-    super::section_heading(ui, "LOSS OVER EPOCHS");
+    section_heading(ui, "LOSS OVER EPOCHS");
     loss_chart(ui, experiment.history());
+}
+
+/// The colour of each class.
+fn class_legend(ui: &mut egui::Ui, classes: usize) {
+    ui.horizontal_wrapped(|ui| {
+        for class in 0..classes {
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+            ui.painter().rect_filled(
+                rect,
+                2.0,
+                palette::to_egui(palette::class_color(class, classes)),
+            );
+            ui.label(egui::RichText::new(format!("class {class}")).small());
+        }
+    })
+    .response
+    .on_hover_text("Each region takes the colour of the class the network picks there; the paler, the less sure it is.");
 }
 
 fn draw_axes(painter: &egui::Painter, rect: egui::Rect) {
@@ -186,30 +214,19 @@ fn color_legend(ui: &mut egui::Ui) {
 
 /// Train (grey) and test (black) loss, decimated so that a long run costs the same as a short one.
 fn loss_chart(ui: &mut egui::Ui, history: &[crate::experiment::EpochStats]) {
-    let stride = history.len().div_ceil(CHART_POINTS).max(1);
-    let sampled = history.iter().step_by(stride).chain(
-        history
-            .last()
-            .filter(|_| !(history.len() - 1).is_multiple_of(stride)),
+    let sampled = decimate(history);
+    let curve = |name: &str, color, loss: fn(&crate::experiment::EpochStats) -> f64| Curve {
+        name: name.to_string(),
+        points: sampled.iter().map(|s| [s.epoch as f64, loss(s)]).collect(),
+        color,
+    };
+    line_chart(
+        ui,
+        "loss chart",
+        130.0,
+        vec![
+            curve("training", egui::Color32::from_gray(140), |s| s.train_loss),
+            curve("test", egui::Color32::BLACK, |s| s.test_loss),
+        ],
     );
-    let (mut train, mut test) = (Vec::new(), Vec::new());
-    for s in sampled {
-        if s.train_loss.is_finite() && s.test_loss.is_finite() {
-            train.push([s.epoch as f64, s.train_loss]);
-            test.push([s.epoch as f64, s.test_loss]);
-        }
-    }
-    Plot::new("loss chart")
-        .height(130.0)
-        .legend(Legend::default())
-        .allow_zoom(false)
-        .allow_drag(false)
-        .allow_scroll(false)
-        .include_y(0.0)
-        .show(ui, |plot| {
-            plot.line(
-                Line::new("training", PlotPoints::from(train)).color(egui::Color32::from_gray(140)),
-            );
-            plot.line(Line::new("test", PlotPoints::from(test)).color(egui::Color32::BLACK));
-        });
 }

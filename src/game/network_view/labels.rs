@@ -1,10 +1,12 @@
-//! Text in the network view (feature names, tray captions) drawn by egui at the position of its
-//! entity, so that the world needs no font stack of its own (a large part of the web build).
+//! Text in the network views (feature names, tray captions) drawn by egui at the position of its
+//! entity, clipped to its view, so that the world needs no font stack of its own (a large part
+//! of the web build).
 
 use bevy::prelude::*;
 use bevy_egui::egui;
 
-use super::SandboxUi;
+use super::{InView, ViewRect};
+use crate::game::camera::ScreenSpace;
 
 /// Where the text sits relative to its entity's position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,30 +40,40 @@ impl WorldLabel {
 }
 
 /// Draws every label under the rest of the interface (tooltips and cards cover them).
-pub fn show(ctx: &egui::Context, s: &SandboxUi) {
+pub fn show(
+    ctx: &egui::Context,
+    space: &ScreenSpace,
+    labels: &Query<(
+        &WorldLabel,
+        &GlobalTransform,
+        &InView,
+        Option<&InheritedVisibility>,
+    )>,
+    rects: &Query<&ViewRect>,
+) {
     let painter = ctx.layer_painter(egui::LayerId::new(
         egui::Order::Background,
         egui::Id::new("world labels"),
     ));
-    let clip = egui::Rect::from_min_size(
-        egui::pos2(s.viewport.min.x, s.viewport.min.y),
-        egui::vec2(s.viewport.size.x, s.viewport.size.y),
-    );
-    let painter = painter.with_clip_rect(clip);
-    for (label, transform, visibility) in &s.labels {
+    for (label, transform, in_view, visibility) in labels {
         if visibility.is_some_and(|v| !v.get()) {
             continue;
         }
-        let at = s
-            .viewport
-            .world_to_window(transform.translation().truncate());
+        let Ok(rect) = rects.get(in_view.0) else {
+            continue;
+        };
+        let clip = egui::Rect::from_min_size(
+            egui::pos2(rect.min.x, rect.min.y),
+            egui::vec2(rect.size.x, rect.size.y),
+        );
+        let at = space.world_to_window(transform.translation().truncate());
         let align = match label.align {
             LabelAlign::Right => egui::Align2::RIGHT_CENTER,
             LabelAlign::Center => egui::Align2::CENTER_CENTER,
             LabelAlign::Below => egui::Align2::CENTER_TOP,
         };
         let [r, g, b, a] = label.color.to_srgba().to_u8_array();
-        painter.text(
+        painter.with_clip_rect(clip).text(
             egui::pos2(at.x, at.y),
             align,
             &label.text,

@@ -1,0 +1,44 @@
+//! Playground mode: TensorFlow Playground as a game. The sandbox (every control, nothing locked)
+//! and the challenge levels share one workbench: the experiment ([`Simulation`]), its network
+//! view, the panels and the training clock, which runs only while the workbench is shown.
+
+pub mod level_run;
+pub mod mirror;
+pub mod panels;
+pub mod sandbox;
+pub mod share;
+pub mod sim;
+pub mod start;
+pub mod training;
+
+use bevy::prelude::*;
+
+use crate::game::screens::Screen;
+pub use sim::{SimAction, SimSet, Simulation, TrainingSpeed};
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_computed_state::<Workbench>();
+    app.add_plugins((
+        sim::plugin,
+        training::plugin,
+        mirror::plugin,
+        sandbox::plugin,
+        level_run::plugin,
+        panels::plugin,
+        share::plugin,
+        start::plugin,
+    ));
+}
+
+/// The network workbench: the sandbox and the levels share it (the network view, the panels,
+/// training). Entities of the workbench live while either screen is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Workbench;
+
+impl ComputedStates for Workbench {
+    type SourceStates = Screen;
+
+    fn compute(screen: Screen) -> Option<Self> {
+        matches!(screen, Screen::Sandbox | Screen::Level).then_some(Workbench)
+    }
+}

@@ -1,0 +1,154 @@
+//! The workbench's panels (egui): controls on the left, the run bar on top, the output view on
+//! the right, and over the network the level's cards, the divergence banner and the notices.
+//! They only read the simulation and send [`SimAction`]s; the network view draws its own
+//! overlays.
+
+pub mod controls;
+pub mod keyboard;
+pub mod level_ui;
+pub mod output_view;
+pub mod overlay;
+pub mod thumbnails;
+pub mod top_bar;
+
+use bevy::ecs::system::SystemParam;
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+use super::Workbench;
+use super::level_run::LevelRun;
+use super::mirror::PlaygroundView;
+use super::sim::{SimAction, Simulation, Undo};
+use crate::experiment::ExperimentConfig;
+use crate::game::levels::{LevelCatalog, LevelCommand};
+use crate::game::network_view::ViewRect;
+use crate::game::network_view::heatmaps::ViewHeatmaps;
+use crate::game::notices::Notices;
+use crate::game::screens::Screen;
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<thumbnails::DatasetThumbnails>()
+        .init_resource::<DisplayOptions>()
+        .add_systems(
+            EguiPrimaryContextPass,
+            workbench_ui.run_if(in_state(Workbench)),
+        )
+        .add_plugins(keyboard::plugin);
+}
+
+/// Width of the controls panel and of the output panel.
+pub const CONTROLS_WIDTH: f32 = 292.0;
+pub const OUTPUT_WIDTH: f32 = 336.0;
+
+/// How the output view is drawn.
+#[derive(Resource, Debug, Clone, Copy, PartialEq, Default)]
+pub struct DisplayOptions {
+    /// Show only the predicted class (the Playground's "discretize output").
+    pub discretize: bool,
+    /// Draw the test points in the output view.
+    pub show_test_data: bool,
+}
+
+/// Everything the workbench's panels read or write.
+#[derive(SystemParam)]
+pub struct SandboxUi<'w, 's> {
+    pub sim: Res<'w, Simulation>,
+    pub actions: MessageWriter<'w, SimAction>,
+    pub display: ResMut<'w, DisplayOptions>,
+    pub view: Option<Res<'w, PlaygroundView>>,
+    pub views: Query<'w, 's, (&'static mut ViewRect, &'static ViewHeatmaps)>,
+    pub notices: ResMut<'w, Notices>,
+    pub time: Res<'w, Time>,
+    pub thumbnails: ResMut<'w, thumbnails::DatasetThumbnails>,
+    pub next_screen: ResMut<'w, NextState<Screen>>,
+    pub undo: Res<'w, Undo>,
+    pub level: Option<ResMut<'w, LevelRun>>,
+    pub level_commands: MessageWriter<'w, LevelCommand>,
+    pub catalog: Res<'w, LevelCatalog>,
+}
+
+impl SandboxUi<'_, '_> {
+    /// Whether the player may change a setting (everything in the sandbox; a level's palette in a
+    /// level).
+    pub fn may_change(&self, setting: crate::level::Setting) -> bool {
+        self.level.as_ref().is_none_or(|run| run.allows(setting))
+    }
+
+    /// The level's palette, in a level.
+    pub fn palette(&self) -> Option<&crate::level::Palette> {
+        self.level.as_ref().map(|run| &run.level.palette)
+    }
+
+    /// Sends a settings change if it changes anything.
+    pub fn configure(&mut self, config: ExperimentConfig) {
+        if &config != self.sim.experiment.config() {
+            self.actions.write(SimAction::Configure(Box::new(config)));
+        }
+    }
+
+    /// Where the network view is on screen.
+    pub fn view_rect(&self) -> ViewRect {
+        self.view
+            .as_ref()
+            .and_then(|v| self.views.get(v.0).ok())
+            .map(|(rect, _)| *rect)
+            .unwrap_or(ViewRect::new(
+                super::mirror::DEFAULT_RECT.0,
+                super::mirror::DEFAULT_RECT.1,
+            ))
+    }
+
+    /// The view's heatmaps (the large output image), once drawn.
+    pub fn heatmaps(&self) -> Option<&ViewHeatmaps> {
+        let view = self.view.as_ref()?;
+        self.views.get(view.0).ok().map(|(_, h)| h)
+    }
+}
+
+fn workbench_ui(mut contexts: EguiContexts, mut ui_state: SandboxUi) -> Result {
+    let output_texture = ui_state
+        .heatmaps()
+        .and_then(|h| h.output_image.as_ref())
+        .map(|image| contexts.add_image(bevy_egui::EguiTextureHandle::Weak(image.id())));
+    let ctx = contexts.ctx_mut()?.clone();
+    ui_state.thumbnails.ensure(&ctx);
+    let mut root = egui::Ui::new(
+        ctx.clone(),
+        "workbench root".into(),
+        egui::UiBuilder::new()
+            .layer_id(egui::LayerId::background())
+            .max_rect(ctx.viewport_rect()),
+    );
+    egui::Panel::top("run bar")
+        .exact_size(46.0)
+        .show(&mut root, |ui| top_bar::show(ui, &mut ui_state));
+    egui::Panel::left("controls")
+        .exact_size(CONTROLS_WIDTH)
+        .resizable(false)
+        .show(&mut root, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| controls::show(ui, &mut ui_state));
+        });
+    egui::Panel::right("output")
+        .exact_size(OUTPUT_WIDTH)
+        .resizable(false)
+        .show(&mut root, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                output_view::show(ui, &mut ui_state, output_texture)
+            });
+        });
+    // What is left is the network view.
+    let rect = root.available_rect_before_wrap();
+    let wanted = ViewRect::new(
+        Vec2::new(rect.min.x, rect.min.y),
+        Vec2::new(rect.width(), rect.height()).max(Vec2::new(320.0, 240.0)),
+    );
+    if let Some(view) = ui_state.view.as_ref().map(|v| v.0)
+        && let Ok((mut current, _)) = ui_state.views.get_mut(view)
+        && *current != wanted
+    {
+        *current = wanted;
+    }
+    overlay::show(&ctx, &mut ui_state);
+    level_ui::show(&ctx, &mut ui_state);
+    Ok(())
+}

@@ -1,0 +1,24 @@
+//! Over the network view: the divergence banner and the notices.
+
+use bevy::prelude::*;
+use bevy_egui::egui;
+
+use super::SandboxUi;
+use crate::game::theme::widgets;
+
+pub fn show(ctx: &egui::Context, s: &mut SandboxUi) {
+    let rect = s.view_rect();
+    if let Some(divergence) = s.sim.experiment.divergence() {
+        let at = rect.min + Vec2::new(rect.size.x / 2.0, 14.0);
+        widgets::banner(
+            ctx,
+            "divergence banner",
+            at,
+            rect.size.x - 40.0,
+            &divergence.message(),
+        );
+    }
+    let delta = s.time.delta_secs();
+    let bottom = rect.min + Vec2::new(rect.size.x / 2.0, rect.size.y - 12.0);
+    crate::game::notices::show(ctx, &mut s.notices, bottom, delta);
+}

@@ -1,0 +1,21 @@
+//! What the game is doing, in a few numbers, for scripts, tests and the web page: each mode
+//! writes its own fields; `dev::automation` (natively) and `web` (in the browser) publish them.
+
+use bevy::prelude::*;
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<Status>();
+}
+
+/// The current mode's status as JSON fields (screen, epoch, losses...), replaced by the active
+/// mode every frame.
+#[derive(Resource, Debug, Default, Clone)]
+pub struct Status {
+    pub fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Status {
+    pub fn set(&mut self, key: &str, value: impl Into<serde_json::Value>) {
+        self.fields.insert(key.to_string(), value.into());
+    }
+}

@@ -1,0 +1,89 @@
+//! Small egui pieces shared by every mode's panels.
+
+use bevy::prelude::*;
+use bevy_egui::egui;
+
+/// A panel section's heading: small capitals in grey, as in the Playground.
+pub fn section_heading(ui: &mut egui::Ui, title: &str) {
+    ui.label(
+        egui::RichText::new(title)
+            .strong()
+            .size(13.0)
+            .color(egui::Color32::from_gray(90)),
+    );
+}
+
+/// A section heading with some space above and a rule below.
+pub fn section(ui: &mut egui::Ui, title: &str) {
+    ui.add_space(6.0);
+    section_heading(ui, title);
+    ui.separator();
+}
+
+/// Formats a count with thousands separators, as the Playground's epoch counter.
+pub fn with_commas(n: u64) -> String {
+    let digits = format!("{n:06}");
+    let mut out = String::new();
+    for (k, c) in digits.chars().enumerate() {
+        if k > 0 && (digits.len() - k).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A card centred on `center` (window coordinates), above the world.
+pub fn card(
+    ctx: &egui::Context,
+    center: Vec2,
+    id: &str,
+    width: f32,
+    add: impl FnOnce(&mut egui::Ui),
+) {
+    egui::Area::new(egui::Id::new(id))
+        .fixed_pos(egui::pos2(center.x, center.y))
+        .pivot(egui::Align2::CENTER_CENTER)
+        .order(egui::Order::Foreground)
+        .show(ctx, |ui| {
+            egui::Frame::window(ui.style())
+                .inner_margin(egui::Margin::same(18))
+                .show(ui, |ui| {
+                    ui.set_width(width);
+                    add(ui);
+                });
+        });
+}
+
+/// A red banner with white text, centred at the top of an area.
+pub fn banner(ctx: &egui::Context, id: &str, at: Vec2, max_width: f32, text: &str) {
+    egui::Area::new(egui::Id::new(id))
+        .fixed_pos(egui::pos2(at.x, at.y))
+        .pivot(egui::Align2::CENTER_TOP)
+        .order(egui::Order::Foreground)
+        .show(ctx, |ui| {
+            egui::Frame::new()
+                .fill(egui::Color32::from_rgb(190, 45, 35))
+                .corner_radius(6)
+                .inner_margin(egui::Margin::symmetric(14, 10))
+                .show(ui, |ui| {
+                    ui.set_max_width(max_width);
+                    ui.label(
+                        egui::RichText::new(text)
+                            .color(egui::Color32::WHITE)
+                            .strong()
+                            .size(15.0),
+                    );
+                });
+        });
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn epoch_counter_is_zero_padded_with_commas() {
+        assert_eq!(super::with_commas(0), "000,000");
+        assert_eq!(super::with_commas(1234), "001,234");
+        assert_eq!(super::with_commas(12_345_678), "12,345,678");
+    }
+}
