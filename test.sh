@@ -11,5 +11,7 @@ cargo test --all-targets
 
 if [ "${NO_WEB:-0}" != "1" ]; then
     web/build.sh
+    # The browser test compares a run in the page with the same run of the native build.
+    export NEURAL_SANDBOX_BIN="$CARGO_TARGET_DIR/debug/neural-sandbox"
     (cd web/e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent && node test.mjs ../../dist)
 fi

@@ -1611,3 +1611,68 @@ mod random_player {
         );
     }
 }
+
+mod background_training {
+    //! Issue 16: Max speed in the sandbox trains on its own thread, and the run it hands back is
+    //! exactly the run the main thread would have made.
+    use super::*;
+    use neural_sandbox::experiment::Experiment;
+    use neural_sandbox::game::modes::playground::background::Background;
+
+    #[test]
+    fn max_trains_on_its_own_thread_and_hands_back_the_exact_run() {
+        let config = ExperimentConfig {
+            dataset: DatasetKind::Spiral,
+            hidden_layers: vec![8, 8],
+            ..ExperimentConfig::default()
+        };
+        let mut app = sandbox(config.clone());
+        act(&mut app, SimAction::SetSpeed(TrainingSpeed::Max));
+        act(&mut app, SimAction::TogglePlay);
+        let mut shown = Vec::new();
+        for _ in 0..40 {
+            app.update();
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            shown.push(sim(&app).experiment.epoch());
+        }
+        assert!(app.world().resource::<Background>().running());
+        assert!(
+            shown.windows(2).all(|w| w[0] <= w[1]) && *shown.last().unwrap() > 0,
+            "the frames show the thread's progress: {shown:?}"
+        );
+        assert_graph_matches(&mut app);
+        act(&mut app, SimAction::Pause);
+        assert!(!app.world().resource::<Background>().running());
+        let epoch = sim(&app).experiment.epoch();
+        assert!(epoch > 0);
+        let mut direct = Experiment::new(config).unwrap();
+        direct.step(epoch);
+        assert_eq!(direct.network(), sim(&app).experiment.network());
+        let bits = |e: &Experiment| -> Vec<u64> {
+            e.history().iter().map(|s| s.test_loss.to_bits()).collect()
+        };
+        assert_eq!(bits(&direct), bits(&sim(&app).experiment));
+        // Training on goes on from exactly there.
+        act(&mut app, SimAction::Step);
+        direct.step(1);
+        assert_eq!(direct.network(), sim(&app).experiment.network());
+    }
+
+    #[test]
+    fn leaving_the_workbench_stops_the_thread() {
+        let mut app = sandbox(ExperimentConfig::default());
+        act(&mut app, SimAction::SetSpeed(TrainingSpeed::Max));
+        act(&mut app, SimAction::TogglePlay);
+        run(&mut app, 10);
+        assert!(app.world().resource::<Background>().running());
+        app.world_mut()
+            .resource_mut::<NextState<Screen>>()
+            .set(Screen::Title);
+        run(&mut app, 3);
+        assert!(!app.world().resource::<Background>().running());
+        let epoch = sim(&app).experiment.epoch();
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        run(&mut app, 5);
+        assert_eq!(sim(&app).experiment.epoch(), epoch);
+    }
+}

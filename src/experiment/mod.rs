@@ -479,6 +479,36 @@ impl Experiment {
         Ok(edit.key_shift())
     }
 
+    /// What this experiment did after `epoch` (for a copy trained on another thread to report).
+    pub fn progress_since(&self, epoch: u64) -> TrainingProgress {
+        TrainingProgress {
+            network: self.network.clone(),
+            epoch: self.epoch,
+            history: self.history.since(epoch).to_vec(),
+            divergence: self.divergence.clone(),
+        }
+    }
+
+    /// Shows what a copy trained elsewhere did: its network, epoch, history and divergence.
+    /// (The copy itself, with its trainer's state, takes this one's place when it stops.)
+    pub fn show_progress(&mut self, progress: TrainingProgress) {
+        for stats in progress.history {
+            if stats.epoch > self.epoch {
+                self.history.push(stats);
+                self.epoch = stats.epoch;
+            }
+        }
+        self.epoch = progress.epoch;
+        self.network = progress.network;
+        self.divergence = progress.divergence;
+        self.weights_version += 1;
+    }
+
+    /// Says the weights changed (whoever shows them redraws).
+    pub fn mark_changed(&mut self) {
+        self.weights_version += 1;
+    }
+
     /// The state an undo goes back to.
     pub fn snapshot(&self) -> Snapshot {
         Snapshot {
@@ -618,6 +648,17 @@ impl Experiment {
     pub fn problem(&self) -> Problem {
         self.config.problem()
     }
+}
+
+/// What a copy of an experiment trained elsewhere (on another thread) did since it was last
+/// asked: enough for the original to show it, without the trainer's inner state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainingProgress {
+    pub network: Network,
+    pub epoch: u64,
+    /// The history entries after the epoch the copy was asked about.
+    pub history: Vec<EpochStats>,
+    pub divergence: Option<Divergence>,
 }
 
 /// The network a configuration describes, from its seed and the given draw of weights.

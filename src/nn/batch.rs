@@ -7,7 +7,7 @@
 //! discriminator's input gradient). Both use the same forward kernel.
 
 use super::functions::{Activation, OptimizerKind, softmax_backward};
-use super::kernel::{InputMajor, forward_layer};
+use super::kernel::{EXAMPLES, InputMajor, forward_layer, gather};
 use super::network::Network;
 use super::train::{ADAM_BETA1, ADAM_BETA2, adam_step};
 
@@ -29,36 +29,53 @@ impl BatchPass {
     }
 }
 
-/// Runs `batch` examples (`inputs`: `batch` rows of one value per feature) through the network.
+/// Runs `batch` examples (`inputs`: `batch` rows of one value per feature) through the network,
+/// a few at a time side by side (the same kernel and order as training).
 pub fn forward_batch(network: &Network, inputs: &[f64], batch: usize) -> BatchPass {
     let mut pass = BatchPass {
         batch,
-        totals: Vec::with_capacity(network.layers.len()),
-        outputs: Vec::with_capacity(network.layers.len()),
+        totals: network
+            .layers
+            .iter()
+            .map(|l| vec![0.0; batch * l.neurons()])
+            .collect(),
+        outputs: network
+            .layers
+            .iter()
+            .map(|l| vec![0.0; batch * l.neurons()])
+            .collect(),
     };
-    let mut width = inputs.len() / batch.max(1);
-    for (l, layer) in network.layers.iter().enumerate() {
-        let weights = InputMajor::of(layer);
-        let n = layer.neurons();
-        let biases = layer.biases.as_slice().expect("biases are contiguous");
-        let mut totals = vec![0.0; batch * n];
-        let mut outputs = vec![0.0; batch * n];
-        {
-            let source: &[f64] = if l == 0 { inputs } else { &pass.outputs[l - 1] };
-            for k in 0..batch {
-                forward_layer(
-                    &weights,
-                    biases,
-                    layer.activation,
-                    &source[k * width..(k + 1) * width],
-                    &mut totals[k * n..(k + 1) * n],
-                    &mut outputs[k * n..(k + 1) * n],
-                );
-            }
+    let width = inputs.len() / batch.max(1);
+    let weights: Vec<InputMajor> = network.layers.iter().map(InputMajor::of).collect();
+    let mut layer_in: Vec<f64> = Vec::new();
+    let mut totals: Vec<f64> = Vec::new();
+    let mut outputs: Vec<f64> = Vec::new();
+    for start in (0..batch).step_by(EXAMPLES) {
+        let group = EXAMPLES.min(batch - start);
+        gather(
+            (start..start + group).map(|k| &inputs[k * width..(k + 1) * width]),
+            width,
+            &mut layer_in,
+        );
+        for (l, layer) in network.layers.iter().enumerate() {
+            let n = layer.neurons();
+            totals.clear();
+            totals.resize(n * EXAMPLES, 0.0);
+            outputs.clear();
+            outputs.resize(n * EXAMPLES, 0.0);
+            forward_layer(
+                &weights[l],
+                layer.biases.as_slice().expect("biases are contiguous"),
+                layer.activation,
+                &layer_in,
+                &mut totals,
+                &mut outputs,
+            );
+            let span = start * n..(start + group) * n;
+            pass.totals[l][span.clone()].copy_from_slice(&totals[..group * n]);
+            pass.outputs[l][span].copy_from_slice(&outputs[..group * n]);
+            std::mem::swap(&mut layer_in, &mut outputs);
         }
-        pass.totals.push(totals);
-        pass.outputs.push(outputs);
-        width = n;
     }
     pass
 }

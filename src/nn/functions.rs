@@ -31,7 +31,7 @@ impl Activation {
     }
 
     /// The activation of one neuron. Softmax depends on the whole layer: here it is the
-    /// identity, and [`Self::apply_slice`] or [`softmax_in_place`] finish it.
+    /// identity, and [`softmax_in_place`] finishes it across the layer.
     #[inline]
     pub fn apply(self, x: f64) -> f64 {
         match self {
@@ -62,9 +62,10 @@ impl Activation {
         }
     }
 
-    /// Applies the activation to every total input.
+    /// Applies the activation to every value, each on its own (softmax is left as the identity:
+    /// it is finished across a layer by [`softmax_in_place`]).
     #[inline(always)]
-    pub fn apply_slice(self, totals: &[f64], outputs: &mut [f64]) {
+    pub fn apply_slice_elementwise(self, totals: &[f64], outputs: &mut [f64]) {
         match self {
             Activation::Relu => {
                 for (o, &x) in outputs.iter_mut().zip(totals) {
@@ -77,31 +78,7 @@ impl Activation {
                     *o = 1.0 / (1.0 + (-x).exp());
                 }
             }
-            Activation::Linear => outputs.copy_from_slice(totals),
-            Activation::Softmax => {
-                outputs.copy_from_slice(totals);
-                softmax_in_place(outputs);
-            }
-        }
-    }
-
-    /// Applies the activation to a block of lanes (the forward pass's register block).
-    #[inline(always)]
-    pub fn apply_lanes(self, totals: &[f64; LANES], outputs: &mut [f64; LANES]) {
-        match self {
-            Activation::Tanh => tanh_lanes(totals, outputs),
-            Activation::Relu => {
-                for l in 0..LANES {
-                    outputs[l] = totals[l].max(0.0);
-                }
-            }
-            Activation::Sigmoid => {
-                for l in 0..LANES {
-                    outputs[l] = 1.0 / (1.0 + (-totals[l]).exp());
-                }
-            }
-            // Finished across the whole layer once every block is computed.
-            Activation::Linear | Activation::Softmax => *outputs = *totals,
+            Activation::Linear | Activation::Softmax => outputs.copy_from_slice(totals),
         }
     }
 
@@ -211,9 +188,8 @@ pub fn tanh_slice(values: &[f64], out: &mut [f64]) {
     }
 }
 
-/// Values computed side by side by the vectorised activations.
-pub const LANES: usize = 8;
-const TANH_LANES: usize = LANES;
+/// Values computed side by side by the vectorised tanh.
+const TANH_LANES: usize = 8;
 
 #[inline(always)]
 pub fn tanh_lanes(x: &[f64; TANH_LANES], out: &mut [f64; TANH_LANES]) {

@@ -1053,3 +1053,178 @@ fn grid_avx2_and_portable_agree_bit_for_bit() {
         assert_eq!(bits(dispatched.grids()), bits(portable.grids()));
     }
 }
+
+/// One classic epoch written the plainest way, one example at a time in `nn.ts` order: forward
+/// (bias, then inputs in order), backprop accumulating dE/db and dE/dw, an update after every
+/// `batch` examples of the epoch with the mean gradient, then the regulariser at the old weight
+/// with the L1 dead-link rule. Leftovers stay in `acc` for the next epoch.
+fn reference_epoch(
+    network: &mut Network,
+    set: &InputMatrix,
+    settings: &TrainSettings,
+    acc: &mut Vec<(Vec<f64>, Vec<f64>)>,
+    pending: &mut usize,
+) {
+    if acc.is_empty() {
+        *acc = network
+            .layers
+            .iter()
+            .map(|l| (vec![0.0; l.weights.len()], vec![0.0; l.neurons()]))
+            .collect();
+    }
+    for k in 0..set.len() {
+        // Forward.
+        let mut outs: Vec<Vec<f64>> = vec![set.row(k).to_vec()];
+        let mut totals: Vec<Vec<f64>> = Vec::new();
+        for layer in &network.layers {
+            let input = outs.last().unwrap().clone();
+            let mut t = Vec::new();
+            for j in 0..layer.neurons() {
+                let mut sum = layer.biases[j];
+                for (i, a) in input.iter().enumerate() {
+                    sum += layer.weights[[j, i]] * a;
+                }
+                t.push(sum);
+            }
+            let mut o = vec![0.0; t.len()];
+            layer.activation.apply_slice_elementwise(&t, &mut o);
+            totals.push(t);
+            outs.push(o);
+        }
+        // Backward.
+        let last = network.layers.len() - 1;
+        let mut input_ders = vec![settings.loss.output_input_derivative(
+            network.layers[last].activation,
+            outs[last + 1][0],
+            totals[last][0],
+            set.labels[k],
+        )];
+        for l in (0..=last).rev() {
+            let layer = &network.layers[l];
+            if l < last {
+                // input_ders holds dE/d(output) here.
+                input_ders = input_ders
+                    .iter()
+                    .enumerate()
+                    .map(|(j, od)| od * layer.activation.derivative(totals[l][j], outs[l + 1][j]))
+                    .collect();
+            }
+            let (gw, gb) = &mut acc[l];
+            let n_in = layer.inputs();
+            for (j, d) in input_ders.iter().enumerate() {
+                gb[j] += d;
+                for i in 0..n_in {
+                    gw[j * n_in + i] += d * outs[l][i];
+                }
+            }
+            if l > 0 {
+                let mut od = vec![0.0; n_in];
+                for (j, d) in input_ders.iter().enumerate() {
+                    for (i, o) in od.iter_mut().enumerate() {
+                        *o += layer.weights[[j, i]] * d;
+                    }
+                }
+                input_ders = od;
+            }
+        }
+        *pending += 1;
+        // The update, every `batch` examples of the epoch.
+        if (k + 1) % settings.batch_size == 0 {
+            let n = *pending as f64;
+            let lr = settings.learning_rate;
+            for (layer, (gw, gb)) in network.layers.iter_mut().zip(acc.iter_mut()) {
+                for (j, b) in layer.biases.iter_mut().enumerate() {
+                    *b -= lr * gb[j] / n;
+                }
+                let n_in = layer.inputs();
+                for j in 0..layer.neurons() {
+                    for i in 0..n_in {
+                        if layer.dead[[j, i]] {
+                            continue;
+                        }
+                        let w = layer.weights[[j, i]];
+                        let reg_der = settings.regularization.derivative(w);
+                        let mut new = w - lr / n * gw[j * n_in + i];
+                        if settings.regularization != Regularization::None {
+                            let step = lr * settings.regularization_rate;
+                            let after = new - step * reg_der;
+                            if settings.regularization == Regularization::L1 && new * after < 0.0 {
+                                new = 0.0;
+                                layer.dead[[j, i]] = true;
+                            } else {
+                                new = after;
+                            }
+                        }
+                        layer.weights[[j, i]] = new;
+                    }
+                }
+                gw.fill(0.0);
+                gb.fill(0.0);
+            }
+            *pending = 0;
+        }
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// The training path (several examples side by side, SIMD) gives exactly the bits of the
+    /// plain one-example-at-a-time Playground order, over random networks and settings, for
+    /// several epochs (leftovers carried over, L1 links dying).
+    #[test]
+    fn training_in_groups_equals_one_example_at_a_time_bit_for_bit(
+        seed in 0u64..10_000,
+        hidden in proptest::collection::vec(1usize..10, 0..4),
+        features in proptest::sample::subsequence(Feature::ALL.to_vec(), 1..8),
+        activation in proptest::sample::select(Activation::HIDDEN.to_vec()),
+        batch in 1usize..31,
+        examples in 1usize..60,
+        reg in proptest::sample::select(Regularization::ALL.to_vec()),
+        regression in proptest::bool::ANY,
+    ) {
+        let mut rng = seeded_rng(seed, 3);
+        let output = if regression { Activation::Linear } else { Activation::Tanh };
+        let network = Network::random(
+            &features,
+            &hidden,
+            &vec![activation; hidden.len()],
+            output,
+            false,
+            &mut rng,
+        );
+        let set = set_of(&features, &sample_examples(examples, seed, regression));
+        let settings = TrainSettings {
+            batch_size: batch,
+            regularization: reg,
+            regularization_rate: 0.01,
+            learning_rate: 0.1,
+            ..TrainSettings::default()
+        };
+        let (mut fast, mut plain) = (network.clone(), network);
+        let mut trainer = Trainer::new(&fast);
+        let (mut acc, mut pending) = (Vec::new(), 0);
+        for _ in 0..4 {
+            trainer.train_epoch(&mut fast, &set, None, &settings, &mut rng);
+            reference_epoch(&mut plain, &set, &settings, &mut acc, &mut pending);
+        }
+        let bits = |n: &Network| -> Vec<u64> {
+            n.layers
+                .iter()
+                .flat_map(|l| l.weights.iter().chain(&l.biases).map(|w| w.to_bits()).collect::<Vec<_>>())
+                .collect()
+        };
+        proptest::prop_assert_eq!(bits(&fast), bits(&plain));
+        proptest::prop_assert_eq!(&fast.layers.iter().map(|l| l.dead.clone()).collect::<Vec<_>>(),
+            &plain.layers.iter().map(|l| l.dead.clone()).collect::<Vec<_>>());
+        proptest::prop_assert_eq!(trainer.pending_examples(), pending);
+        // And evaluation in groups gives the loss of one-at-a-time forward passes.
+        let metrics = trainer.evaluate(&fast, &set, Loss::Square);
+        let mut total = 0.0;
+        for k in 0..set.len() {
+            let pass = forward_batch(&fast, set.row(k), 1);
+            total += Loss::Square.value(pass.outputs()[0], pass.totals.last().unwrap()[0], set.labels[k]);
+        }
+        proptest::prop_assert_eq!(metrics.loss.to_bits(), (total / set.len() as f64).to_bits());
+    }
+}

@@ -8,7 +8,7 @@
 use rand::{Rng, RngExt};
 
 use super::functions::{Activation, Loss, OptimizerKind, Regularization, class_index};
-use super::kernel::{InputMajor, forward_layer};
+use super::kernel::{EXAMPLES, InputMajor, forward_layer, gather};
 use super::network::Network;
 
 /// Hyperparameters of one epoch.
@@ -83,32 +83,19 @@ impl InputMatrix {
     }
 }
 
-/// Per-layer scratch buffers for one forward and backward pass.
+/// Per-layer scratch buffers for the forward and backward pass of a group of examples: each
+/// holds the layer's values for every example of the group, example after example
+/// (`values[l * neurons + j]`).
 #[derive(Debug, Clone, Default)]
 struct LayerScratch {
     totals: Vec<f64>,
     outputs: Vec<f64>,
     output_ders: Vec<f64>,
     input_ders: Vec<f64>,
-    /// Dropout scale per neuron (0 or 1/(1-p)); empty when dropout is off.
+    /// Dropout scale per neuron and example (0 or 1/(1-p)); empty when dropout is off.
     mask: Vec<f64>,
-    /// The layer's weights in the forward kernel's layout; rebuilt from the network whenever the
-    /// weights change.
+    /// The layer's weights in the forward kernel's layout; rebuilt whenever they change.
     weights: InputMajor,
-}
-
-impl LayerScratch {
-    #[inline(always)]
-    fn forward(&mut self, biases: &[f64], activation: Activation, input: &[f64]) {
-        forward_layer(
-            &self.weights,
-            biases,
-            activation,
-            input,
-            &mut self.totals,
-            &mut self.outputs,
-        );
-    }
 }
 
 /// Gradient sums since the last update, and the optimiser's state.
@@ -126,6 +113,8 @@ struct LayerGrads {
 #[derive(Debug, Clone, Default)]
 pub struct Trainer {
     scratch: Vec<LayerScratch>,
+    /// The inputs of the current group of examples, example after example.
+    inputs: Vec<f64>,
     grads: Vec<LayerGrads>,
     /// Examples accumulated since the last update (leftovers carry into the next epoch).
     accumulated: usize,
@@ -161,10 +150,10 @@ impl Trainer {
             .layers
             .iter()
             .map(|l| LayerScratch {
-                totals: vec![0.0; l.neurons()],
-                outputs: vec![0.0; l.neurons()],
-                output_ders: vec![0.0; l.neurons()],
-                input_ders: vec![0.0; l.neurons()],
+                totals: vec![0.0; EXAMPLES * l.neurons()],
+                outputs: vec![0.0; EXAMPLES * l.neurons()],
+                output_ders: vec![0.0; EXAMPLES * l.neurons()],
+                input_ders: vec![0.0; EXAMPLES * l.neurons()],
                 mask: Vec::new(),
                 weights: InputMajor::default(),
             })
@@ -182,7 +171,7 @@ impl Trainer {
         self.updates = 0;
     }
 
-    /// Copies the network's current weights into the forward-pass layout.
+    /// Copies the network's current weights into the forward kernel's layout.
     fn load_weights(&mut self, network: &Network) {
         for (scratch, layer) in self.scratch.iter_mut().zip(&network.layers) {
             scratch.weights.load(layer);
@@ -242,6 +231,10 @@ impl Trainer {
         self.train_epoch_portable(network, set, order, settings, rng)
     }
 
+    /// The epoch: examples go through in groups of up to [`EXAMPLES`], one per lane; a group
+    /// never spans an update (all its examples see the same weights, as they would one by one),
+    /// and their gradients are added in example order. So every number is what the one-by-one
+    /// Playground order gives, bit for bit.
     #[inline(always)]
     pub(crate) fn train_epoch_portable<R: Rng + ?Sized>(
         &mut self,
@@ -255,74 +248,121 @@ impl Trainer {
         self.load_weights(network);
         let batch = settings.batch_size.max(1);
         let count = order.map_or(set.len(), |o| o.len());
-        for position in 0..count {
-            let k = order.map_or(position, |o| o[position]);
-            self.forward(network, set.row(k), settings.dropout, rng);
-            self.backward(network, set.row(k), set.labels[k], settings.loss);
-            if (position + 1) % batch == 0 {
+        let mut position = 0;
+        while position < count {
+            let to_update = batch - position % batch;
+            let group = EXAMPLES.min(to_update).min(count - position);
+            let rows = (position..position + group).map(|p| order.map_or(p, |o| o[p]));
+            gather(
+                rows.clone().map(|k| set.row(k)),
+                set.width,
+                &mut self.inputs,
+            );
+            self.draw_dropout(network, settings.dropout, group, rng);
+            self.forward(network);
+            let mut labels = [0.0; EXAMPLES];
+            for (label, k) in labels.iter_mut().zip(rows) {
+                *label = set.labels[k];
+            }
+            self.backward(network, &labels[..group], settings.loss);
+            position += group;
+            if position % batch == 0 {
                 self.apply_update(network, settings);
                 self.load_weights(network);
             }
         }
     }
 
-    /// The forward pass of one example, keeping what backprop needs.
-    #[inline(always)]
-    fn forward<R: Rng + ?Sized>(
+    /// Draws the dropout masks of a group of examples, example after example and layer after
+    /// layer: the order in which examples one at a time would draw them.
+    fn draw_dropout<R: Rng + ?Sized>(
         &mut self,
         network: &Network,
-        input: &[f64],
         dropout: f64,
+        group: usize,
         rng: &mut R,
     ) {
         let hidden = network.layers.len() - 1;
-        for (l, layer) in network.layers.iter().enumerate() {
-            let (before, rest) = self.scratch.split_at_mut(l);
-            let scratch = &mut rest[0];
-            let source = if l == 0 {
-                input
-            } else {
-                &before[l - 1].outputs
-            };
-            let biases = layer.biases.as_slice().expect("contiguous biases");
-            scratch.forward(biases, layer.activation, source);
-            if dropout > 0.0 && l < hidden {
-                let keep = 1.0 - dropout;
+        if dropout <= 0.0 {
+            for scratch in &mut self.scratch {
                 scratch.mask.clear();
-                scratch.mask.extend((0..layer.neurons()).map(|_| {
-                    if rng.random::<f64>() < keep {
+            }
+            return;
+        }
+        let keep = 1.0 - dropout;
+        for scratch in &mut self.scratch[..hidden] {
+            scratch.mask.clear();
+            scratch.mask.resize(scratch.totals.len(), 0.0);
+        }
+        for example in 0..group {
+            for scratch in &mut self.scratch[..hidden] {
+                let n = scratch.totals.len() / EXAMPLES;
+                for m in &mut scratch.mask[example * n..(example + 1) * n] {
+                    *m = if rng.random::<f64>() < keep {
                         1.0 / keep
                     } else {
                         0.0
-                    }
-                }));
-                for (o, m) in scratch.outputs.iter_mut().zip(&scratch.mask) {
-                    *o *= m;
+                    };
                 }
-            } else {
-                scratch.mask.clear();
             }
         }
     }
 
-    /// Backpropagation of one example after [`Self::forward`]: accumulates dE/db and dE/dw.
+    /// The forward pass of the group in `self.inputs`, keeping what backprop needs.
     #[inline(always)]
-    fn backward(&mut self, network: &Network, input: &[f64], label: f64, loss: Loss) {
+    fn forward(&mut self, network: &Network) {
+        for (l, layer) in network.layers.iter().enumerate() {
+            let (before, rest) = self.scratch.split_at_mut(l);
+            let scratch = &mut rest[0];
+            let source: &[f64] = if l == 0 {
+                &self.inputs
+            } else {
+                &before[l - 1].outputs
+            };
+            let biases = layer.biases.as_slice().expect("contiguous biases");
+            forward_layer(
+                &scratch.weights,
+                biases,
+                layer.activation,
+                source,
+                &mut scratch.totals,
+                &mut scratch.outputs,
+            );
+            for (o, m) in scratch.outputs.iter_mut().zip(&scratch.mask) {
+                *o *= m;
+            }
+        }
+    }
+
+    /// Backpropagation of the first `labels.len()` examples of the group after
+    /// [`Self::forward`]: accumulates dE/db and dE/dw, example after example.
+    #[inline(always)]
+    fn backward(&mut self, network: &Network, labels: &[f64], loss: Loss) {
         let last = network.layers.len() - 1;
+        let group = labels.len();
         {
             let out = &mut self.scratch[last];
             let activation = network.layers[last].activation;
-            if out.input_ders.len() == 1 {
-                out.input_ders[0] =
-                    loss.output_input_derivative(activation, out.outputs[0], out.totals[0], label);
-            } else {
-                loss.output_gradient(
-                    activation,
-                    &out.outputs,
-                    &out.totals,
-                    label,
-                    &mut out.input_ders,
-                );
+            let n = out.outputs.len() / EXAMPLES;
+            for (example, &label) in labels.iter().enumerate() {
+                let row = example * n..(example + 1) * n;
+                if n == 1 {
+                    let k = example;
+                    out.input_ders[k] = loss.output_input_derivative(
+                        activation,
+                        out.outputs[k],
+                        out.totals[k],
+                        label,
+                    );
+                } else {
+                    loss.output_gradient(
+                        activation,
+                        &out.outputs[row.clone()],
+                        &out.totals[row.clone()],
+                        label,
+                        &mut out.input_ders[row],
+                    );
+                }
             }
         }
         for l in (0..=last).rev() {
@@ -331,36 +371,35 @@ impl Trainer {
             let scratch = &mut rest[0];
             if l < last {
                 // dE/d(total input) = dE/d(output) * activation'(total) (times the dropout mask).
-                let activation = layer.activation;
-                if scratch.mask.is_empty() {
-                    derive_inputs(activation, scratch);
-                } else {
-                    for j in 0..scratch.totals.len() {
-                        let m = scratch.mask[j];
-                        let activated = if m > 0.0 { scratch.outputs[j] / m } else { 0.0 };
-                        scratch.input_ders[j] = scratch.output_ders[j]
-                            * m
-                            * activation.derivative(scratch.totals[j], activated);
-                    }
-                }
+                derive_inputs(layer.activation, scratch);
             }
             let source: &[f64] = if l == 0 {
-                input
+                &self.inputs
             } else {
                 &before[l - 1].outputs
             };
             let grads = &mut self.grads[l];
-            for (acc, &d) in grads.biases.iter_mut().zip(&scratch.input_ders) {
-                *acc += d;
-            }
-            let n_in = source.len();
-            for (row, &d) in grads
-                .weights
-                .chunks_exact_mut(n_in)
-                .zip(&scratch.input_ders)
+            let n_in = source.len() / EXAMPLES;
+            let n_out = scratch.input_ders.len() / EXAMPLES;
+            // Each accumulator gets the examples' contributions in example order, as one at a
+            // time would add them; a row of accumulators is reused across the group.
+            for (j, (acc_b, acc_row)) in grads
+                .biases
+                .iter_mut()
+                .zip(grads.weights.chunks_exact_mut(n_in))
+                .enumerate()
             {
-                for (acc, &a) in row.iter_mut().zip(source) {
-                    *acc += d * a;
+                if group == EXAMPLES {
+                    accumulate_full_group(acc_b, acc_row, &scratch.input_ders, source, j, n_out);
+                    continue;
+                }
+                for example in 0..group {
+                    let d = scratch.input_ders[example * n_out + j];
+                    *acc_b += d;
+                    let a = &source[example * n_in..(example + 1) * n_in];
+                    for (acc, &x) in acc_row.iter_mut().zip(a) {
+                        *acc += d * x;
+                    }
                 }
             }
             if l > 0 {
@@ -368,14 +407,18 @@ impl Trainer {
                 let prev = &mut before[l - 1];
                 prev.output_ders.fill(0.0);
                 let weights = layer.weights.as_slice().expect("contiguous weights");
-                for (row, &d) in weights.chunks_exact(n_in).zip(&scratch.input_ders) {
-                    for (od, &w) in prev.output_ders.iter_mut().zip(row) {
-                        *od += w * d;
+                for (j, row) in weights.chunks_exact(n_in).enumerate() {
+                    for example in 0..EXAMPLES {
+                        let d = scratch.input_ders[example * n_out + j];
+                        let od = &mut prev.output_ders[example * n_in..(example + 1) * n_in];
+                        for (o, &w) in od.iter_mut().zip(row) {
+                            *o += w * d;
+                        }
                     }
                 }
             }
         }
-        self.accumulated += 1;
+        self.accumulated += group;
     }
 
     /// Applies the mean accumulated gradient, then regularisation, then clears the sums.
@@ -394,6 +437,18 @@ impl Trainer {
             let weights = layer.weights.as_slice_mut().expect("contiguous weights");
             let dead = layer.dead.as_slice_mut().expect("contiguous dead marks");
             match settings.optimizer {
+                OptimizerKind::Sgd if reg == Regularization::None => {
+                    // No penalty: the same step for every live weight, without branches, so the
+                    // compiler vectorises it (a dead weight keeps its value).
+                    for (b, acc) in biases.iter_mut().zip(&grads.biases) {
+                        *b -= lr * acc / n;
+                    }
+                    let step = lr / n;
+                    for ((w, acc), is_dead) in weights.iter_mut().zip(&grads.weights).zip(dead) {
+                        let moved = *w - step * acc;
+                        *w = if *is_dead { *w } else { moved };
+                    }
+                }
                 OptimizerKind::Sgd => {
                     for (b, acc) in biases.iter_mut().zip(&grads.biases) {
                         *b -= lr * acc / n;
@@ -499,36 +554,39 @@ impl Trainer {
     ) -> SetMetrics {
         self.fit(network);
         self.load_weights(network);
+        for scratch in &mut self.scratch {
+            scratch.mask.clear();
+        }
         let last = network.layers.len() - 1;
         let threshold = decision_threshold(network.layers[last].activation);
         let mut total_loss = 0.0;
         let mut correct = 0usize;
-        for k in 0..set.len() {
-            let input = set.row(k);
-            for (l, layer) in network.layers.iter().enumerate() {
-                let (before, rest) = self.scratch.split_at_mut(l);
-                let scratch = &mut rest[0];
-                let source = if l == 0 {
-                    input
-                } else {
-                    &before[l - 1].outputs
-                };
-                let biases = layer.biases.as_slice().expect("contiguous biases");
-                scratch.forward(biases, layer.activation, source);
-            }
+        for start in (0..set.len()).step_by(EXAMPLES) {
+            let group = EXAMPLES.min(set.len() - start);
+            gather(
+                (start..start + group).map(|k| set.row(k)),
+                set.width,
+                &mut self.inputs,
+            );
+            self.forward(network);
             let out = &self.scratch[last];
-            let label = set.labels[k];
-            if out.outputs.len() == 1 {
-                let (output, total) = (out.outputs[0], out.totals[0]);
-                total_loss += loss.value(output, total, label);
-                let predicted = if output > threshold { 1.0 } else { -1.0 };
-                if predicted == label {
-                    correct += 1;
-                }
-            } else {
-                total_loss += loss.value_of(&out.outputs, &out.totals, label);
-                if predicted_class(&out.outputs) == class_index(label, out.outputs.len()) {
-                    correct += 1;
+            let n = out.outputs.len() / EXAMPLES;
+            for example in 0..group {
+                let label = set.labels[start + example];
+                if n == 1 {
+                    let (output, total) = (out.outputs[example], out.totals[example]);
+                    total_loss += loss.value(output, total, label);
+                    let predicted = if output > threshold { 1.0 } else { -1.0 };
+                    if predicted == label {
+                        correct += 1;
+                    }
+                } else {
+                    let row = example * n..(example + 1) * n;
+                    let outputs = &out.outputs[row.clone()];
+                    total_loss += loss.value_of(outputs, &out.totals[row], label);
+                    if predicted_class(outputs) == class_index(label, n) {
+                        correct += 1;
+                    }
                 }
             }
         }
@@ -538,6 +596,44 @@ impl Trainer {
             loss: total_loss / n,
             accuracy: is_classification.then_some(correct as f64 / n),
         }
+    }
+}
+
+/// Adds a whole group's contributions to the gradient sums of neuron `j` (its bias and its row of
+/// weights), example after example for each sum, with each row of sums loaded and stored once for
+/// the group rather than once per example.
+#[inline(always)]
+fn accumulate_full_group(
+    acc_b: &mut f64,
+    acc_row: &mut [f64],
+    input_ders: &[f64],
+    source: &[f64],
+    j: usize,
+    n_out: usize,
+) {
+    let n_in = acc_row.len();
+    let d = [
+        input_ders[j],
+        input_ders[n_out + j],
+        input_ders[2 * n_out + j],
+        input_ders[3 * n_out + j],
+    ];
+    *acc_b = *acc_b + d[0] + d[1] + d[2] + d[3];
+    let (x0, rest) = source.split_at(n_in);
+    let (x1, rest) = rest.split_at(n_in);
+    let (x2, x3) = rest.split_at(n_in);
+    let mut chunks = acc_row.chunks_exact_mut(4);
+    let mut i = 0;
+    for acc in &mut chunks {
+        let acc: &mut [f64; 4] = acc.try_into().expect("a chunk of four");
+        for b in 0..4 {
+            acc[b] =
+                acc[b] + d[0] * x0[i + b] + d[1] * x1[i + b] + d[2] * x2[i + b] + d[3] * x3[i + b];
+        }
+        i += 4;
+    }
+    for (b, acc) in chunks.into_remainder().iter_mut().enumerate() {
+        *acc = *acc + d[0] * x0[i + b] + d[1] * x1[i + b] + d[2] * x2[i + b] + d[3] * x3[i + b];
     }
 }
 
@@ -562,6 +658,9 @@ pub fn decision_threshold(output_activation: Activation) -> f64 {
     }
 }
 
+/// dE/d(total input) = dE/d(output) * activation'(total), for every neuron and example; with
+/// dropout, times the mask (the activation's value recovered as output / mask, as one example
+/// at a time computes it).
 #[inline(always)]
 fn derive_inputs(activation: Activation, scratch: &mut LayerScratch) {
     let LayerScratch {
@@ -569,8 +668,17 @@ fn derive_inputs(activation: Activation, scratch: &mut LayerScratch) {
         outputs,
         output_ders,
         input_ders,
+        mask,
         ..
     } = scratch;
+    if !mask.is_empty() {
+        for k in 0..totals.len() {
+            let m = mask[k];
+            let activated = if m > 0.0 { outputs[k] / m } else { 0.0 };
+            input_ders[k] = output_ders[k] * m * activation.derivative(totals[k], activated);
+        }
+        return;
+    }
     match activation {
         Activation::Tanh => {
             for ((d, &od), &o) in input_ders
@@ -634,11 +742,15 @@ pub fn mean_gradient(
 ) -> Vec<(Vec<f64>, Vec<f64>)> {
     let mut trainer = Trainer::new(network);
     trainer.load_weights(network);
-    // Dropout is off here, so the generator is never drawn from.
-    let mut no_rng = crate::data::seeded_rng(0, 0);
-    for k in 0..set.len() {
-        trainer.forward(network, set.row(k), 0.0, &mut no_rng);
-        trainer.backward(network, set.row(k), set.labels[k], loss);
+    for start in (0..set.len()).step_by(EXAMPLES) {
+        let group = EXAMPLES.min(set.len() - start);
+        gather(
+            (start..start + group).map(|k| set.row(k)),
+            set.width,
+            &mut trainer.inputs,
+        );
+        trainer.forward(network);
+        trainer.backward(network, &set.labels[start..start + group], loss);
     }
     let n = set.len().max(1) as f64;
     trainer

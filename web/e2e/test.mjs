@@ -3,7 +3,9 @@
 // Usage: node test.mjs [DIST]   (screenshots go to ./artifacts, printed at the end)
 import http from "node:http";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { PNG } from "pngjs";
@@ -160,6 +162,30 @@ try {
   check(fast.playing && fast.epoch > 0, `the spiral trains in the browser (${report.spiral_6x8_epochs_per_second} epochs/s at Max)`);
   const trained = await shot("04-spiral-6x8");
   check(distinctColours(trained) > 500, "the trained spiral is drawn");
+
+  // 5b. The browser's engine (WebAssembly SIMD) gives the native engine's numbers bit for bit: ten
+  // epochs stepped by hand, against the same run of the native command line.
+  const native = process.env.NEURAL_SANDBOX_BIN;
+  if (native) {
+    const exact = { dataset: "spiral", features: ["x1", "x2", "x1_sq", "x2_sq", "x1_x2", "sin_x1", "sin_x2"],
+                    hidden_layers: [8, 8, 6], seed: 11, batch_size: 7 };
+    await page.goto(base + linkFor(exact));
+    await page.reload();
+    await waitFor((s) => s.screen === "Sandbox" && s.epoch === 0 && s.dataset === "spiral", "the exact-run sandbox", 120);
+    await page.focus("canvas#bevy");
+    for (let k = 0; k < 10; k++) await key("s");
+    const stepped = await waitFor((s) => s.epoch === 10, "ten stepped epochs", 30);
+    const csv = path.join(os.tmpdir(), `neural-sandbox-exact-${process.pid}.csv`);
+    execFileSync(native, ["train", "--dataset", "spiral", "--features", exact.features.join(","), "--layers", "8,8,6",
+                          "--seed", "11", "--batch", "7", "--epochs", "10", "--quiet", "--csv", csv]);
+    const last = fs.readFileSync(csv, "utf8").trim().split("\n").pop().split(",");
+    const nativeLoss = Number(last[2]);
+    report.browser_vs_native_test_loss = [stepped.test_loss, nativeLoss];
+    check(Number(last[0]) === 10 && stepped.test_loss === nativeLoss,
+          `the browser trains bit for bit like the native build (test loss after 10 epochs: ${stepped.test_loss} vs ${nativeLoss})`);
+  } else {
+    console.log("  (NEURAL_SANDBOX_BIN not set: the browser-vs-native check is skipped)");
+  }
 
   // 6. Hostile links are refused with a message; the default sandbox opens.
   for (const [name, link] of [["damaged", "#cfg=%%%not-base64"],

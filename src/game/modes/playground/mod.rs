@@ -2,6 +2,8 @@
 //! and the challenge levels share one workbench: the experiment ([`Simulation`]), its network
 //! view, the panels and the training clock, which runs only while the workbench is shown.
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod background;
 pub mod level_run;
 pub mod mirror;
 pub mod panels;
@@ -28,6 +30,8 @@ pub(super) fn plugin(app: &mut App) {
         share::plugin,
         start::plugin,
     ));
+    #[cfg(not(target_arch = "wasm32"))]
+    app.add_plugins(background::plugin);
 }
 
 /// The network workbench: the sandbox and the levels share it (the network view, the panels,

@@ -72,6 +72,7 @@ pub fn train(
     mut meter: ResMut<RateMeter>,
     mut timings: ResMut<WorkTimings>,
     mut frame: ResMut<FrameBudget>,
+    #[cfg(not(target_arch = "wasm32"))] mut background: ResMut<super::background::Background>,
 ) {
     if !sim.playing {
         return;
@@ -79,6 +80,15 @@ pub fn train(
     if sim.experiment.divergence().is_some() || sim.epochs_left() == 0 {
         sim.playing = false;
         return;
+    }
+    // Natively, Max in the sandbox trains on its own thread; the frame only shows it.
+    #[cfg(not(target_arch = "wasm32"))]
+    if sim.speed == TrainingSpeed::Max && sim.epoch_limit.is_none() {
+        background.start(&sim.experiment);
+        if background.running() {
+            meter.epochs += background.take_epochs();
+            return;
+        }
     }
     let start = Instant::now();
     let ran = match sim.speed {
