@@ -161,3 +161,36 @@ impl BenchReport {
         out
     }
 }
+
+/// GAN training speed on one preset.
+#[derive(Debug, Clone, Serialize)]
+pub struct GanBenchResult {
+    pub preset: String,
+    /// Epochs (k_D discriminator steps and k_G generator steps of 150) per second.
+    pub epochs_per_s: f64,
+    /// The same with the losses and divergences measured after every epoch (as the CLI does).
+    pub measured_epochs_per_s: f64,
+}
+
+/// GAN epochs per second on each of GAN Lab's presets, single-threaded.
+pub fn gan(budget: Duration) -> Vec<GanBenchResult> {
+    use crate::gan::{Distribution, Gan, GanSettings};
+    [
+        Distribution::Gaussians,
+        Distribution::Line,
+        Distribution::Ring,
+        Distribution::Disjoint,
+    ]
+    .into_iter()
+    .map(|d| {
+        let mut gan = Gan::new(GanSettings::preset(d)).expect("presets are valid");
+        let epoch = time_per_run(budget, || gan.train_epoch(false));
+        let measured = time_per_run(budget, || gan.train_epoch(true));
+        GanBenchResult {
+            preset: d.name().to_string(),
+            epochs_per_s: 1.0 / epoch.as_secs_f64(),
+            measured_epochs_per_s: 1.0 / measured.as_secs_f64(),
+        }
+    })
+    .collect()
+}

@@ -38,6 +38,88 @@ pub enum Command {
     /// Check or solve challenge level files.
     #[command(subcommand)]
     Levels(LevelsCommand),
+    /// GAN Lab's model: train a generator against a discriminator on 2-D points.
+    #[command(subcommand)]
+    Gan(GanCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GanCommand {
+    /// Train headlessly; print and write one row per epoch:
+    /// epoch,d_loss,g_loss,kl,js,js_precise (d_loss halved as GAN Lab shows it).
+    Train(Box<GanTrainArgs>),
+    /// GAN epochs per second on each preset (single-threaded).
+    Bench(BenchArgs),
+}
+
+/// `neural-sandbox gan train`.
+#[derive(Debug, Args)]
+pub struct GanTrainArgs {
+    /// gaussians, line, ring or disjoint: the data and GAN Lab's settings for it.
+    #[arg(long, default_value = "gaussians")]
+    pub preset: crate::gan::Distribution,
+    /// Start from GAN Lab's settings, or from the tuned ones (see `crate::gan::GanSettings::tuned`).
+    #[arg(long)]
+    pub tuned: bool,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    #[arg(long, default_value_t = 1000)]
+    pub epochs: u64,
+    /// uniform or normal.
+    #[arg(long)]
+    pub noise: Option<crate::gan::NoiseKind>,
+    /// 1 or 2.
+    #[arg(long)]
+    pub noise_dims: Option<usize>,
+    /// ReLU layers after the first, 0 to 5 (GAN Lab's "hidden layers").
+    #[arg(long)]
+    pub g_layers: Option<usize>,
+    #[arg(long)]
+    pub d_layers: Option<usize>,
+    /// Neurons per ReLU layer, 1 to 100.
+    #[arg(long)]
+    pub g_neurons: Option<usize>,
+    #[arg(long)]
+    pub d_neurons: Option<usize>,
+    /// log, least_squares, hinge, saturating_log.
+    #[arg(long)]
+    pub loss: Option<crate::gan::GanLoss>,
+    /// sgd or adam.
+    #[arg(long)]
+    pub optimizer_g: Option<OptimizerKind>,
+    #[arg(long)]
+    pub optimizer_d: Option<OptimizerKind>,
+    #[arg(long)]
+    pub lr_g: Option<f64>,
+    #[arg(long)]
+    pub lr_d: Option<f64>,
+    /// Discriminator steps per epoch, 0 to 10.
+    #[arg(long)]
+    pub k_d: Option<usize>,
+    /// Generator steps per epoch, 0 to 10.
+    #[arg(long)]
+    pub k_g: Option<usize>,
+    #[arg(long)]
+    pub batch: Option<usize>,
+    /// Write the rows to this CSV file as training goes.
+    #[arg(long, value_name = "OUT.csv")]
+    pub csv: Option<PathBuf>,
+    /// Write the trained model (both networks and every setting) to this JSON file.
+    #[arg(long, value_name = "M.json")]
+    pub save_model: Option<PathBuf>,
+    /// Start from a saved model: ours, or GAN Lab's (its .json, with the .weights.bin beside it).
+    #[arg(long, value_name = "M.json")]
+    pub load_model: Option<PathBuf>,
+    /// Take the real points from this CSV (header x,y), 150 rows per discriminator step, in
+    /// order, wrapping.
+    #[arg(long, value_name = "R.csv")]
+    pub real: Option<PathBuf>,
+    /// Take the noise from this CSV (header z1 or z1,z2), 150 rows per step, in order, wrapping.
+    #[arg(long, value_name = "Z.csv")]
+    pub noise_file: Option<PathBuf>,
+    /// Only the summary, not every row.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -574,6 +656,243 @@ pub fn run_bench(args: &BenchArgs, out: &mut dyn Write) -> Outcome {
         report.to_json()
     } else {
         report.to_table()
+    };
+    match writeln!(out, "{text}") {
+        Ok(()) => Outcome::Done,
+        Err(e) => Outcome::Failed(format!("cannot write to standard output: {e}")),
+    }
+}
+
+impl GanTrainArgs {
+    /// The settings: the preset (GAN Lab's or tuned), a loaded model's, then every flag on top.
+    pub fn settings(&self, base: Option<crate::gan::GanSettings>) -> crate::gan::GanSettings {
+        let mut s = base.unwrap_or_else(|| {
+            if self.tuned {
+                crate::gan::GanSettings::tuned(self.preset)
+            } else {
+                crate::gan::GanSettings::preset(self.preset)
+            }
+        });
+        s.seed = self.seed;
+        macro_rules! set {
+            ($flag:expr, $field:expr) => {
+                if let Some(v) = $flag {
+                    $field = v;
+                }
+            };
+        }
+        set!(self.noise, s.noise);
+        set!(self.noise_dims, s.noise_dims);
+        set!(self.g_layers, s.g_layers);
+        set!(self.d_layers, s.d_layers);
+        set!(self.g_neurons, s.g_neurons);
+        set!(self.d_neurons, s.d_neurons);
+        set!(self.loss, s.loss);
+        set!(self.optimizer_g, s.optimizer_g);
+        set!(self.optimizer_d, s.optimizer_d);
+        set!(self.lr_g, s.learning_rate_g);
+        set!(self.lr_d, s.learning_rate_d);
+        set!(self.k_d, s.k_d);
+        set!(self.k_g, s.k_g);
+        set!(self.batch, s.batch_size);
+        s
+    }
+}
+
+/// Reads rows of numbers from a CSV file whose header names exactly `columns`.
+fn read_columns(path: &Path, columns: &[&[&str]]) -> Result<(Vec<f64>, usize), String> {
+    let shown = path.display();
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .map_err(|e| format!("{shown}: cannot read: {e}"))?;
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| format!("{shown}: {e}"))?
+        .iter()
+        .map(|h| h.to_ascii_lowercase())
+        .collect();
+    let Some(wanted) = columns
+        .iter()
+        .find(|c| c.len() == header.len() && c.iter().zip(&header).all(|(a, b)| *a == b))
+    else {
+        let names: Vec<String> = columns.iter().map(|c| c.join(",")).collect();
+        return Err(format!(
+            "{shown}: line 1: the header must be {} (found: {})",
+            names.join(" or "),
+            header.join(",")
+        ));
+    };
+    let mut values = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| format!("{shown}: {e}"))?;
+        let line = record.position().map_or(0, |p| p.line());
+        if record.len() != wanted.len() {
+            return Err(format!(
+                "{shown}: line {line}: {} values, the header has {}",
+                record.len(),
+                wanted.len()
+            ));
+        }
+        for (name, text) in wanted.iter().zip(record.iter()) {
+            let v: f64 = text
+                .parse()
+                .ok()
+                .filter(|v: &f64| v.is_finite())
+                .ok_or_else(|| {
+                    format!("{shown}: line {line}: {name} \"{text}\" is not a number")
+                })?;
+            values.push(v);
+        }
+    }
+    if values.is_empty() {
+        return Err(format!("{shown}: no rows"));
+    }
+    Ok((values, wanted.len()))
+}
+
+/// The header of `gan train`'s rows.
+pub const GAN_HEADER: &str = "epoch,d_loss,g_loss,kl,js,js_precise";
+
+fn gan_row(r: &crate::gan::EpochRecord) -> String {
+    format!(
+        "{},{},{},{},{},{}",
+        r.epoch, r.d_loss, r.g_loss, r.kl, r.js, r.js_precise
+    )
+}
+
+/// Runs `gan train`.
+pub fn run_gan_train(args: &GanTrainArgs, out: &mut dyn Write) -> Outcome {
+    use crate::gan::model::Sources;
+    for (path, flag) in [(&args.csv, "--csv"), (&args.save_model, "--save-model")] {
+        if let Some(path) = path
+            && let Err(e) = check_output_path(path, flag)
+        {
+            return Outcome::BadInput(e);
+        }
+    }
+    let loaded = match &args.load_model {
+        Some(path) => match crate::gan::file::read_model(path) {
+            Ok(model) => Some(model),
+            Err(e) => return Outcome::BadInput(e),
+        },
+        None => None,
+    };
+    let mut settings = args.settings(loaded.as_ref().map(|m| m.settings.clone()));
+    let real = match &args.real {
+        Some(path) => match read_columns(path, &[&["x", "y"]]) {
+            Ok((values, _)) => Some(values),
+            Err(e) => return Outcome::BadInput(e),
+        },
+        None => None,
+    };
+    let noise = match &args.noise_file {
+        Some(path) => match read_columns(path, &[&["z1"], &["z1", "z2"]]) {
+            Ok((values, width)) => {
+                settings.noise_dims = width;
+                Some(values)
+            }
+            Err(e) => return Outcome::BadInput(e),
+        },
+        None => None,
+    };
+    let mut gan = match crate::gan::Gan::with_sources(settings, Sources { real, noise }) {
+        Ok(gan) => gan,
+        Err(e) => return Outcome::BadInput(e.to_string()),
+    };
+    if let Some(model) = loaded
+        && let Err(e) = gan.set_networks(model.generator, model.discriminator, model.epoch)
+    {
+        return Outcome::BadInput(e);
+    }
+    let mut csv = match &args.csv {
+        Some(path) => match std::fs::File::create(path) {
+            Ok(file) => Some(std::io::BufWriter::new(file)),
+            Err(e) => return Outcome::Failed(format!("{}: cannot write: {e}", path.display())),
+        },
+        None => None,
+    };
+    watch_for_interrupt();
+    let mut emit = |line: &str, csv: &mut Option<std::io::BufWriter<std::fs::File>>| {
+        if let Some(file) = csv.as_mut() {
+            writeln!(file, "{line}").map_err(|e| format!("--csv: cannot write: {e}"))?;
+        }
+        if !args.quiet {
+            writeln!(out, "{line}").map_err(|e| format!("cannot write to standard output: {e}"))?;
+        }
+        Ok::<(), String>(())
+    };
+    let mut result =
+        emit(GAN_HEADER, &mut csv).and_then(|_| emit(&gan_row(&gan.latest()), &mut csv));
+    let start = gan.epoch();
+    while result.is_ok() && gan.epoch() < start + args.epochs {
+        gan.train_epoch(true);
+        result = emit(&gan_row(&gan.latest()), &mut csv);
+        if !gan.is_finite() || INTERRUPTED.load(Ordering::Relaxed) {
+            break;
+        }
+    }
+    if let Err(e) = result {
+        return Outcome::Failed(e);
+    }
+    if let Some(mut file) = csv
+        && let Err(e) = file.flush()
+    {
+        return Outcome::Failed(format!("--csv: cannot write: {e}"));
+    }
+    if !gan.is_finite() {
+        return Outcome::Diverged(format!(
+            "Training diverged at epoch {}: the weights are no longer numbers. Lower --lr-g or --lr-d and run again.{}",
+            gan.epoch(),
+            if args.save_model.is_some() {
+                " The model was not written."
+            } else {
+                ""
+            }
+        ));
+    }
+    if let Some(path) = &args.save_model
+        && let Err(e) = write_file(path, &crate::gan::file::model_to_json(&gan))
+    {
+        return Outcome::Failed(e);
+    }
+    if args.quiet {
+        let last = gan.latest();
+        let (floor, precise_floor) = gan.noise_floor();
+        let summary = format!(
+            "epoch {}   d_loss {:.4}   g_loss {:.4}   js {:.4} (noise floor {floor:.3})   js_precise {:.4} (noise floor {precise_floor:.3})",
+            last.epoch, last.d_loss, last.g_loss, last.js, last.js_precise
+        );
+        if let Err(e) = writeln!(out, "{summary}") {
+            return Outcome::Failed(format!("cannot write to standard output: {e}"));
+        }
+    }
+    Outcome::Done
+}
+
+/// Runs `gan bench`.
+pub fn run_gan_bench(args: &BenchArgs, out: &mut dyn Write) -> Outcome {
+    if !(args.seconds.is_finite() && args.seconds > 0.0 && args.seconds <= 600.0) {
+        return Outcome::BadInput(format!(
+            "--seconds {} must be more than 0 and at most 600",
+            args.seconds
+        ));
+    }
+    let report = crate::bench::gan(Duration::from_secs_f64(args.seconds));
+    let text = if args.json {
+        serde_json::to_string_pretty(&report).expect("a report serialises")
+    } else {
+        let mut t = format!(
+            "{:<12} {:>14} {:>22}\n",
+            "preset", "epochs/s", "epochs/s, measured"
+        );
+        for r in &report {
+            t.push_str(&format!(
+                "{:<12} {:>14.0} {:>22.0}\n",
+                r.preset, r.epochs_per_s, r.measured_epochs_per_s
+            ));
+        }
+        t
     };
     match writeln!(out, "{text}") {
         Ok(()) => Outcome::Done,

@@ -14,6 +14,7 @@ pub mod bench;
 pub mod cli;
 pub mod data;
 pub mod experiment;
+pub mod gan;
 pub mod level;
 pub mod nn;
 pub mod presets;

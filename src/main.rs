@@ -11,8 +11,8 @@ fn main() -> ExitCode {
 fn main() -> ExitCode {
     use clap::Parser;
     use neural_sandbox::cli::{
-        Cli, Command, LevelsCommand, Outcome, run_bench, run_levels_check, run_levels_solve,
-        run_train,
+        Cli, Command, GanCommand, LevelsCommand, Outcome, run_bench, run_gan_bench, run_gan_train,
+        run_levels_check, run_levels_solve, run_train,
     };
     let cli = Cli::parse();
     let mut stdout = std::io::stdout();
@@ -21,6 +21,8 @@ fn main() -> ExitCode {
         Some(Command::Bench(args)) => run_bench(args, &mut stdout),
         Some(Command::Levels(LevelsCommand::Check { dir })) => run_levels_check(dir, &mut stdout),
         Some(Command::Levels(LevelsCommand::Solve { dir })) => run_levels_solve(dir, &mut stdout),
+        Some(Command::Gan(GanCommand::Train(args))) => run_gan_train(args, &mut stdout),
+        Some(Command::Gan(GanCommand::Bench(args))) => run_gan_bench(args, &mut stdout),
         None => play(&cli),
     };
     match outcome {

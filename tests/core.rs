@@ -935,3 +935,170 @@ mod fuzz {
         }
     }
 }
+
+mod gan_cli {
+    //! Issue 10: `neural-sandbox gan train` and `gan bench`.
+    use super::*;
+
+    fn bin() -> Command {
+        Command::new(env!("CARGO_BIN_EXE_neural-sandbox"))
+    }
+
+    #[test]
+    fn gan_train_writes_rows_saves_and_reloads_models() {
+        let dir = temp_dir();
+        let csv = dir.path().join("g.csv");
+        let model = dir.path().join("m.json");
+        let out = bin()
+            .args([
+                "gan", "train", "--preset", "ring", "--seed", "3", "--epochs", "40", "--csv",
+            ])
+            .arg(&csv)
+            .arg("--save-model")
+            .arg(&model)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = std::fs::read_to_string(&csv).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "epoch,d_loss,g_loss,kl,js,js_precise");
+        assert_eq!(lines.len(), 42);
+        assert!(lines[41].starts_with("40,"));
+        for line in &lines[1..] {
+            let values: Vec<f64> = line.split(',').map(|v| v.parse().unwrap()).collect();
+            assert_eq!(values.len(), 6);
+            assert!(values.iter().all(|v| v.is_finite()), "{line}");
+        }
+        // The printed rows are the written ones.
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), text.trim());
+        // A saved model continues from its epoch (with fresh pools: a file holds the networks and
+        // the settings, not where the pools had got to).
+        let again = dir.path().join("again.csv");
+        let out = bin()
+            .args([
+                "gan",
+                "train",
+                "--preset",
+                "ring",
+                "--seed",
+                "3",
+                "--epochs",
+                "10",
+                "--quiet",
+                "--load-model",
+            ])
+            .arg(&model)
+            .arg("--csv")
+            .arg(&again)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let continued = std::fs::read_to_string(&again).unwrap();
+        assert!(continued.lines().nth(1).unwrap().starts_with("40,"));
+        assert!(continued.lines().last().unwrap().starts_with("50,"));
+    }
+
+    #[test]
+    fn files_feed_training_in_order_for_exact_replays() {
+        let dir = temp_dir();
+        let real = dir.path().join("r.csv");
+        let noise = dir.path().join("z.csv");
+        let mut r = String::from("x,y\n");
+        let mut z = String::from("z1,z2\n");
+        for k in 0..400 {
+            let t = k as f64 / 400.0;
+            r.push_str(&format!(
+                "{},{}\n",
+                0.2 + 0.6 * t,
+                0.5 + 0.1 * (t * 9.0).sin()
+            ));
+            z.push_str(&format!("{},{}\n", (t * 7.0).fract(), (t * 13.0).fract()));
+        }
+        std::fs::write(&real, r).unwrap();
+        std::fs::write(&noise, z).unwrap();
+        let start = dir.path().join("start.json");
+        assert!(
+            bin()
+                .args(["gan", "train", "--epochs", "0", "--quiet", "--save-model"])
+                .arg(&start)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let replay = |seed: &str, name: &str| {
+            let model = dir.path().join(name);
+            let out = bin()
+                .args([
+                    "gan",
+                    "train",
+                    "--epochs",
+                    "25",
+                    "--quiet",
+                    "--seed",
+                    seed,
+                    "--load-model",
+                ])
+                .arg(&start)
+                .arg("--real")
+                .arg(&real)
+                .arg("--noise-file")
+                .arg(&noise)
+                .arg("--save-model")
+                .arg(&model)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let v: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(model).unwrap()).unwrap();
+            (v["generator"].clone(), v["discriminator"].clone())
+        };
+        assert_eq!(replay("1", "a.json"), replay("77", "b.json"));
+        // A wrong header says which line and what it wants.
+        std::fs::write(&noise, "a,b\n1,2\n").unwrap();
+        let out = bin()
+            .args(["gan", "train", "--noise-file"])
+            .arg(&noise)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("line 1") && err.contains("z1,z2"), "{err}");
+    }
+
+    #[test]
+    fn ganlabs_own_model_opens_from_the_command_line() {
+        let pretrained = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/models/ganlab-pretrained/pretrained_gaussians.json");
+        let out = bin()
+            .args(["gan", "train", "--epochs", "0", "--quiet", "--load-model"])
+            .arg(&pretrained)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.starts_with("epoch 1931"), "{text}");
+        let bench = bin()
+            .args(["gan", "bench", "--json", "--seconds", "0.05"])
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&bench.stdout).unwrap();
+        assert_eq!(report.as_array().unwrap().len(), 4);
+        assert!(report[0]["epochs_per_s"].as_f64().unwrap() > 0.0);
+    }
+}

@@ -4,23 +4,43 @@
 
 use super::EpochStats;
 
+/// A record of one epoch.
+pub trait AtEpoch: Copy {
+    fn epoch(&self) -> u64;
+}
+
+impl AtEpoch for EpochStats {
+    fn epoch(&self) -> u64 {
+        self.epoch
+    }
+}
+
 /// Entries kept at most.
 pub const CAPACITY: usize = 8192;
 /// The newest entries are never thinned (a game frame at Max trains far fewer epochs, so the
 /// goal checks of levels see every epoch).
 pub const RECENT: usize = 2048;
 
-/// Epoch statistics, epoch 0 first, in increasing epoch order.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct History {
-    entries: Vec<EpochStats>,
+/// Epoch records, epoch 0 first, in increasing epoch order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct History<T = EpochStats> {
+    entries: Vec<T>,
     /// Older entries are kept only at epochs that are multiples of this.
     stride: u64,
 }
 
-impl History {
-    /// Appends the statistics of a new epoch, thinning old entries when full.
-    pub fn push(&mut self, stats: EpochStats) {
+impl<T> Default for History<T> {
+    fn default() -> Self {
+        Self {
+            entries: Vec::new(),
+            stride: 1,
+        }
+    }
+}
+
+impl<T: AtEpoch> History<T> {
+    /// Appends the record of a new epoch, thinning old entries when full.
+    pub fn push(&mut self, stats: T) {
         self.entries.push(stats);
         if self.entries.len() > CAPACITY {
             self.thin();
@@ -38,7 +58,7 @@ impl History {
                 .entries
                 .iter()
                 .enumerate()
-                .filter(|(k, e)| *k >= old || e.epoch % stride == 0)
+                .filter(|(k, e)| *k >= old || e.epoch() % stride == 0)
                 .count();
             if kept <= CAPACITY * 3 / 4 {
                 break;
@@ -48,7 +68,7 @@ impl History {
         let stride = self.stride;
         let mut k = 0;
         self.entries.retain(|e| {
-            let keep = k >= old || e.epoch % stride == 0;
+            let keep = k >= old || e.epoch() % stride == 0;
             k += 1;
             keep
         });
@@ -60,21 +80,21 @@ impl History {
     }
 
     /// Every entry kept, oldest first.
-    pub fn entries(&self) -> &[EpochStats] {
+    pub fn entries(&self) -> &[T] {
         &self.entries
     }
 
-    pub fn latest(&self) -> Option<&EpochStats> {
+    pub fn latest(&self) -> Option<&T> {
         self.entries.last()
     }
 
-    pub fn latest_mut(&mut self) -> Option<&mut EpochStats> {
+    pub fn latest_mut(&mut self) -> Option<&mut T> {
         self.entries.last_mut()
     }
 
     /// The entries of epochs after `epoch`, oldest first.
-    pub fn since(&self, epoch: u64) -> &[EpochStats] {
-        let start = self.entries.partition_point(|s| s.epoch <= epoch);
+    pub fn since(&self, epoch: u64) -> &[T] {
+        let start = self.entries.partition_point(|s| s.epoch() <= epoch);
         &self.entries[start..]
     }
 
@@ -103,7 +123,7 @@ mod tests {
 
     #[test]
     fn a_million_epochs_stay_bounded_ordered_and_recent() {
-        let mut history = History::default();
+        let mut history: History = History::default();
         for epoch in 0..1_000_000 {
             history.push(stats(epoch));
             assert!(history.len() <= CAPACITY);
@@ -123,7 +143,7 @@ mod tests {
 
     #[test]
     fn short_runs_keep_every_epoch() {
-        let mut history = History::default();
+        let mut history: History = History::default();
         for epoch in 0..=500 {
             history.push(stats(epoch));
         }

@@ -108,6 +108,16 @@ impl Gradients {
     }
 }
 
+/// What a gradient given to [`backward_from`] is taken with respect to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GradientOf {
+    /// The network's outputs (after the output activation).
+    Outputs,
+    /// The output layer's total inputs (before the activation): losses written on logits stay
+    /// finite where a sigmoid saturates.
+    Totals,
+}
+
 /// Backpropagates `output_grad` (dL/d(output), `batch` rows of one value per output neuron)
 /// through the pass. Returns the parameter gradients (summed over the batch) and dL/d(input)
 /// (`batch` rows of one value per input). Dead links (L1) carry no gradient.
@@ -116,6 +126,17 @@ pub fn backward_batch(
     inputs: &[f64],
     pass: &BatchPass,
     output_grad: &[f64],
+) -> (Gradients, Vec<f64>) {
+    backward_from(network, inputs, pass, output_grad, GradientOf::Outputs)
+}
+
+/// [`backward_batch`] from a gradient of the outputs or of the output layer's totals.
+pub fn backward_from(
+    network: &Network,
+    inputs: &[f64],
+    pass: &BatchPass,
+    output_grad: &[f64],
+    of: GradientOf,
 ) -> (Gradients, Vec<f64>) {
     let batch = pass.batch;
     let mut grads = Gradients::zeros(network);
@@ -137,7 +158,10 @@ pub fn backward_batch(
             let totals = &pass.totals[l][k * n..(k + 1) * n];
             let outputs = &pass.outputs[l][k * n..(k + 1) * n];
             let g = &upstream[k * n..(k + 1) * n];
-            if layer.activation == Activation::Softmax {
+            let last = l + 1 == network.layers.len();
+            if last && of == GradientOf::Totals {
+                ders.copy_from_slice(g);
+            } else if layer.activation == Activation::Softmax {
                 softmax_backward(outputs, g, &mut ders);
             } else {
                 for j in 0..n {

@@ -9,7 +9,9 @@ pub mod node;
 pub mod train;
 pub mod weights_file;
 
-pub use batch::{BatchPass, Gradients, Optimizer, backward_batch, forward_batch};
+pub use batch::{
+    BatchPass, GradientOf, Gradients, Optimizer, backward_batch, backward_from, forward_batch,
+};
 pub use functions::{Activation, Loss, OptimizerKind, Regularization};
 pub use grid::{GridEvaluator, NeuronGrids};
 pub use network::{EditError, Layer, Network};
