@@ -1676,3 +1676,579 @@ mod background_training {
         assert_eq!(sim(&app).experiment.epoch(), epoch);
     }
 }
+
+mod gan {
+    //! Issue 10: the GAN mode, headless: GAN Lab's opening trained in the background, both
+    //! networks mirrored, slow motion and manual steps that equal the core's epoch, live and
+    //! structural settings, blow-ups, models opened and saved, and a random player.
+    use super::*;
+    use neural_sandbox::game::files::OpenedFile;
+    use neural_sandbox::game::modes::gan::model_files::PURPOSE;
+    use neural_sandbox::game::modes::gan::views::GanViews;
+    use neural_sandbox::game::modes::gan::{GanAction, GanSim, GanSpeed};
+    use neural_sandbox::game::network_view::NetworkView;
+    use neural_sandbox::gan::file::model_to_json;
+    use neural_sandbox::gan::{Distribution, Gan, GanLoss, GanSettings, StepKind};
+    use rand::RngExt;
+
+    fn gan_app(sim: Option<GanSim>) -> App {
+        let mut app = loaded_app();
+        if let Some(sim) = sim {
+            app.insert_resource(sim);
+        }
+        app.world_mut()
+            .resource_mut::<NextState<Screen>>()
+            .set(Screen::Gan);
+        run(&mut app, 3);
+        app
+    }
+
+    /// A fresh run of GAN Lab's gaussians preset, not trained.
+    fn fresh() -> GanSim {
+        GanSim::with_gan(Gan::new(GanSettings::default()).unwrap(), "test")
+    }
+
+    fn gan_sim(app: &App) -> &GanSim {
+        app.world().resource::<GanSim>()
+    }
+
+    fn act(app: &mut App, action: GanAction) {
+        app.world_mut().write_message(action);
+        app.update();
+    }
+
+    fn views(app: &App) -> (Entity, Entity) {
+        let v = app.world().resource::<GanViews>();
+        (
+            v.generator.expect("the generator is drawn"),
+            v.discriminator.expect("the discriminator is drawn"),
+        )
+    }
+
+    fn neurons_of(app: &mut App, root: Entity) -> usize {
+        let world = app.world_mut();
+        world
+            .query_filtered::<&InView, With<Neuron>>()
+            .iter(world)
+            .filter(|v| v.0 == root)
+            .count()
+    }
+
+    fn same_weights(a: &neural_sandbox::nn::Network, b: &neural_sandbox::nn::Network) -> bool {
+        a.layers.len() == b.layers.len()
+            && a.layers.iter().zip(&b.layers).all(|(x, y)| {
+                x.weights
+                    .iter()
+                    .zip(&y.weights)
+                    .all(|(p, q)| p.to_bits() == q.to_bits())
+                    && x.biases
+                        .iter()
+                        .zip(&y.biases)
+                        .all(|(p, q)| p.to_bits() == q.to_bits())
+            })
+    }
+
+    #[test]
+    fn the_mode_opens_on_ganlabs_starting_point_trained_here() {
+        let mut app = gan_app(None);
+        assert!(gan_sim(&app).preparing.is_some(), "it starts by training");
+        for _ in 0..2_000 {
+            if gan_sim(&app).preparing.is_none() {
+                break;
+            }
+            app.update();
+        }
+        let sim = gan_sim(&app);
+        assert!(sim.preparing.is_none(), "the start was reached");
+        assert_eq!(sim.gan.epoch(), 1931);
+        assert!(!sim.playing);
+        // The same as the core trained alone from the same seed, bit for bit.
+        let mut core = Gan::new(GanSettings::default()).unwrap();
+        for _ in 0..1931 {
+            core.train_epoch(false);
+        }
+        assert!(same_weights(&core.generator, &sim.gan.generator));
+        assert!(same_weights(&core.discriminator, &sim.gan.discriminator));
+        // Measured along the way: the chart has a history, not one point.
+        let measured: std::collections::HashSet<u64> = sim
+            .gan
+            .history()
+            .iter()
+            .map(|r| r.js_precise.to_bits())
+            .collect();
+        assert!(measured.len() > 50, "{} distinct measures", measured.len());
+        run(&mut app, 3);
+        let (g, d) = views(&app);
+        let sim = gan_sim(&app);
+        let g_expected: usize = sim.gan.generator.shape().iter().sum();
+        let d_expected: usize = sim.gan.discriminator.shape().iter().sum();
+        assert_eq!(neurons_of(&mut app, g), g_expected);
+        assert_eq!(neurons_of(&mut app, d), d_expected);
+        // Leaving and coming back keeps the run.
+        app.world_mut()
+            .resource_mut::<NextState<Screen>>()
+            .set(Screen::Title);
+        run(&mut app, 3);
+        assert_eq!(neurons_of(&mut app, g), 0, "the views go with the screen");
+        let epoch = gan_sim(&app).gan.epoch();
+        app.world_mut()
+            .resource_mut::<NextState<Screen>>()
+            .set(Screen::Gan);
+        run(&mut app, 3);
+        assert_eq!(gan_sim(&app).gan.epoch(), epoch);
+        let (g, _) = views(&app);
+        assert_eq!(neurons_of(&mut app, g), g_expected);
+    }
+
+    #[test]
+    fn playing_trains_at_the_chosen_speed_and_only_on_this_screen() {
+        let mut app = gan_app(Some(fresh()));
+        act(&mut app, GanAction::TogglePlay);
+        run(&mut app, 10);
+        let after = gan_sim(&app).gan.epoch();
+        assert!((10..=11).contains(&after), "one epoch a frame: {after}");
+        act(&mut app, GanAction::Speed(GanSpeed::PerFrame(20)));
+        let before = gan_sim(&app).gan.epoch();
+        run(&mut app, 5);
+        // Twenty a frame, unless the frame's training budget runs out first (a slow machine
+        // keeps its frame rate): never more, and at least one a frame.
+        let trained = gan_sim(&app).gan.epoch() - before;
+        assert!((5..=100).contains(&trained), "{trained}");
+        app.world_mut()
+            .resource_mut::<NextState<Screen>>()
+            .set(Screen::Title);
+        run(&mut app, 2);
+        let away = gan_sim(&app).gan.epoch();
+        run(&mut app, 10);
+        assert_eq!(gan_sim(&app).gan.epoch(), away, "no training off screen");
+    }
+
+    #[test]
+    fn slow_motion_walks_ten_steps_and_makes_exactly_one_epoch() {
+        let mut app = gan_app(Some(fresh()));
+        let mut core = Gan::new(GanSettings::default()).unwrap();
+        act(&mut app, GanAction::SlowMotion(true));
+        assert!(gan_sim(&app).playing);
+        let (g, d) = views(&app);
+        let dimmed = |app: &App, root: Entity| app.world().get::<NetworkView>(root).unwrap().dimmed;
+        // The discriminator's half: the generator is greyed.
+        assert!(dimmed(&app, g) && !dimmed(&app, d));
+        let g_before = gan_sim(&app).gan.generator.clone();
+        for _ in 0..4 {
+            act(&mut app, GanAction::NextSlowStep);
+        }
+        assert_eq!(gan_sim(&app).slow_motion.unwrap().step, 4);
+        // Step 5 trained the discriminator only.
+        assert!(same_weights(&g_before, &gan_sim(&app).gan.generator));
+        assert!(!same_weights(
+            &core.discriminator,
+            &gan_sim(&app).gan.discriminator
+        ));
+        assert_eq!(gan_sim(&app).gan.epoch(), 0);
+        for _ in 0..5 {
+            act(&mut app, GanAction::NextSlowStep);
+        }
+        assert_eq!(gan_sim(&app).slow_motion.unwrap().step, 9);
+        assert!(
+            !dimmed(&app, g) && dimmed(&app, d),
+            "now the generator's turn"
+        );
+        core.train_epoch(true);
+        assert_eq!(gan_sim(&app).gan.epoch(), 1);
+        assert!(same_weights(&core.generator, &gan_sim(&app).gan.generator));
+        assert!(same_weights(
+            &core.discriminator,
+            &gan_sim(&app).gan.discriminator
+        ));
+        // Time alone walks on too: 1.25 s a step at 60 frames a second.
+        run(&mut app, 80);
+        assert_eq!(gan_sim(&app).slow_motion.unwrap().step, 0);
+        // Half way through an epoch, leaving slow motion completes it.
+        for _ in 0..5 {
+            act(&mut app, GanAction::NextSlowStep);
+        }
+        act(&mut app, GanAction::TogglePlay);
+        act(&mut app, GanAction::SlowMotion(false));
+        core.train_epoch(true);
+        assert_eq!(gan_sim(&app).gan.epoch(), 2);
+        assert!(same_weights(&core.generator, &gan_sim(&app).gan.generator));
+        let (g, d) = views(&app);
+        assert!(!dimmed(&app, g) && !dimmed(&app, d));
+    }
+
+    #[test]
+    fn manual_steps_move_one_network_each() {
+        let mut app = gan_app(Some(fresh()));
+        let start = gan_sim(&app).gan.clone();
+        act(&mut app, GanAction::Step(StepKind::Discriminator));
+        let sim = gan_sim(&app);
+        assert_eq!(sim.gan.epoch(), 1);
+        assert!(same_weights(&start.generator, &sim.gan.generator));
+        assert!(!same_weights(&start.discriminator, &sim.gan.discriminator));
+        let d_after = sim.gan.discriminator.clone();
+        act(&mut app, GanAction::Step(StepKind::Generator));
+        let sim = gan_sim(&app);
+        assert_eq!(sim.gan.epoch(), 2);
+        assert!(same_weights(&d_after, &sim.gan.discriminator));
+        assert!(!same_weights(&start.generator, &sim.gan.generator));
+        act(&mut app, GanAction::Step(StepKind::Both));
+        assert_eq!(gan_sim(&app).gan.epoch(), 3);
+        // The view shows the stepped weights.
+        run(&mut app, 2);
+        let (g, _) = views(&app);
+        let shown = app.world().get::<NetworkView>(g).unwrap().network.clone();
+        assert!(same_weights(&shown, &gan_sim(&app).gan.generator));
+    }
+
+    #[test]
+    fn live_settings_keep_the_run_and_structural_ones_start_anew() {
+        let mut app = gan_app(Some(fresh()));
+        act(&mut app, GanAction::Speed(GanSpeed::PerFrame(5)));
+        act(&mut app, GanAction::TogglePlay);
+        run(&mut app, 4);
+        let epoch = gan_sim(&app).gan.epoch();
+        let mut s = gan_sim(&app).gan.settings().clone();
+        s.learning_rate_d = 0.01;
+        s.loss = GanLoss::LeastSquares;
+        s.k_d = 3;
+        act(&mut app, GanAction::Settings(Box::new(s.clone())));
+        assert!(gan_sim(&app).gan.epoch() >= epoch, "live: the run goes on");
+        assert_eq!(gan_sim(&app).gan.settings().loss, GanLoss::LeastSquares);
+        s.g_neurons = 5;
+        act(&mut app, GanAction::Settings(Box::new(s.clone())));
+        run(&mut app, 3);
+        let sim = gan_sim(&app);
+        assert!(sim.gan.epoch() < 40, "a new run");
+        assert_eq!(sim.gan.generator.hidden_sizes(), vec![5, 5]);
+        let (g, _) = views(&app);
+        assert_eq!(neurons_of(&mut app, g), 2 + 5 + 5 + 2);
+        // An impossible setting is refused with its reason and changes nothing.
+        let mut bad = s.clone();
+        bad.g_neurons = 0;
+        act(&mut app, GanAction::Settings(Box::new(bad)));
+        assert!(
+            last_refusal(&app).contains("g_neurons"),
+            "{}",
+            last_refusal(&app)
+        );
+        assert_eq!(gan_sim(&app).gan.settings().g_neurons, 5);
+        // Too many neurons to draw: the view gives way to a summary, and comes back.
+        s.d_neurons = 100;
+        act(&mut app, GanAction::Settings(Box::new(s.clone())));
+        run(&mut app, 2);
+        assert!(app.world().resource::<GanViews>().discriminator.is_none());
+        s.d_neurons = 6;
+        act(&mut app, GanAction::Settings(Box::new(s)));
+        run(&mut app, 2);
+        let (_, d) = views(&app);
+        assert_eq!(neurons_of(&mut app, d), 2 + 6 + 6 + 1);
+        // A preset per dataset, faithful or tuned; the seed is kept.
+        if gan_sim(&app).playing {
+            act(&mut app, GanAction::TogglePlay);
+        }
+        act(
+            &mut app,
+            GanAction::Preset {
+                distribution: Distribution::Ring,
+                tuned: true,
+            },
+        );
+        let s = gan_sim(&app).gan.settings().clone();
+        assert_eq!(
+            s,
+            GanSettings {
+                seed: 1,
+                ..GanSettings::tuned(Distribution::Ring)
+            }
+        );
+        // Reset with the same seed gives the same start.
+        let first = gan_sim(&app).gan.generator.clone();
+        for _ in 0..3 {
+            act(&mut app, GanAction::Step(StepKind::Both));
+        }
+        assert!(!same_weights(&first, &gan_sim(&app).gan.generator));
+        act(&mut app, GanAction::Reset);
+        assert_eq!(gan_sim(&app).gan.epoch(), 0);
+        assert!(same_weights(&first, &gan_sim(&app).gan.generator));
+    }
+
+    #[test]
+    fn a_blow_up_is_said_and_reset_recovers() {
+        // GAN Lab's settings cannot make these networks blow up (ReLU units die first), so the
+        // run starts from a model whose weights are absurd (1e300): the first step overflows.
+        let mut app = gan_app(Some(fresh()));
+        let mut model: serde_json::Value =
+            serde_json::from_str(&model_to_json(&gan_sim(&app).gan)).unwrap();
+        for network in ["generator", "discriminator"] {
+            for layer in model[network]["layers"].as_array_mut().unwrap() {
+                for row in layer["weights"].as_array_mut().unwrap() {
+                    for w in row.as_array_mut().unwrap() {
+                        *w = serde_json::json!(1e300);
+                    }
+                }
+            }
+        }
+        open(
+            &mut app,
+            "absurd.json",
+            model.to_string().into_bytes(),
+            None,
+        );
+        assert_eq!(
+            gan_sim(&app).origin,
+            "absurd.json",
+            "{}",
+            last_refusal(&app)
+        );
+        act(&mut app, GanAction::TogglePlay);
+        for _ in 0..10 {
+            if gan_sim(&app).diverged_at.is_some() {
+                break;
+            }
+            app.update();
+        }
+        let sim = gan_sim(&app);
+        let at = sim.diverged_at.expect("a learning rate of 10 blows up");
+        assert!(!sim.playing);
+        assert!(last_refusal(&app).contains(&format!("blew up at epoch {at}")));
+        act(&mut app, GanAction::TogglePlay);
+        assert!(!gan_sim(&app).playing, "no playing a blown-up run");
+        act(&mut app, GanAction::Step(StepKind::Both));
+        assert_eq!(gan_sim(&app).gan.epoch(), at);
+        run(&mut app, 2);
+        let (g, _) = views(&app);
+        assert!(app.world().get::<NetworkView>(g).unwrap().diverged);
+        act(&mut app, GanAction::Reset);
+        let sim = gan_sim(&app);
+        assert!(sim.diverged_at.is_none() && sim.gan.is_finite());
+        assert_eq!(sim.gan.epoch(), 0);
+    }
+
+    fn open(app: &mut App, name: &str, bytes: Vec<u8>, path: Option<std::path::PathBuf>) {
+        app.world_mut().write_message(OpenedFile {
+            purpose: PURPOSE,
+            name: name.into(),
+            bytes,
+            path,
+        });
+        run(app, 2);
+    }
+
+    #[test]
+    fn models_save_and_open_ours_and_ganlabs() {
+        let mut app = gan_app(Some(fresh()));
+        act(&mut app, GanAction::Speed(GanSpeed::PerFrame(10)));
+        act(&mut app, GanAction::TogglePlay);
+        run(&mut app, 5);
+        act(&mut app, GanAction::TogglePlay);
+        let saved = model_to_json(&gan_sim(&app).gan);
+        let trained = gan_sim(&app).gan.clone();
+        act(&mut app, GanAction::Reset);
+        open(&mut app, "mine.json", saved.into_bytes(), None);
+        let sim = gan_sim(&app);
+        assert_eq!(sim.gan.epoch(), trained.epoch());
+        assert!(same_weights(&trained.generator, &sim.gan.generator));
+        assert_eq!(sim.origin, "mine.json");
+        // A broken file is refused and the run stays.
+        open(&mut app, "broken.json", b"{\"generator\": 3".to_vec(), None);
+        assert!(
+            last_refusal(&app).contains("broken.json"),
+            "{}",
+            last_refusal(&app)
+        );
+        assert_eq!(gan_sim(&app).gan.epoch(), trained.epoch());
+        open(&mut app, "binary.json", vec![0xff, 0xfe, 0x00], None);
+        assert!(last_refusal(&app).contains("not a text file"));
+        // GAN Lab's pretrained model: natively from its path (weights beside it)...
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/models/ganlab-pretrained");
+        let json = dir.join("pretrained_ring.json");
+        let text = std::fs::read(&json).expect("GAN Lab's pretrained models in ../shared/models");
+        open(
+            &mut app,
+            "pretrained_ring.json",
+            text.clone(),
+            Some(json.clone()),
+        );
+        let sim = gan_sim(&app);
+        assert_eq!(sim.gan.epoch(), 812);
+        assert_eq!(sim.gan.settings().distribution, Distribution::Ring);
+        // ...and as in the browser: the manifest first, then the weights file it asks for.
+        act(
+            &mut app,
+            GanAction::Preset {
+                distribution: Distribution::Gaussians,
+                tuned: false,
+            },
+        );
+        open(&mut app, "pretrained_ring.json", text, None);
+        assert_eq!(gan_sim(&app).gan.epoch(), 0, "waiting for the weights");
+        let weights = std::fs::read(dir.join("pretrained_ring.weights.bin")).unwrap();
+        app.world_mut().write_message(OpenedFile {
+            purpose: neural_sandbox::game::modes::gan::model_files::WEIGHTS_PURPOSE,
+            name: "pretrained_ring.weights.bin".into(),
+            bytes: weights,
+            path: None,
+        });
+        run(&mut app, 2);
+        assert_eq!(gan_sim(&app).gan.epoch(), 812);
+        assert_eq!(
+            gan_sim(&app).gan.settings().distribution,
+            Distribution::Ring
+        );
+    }
+
+    #[test]
+    fn a_drawing_becomes_the_real_data() {
+        let mut app = gan_app(Some(fresh()));
+        let points = vec![[0.2, 0.2], [0.25, 0.22], [0.8, 0.7]];
+        act(&mut app, GanAction::Drawing(points.clone()));
+        let sim = gan_sim(&app);
+        assert_eq!(sim.gan.settings().distribution, Distribution::Drawing);
+        assert_eq!(sim.gan.settings().drawing, points);
+        // Every real point is near a drawn one (0.02 noise per axis).
+        for p in sim.gan.shown_real().chunks_exact(2) {
+            let near = points
+                .iter()
+                .any(|q| (q[0] - p[0]).abs() < 0.12 && (q[1] - p[1]).abs() < 0.12);
+            assert!(near, "{p:?}");
+        }
+        // An empty drawing is refused.
+        act(&mut app, GanAction::Drawing(Vec::new()));
+        assert!(
+            last_refusal(&app).contains("drawing"),
+            "{}",
+            last_refusal(&app)
+        );
+        assert_eq!(gan_sim(&app).gan.settings().drawing, points);
+    }
+
+    fn random_action(app: &App, rng: &mut neural_sandbox::data::CoreRng) -> Option<GanAction> {
+        let mut s = gan_sim(app).gan.settings().clone();
+        Some(match rng.random_range(0..22) {
+            0 | 1 => GanAction::TogglePlay,
+            2 => GanAction::Reset,
+            3 => GanAction::Step(StepKind::Discriminator),
+            4 => GanAction::Step(StepKind::Generator),
+            5 => GanAction::Step(StepKind::Both),
+            6 => GanAction::SlowMotion(rng.random()),
+            7 => GanAction::NextSlowStep,
+            8 => GanAction::Speed(GanSpeed::CHOICES[rng.random_range(0..GanSpeed::CHOICES.len())]),
+            9 => GanAction::Preset {
+                distribution: Distribution::ALL[rng.random_range(0..Distribution::ALL.len())],
+                tuned: rng.random(),
+            },
+            10 => GanAction::Drawing(
+                (0..rng.random_range(0..30))
+                    .map(|_| [rng.random_range(-1.0..2.0), rng.random_range(-1.0..2.0)])
+                    .collect(),
+            ),
+            11 => GanAction::Prepare(rng.random_range(0..300)),
+            12 => GanAction::SkipPreparation,
+            _ => {
+                match rng.random_range(0..9) {
+                    0 => s.g_neurons = rng.random_range(0..30),
+                    1 => s.d_layers = rng.random_range(0..7),
+                    2 => {
+                        s.learning_rate_g =
+                            [0.001, 0.1, 1.0, 10.0, 20.0, f64::NAN][rng.random_range(0..6)]
+                    }
+                    3 => s.learning_rate_d = [0.001, 0.1, 1.0, 10.0][rng.random_range(0..4)],
+                    4 => s.loss = GanLoss::ALL[rng.random_range(0..GanLoss::ALL.len())],
+                    5 => s.k_d = rng.random_range(0..12),
+                    6 => s.k_g = rng.random_range(0..12),
+                    7 => s.noise_dims = rng.random_range(0..4),
+                    _ => s.seed = rng.random_range(0..5),
+                }
+                GanAction::Settings(Box::new(s))
+            }
+        })
+    }
+
+    /// A random player: hundreds of actions, bad ones included; nothing panics, a blown-up run
+    /// never trains, and the views always mirror the networks once settled.
+    #[test]
+    fn a_random_player_breaks_nothing() {
+        use rand::SeedableRng;
+        let mut app = gan_app(Some(fresh()));
+        let mut rng = neural_sandbox::data::CoreRng::seed_from_u64(7);
+        for k in 0..400 {
+            if let Some(action) = random_action(&app, &mut rng) {
+                app.world_mut().write_message(action);
+            }
+            run(&mut app, 1 + k % 3);
+            let sim = gan_sim(&app);
+            if sim.diverged_at.is_some() {
+                assert!(!sim.playing);
+            } else {
+                assert!(sim.gan.is_finite());
+            }
+            if k % 50 == 49 {
+                run(&mut app, 3);
+                let v = app.world().resource::<GanViews>();
+                let (g, d) = (v.generator, v.discriminator);
+                let sim = gan_sim(&app);
+                let (gn, dn) = (sim.gan.generator.clone(), sim.gan.discriminator.clone());
+                for (root, network) in [(g, gn), (d, dn)] {
+                    if let Some(root) = root {
+                        assert_eq!(
+                            neurons_of(&mut app, root),
+                            network.shape().iter().sum::<usize>(),
+                            "after action {k}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// The visual test: the real game opens the GAN mode, trained to GAN Lab's start; the plot
+    /// holds real (green) and fake (purple) points and both networks are drawn.
+    #[test]
+    fn the_real_game_renders_the_gan_mode() {
+        let _one = one_real_game_at_a_time();
+        let dir = tempfile::tempdir().unwrap();
+        let shot = dir.path().join("gan.png");
+        let state = dir.path().join("state.json");
+        let shot_arg = shot.display().to_string();
+        let state_arg = state.display().to_string();
+        run_game_under_xvfb(&[
+            "--mode",
+            "gan",
+            "--window",
+            "1280x760",
+            "--screenshot",
+            &shot_arg,
+            "--after-frames",
+            "90",
+            "--dump-state",
+            &state_arg,
+        ]);
+        let image = image::open(&shot).unwrap().to_rgb8();
+        let dump: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
+        assert_eq!(dump["mode"], "gan");
+        assert_eq!(dump["epoch"], 1931, "the opening was trained: {dump}");
+        let plot = &dump["plot"];
+        let (x, y, w) = (
+            plot[0].as_f64().unwrap() as u32,
+            plot[1].as_f64().unwrap() as u32,
+            plot[2].as_f64().unwrap() as u32,
+        );
+        use neural_sandbox::game::theme::palette::{FAKE, REAL};
+        let area = (x, y, x + w, y + w);
+        let green = count_near(&image, area, REAL, 30);
+        let purple = count_near(&image, area, FAKE, 30);
+        assert!(
+            green > 800 && purple > 300,
+            "green {green} px, purple {purple} px"
+        );
+        // Both networks, neuron by neuron: the generator (2 + 8 + 8 + 2) and the
+        // discriminator (2 + 8 + 8 + 1).
+        assert_eq!(dump["all_neuron_entities"], 20 + 19);
+        assert_eq!(
+            dump["neuron_entities"], 19,
+            "the discriminator is the primary view"
+        );
+    }
+}

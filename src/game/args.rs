@@ -12,13 +12,17 @@ pub struct GameArgs {
     /// (default, perceptron, xor, circle, spiral-max, spiral-deep).
     #[cfg_attr(not(target_arch = "wasm32"), arg(long))]
     pub preset: Option<String>,
+    /// Open this mode instead of the title screen: playground (the default title screen) or gan.
+    #[cfg_attr(not(target_arch = "wasm32"), arg(long, value_name = "MODE"))]
+    pub mode: Option<String>,
     /// Train this many epochs before the first frame (with --preset).
     #[cfg_attr(not(target_arch = "wasm32"), arg(long, default_value_t = 0))]
     pub train_epochs: u64,
-    /// Start training at once (with --preset).
+    /// Start training at once (with --preset or --mode gan).
     #[cfg_attr(not(target_arch = "wasm32"), arg(long))]
     pub play: bool,
-    /// Training speed in epochs per second, or "max".
+    /// Training speed: epochs per second in the Playground, epochs per frame in the GAN mode, or
+    /// "max".
     #[cfg_attr(not(target_arch = "wasm32"), arg(long, value_name = "N|max"))]
     pub speed: Option<String>,
     /// Where progress and settings are saved (default: the platform's config folder).

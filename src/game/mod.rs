@@ -5,6 +5,8 @@
 pub mod args;
 pub mod camera;
 pub mod dev;
+pub mod files;
+pub mod frame_budget;
 pub mod levels;
 pub mod modes;
 pub mod network_view;
@@ -44,12 +46,16 @@ pub fn run(args: GameArgs) -> Outcome {
             Ok(start) => start,
             Err(e) => return Outcome::BadInput(e),
         };
+    let gan = match modes::gan::start::GanStart::from_args(&args) {
+        Ok(start) => start,
+        Err(e) => return Outcome::BadInput(e),
+    };
     let resolution = match args.window.as_deref().map(args::parse_window_size) {
         Some(Ok(size)) => size,
         Some(Err(e)) => return Outcome::BadInput(e),
         None => (1280, 760),
     };
-    run_app(args, playground, resolution);
+    run_app(args, playground, gan, resolution);
     Outcome::Done
 }
 
@@ -59,12 +65,14 @@ pub fn run(args: GameArgs) {
     let link = web::page_fragment();
     let playground = modes::playground::start::PlaygroundStart::from_args(&args, link.as_deref())
         .unwrap_or_default();
-    run_app(args, playground, (1280, 760));
+    let gan = modes::gan::start::GanStart::from_args(&args).unwrap_or_default();
+    run_app(args, playground, gan, (1280, 760));
 }
 
 fn run_app(
     args: GameArgs,
     playground: modes::playground::start::PlaygroundStart,
+    gan: modes::gan::start::GanStart,
     resolution: (u32, u32),
 ) {
     let mut app = App::new();
@@ -75,6 +83,7 @@ fn run_app(
         save_location: args.save_dir.clone().map(save::SaveLocation::Folder),
     });
     app.insert_resource(playground);
+    app.insert_resource(gan);
     third_party::egui::add_to(&mut app);
     add_game_plugins(&mut app, args.dev.diagnostics);
     dev::automation::plugin(&mut app, &args.dev);
@@ -88,6 +97,8 @@ pub fn add_game_plugins(app: &mut App, log_diagnostics: bool) {
     dev::diagnostics::plugin(app, log_diagnostics);
     app.add_plugins((
         third_party::asset_loader::plugin,
+        files::plugin,
+        frame_budget::plugin,
         notices::plugin,
         save::plugin,
         status::plugin,

@@ -316,9 +316,20 @@ impl Gan {
     /// `measure` off, the divergences of the record are those of the last measured epoch (for
     /// speed, when nobody looks at every epoch).
     pub fn train_epoch(&mut self, measure: bool) {
+        self.train_discriminator_half();
+        self.finish_epoch_with_generator(measure);
+    }
+
+    /// The discriminator's half of an epoch: its k_D steps (slow motion shows the two halves
+    /// apart). The epoch is complete after [`Gan::finish_epoch_with_generator`].
+    pub fn train_discriminator_half(&mut self) {
         for _ in 0..self.settings.k_d {
             self.d_step();
         }
+    }
+
+    /// The generator's half of an epoch (k_G steps), which completes the epoch and records it.
+    pub fn finish_epoch_with_generator(&mut self, measure: bool) {
         for _ in 0..self.settings.k_g {
             self.g_step();
         }

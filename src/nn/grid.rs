@@ -121,13 +121,26 @@ pub struct GridEvaluator {
 
 impl GridEvaluator {
     pub fn new(size: usize) -> Self {
+        Self::with_domain(size, -DOMAIN, DOMAIN)
+    }
+
+    /// A grid over [lo, hi]^2 instead of the Playground's plane (the GAN's networks live in the
+    /// unit square).
+    pub fn with_domain(size: usize, lo: f64, hi: f64) -> Self {
         let size = size.max(1);
+        let step = if size > 1 {
+            (hi - lo) / (size - 1) as f64
+        } else {
+            0.0
+        };
         let feature_planes = Feature::ALL
             .iter()
             .map(|f| {
                 (0..size * size)
                     .map(|cell| {
-                        let (x1, x2) = cell_position(size, cell / size, cell % size);
+                        let (row, column) = (cell / size, cell % size);
+                        let x1 = lo + step * column as f64;
+                        let x2 = hi - step * row as f64;
                         f.value(x1, x2) as f32
                     })
                     .collect()

@@ -88,6 +88,8 @@ fn dump_state(
     let mut dump = status.fields.clone();
     dump.insert("screen".into(), format!("{:?}", state.get()).into());
     dump.insert("frames".into(), script.frames.into());
+    // Every view's neurons (a mode may show several networks).
+    dump.insert("all_neuron_entities".into(), neurons.iter().count().into());
     if let Ok((root, view, rect, entities)) = views.single() {
         let mine = |v: &InView| v.0 == root;
         let network = &view.network;

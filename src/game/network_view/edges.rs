@@ -218,7 +218,7 @@ fn shape_edges(
             edge.target,
             b.translation.truncate(),
         );
-        let color = if view.diverged || !weight.is_finite() {
+        let color = if view.diverged || view.dimmed || !weight.is_finite() {
             palette::DIVERGED
         } else if dead {
             palette::NEUTRAL

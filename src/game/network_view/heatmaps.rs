@@ -29,6 +29,7 @@ struct Drawn {
     shape_version: u64,
     discretize: bool,
     diverged: bool,
+    dimmed: bool,
     shown: NodeKey,
     neurons: usize,
 }
@@ -75,6 +76,7 @@ pub fn refresh_heatmaps(
             shape_version: view.shape_version,
             discretize: view.discretize,
             diverged: view.diverged,
+            dimmed: view.dimmed,
             shown,
             neurons: count,
         };
@@ -86,16 +88,18 @@ pub fn refresh_heatmaps(
         let needs_evaluation = state.drawn.as_ref().is_none_or(|d| {
             d.weights_version != wanted.weights_version || d.shape_version != wanted.shape_version
         });
-        let evaluator = state
-            .evaluator
-            .get_or_insert_with(|| GridEvaluator::new(view.options.output_grid));
+        let evaluator = state.evaluator.get_or_insert_with(|| {
+            let (lo, hi) = view.options.domain;
+            GridEvaluator::with_domain(view.options.output_grid, lo, hi)
+        });
         if needs_evaluation {
             evaluator.evaluate(network);
             state.evaluations += 1;
         }
         let grids = evaluator.grids();
         let classes = view.classes();
-        let diverged = view.diverged;
+        // A dimmed view is painted grey, as a diverged one is.
+        let diverged = view.diverged || view.dimmed;
 
         if view.options.heatmaps {
             for (neuron, in_view, sprite) in &neurons {
@@ -114,6 +118,9 @@ pub fn refresh_heatmaps(
                     && data.len() == state.reduced.len() * 4
                 {
                     match neuron.key {
+                        NodeKey::OUTPUT if view.options.realness_output => {
+                            palette::paint_realness(&state.reduced, diverged, data)
+                        }
                         NodeKey::Output(k) if classes > 2 => palette::paint_probability(
                             &state.reduced,
                             palette::class_color(k, classes),
@@ -141,6 +148,11 @@ pub fn refresh_heatmaps(
             && let Some(data) = image.data.as_mut()
         {
             match shown {
+                NodeKey::OUTPUT if view.options.realness_output => {
+                    if let Some(grid) = grids.node(network.layers.len(), 0) {
+                        palette::paint_realness(grid, diverged, data);
+                    }
+                }
                 NodeKey::Output(_) if classes > 2 && hover.node.is_none() => {
                     grids.winning_classes(&mut state.winners);
                     palette::paint_classes(

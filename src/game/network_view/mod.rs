@@ -83,6 +83,8 @@ pub struct NetworkView {
     pub weights_version: u64,
     /// Training blew up: everything turns grey.
     pub diverged: bool,
+    /// Greyed out for now (the network that waits its turn in the GAN's slow motion).
+    pub dimmed: bool,
     /// Show only the predicted class in the output heatmaps (the Playground's "discretize").
     pub discretize: bool,
     /// Epochs per second while training (0 when idle): the dashes flow faster.
@@ -99,6 +101,7 @@ impl NetworkView {
             shape_version: 0,
             weights_version: 0,
             diverged: false,
+            dimmed: false,
             discretize: false,
             training_rate: 0.0,
             options,
@@ -133,6 +136,14 @@ pub struct ViewOptions {
     pub output_grid: usize,
     /// Neuron size relative to the standard one (small views draw smaller neurons).
     pub scale: f32,
+    /// The square the heatmaps cover: [lo, hi] on both inputs (the Playground's plane is
+    /// [-6, 6]; the GAN's networks work in the unit square).
+    pub domain: (f64, f64),
+    /// What the inputs are called on screen, in input order (else the features' names).
+    pub input_labels: Option<&'static [&'static str]>,
+    /// The output is a probability that a point is real (a GAN's discriminator): painted on the
+    /// realness scale (purple, grey, green) instead of the Playground's.
+    pub realness_output: bool,
 }
 
 impl Default for ViewOptions {
@@ -142,6 +153,9 @@ impl Default for ViewOptions {
             heatmaps: true,
             output_grid: heatmaps::OUTPUT_GRID,
             scale: 1.0,
+            domain: (-6.0, 6.0),
+            input_labels: None,
+            realness_output: false,
         }
     }
 }

@@ -104,7 +104,8 @@ pub fn sync_entities(
                         position,
                         layout.node_size(key),
                         image,
-                        view.options.editable,
+                        &view.options,
+                        network,
                     );
                     entities.neurons.insert(key, entity);
                 }
@@ -196,8 +197,10 @@ fn spawn_neuron(
     position: Vec2,
     size: f32,
     image: Handle<Image>,
-    editable: bool,
+    options: &super::ViewOptions,
+    network: &crate::nn::Network,
 ) -> Entity {
+    let editable = options.editable;
     let mut entity = commands.spawn((
         Name::new(key.title()),
         Neuron { key },
@@ -223,8 +226,13 @@ fn spawn_neuron(
     match key {
         NodeKey::Input(feature) => {
             let text = (size / 38.0 * 15.0).max(9.0);
+            let name = options
+                .input_labels
+                .zip(network.features.iter().position(|f| *f == feature))
+                .and_then(|(labels, k)| labels.get(k).copied())
+                .unwrap_or(feature.label());
             entity.with_child((
-                WorldLabel::new(feature.label(), text, palette::INK, LabelAlign::Right),
+                WorldLabel::new(name, text, palette::INK, LabelAlign::Right),
                 InView(root),
                 Transform::from_xyz(-size / 2.0 - 8.0, 0.0, 0.1),
             ));

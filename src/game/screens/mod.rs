@@ -25,4 +25,6 @@ pub enum Screen {
     LevelSelect,
     /// Playground mode: playing a challenge level.
     Level,
+    /// GAN mode: GAN Lab as a game.
+    Gan,
 }

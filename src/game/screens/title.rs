@@ -115,7 +115,11 @@ fn modes(levels: bool) -> Vec<ModeCard> {
         ModeCard {
             title: "GAN",
             blurb: "Two networks compete: one forges points, the other spots fakes (GAN Lab).",
-            entries: vec![("Coming soon", None, "The GAN mode is being built.")],
+            entries: vec![(
+                "Play",
+                Some(Screen::Gan),
+                "GAN Lab, faithfully, and more: slow motion, your own data, a seed, a detector of what goes wrong.",
+            )],
         },
         ModeCard {
             title: "CNN",

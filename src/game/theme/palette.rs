@@ -165,6 +165,42 @@ pub fn paint_probability(values: &[f32], color: [u8; 3], diverged: bool, pixels:
     }
 }
 
+/// GAN Lab's colours: real data green, fakes purple.
+pub const REAL: [u8; 3] = [0x1b, 0x9e, 0x4b];
+pub const FAKE: [u8; 3] = [0x8e, 0x44, 0xad];
+/// The middle of the realness scale: the discriminator cannot tell (0.5).
+pub const UNDECIDED: [u8; 3] = [0xdc, 0xdc, 0xdc];
+
+/// The colour of a discriminator's output: purple ("fake", 0) through grey (0.5) to green
+/// ("real", 1), as GAN Lab paints it. NaN is the diverged grey.
+pub fn realness_color(p: f32) -> [u8; 3] {
+    if p.is_nan() {
+        return DIVERGED;
+    }
+    let p = p.clamp(0.0, 1.0);
+    if p < 0.5 {
+        lerp(FAKE, UNDECIDED, p * 2.0)
+    } else {
+        lerp(UNDECIDED, REAL, (p - 0.5) * 2.0)
+    }
+}
+
+/// Paints a grid of discriminator outputs (0..1) on the realness scale, semi-transparent over
+/// white like every heatmap.
+pub fn paint_realness(values: &[f32], diverged: bool, pixels: &mut [u8]) {
+    let last = (SHADES - 1) as f32;
+    for (value, px) in values.iter().zip(pixels.chunks_exact_mut(4)) {
+        let pixel = if diverged || value.is_nan() {
+            blended_pixel(DIVERGED)
+        } else {
+            blended_pixel(realness_color(
+                (value.clamp(0.0, 1.0) * last).round() / last,
+            ))
+        };
+        px.copy_from_slice(&pixel);
+    }
+}
+
 /// A blank (light grey) heatmap texture of `size` x `size`, filtered smoothly when scaled.
 pub fn blank_heatmap(size: usize) -> Image {
     let mut image = Image::new_fill(

@@ -1,24 +1,14 @@
 //! The training clock: advances the experiment in `FixedUpdate`, decoupled from rendering.
 
-use std::time::Duration;
-
 use bevy::platform::time::Instant;
 use bevy::prelude::*;
 
 use super::{Simulation, TrainingSpeed, Workbench};
 use crate::game::dev::diagnostics::{TrainingRate, WorkTimings};
+use crate::game::frame_budget::FrameBudget;
 
 /// Fixed ticks per second.
 pub const TICK_HZ: f64 = 60.0;
-
-/// At "Max", training may use this much of each frame (whatever the number of fixed ticks in it);
-/// the rest of a 60 fps frame is left for drawing.
-pub const MAX_SPEED_BUDGET: Duration = Duration::from_millis(6);
-
-/// When drawing alone already takes longer than a 60 fps frame (software rendering, a slow
-/// machine), training may take this share of the frame instead: 60 fps is out of reach anyway,
-/// and a quarter of the frame keeps the game responsive.
-pub const MAX_SPEED_FRAME_SHARE: f64 = 0.25;
 
 /// At most this many epochs per tick at fixed speeds (a slow frame does not snowball).
 const MAX_EPOCHS_PER_TICK: u64 = 2_000;
@@ -26,36 +16,9 @@ const MAX_EPOCHS_PER_TICK: u64 = 2_000;
 pub(super) fn plugin(app: &mut App) {
     app.insert_resource(Time::<Fixed>::from_hz(TICK_HZ))
         .init_resource::<RateMeter>()
-        .init_resource::<FrameBudget>()
-        .add_systems(First, start_frame_budget)
         // Training runs only while the workbench is on screen.
         .add_systems(FixedUpdate, train.run_if(in_state(Workbench)))
         .add_systems(Update, measure_rate);
-}
-
-/// Training time spent in the current frame (a slow frame runs several fixed ticks: together they
-/// keep to one frame's budget at "Max").
-#[derive(Resource, Default)]
-pub struct FrameBudget {
-    spent: Duration,
-    /// This frame's training allowance at "Max".
-    allowance: Duration,
-    /// Smoothed frame time, seconds.
-    frame_seconds: f64,
-}
-
-fn start_frame_budget(mut budget: ResMut<FrameBudget>, time: Res<Time<Real>>) {
-    let dt = time.delta_secs_f64();
-    if dt > 0.0 {
-        budget.frame_seconds = if budget.frame_seconds == 0.0 {
-            dt
-        } else {
-            0.9 * budget.frame_seconds + 0.1 * dt
-        };
-    }
-    let share = Duration::from_secs_f64(budget.frame_seconds * MAX_SPEED_FRAME_SHARE);
-    budget.allowance = MAX_SPEED_BUDGET.max(share).min(Duration::from_millis(40));
-    budget.spent = Duration::ZERO;
 }
 
 /// Counts epochs over wall time for the epochs-per-second readout.
@@ -102,12 +65,9 @@ pub fn train(
         TrainingSpeed::Max => {
             // As many epochs as the frame's budget still allows (a later tick of a slow frame
             // may get none), and at least one in the frame's first tick.
-            let budget = frame
-                .allowance
-                .max(MAX_SPEED_BUDGET)
-                .saturating_sub(frame.spent);
+            let budget = frame.left();
             let mut ran = 0;
-            while (ran == 0 && frame.spent.is_zero()) || start.elapsed() < budget {
+            while (ran == 0 && frame.untouched()) || start.elapsed() < budget {
                 let allowed = 1.min(sim.epochs_left());
                 let done = sim.experiment.step(allowed);
                 ran += done;
@@ -119,7 +79,7 @@ pub fn train(
         }
     };
     meter.epochs += ran;
-    frame.spent += start.elapsed();
+    frame.spend(start.elapsed());
     timings.training += start.elapsed();
     if sim.experiment.divergence().is_some() || sim.epochs_left() == 0 {
         sim.playing = false;

@@ -1,0 +1,339 @@
+//! Opening and saving the player's files, for every mode: natively a small "Open a file" box (type
+//! a path, or drop the file onto the window) and saves into an exports folder the notice names;
+//! in the browser the page's file picker and a download. A mode asks with [`FileRequest`] and gets
+//! an [`OpenedFile`] message back with the purpose it gave.
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+use crate::game::notices::Notices;
+
+pub(super) fn plugin(app: &mut App) {
+    // Registered by the window plugin in the real game; headless tests have none.
+    app.add_message::<bevy::window::FileDragAndDrop>()
+        .add_message::<FileRequest>()
+        .add_message::<OpenedFile>()
+        .init_resource::<OpenBox>()
+        .add_systems(Update, (handle_requests, receive_dropped_files))
+        .add_systems(EguiPrimaryContextPass, open_box_ui);
+    #[cfg(target_arch = "wasm32")]
+    app.add_systems(Update, web::deliver_picked_files);
+}
+
+/// What a mode asks of the files.
+#[derive(Message, Debug, Clone, PartialEq)]
+pub enum FileRequest {
+    /// Let the player choose a file; the answer comes as an [`OpenedFile`] with this purpose.
+    Open {
+        purpose: &'static str,
+        /// What to offer, e.g. ".json" or "image/*" (the browser's `accept`).
+        accept: &'static str,
+        /// What the box says the file is for.
+        title: String,
+    },
+    /// Save bytes under a file name (natively in the exports folder, in the browser as a
+    /// download).
+    Save {
+        name: String,
+        bytes: Vec<u8>,
+        mime: &'static str,
+    },
+}
+
+/// A file the player opened (or dropped onto the window: purpose `"dropped"`).
+#[derive(Message, Debug, Clone, PartialEq)]
+pub struct OpenedFile {
+    pub purpose: &'static str,
+    /// The file's name (without folders).
+    pub name: String,
+    pub bytes: Vec<u8>,
+    /// Natively, where it is (to find files beside it, such as a model's weights).
+    pub path: Option<std::path::PathBuf>,
+}
+
+/// Where natively saved files go: `exports` in the save folder when one was given, else the
+/// player's Documents (or home) folder, in `Neural Sandbox`.
+#[derive(Resource, Debug, Clone)]
+pub struct ExportsFolder(pub std::path::PathBuf);
+
+impl ExportsFolder {
+    pub fn for_save_location(location: Option<&crate::game::save::SaveLocation>) -> Self {
+        use crate::game::save::SaveLocation;
+        let folder = match location {
+            Some(SaveLocation::Folder(dir)) => dir.join("exports"),
+            Some(SaveLocation::Memory) => std::env::temp_dir().join("neural-sandbox-exports"),
+            _ => {
+                let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+                let documents = home.as_ref().map(|h| h.join("Documents"));
+                match documents.filter(|d| d.is_dir()).or(home) {
+                    Some(base) => base.join("Neural Sandbox"),
+                    None => std::path::PathBuf::from("neural-sandbox-exports"),
+                }
+            }
+        };
+        Self(folder)
+    }
+}
+
+/// The native "Open a file" box, while it is open.
+#[derive(Resource, Debug, Default)]
+pub struct OpenBox {
+    pub open: Option<(&'static str, String)>,
+    pub path: String,
+    pub error: Option<String>,
+}
+
+fn handle_requests(
+    mut requests: MessageReader<FileRequest>,
+    mut open_box: ResMut<OpenBox>,
+    mut notices: ResMut<Notices>,
+    exports: Option<Res<ExportsFolder>>,
+    start: Res<crate::game::StartOptions>,
+) {
+    for request in requests.read() {
+        match request {
+            FileRequest::Open {
+                purpose,
+                accept,
+                title,
+            } => {
+                #[cfg(target_arch = "wasm32")]
+                {
+                    let _ = title;
+                    web::pick_file(purpose, accept);
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                {
+                    let _ = accept;
+                    open_box.open = Some((purpose, title.clone()));
+                    open_box.error = None;
+                }
+            }
+            FileRequest::Save { name, bytes, mime } => {
+                let folder = exports.as_ref().map(|e| e.0.clone()).unwrap_or_else(|| {
+                    ExportsFolder::for_save_location(start.save_location.as_ref()).0
+                });
+                match save(&folder, name, bytes, mime) {
+                    Ok(place) => notices.info(format!("Saved: {place}")),
+                    Err(e) => notices.refused(format!("Could not save {name}: {e}")),
+                }
+            }
+        }
+    }
+    let _ = &mut open_box;
+}
+
+/// Saves a file; returns where it went, in words.
+fn save(folder: &std::path::Path, name: &str, bytes: &[u8], mime: &str) -> Result<String, String> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let _ = folder;
+        web::download(name, bytes, mime)?;
+        Ok(format!("{name} (look in your downloads)"))
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = mime;
+        std::fs::create_dir_all(folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+        let path = unused_name(folder, name);
+        std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(path.display().to_string())
+    }
+}
+
+/// `folder/name`, or `name-2`, `name-3`... if taken: a save never replaces an earlier one.
+#[cfg(not(target_arch = "wasm32"))]
+fn unused_name(folder: &std::path::Path, name: &str) -> std::path::PathBuf {
+    let candidate = folder.join(name);
+    if !candidate.exists() {
+        return candidate;
+    }
+    let (stem, extension) = match name.rsplit_once('.') {
+        Some((stem, ext)) => (stem.to_string(), format!(".{ext}")),
+        None => (name.to_string(), String::new()),
+    };
+    (2..)
+        .map(|n| folder.join(format!("{stem}-{n}{extension}")))
+        .find(|p| !p.exists())
+        .expect("some name is free")
+}
+
+/// Natively, a file dropped onto the window: for the open box if it is open, else for whoever
+/// takes dropped files.
+fn receive_dropped_files(
+    mut drops: MessageReader<bevy::window::FileDragAndDrop>,
+    mut open_box: ResMut<OpenBox>,
+    mut opened: MessageWriter<OpenedFile>,
+    mut notices: ResMut<Notices>,
+) {
+    for drop in drops.read() {
+        if let bevy::window::FileDragAndDrop::DroppedFile { path_buf, .. } = drop {
+            let purpose = open_box.open.take().map_or("dropped", |(p, _)| p);
+            match read(path_buf, purpose) {
+                Ok(file) => {
+                    opened.write(file);
+                }
+                Err(e) => notices.refused(e),
+            }
+        }
+    }
+}
+
+fn read(path: &std::path::Path, purpose: &'static str) -> Result<OpenedFile, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    Ok(OpenedFile {
+        purpose,
+        name: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        bytes,
+        path: Some(path.to_path_buf()),
+    })
+}
+
+/// The native box: a path to type (or a file to drop), Open or Cancel.
+fn open_box_ui(
+    mut contexts: EguiContexts,
+    mut open_box: ResMut<OpenBox>,
+    mut opened: MessageWriter<OpenedFile>,
+) -> Result {
+    let Some((purpose, title)) = open_box.open.clone() else {
+        return Ok(());
+    };
+    let ctx = contexts.ctx_mut()?;
+    let mut close = false;
+    let mut submit = false;
+    egui::Window::new(title)
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+        .show(ctx, |ui| {
+            ui.label("Type the file's path, or drop the file onto this window.");
+            let response = ui.add(
+                egui::TextEdit::singleline(&mut open_box.path)
+                    .desired_width(420.0)
+                    .hint_text("/home/me/model.json"),
+            );
+            if response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                submit = true;
+            }
+            if let Some(error) = &open_box.error {
+                ui.colored_label(egui::Color32::from_rgb(160, 30, 20), error);
+            }
+            ui.horizontal(|ui| {
+                if ui.button("Open").clicked() {
+                    submit = true;
+                }
+                if ui.button("Cancel").clicked() {
+                    close = true;
+                }
+            });
+        });
+    if submit {
+        let path = std::path::PathBuf::from(open_box.path.trim());
+        match read(&path, purpose) {
+            Ok(file) => {
+                opened.write(file);
+                close = true;
+            }
+            Err(e) => open_box.error = Some(e),
+        }
+    }
+    if close {
+        open_box.open = None;
+        open_box.error = None;
+    }
+    Ok(())
+}
+
+#[cfg(target_arch = "wasm32")]
+mod web {
+    //! The browser: an `<input type="file">` for opening (read as bytes when chosen) and a
+    //! download link for saving.
+    use std::sync::Mutex;
+
+    use bevy::prelude::*;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+
+    use super::OpenedFile;
+
+    /// Files the page has read, waiting for the next frame.
+    static PICKED: Mutex<Vec<OpenedFile>> = Mutex::new(Vec::new());
+
+    pub fn pick_file(purpose: &'static str, accept: &str) {
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let Ok(input) = document.create_element("input") else {
+            return;
+        };
+        let Ok(input) = input.dyn_into::<web_sys::HtmlInputElement>() else {
+            return;
+        };
+        input.set_type("file");
+        input.set_accept(accept);
+        let reading = input.clone();
+        let on_change = Closure::<dyn FnMut()>::new(move || {
+            let Some(file) = reading.files().and_then(|f| f.get(0)) else {
+                return;
+            };
+            let name = file.name();
+            let Ok(reader) = web_sys::FileReader::new() else {
+                return;
+            };
+            let done = reader.clone();
+            let on_load = Closure::<dyn FnMut()>::new(move || {
+                if let Ok(result) = done.result() {
+                    let bytes = js_sys::Uint8Array::new(&result).to_vec();
+                    if let Ok(mut picked) = PICKED.lock() {
+                        picked.push(OpenedFile {
+                            purpose,
+                            name: name.clone(),
+                            bytes,
+                            path: None,
+                        });
+                    }
+                }
+            });
+            reader.set_onload(Some(on_load.as_ref().unchecked_ref()));
+            on_load.forget();
+            let _ = reader.read_as_array_buffer(&file);
+        });
+        input.set_onchange(Some(on_change.as_ref().unchecked_ref()));
+        on_change.forget();
+        input.click();
+    }
+
+    pub fn deliver_picked_files(mut opened: MessageWriter<OpenedFile>) {
+        if let Ok(mut picked) = PICKED.lock() {
+            for file in picked.drain(..) {
+                opened.write(file);
+            }
+        }
+    }
+
+    pub fn download(name: &str, bytes: &[u8], mime: &str) -> Result<(), String> {
+        let fail = |what: &str| format!("the browser refused the download ({what})");
+        let window = web_sys::window().ok_or_else(|| fail("no window"))?;
+        let document = window.document().ok_or_else(|| fail("no document"))?;
+        let array = js_sys::Uint8Array::from(bytes);
+        let parts = js_sys::Array::of1(&array.buffer());
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type(mime);
+        let blob = web_sys::Blob::new_with_buffer_source_sequence_and_options(&parts, &options)
+            .map_err(|_| fail("blob"))?;
+        let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| fail("url"))?;
+        let link = document
+            .create_element("a")
+            .map_err(|_| fail("link"))?
+            .dyn_into::<web_sys::HtmlAnchorElement>()
+            .map_err(|_| fail("link"))?;
+        link.set_href(&url);
+        link.set_download(name);
+        link.click();
+        let _ = web_sys::Url::revoke_object_url(&url);
+        Ok(())
+    }
+}

@@ -1,0 +1,509 @@
+//! The GAN run as a Bevy resource and the player's actions on it.
+//!
+//! The core [`Gan`] is the one source of truth. Buttons, keys and the plot only send
+//! [`GanAction`]s; [`apply_actions`] turns them into changes of the run, with a notice for
+//! whatever cannot be done; everything on screen is derived from the run afterwards.
+
+use bevy::prelude::*;
+
+use super::GanStage;
+use crate::game::notices::Notices;
+use crate::gan::diagnose::Diagnosis;
+use crate::gan::file::LoadedModel;
+use crate::gan::{Distribution, Gan, GanSettings, StepKind};
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_message::<GanAction>()
+        .configure_sets(
+            Update,
+            (GanSet::Apply, GanSet::Train, GanSet::Mirror)
+                .chain()
+                .before(crate::game::network_view::ViewSet::Sync),
+        )
+        .add_systems(OnEnter(GanStage), open_first_run)
+        .add_systems(
+            Update,
+            apply_actions
+                .in_set(GanSet::Apply)
+                .run_if(in_state(GanStage)),
+        );
+}
+
+/// Ordering of the mode's systems within a frame, before the network views'.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub enum GanSet {
+    /// Player actions change the run.
+    Apply,
+    /// Training, slow motion and the start being prepared.
+    Train,
+    /// The views are told what the run now is.
+    Mirror,
+}
+
+/// How fast training runs while playing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GanSpeed {
+    /// A fixed number of epochs each frame (1 is GAN Lab's pace).
+    PerFrame(u32),
+    /// As many epochs as fit in the frame's training budget.
+    Max,
+}
+
+impl GanSpeed {
+    pub const CHOICES: [GanSpeed; 6] = [
+        GanSpeed::PerFrame(1),
+        GanSpeed::PerFrame(2),
+        GanSpeed::PerFrame(5),
+        GanSpeed::PerFrame(20),
+        GanSpeed::PerFrame(100),
+        GanSpeed::Max,
+    ];
+
+    pub fn label(self) -> String {
+        match self {
+            GanSpeed::PerFrame(1) => "1 epoch/frame (GAN Lab)".into(),
+            GanSpeed::PerFrame(n) => format!("{n} epochs/frame"),
+            GanSpeed::Max => "Max".into(),
+        }
+    }
+}
+
+/// Which network learns in a step of slow motion (the other one is greyed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Turn {
+    Discriminator,
+    Generator,
+}
+
+/// A part of the model graph that a step of slow motion lights up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Noise,
+    Generator,
+    Samples,
+    Discriminator,
+    Predictions,
+    DiscriminatorLoss,
+    GeneratorLoss,
+    DiscriminatorUpdate,
+    GeneratorUpdate,
+}
+
+/// One of the ten steps of an epoch in slow motion.
+pub struct SlowStep {
+    pub title: &'static str,
+    pub caption: &'static str,
+    pub turn: Turn,
+    pub parts: &'static [Part],
+    /// The gradient arrows are the point of this step.
+    pub arrows: bool,
+}
+
+/// The ten steps of an epoch, in our own words.
+pub const SLOW_STEPS: [SlowStep; 10] = [
+    SlowStep {
+        title: "The generator makes fakes",
+        caption: "A batch of random noise goes into the generator, which turns each noise vector into a point: the purple fakes.",
+        turn: Turn::Discriminator,
+        parts: &[Part::Noise, Part::Generator, Part::Samples],
+        arrows: false,
+    },
+    SlowStep {
+        title: "The discriminator judges",
+        caption: "The discriminator scores real (green) and fake (purple) points: near 1 means \"real\", near 0 \"fake\". The background shows its score everywhere.",
+        turn: Turn::Discriminator,
+        parts: &[Part::Samples, Part::Discriminator, Part::Predictions],
+        arrows: false,
+    },
+    SlowStep {
+        title: "The discriminator's loss",
+        caption: "How wrong was it? It wants real points scored near 1 and fakes near 0; every mistake adds to its loss.",
+        turn: Turn::Discriminator,
+        parts: &[Part::Predictions, Part::DiscriminatorLoss],
+        arrows: false,
+    },
+    SlowStep {
+        title: "The discriminator's gradients",
+        caption: "For every weight of the discriminator, backpropagation finds which way would lower its loss.",
+        turn: Turn::Discriminator,
+        parts: &[Part::DiscriminatorLoss, Part::DiscriminatorUpdate],
+        arrows: false,
+    },
+    SlowStep {
+        title: "The discriminator learns",
+        caption: "Its weights take a small step downhill (the learning rate sets how far), k_D times. The generator's weights do not move: it is greyed.",
+        turn: Turn::Discriminator,
+        parts: &[Part::DiscriminatorUpdate, Part::Discriminator],
+        arrows: false,
+    },
+    SlowStep {
+        title: "New fakes",
+        caption: "Now the generator's turn: it turns a fresh batch of noise into fakes.",
+        turn: Turn::Generator,
+        parts: &[Part::Noise, Part::Generator, Part::Samples],
+        arrows: false,
+    },
+    SlowStep {
+        title: "The discriminator scores the fakes",
+        caption: "Only the fakes are scored this time: the generator is judged on how real its points look.",
+        turn: Turn::Generator,
+        parts: &[Part::Samples, Part::Discriminator, Part::Predictions],
+        arrows: false,
+    },
+    SlowStep {
+        title: "The generator's loss",
+        caption: "The generator wants its fakes called real: the lower their scores, the higher its loss.",
+        turn: Turn::Generator,
+        parts: &[Part::Predictions, Part::GeneratorLoss],
+        arrows: false,
+    },
+    SlowStep {
+        title: "The generator's gradients",
+        caption: "The gradient flows back through the discriminator to each fake point (the arrows: where it would look more real) and on into the generator's weights.",
+        turn: Turn::Generator,
+        parts: &[
+            Part::GeneratorLoss,
+            Part::Discriminator,
+            Part::GeneratorUpdate,
+        ],
+        arrows: true,
+    },
+    SlowStep {
+        title: "The generator learns",
+        caption: "Its weights step so that the fakes move along the arrows, k_G times. The discriminator does not change now. One epoch done.",
+        turn: Turn::Generator,
+        parts: &[Part::GeneratorUpdate, Part::Generator],
+        arrows: true,
+    },
+];
+
+/// Each step of slow motion lasts this long (GAN Lab's pace).
+pub const SLOW_STEP_SECONDS: f32 = 1.25;
+
+/// Walking through an epoch step by step.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SlowMotion {
+    /// 0 to 9, an index into [`SLOW_STEPS`].
+    pub step: usize,
+    pub elapsed: f32,
+    /// The discriminator's half of this epoch has been trained (step 5 reached).
+    pub discriminator_done: bool,
+}
+
+impl SlowMotion {
+    pub fn current(&self) -> &'static SlowStep {
+        &SLOW_STEPS[self.step]
+    }
+}
+
+/// The run is being trained to a starting point before the player takes over (GAN Lab opens on
+/// a model trained to epoch 1,931).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preparing {
+    pub target: u64,
+    pub why: String,
+}
+
+/// The GAN on screen.
+#[derive(Resource)]
+pub struct GanSim {
+    pub gan: Gan,
+    pub playing: bool,
+    pub speed: GanSpeed,
+    /// Epochs per second trained recently.
+    pub measured_rate: f64,
+    /// Bumped for every new run (the views lay out again).
+    pub generation: u64,
+    /// Bumped whenever the weights change.
+    pub version: u64,
+    pub slow_motion: Option<SlowMotion>,
+    pub preparing: Option<Preparing>,
+    /// The epoch at which the weights stopped being numbers.
+    pub diverged_at: Option<u64>,
+    /// What the detector sees, refreshed twice a second.
+    pub diagnosis: Vec<Diagnosis>,
+    /// Where the run came from, in words ("GAN Lab's gaussians preset", "model.json"...).
+    pub origin: String,
+}
+
+impl GanSim {
+    /// GAN Lab's opening: the gaussians preset, trained in the background from seed 1 to the
+    /// epoch of GAN Lab's own pretrained model.
+    pub fn opening() -> Self {
+        let settings = GanSettings::default();
+        let gan = Gan::new(settings).expect("GAN Lab's preset is valid");
+        let target = GanSettings::pretrained_epoch(Distribution::Gaussians);
+        let mut sim = Self::with_gan(gan, "GAN Lab's gaussians preset");
+        sim.preparing = Some(Preparing {
+            target,
+            why: "Training GAN Lab's opening model".into(),
+        });
+        sim
+    }
+
+    pub fn with_gan(gan: Gan, origin: impl Into<String>) -> Self {
+        Self {
+            gan,
+            playing: false,
+            speed: GanSpeed::PerFrame(1),
+            measured_rate: 0.0,
+            generation: 0,
+            version: 0,
+            slow_motion: None,
+            preparing: None,
+            diverged_at: None,
+            diagnosis: Vec::new(),
+            origin: origin.into(),
+        }
+    }
+
+    /// Starts over with another run (a reset, new settings, an opened model).
+    pub fn replace_run(&mut self, gan: Gan, origin: impl Into<String>) {
+        self.gan = gan;
+        self.origin = origin.into();
+        self.generation += 1;
+        self.version += 1;
+        self.slow_motion = self.slow_motion.map(|_| SlowMotion::start());
+        self.preparing = None;
+        self.diverged_at = None;
+        self.diagnosis.clear();
+    }
+
+    /// After any training: note a blow-up (training stops, the views turn grey).
+    pub fn after_training(&mut self) -> Option<String> {
+        self.version += 1;
+        if self.diverged_at.is_none() && !self.gan.is_finite() {
+            let epoch = self.gan.epoch();
+            self.diverged_at = Some(epoch);
+            self.playing = false;
+            self.preparing = None;
+            return Some(format!(
+                "Training blew up at epoch {epoch}: the weights are no longer numbers. Lower a learning rate, then press Reset."
+            ));
+        }
+        None
+    }
+
+    pub fn may_train(&self) -> bool {
+        self.diverged_at.is_none()
+    }
+}
+
+impl SlowMotion {
+    pub fn start() -> Self {
+        Self {
+            step: 0,
+            elapsed: 0.0,
+            discriminator_done: false,
+        }
+    }
+}
+
+/// What the player asks of the GAN.
+#[derive(Message, Debug, Clone)]
+pub enum GanAction {
+    TogglePlay,
+    /// A new run with the same settings and seed: the same start again.
+    Reset,
+    /// GAN Lab's manual steps; pauses training.
+    Step(StepKind),
+    SlowMotion(bool),
+    /// In slow motion: on to the next step now.
+    NextSlowStep,
+    Speed(GanSpeed),
+    /// New settings: applied live where GAN Lab does (learning rates, optimisers, loss, k),
+    /// else a new run.
+    Settings(Box<GanSettings>),
+    /// A dataset with GAN Lab's preset for it (or our tuned variant).
+    Preset {
+        distribution: Distribution,
+        tuned: bool,
+    },
+    /// The player's drawing as the real data.
+    Drawing(Vec<[f64; 2]>),
+    /// A model from a file.
+    Open {
+        model: Box<LoadedModel>,
+        name: String,
+    },
+    /// Train quickly to this epoch, with a progress bar (GAN Lab's pretrained starting points).
+    Prepare(u64),
+    /// Stop preparing and take the run as it is.
+    SkipPreparation,
+}
+
+/// Makes the first run when the mode first opens (it stays while the player visits other modes).
+pub fn open_first_run(mut commands: Commands, sim: Option<Res<GanSim>>) {
+    if sim.is_none() {
+        commands.insert_resource(GanSim::opening());
+    }
+}
+
+/// Turns the player's actions into changes of the run.
+pub fn apply_actions(
+    mut actions: MessageReader<GanAction>,
+    sim: Option<ResMut<GanSim>>,
+    mut notices: ResMut<Notices>,
+) {
+    let Some(mut sim) = sim else {
+        actions.clear();
+        return;
+    };
+    for action in actions.read() {
+        apply(&mut sim, action.clone(), &mut notices);
+    }
+}
+
+/// One action on the run (public for tests that play without a window).
+pub fn apply(sim: &mut GanSim, action: GanAction, notices: &mut Notices) {
+    match action {
+        GanAction::TogglePlay => {
+            if !sim.may_train() {
+                notices.refused("Training blew up: press Reset (and lower a learning rate) first.");
+            } else {
+                sim.playing = !sim.playing;
+                if sim.playing {
+                    sim.preparing = None;
+                }
+            }
+        }
+        GanAction::Reset => {
+            let settings = sim.gan.settings().clone();
+            match Gan::new(settings) {
+                Ok(gan) => {
+                    let origin = sim.origin.clone();
+                    sim.replace_run(gan, origin);
+                }
+                Err(e) => notices.refused(format!("Cannot start over: {e}")),
+            }
+        }
+        GanAction::Step(kind) => {
+            if !sim.may_train() {
+                notices.refused("Training blew up: press Reset (and lower a learning rate) first.");
+                return;
+            }
+            sim.playing = false;
+            sim.preparing = None;
+            finish_half_epoch(sim);
+            sim.gan.manual_step(kind);
+            if let Some(message) = sim.after_training() {
+                notices.refused(message);
+            }
+        }
+        GanAction::SlowMotion(on) => {
+            if on && sim.slow_motion.is_none() {
+                sim.preparing = None;
+                sim.slow_motion = Some(SlowMotion::start());
+                sim.playing = sim.may_train();
+            } else if !on && sim.slow_motion.is_some() {
+                finish_half_epoch(sim);
+                sim.slow_motion = None;
+                sim.version += 1;
+            }
+        }
+        GanAction::NextSlowStep => {
+            if let Some(mut slow) = sim.slow_motion {
+                slow.elapsed = SLOW_STEP_SECONDS;
+                sim.slow_motion = Some(slow);
+                super::training::advance_slow_motion(sim, 0.0, notices);
+            }
+        }
+        GanAction::Speed(speed) => sim.speed = speed,
+        GanAction::Settings(settings) => change_settings(sim, *settings, notices),
+        GanAction::Preset {
+            distribution,
+            tuned,
+        } => {
+            let mut settings = if tuned {
+                GanSettings::tuned(distribution)
+            } else {
+                GanSettings::preset(distribution)
+            };
+            settings.seed = sim.gan.settings().seed;
+            if distribution == Distribution::Drawing {
+                settings.drawing = sim.gan.settings().drawing.clone();
+                if settings.drawing.is_empty() {
+                    notices.refused(
+                        "Draw some points on the big square first (choose \"Draw your own\").",
+                    );
+                    return;
+                }
+            }
+            let origin = format!(
+                "{} preset for {}",
+                if tuned { "our tuned" } else { "GAN Lab's" },
+                distribution.name()
+            );
+            new_run(sim, settings, origin, notices);
+        }
+        GanAction::Drawing(points) => {
+            let settings = GanSettings {
+                drawing: points,
+                ..GanSettings::preset(Distribution::Drawing)
+            };
+            let settings = GanSettings {
+                seed: sim.gan.settings().seed,
+                ..settings
+            };
+            new_run(sim, settings, "your drawing", notices);
+        }
+        GanAction::Open { model, name } => match model.into_gan() {
+            Ok(gan) => {
+                sim.playing = false;
+                sim.replace_run(gan, name.clone());
+                notices.info(format!("Opened {name} at epoch {}.", sim.gan.epoch()));
+            }
+            Err(e) => notices.refused(format!("Cannot open {name}: {e}")),
+        },
+        GanAction::Prepare(target) => {
+            if !sim.may_train() {
+                notices.refused("Training blew up: press Reset first.");
+            } else if target > sim.gan.epoch() {
+                sim.playing = false;
+                sim.slow_motion = None;
+                sim.preparing = Some(Preparing {
+                    target,
+                    why: format!("Training to epoch {target}"),
+                });
+            }
+        }
+        GanAction::SkipPreparation => sim.preparing = None,
+    }
+}
+
+/// Completes an epoch that slow motion left half done, so that every epoch has both halves.
+fn finish_half_epoch(sim: &mut GanSim) {
+    if let Some(slow) = sim.slow_motion.as_mut()
+        && slow.discriminator_done
+    {
+        slow.discriminator_done = false;
+        slow.step = 0;
+        slow.elapsed = 0.0;
+        sim.gan.finish_epoch_with_generator(true);
+    }
+}
+
+fn new_run(
+    sim: &mut GanSim,
+    settings: GanSettings,
+    origin: impl Into<String>,
+    notices: &mut Notices,
+) {
+    match Gan::new(settings) {
+        Ok(gan) => sim.replace_run(gan, origin),
+        Err(e) => notices.refused(format!("Cannot start that run: {e}")),
+    }
+}
+
+fn change_settings(sim: &mut GanSim, settings: GanSettings, notices: &mut Notices) {
+    if let Err(e) = settings.validate() {
+        notices.refused(format!("Not a possible setting: {e}"));
+        return;
+    }
+    if sim.gan.settings().needs_new_run(&settings) {
+        let origin = sim.origin.clone();
+        new_run(sim, settings, origin, notices);
+    } else if let Err(e) = sim.gan.apply_live(settings) {
+        notices.refused(format!("Cannot change that now: {e}"));
+    }
+}

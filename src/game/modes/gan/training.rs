@@ -1,0 +1,168 @@
+//! The GAN's clock: epochs each frame at the chosen speed (GAN Lab's is one per frame), as many as
+//! the frame's budget allows at Max, the ten steps of slow motion, and the starting point being
+//! prepared; only the last epoch of a frame is measured (KL, JS), since only it is seen.
+
+use std::time::Duration;
+
+use bevy::platform::time::Instant;
+use bevy::prelude::*;
+
+use super::GanStage;
+use super::sim::{GanSet, GanSim, GanSpeed, SLOW_STEP_SECONDS, SLOW_STEPS};
+use crate::game::dev::diagnostics::{TrainingRate, WorkTimings};
+use crate::game::frame_budget::FrameBudget;
+use crate::game::notices::Notices;
+
+/// While preparing a starting point, training may take this much of each frame (the player
+/// watches a progress bar, not a smooth animation).
+pub const PREPARING_BUDGET: Duration = Duration::from_millis(14);
+
+/// While preparing, every this many epochs are measured (for the charts).
+const PREPARING_MEASURE_EVERY: u64 = 10;
+
+/// The detector looks again this often.
+const DIAGNOSIS_SECONDS: f32 = 0.5;
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<GanClock>().add_systems(
+        Update,
+        (train, diagnose)
+            .chain()
+            .in_set(GanSet::Train)
+            .run_if(in_state(GanStage).and_then(resource_exists::<GanSim>)),
+    );
+}
+
+/// Counts epochs for the rate readout, and times the detector.
+#[derive(Resource, Default)]
+pub struct GanClock {
+    since: Option<Instant>,
+    epochs: u64,
+    since_diagnosis: f32,
+}
+
+fn train(
+    mut sim: ResMut<GanSim>,
+    time: Res<Time>,
+    mut clock: ResMut<GanClock>,
+    mut frame: ResMut<FrameBudget>,
+    mut timings: ResMut<WorkTimings>,
+    mut rate: ResMut<TrainingRate>,
+    mut notices: ResMut<Notices>,
+) {
+    let start = Instant::now();
+    let before = sim.gan.epoch();
+    if let Some(preparing) = sim.preparing.clone() {
+        let budget = frame.left().max(PREPARING_BUDGET);
+        while sim.gan.epoch() < preparing.target && start.elapsed() < budget {
+            // Measured every few epochs, so that the charts show how it got there.
+            let next = sim.gan.epoch() + 1;
+            sim.gan.train_epoch(
+                next == preparing.target || next.is_multiple_of(PREPARING_MEASURE_EVERY),
+            );
+            if !sim.gan.is_finite() {
+                break;
+            }
+        }
+        if sim.gan.epoch() >= preparing.target {
+            sim.preparing = None;
+        }
+        if let Some(message) = sim.after_training() {
+            notices.refused(message);
+        }
+    } else if sim.slow_motion.is_some() {
+        if sim.playing {
+            advance_slow_motion(&mut sim, time.delta_secs(), &mut notices);
+        }
+    } else if sim.playing && sim.may_train() {
+        let wanted = match sim.speed {
+            GanSpeed::PerFrame(n) => u64::from(n),
+            GanSpeed::Max => u64::MAX,
+        };
+        let budget = frame.left();
+        let mut ran = 0u64;
+        // At least one epoch a frame; then as many as wanted while the budget lasts. Only the
+        // frame's last epoch is measured: the record of the others keeps the losses.
+        loop {
+            let more = ran + 1 < wanted && start.elapsed() + per_epoch(start, ran) < budget;
+            sim.gan.train_epoch(!more);
+            ran += 1;
+            if !more {
+                break;
+            }
+        }
+        if let Some(message) = sim.after_training() {
+            notices.refused(message);
+        }
+    }
+    let trained = sim.gan.epoch().saturating_sub(before);
+    clock.epochs += trained;
+    let spent = start.elapsed();
+    frame.spend(spent);
+    timings.training += spent;
+
+    let now = Instant::now();
+    let since = *clock.since.get_or_insert(now);
+    let elapsed = now.duration_since(since).as_secs_f64();
+    if elapsed >= 0.5 {
+        sim.measured_rate = clock.epochs as f64 / elapsed;
+        clock.epochs = 0;
+        clock.since = Some(now);
+    }
+    rate.0 = if sim.playing { sim.measured_rate } else { 0.0 };
+}
+
+/// The time one more epoch is expected to take, from those run so far in this frame.
+fn per_epoch(start: Instant, ran: u64) -> Duration {
+    if ran == 0 {
+        Duration::ZERO
+    } else {
+        start.elapsed() / ran as u32
+    }
+}
+
+/// Moves slow motion on by `dt` seconds: each step lasts [`SLOW_STEP_SECONDS`]; entering step 5
+/// trains the discriminator's half of the epoch, entering step 10 the generator's.
+pub fn advance_slow_motion(sim: &mut GanSim, dt: f32, notices: &mut Notices) {
+    let Some(mut slow) = sim.slow_motion else {
+        return;
+    };
+    if !sim.may_train() {
+        return;
+    }
+    slow.elapsed += dt;
+    while slow.elapsed >= SLOW_STEP_SECONDS {
+        slow.elapsed -= SLOW_STEP_SECONDS;
+        slow.step = (slow.step + 1) % SLOW_STEPS.len();
+        match slow.step {
+            4 => {
+                sim.gan.train_discriminator_half();
+                slow.discriminator_done = true;
+            }
+            9 => {
+                sim.gan.finish_epoch_with_generator(true);
+                slow.discriminator_done = false;
+            }
+            _ => continue,
+        }
+        if let Some(message) = sim.after_training() {
+            notices.refused(message);
+            break;
+        }
+    }
+    sim.slow_motion = Some(slow);
+}
+
+/// Asks the detector what is going wrong, twice a second.
+fn diagnose(mut sim: ResMut<GanSim>, time: Res<Time>, mut clock: ResMut<GanClock>) {
+    clock.since_diagnosis += time.delta_secs();
+    if clock.since_diagnosis < DIAGNOSIS_SECONDS {
+        return;
+    }
+    clock.since_diagnosis = 0.0;
+    if sim.preparing.is_some() {
+        sim.diagnosis.clear();
+        return;
+    }
+    sim.diagnosis = crate::gan::diagnose::diagnose(&sim.gan);
+}
