@@ -65,9 +65,10 @@ pub struct GanTrainArgs {
     pub seed: u64,
     #[arg(long, default_value_t = 1000)]
     pub epochs: u64,
-    /// uniform or normal.
-    #[arg(long)]
-    pub noise: Option<crate::gan::NoiseKind>,
+    /// uniform or normal; or a CSV file of noise (header z1 or z1,z2) for an exact replay, as
+    /// with --noise-file.
+    #[arg(long, value_name = "KIND|Z.csv")]
+    pub noise: Option<NoiseArg>,
     /// 1 or 2.
     #[arg(long)]
     pub noise_dims: Option<usize>,
@@ -115,7 +116,7 @@ pub struct GanTrainArgs {
     #[arg(long, value_name = "R.csv")]
     pub real: Option<PathBuf>,
     /// Take the noise from this CSV (header z1 or z1,z2), 150 rows per step, in order, wrapping.
-    #[arg(long, value_name = "Z.csv")]
+    #[arg(long, value_name = "Z.csv", conflicts_with = "noise")]
     pub noise_file: Option<PathBuf>,
     /// Only the summary, not every row.
     #[arg(long)]
@@ -681,7 +682,9 @@ impl GanTrainArgs {
                 }
             };
         }
-        set!(self.noise, s.noise);
+        if let Some(NoiseArg::Kind(kind)) = &self.noise {
+            s.noise = *kind;
+        }
         set!(self.noise_dims, s.noise_dims);
         set!(self.g_layers, s.g_layers);
         set!(self.d_layers, s.d_layers);
@@ -751,6 +754,28 @@ fn read_columns(path: &Path, columns: &[&[&str]]) -> Result<(Vec<f64>, usize), S
     Ok((values, wanted.len()))
 }
 
+/// `gan train --noise`: a kind of noise, or a file of noise vectors.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NoiseArg {
+    Kind(crate::gan::NoiseKind),
+    File(PathBuf),
+}
+
+impl std::str::FromStr for NoiseArg {
+    type Err = String;
+
+    /// A kind's name is a kind; anything else is taken as a file (which must then be read).
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text.parse::<crate::gan::NoiseKind>() {
+            Ok(kind) => Ok(NoiseArg::Kind(kind)),
+            Err(_) if text.trim().is_empty() => {
+                Err("expected uniform, normal or a CSV file of noise".into())
+            }
+            Err(_) => Ok(NoiseArg::File(PathBuf::from(text))),
+        }
+    }
+}
+
 /// The header of `gan train`'s rows.
 pub const GAN_HEADER: &str = "epoch,d_loss,g_loss,kl,js,js_precise";
 
@@ -786,7 +811,11 @@ pub fn run_gan_train(args: &GanTrainArgs, out: &mut dyn Write) -> Outcome {
         },
         None => None,
     };
-    let noise = match &args.noise_file {
+    let noise_file = match &args.noise {
+        Some(NoiseArg::File(path)) => Some(path),
+        _ => args.noise_file.as_ref(),
+    };
+    let noise = match noise_file {
         Some(path) => match read_columns(path, &[&["z1"], &["z1", "z2"]]) {
             Ok((values, width)) => {
                 settings.noise_dims = width;
@@ -951,54 +980,19 @@ pub fn run_levels_solve(dir: &Path, out: &mut dyn Write) -> Outcome {
         }
     }
     let mut levels: Vec<_> = files.iter().filter_map(|f| f.level.as_ref().ok()).collect();
-    levels.sort_by_key(|l| l.order);
-    for level in levels {
-        let solution = crate::level::play(level, level.solution_config());
-        let start = crate::level::play(level, level.start_config());
-        let (solution, start) = match (solution, start) {
-            (Ok(s), Ok(t)) => (s, t),
-            (Err(e), _) | (_, Err(e)) => {
-                text.push_str(&format!("{}: cannot run: {e}\n", level.id));
-                failures += 1;
-                continue;
-            }
+    levels.sort_by_key(|l| l.order());
+    for any in levels {
+        let line = match any {
+            crate::level::AnyLevel::Playground(level) => solve_playground_level(level),
+            crate::level::AnyLevel::Gan(level) => solve_gan_level(level),
         };
-        let stars: String = solution
-            .outcome
-            .stars
-            .iter()
-            .map(|s| if *s { '*' } else { '.' })
-            .collect();
-        let verdict = match solution.outcome.solved_at {
-            Some(epoch) => format!("solved at epoch {epoch} of {}", level.epoch_budget),
-            None => {
-                failures += 1;
-                format!(
-                    "NOT SOLVED within {} epochs: {}",
-                    level.epoch_budget,
-                    solution.why_not()
-                )
-            }
+        let (line, failed) = match line {
+            Ok(result) => result,
+            Err(e) => (format!("{}: cannot run: {e}", any.id()), true),
         };
-        let start_verdict = match start.outcome.solved_at {
-            Some(epoch) => {
-                failures += 1;
-                format!("START ALREADY SOLVES IT at epoch {epoch}: the level needs a harder start")
-            }
-            None => format!(
-                "start alone: {}",
-                level.goal.current(&start.outcome.final_stats)
-            ),
-        };
-        text.push_str(&format!(
-            "{:>2} {:<22} {} ({}), stars [{stars}] {}/{}; {start_verdict}\n",
-            level.order,
-            level.id,
-            verdict,
-            level.goal.describe(),
-            solution.outcome.star_count(),
-            level.stars.len(),
-        ));
+        failures += usize::from(failed);
+        text.push_str(&line);
+        text.push('\n');
     }
     if let Err(e) = out.write_all(text.as_bytes()) {
         return Outcome::Failed(format!("cannot write to standard output: {e}"));
@@ -1008,6 +1002,98 @@ pub fn run_levels_solve(dir: &Path, out: &mut dyn Write) -> Outcome {
     } else {
         Outcome::BadInput(format!("{failures} level(s) failed"))
     }
+}
+
+/// A Playground level's line of `levels solve`, and whether it failed.
+fn solve_playground_level(level: &crate::level::Level) -> Result<(String, bool), String> {
+    let solution = crate::level::play(level, level.solution_config())?;
+    let start = crate::level::play(level, level.start_config())?;
+    let mut failed = false;
+    let stars: String = solution
+        .outcome
+        .stars
+        .iter()
+        .map(|s| if *s { '*' } else { '.' })
+        .collect();
+    let verdict = match solution.outcome.solved_at {
+        Some(epoch) => format!("solved at epoch {epoch} of {}", level.epoch_budget),
+        None => {
+            failed = true;
+            format!(
+                "NOT SOLVED within {} epochs: {}",
+                level.epoch_budget,
+                solution.why_not()
+            )
+        }
+    };
+    let start_verdict = match start.outcome.solved_at {
+        Some(epoch) => {
+            failed = true;
+            format!("START ALREADY SOLVES IT at epoch {epoch}: the level needs a harder start")
+        }
+        None => format!(
+            "start alone: {}",
+            level.goal.current(&start.outcome.final_stats)
+        ),
+    };
+    Ok((
+        format!(
+            "{:>2} {:<22} {} ({}), stars [{stars}] {}/{}; {start_verdict}",
+            level.order,
+            level.id,
+            verdict,
+            level.goal.describe(),
+            solution.outcome.star_count(),
+            level.stars.len(),
+        ),
+        failed,
+    ))
+}
+
+/// A GAN level's line of `levels solve`: the solution's phases must reach the goal, the start
+/// alone must not.
+fn solve_gan_level(level: &crate::level::gan::GanLevel) -> Result<(String, bool), String> {
+    let solution = crate::level::gan::play(level, &level.solution.phases)?;
+    let start = crate::level::gan::play(level, &[])?;
+    let mut failed = false;
+    let stars: String = solution
+        .stars
+        .iter()
+        .map(|s| if *s { '*' } else { '.' })
+        .collect();
+    let verdict = match (solution.judge.solved_at, solution.judge.js_at_solve) {
+        (Some(epoch), Some(js)) => format!(
+            "solved at epoch {epoch} of {} (precise JS {js:.3})",
+            level.epoch_budget
+        ),
+        _ => {
+            failed = true;
+            format!(
+                "NOT SOLVED within {} epochs: {}",
+                level.epoch_budget,
+                solution.why_not()
+            )
+        }
+    };
+    let start_verdict = match start.judge.solved_at {
+        Some(epoch) => {
+            failed = true;
+            format!("START ALREADY SOLVES IT at epoch {epoch}: the level needs a harder start")
+        }
+        None => format!("start alone: {}", start.why_not()),
+    };
+    let earned = solution.stars.iter().filter(|s| **s).count();
+    Ok((
+        format!(
+            "{:>2} {:<22} {} ({}), stars [{stars}] {earned}/{}; {start_verdict}",
+            level.order,
+            level.id,
+            verdict,
+            level.goal.describe(),
+            level.stars.len(),
+        ),
+        failed,
+    ))
 }
 
 /// The terminal progress bar of `train`, redrawn a few times a second whatever the epoch count.

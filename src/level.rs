@@ -189,6 +189,9 @@ impl Solution {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Level {
+    /// "playground", or left out (a GAN level says "gan").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
     /// Unique, used for saved progress.
     pub id: String,
     pub title: String,
@@ -272,35 +275,13 @@ impl Level {
                 message,
             });
         };
-        let id_ok = !self.id.is_empty()
-            && self
-                .id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        if !id_ok {
-            add(
-                &["id"],
-                format!(
-                    "id \"{}\" must be letters, digits, - or _ (and not empty)",
-                    self.id
-                ),
-            );
-        }
-        if self.title.trim().is_empty() {
-            add(&["title"], "title is empty".into());
-        }
-        if self.briefing.iter().all(|p| p.trim().is_empty()) {
-            add(
-                &["briefing"],
-                "briefing needs at least one paragraph".into(),
-            );
-        }
-        if self.lesson.trim().is_empty() {
-            add(
-                &["lesson"],
-                "lesson (the sentence shown on winning) is empty".into(),
-            );
-        }
+        check_common(
+            &self.id,
+            &self.title,
+            &self.briefing,
+            &self.lesson,
+            &mut add,
+        );
         let p = &self.palette;
         if p.max_hidden_layers > crate::experiment::config::LIMIT_CEILING_LAYERS {
             add(
@@ -480,6 +461,150 @@ impl Level {
     }
 }
 
+/// The checks every level file shares: its id, title, briefing and lesson.
+fn check_common(
+    id: &str,
+    title: &str,
+    briefing: &[String],
+    lesson: &str,
+    add: &mut impl FnMut(&[&str], String),
+) {
+    let id_ok = !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !id_ok {
+        add(
+            &["id"],
+            format!("id \"{id}\" must be letters, digits, - or _ (and not empty)"),
+        );
+    }
+    if title.trim().is_empty() {
+        add(&["title"], "title is empty".into());
+    }
+    if briefing.iter().all(|p| p.trim().is_empty()) {
+        add(
+            &["briefing"],
+            "briefing needs at least one paragraph".into(),
+        );
+    }
+    if lesson.trim().is_empty() {
+        add(
+            &["lesson"],
+            "lesson (the sentence shown on winning) is empty".into(),
+        );
+    }
+}
+
+/// A level of any mode: the Playground's, or a GAN level (its file says `mode: "gan"`).
+// A few levels live at a time: the size difference of the variants does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyLevel {
+    Playground(Level),
+    Gan(gan::GanLevel),
+}
+
+/// Just the mode of a level file, read before the rest.
+#[derive(Deserialize)]
+struct ModeOnly {
+    #[serde(default)]
+    mode: Option<String>,
+}
+
+impl AnyLevel {
+    /// Parses a level file of either mode: one with `mode: "gan"` is a GAN level, one with no
+    /// mode (or `mode: "playground"`) a Playground level.
+    pub fn parse(text: &str, file: &str) -> Result<AnyLevel, Vec<LevelError>> {
+        let mode = crate::names::ron_options()
+            .from_str::<ModeOnly>(text)
+            .ok()
+            .and_then(|m| m.mode);
+        match mode.as_deref() {
+            Some("gan") => {
+                let level: gan::GanLevel =
+                    crate::names::ron_options().from_str(text).map_err(|e| {
+                        vec![LevelError {
+                            file: file.to_string(),
+                            line: e.span.start.line,
+                            message: e.code.to_string(),
+                        }]
+                    })?;
+                let errors = level.problems(text, file);
+                if errors.is_empty() {
+                    Ok(AnyLevel::Gan(level))
+                } else {
+                    Err(errors)
+                }
+            }
+            None | Some("playground") => Level::parse(text, file).map(AnyLevel::Playground),
+            Some(other) => Err(vec![LevelError {
+                file: file.to_string(),
+                line: crate::names::ron_field_line(text, &["mode"]),
+                message: format!("mode \"{other}\" is not a mode of the game (playground or gan)"),
+            }]),
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        match self {
+            AnyLevel::Playground(l) => &l.id,
+            AnyLevel::Gan(l) => &l.id,
+        }
+    }
+
+    pub fn title(&self) -> &str {
+        match self {
+            AnyLevel::Playground(l) => &l.title,
+            AnyLevel::Gan(l) => &l.title,
+        }
+    }
+
+    pub fn order(&self) -> u32 {
+        match self {
+            AnyLevel::Playground(l) => l.order,
+            AnyLevel::Gan(l) => l.order,
+        }
+    }
+
+    /// The mode's name, as on the level list.
+    pub fn mode(&self) -> &'static str {
+        match self {
+            AnyLevel::Playground(_) => "Playground",
+            AnyLevel::Gan(_) => "GAN",
+        }
+    }
+
+    pub fn goal_text(&self) -> String {
+        match self {
+            AnyLevel::Playground(l) => l.goal.describe(),
+            AnyLevel::Gan(l) => l.goal.describe(),
+        }
+    }
+
+    /// Each star's description.
+    pub fn star_texts(&self) -> Vec<String> {
+        match self {
+            AnyLevel::Playground(l) => l.stars.iter().map(|s| s.describe()).collect(),
+            AnyLevel::Gan(l) => l.stars.iter().map(|s| s.describe()).collect(),
+        }
+    }
+
+    pub fn playground(&self) -> Option<&Level> {
+        match self {
+            AnyLevel::Playground(l) => Some(l),
+            AnyLevel::Gan(_) => None,
+        }
+    }
+
+    pub fn gan(&self) -> Option<&gan::GanLevel> {
+        match self {
+            AnyLevel::Gan(l) => Some(l),
+            AnyLevel::Playground(_) => None,
+        }
+    }
+}
+
 fn solution_feature_reachable(
     f: Feature,
     start: &[Feature],
@@ -579,7 +704,7 @@ pub fn play(level: &Level, config: ExperimentConfig) -> Result<Attempt, String> 
 #[derive(Debug, Clone)]
 pub struct LevelFile {
     pub path: PathBuf,
-    pub level: Result<Level, Vec<LevelError>>,
+    pub level: Result<AnyLevel, Vec<LevelError>>,
 }
 
 /// The file names listed in the index. Every entry must be a plain `.ron` file name in the
@@ -622,25 +747,25 @@ pub fn parse_index(text: &str, file: &str) -> Result<Vec<String>, LevelError> {
 /// Problems that only show across levels: two levels with the same id or the same order.
 /// `files` pairs each level with its file name and text (for the line).
 pub fn cross_check<'a>(
-    files: impl IntoIterator<Item = (&'a Level, &'a str, &'a str)>,
+    files: impl IntoIterator<Item = (&'a AnyLevel, &'a str, &'a str)>,
 ) -> Vec<LevelError> {
     let mut problems = Vec::new();
-    let mut seen: Vec<(&Level, &str)> = Vec::new();
+    let mut seen: Vec<(&AnyLevel, &str)> = Vec::new();
     for (level, file, text) in files {
-        if let Some((_, other)) = seen.iter().find(|(l, _)| l.id == level.id) {
+        if let Some((_, other)) = seen.iter().find(|(l, _)| l.id() == level.id()) {
             problems.push(LevelError {
                 file: file.to_string(),
                 line: crate::names::ron_field_line(text, &["id"]),
-                message: format!("id \"{}\" is already used by {other}", level.id),
+                message: format!("id \"{}\" is already used by {other}", level.id()),
             });
         }
-        if let Some((_, other)) = seen.iter().find(|(l, _)| l.order == level.order) {
+        if let Some((_, other)) = seen.iter().find(|(l, _)| l.order() == level.order()) {
             problems.push(LevelError {
                 file: file.to_string(),
                 line: crate::names::ron_field_line(text, &["order"]),
                 message: format!(
                     "order {} is already used by {other}: each level needs its own place in the list",
-                    level.order
+                    level.order()
                 ),
             });
         }
@@ -678,7 +803,7 @@ pub fn load_dir(dir: &Path) -> (Vec<LevelFile>, Vec<LevelError>) {
         let path = dir.join(name);
         let shown = path.display().to_string();
         let (level, text) = match std::fs::read_to_string(&path) {
-            Ok(text) => (Level::parse(&text, &shown), text),
+            Ok(text) => (AnyLevel::parse(&text, &shown), text),
             Err(e) => (
                 Err(vec![LevelError {
                     file: shown,
@@ -721,6 +846,8 @@ pub fn load_dir(dir: &Path) -> (Vec<LevelFile>, Vec<LevelError>) {
     ));
     (files, problems)
 }
+
+pub mod gan;
 
 #[cfg(test)]
 mod tests;

@@ -56,14 +56,19 @@ impl Progress {
 
     /// Merges a finished attempt: stars and best results only ever improve.
     pub fn record(&mut self, level: &Level, outcome: &Outcome) {
-        let record = self.levels.entry(level.id.clone()).or_default();
-        if record.stars.len() < outcome.stars.len() {
-            record.stars.resize(outcome.stars.len(), false);
+        self.record_stars(&level.id, &outcome.stars, outcome.solved_at);
+    }
+
+    /// Merges a finished attempt of any mode's level: its stars, and the epoch it was solved at.
+    pub fn record_stars(&mut self, id: &str, stars: &[bool], solved_at: Option<u64>) {
+        let record = self.levels.entry(id.to_string()).or_default();
+        if record.stars.len() < stars.len() {
+            record.stars.resize(stars.len(), false);
         }
-        for (kept, earned) in record.stars.iter_mut().zip(&outcome.stars) {
+        for (kept, earned) in record.stars.iter_mut().zip(stars) {
             *kept |= *earned;
         }
-        if let Some(epoch) = outcome.solved_at {
+        if let Some(epoch) = solved_at {
             record.solved = true;
             record.best_epoch = Some(record.best_epoch.map_or(epoch, |b| b.min(epoch)));
         }
@@ -73,11 +78,11 @@ impl Progress {
         self.levels.get(id).is_some_and(|r| r.solved)
     }
 
-    /// A level is open when every level before it (by order) is solved.
-    pub fn is_unlocked(&self, levels_in_order: &[&Level], index: usize) -> bool {
-        levels_in_order[..index]
+    /// A level is open when every level before it (by order, in its mode) is solved.
+    pub fn is_unlocked(&self, ids_in_order: &[&str], index: usize) -> bool {
+        ids_in_order[..index.min(ids_in_order.len())]
             .iter()
-            .all(|l| self.is_solved(&l.id))
+            .all(|id| self.is_solved(id))
     }
 
     pub fn to_json(&self) -> String {

@@ -1049,7 +1049,8 @@ mod gan_cli {
                 .arg(&start)
                 .arg("--real")
                 .arg(&real)
-                .arg("--noise-file")
+                // The form: --noise takes a file as well as a kind.
+                .arg("--noise")
                 .arg(&noise)
                 .arg("--save-model")
                 .arg(&model)

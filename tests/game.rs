@@ -896,9 +896,10 @@ mod levels {
         assert!(levels.windows(2).all(|w| w[0].order < w[1].order));
         assert!(app.world().resource::<LevelsAvailable>().0);
         let saved = app.world().resource::<SavedProgress>();
-        assert!(saved.progress.is_unlocked(&levels, 0));
+        let ids: Vec<&str> = levels.iter().map(|l| l.id.as_str()).collect();
+        assert!(saved.progress.is_unlocked(&ids, 0));
         assert!(
-            !saved.progress.is_unlocked(&levels, 1),
+            !saved.progress.is_unlocked(&ids, 1),
             "level 2 is locked until level 1 is solved"
         );
     }
@@ -2200,6 +2201,98 @@ mod gan {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_gan_level_is_briefed_locked_judged_as_the_command_line_does_and_saved() {
+        use neural_sandbox::game::levels::{LevelCatalog, LevelCommand};
+        use neural_sandbox::game::modes::gan::level_run::LevelPhase;
+        use neural_sandbox::game::save::SavedProgress;
+        let mut app = loaded_app();
+        let level = {
+            let catalog = app.world().resource::<LevelCatalog>();
+            assert_eq!(catalog.gan_levels().len(), 5);
+            assert_eq!(catalog.ids_of_mode("GAN")[0], "gan-two-blobs");
+            catalog.find_gan("gan-two-blobs").unwrap().clone()
+        };
+        let command = |app: &mut App, c: LevelCommand| {
+            app.world_mut().write_message(c);
+            run(app, 2);
+        };
+        command(&mut app, LevelCommand::Start("gan-two-blobs".into()));
+        run(&mut app, 2);
+        assert_eq!(
+            *app.world().resource::<State<Screen>>().get(),
+            Screen::GanLevel
+        );
+        let phase = |app: &App| gan_sim(app).level.as_ref().unwrap().phase;
+        assert_eq!(phase(&app), LevelPhase::Briefing);
+        act(&mut app, GanAction::TogglePlay);
+        assert!(!gan_sim(&app).playing);
+        assert!(
+            last_refusal(&app).contains("briefing"),
+            "{}",
+            last_refusal(&app)
+        );
+        command(&mut app, LevelCommand::BeginPlaying);
+        assert_eq!(phase(&app), LevelPhase::Playing);
+        // The level locks the data and the noise.
+        act(
+            &mut app,
+            GanAction::Preset {
+                distribution: Distribution::Ring,
+                tuned: false,
+            },
+        );
+        assert!(last_refusal(&app).contains("data is fixed"));
+        let mut s = gan_sim(&app).gan.settings().clone();
+        s.noise_dims = 1;
+        act(&mut app, GanAction::Settings(Box::new(s)));
+        assert!(
+            last_refusal(&app).contains("noise"),
+            "{}",
+            last_refusal(&app)
+        );
+        assert_eq!(gan_sim(&app).gan.settings().noise_dims, 2);
+        // The answer plays to the goal at the same epoch as `levels solve`.
+        command(&mut app, LevelCommand::ShowAnswer);
+        act(&mut app, GanAction::Speed(GanSpeed::Max));
+        for _ in 0..3_000 {
+            if phase(&app) != LevelPhase::Playing {
+                break;
+            }
+            app.update();
+        }
+        assert_eq!(phase(&app), LevelPhase::Won);
+        let expected = neural_sandbox::level::gan::play(&level, &level.solution.phases).unwrap();
+        let run_state = gan_sim(&app).level.clone().unwrap();
+        assert_eq!(run_state.judge.solved_at, expected.judge.solved_at);
+        assert_eq!(gan_sim(&app).gan.epoch(), expected.judge.solved_at.unwrap());
+        assert!(!gan_sim(&app).playing);
+        assert_eq!(
+            run_state.stars(),
+            vec![true, false, false],
+            "only the first star with the answer"
+        );
+        run(&mut app, 2);
+        let saved = app.world().resource::<SavedProgress>();
+        assert!(saved.progress.is_solved("gan-two-blobs"));
+        // Playing on is refused: the run is over until a retry.
+        act(&mut app, GanAction::TogglePlay);
+        assert!(!gan_sim(&app).playing);
+        command(&mut app, LevelCommand::Retry);
+        assert_eq!(phase(&app), LevelPhase::Playing);
+        assert_eq!(gan_sim(&app).gan.epoch(), 0);
+        // The free GAN screen gets its own run back.
+        app.world_mut()
+            .resource_mut::<NextState<Screen>>()
+            .set(Screen::Gan);
+        run(&mut app, 2);
+        assert!(gan_sim(&app).level.is_none());
+        assert_eq!(
+            gan_sim(&app).gan.settings().distribution,
+            Distribution::Gaussians
+        );
     }
 
     /// The visual test: the real game opens the GAN mode, trained to GAN Lab's start; the plot

@@ -66,6 +66,12 @@ impl SavedProgress {
         self.save();
     }
 
+    /// Merges a finished attempt of any mode's level and saves at once.
+    pub fn record_stars(&mut self, id: &str, stars: &[bool], solved_at: Option<u64>) {
+        self.progress.record_stars(id, stars, solved_at);
+        self.save();
+    }
+
     /// Writes the progress; a failure becomes a visible warning and a notice (the game goes on,
     /// and what was earned stays in memory until a save succeeds).
     pub fn save(&mut self) {

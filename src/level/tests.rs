@@ -124,7 +124,7 @@ fn the_index_lists_every_level_once() {
     assert!(files.len() >= 8);
     let mut orders: Vec<u32> = files
         .iter()
-        .map(|f| f.level.as_ref().unwrap().order)
+        .map(|f| f.level.as_ref().unwrap().order())
         .collect();
     orders.sort();
     orders.dedup();
@@ -181,4 +181,152 @@ fn the_example_in_the_levels_readme_is_a_valid_level() {
         outcome.outcome.solved_at.is_some(),
         "the example's solution works"
     );
+}
+
+mod gan_levels {
+    use super::super::gan::*;
+    use super::super::{AnyLevel, Level};
+    use crate::gan::{Distribution, GanSettings};
+
+    fn text(name: &str) -> String {
+        std::fs::read_to_string(format!("{}/levels/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    }
+
+    fn parse(text: &str) -> Result<GanLevel, Vec<String>> {
+        match AnyLevel::parse(text, "g.ron") {
+            Ok(AnyLevel::Gan(level)) => Ok(level),
+            Ok(AnyLevel::Playground(_)) => panic!("read as a Playground level"),
+            Err(errors) => Err(errors.iter().map(|e| e.to_string()).collect()),
+        }
+    }
+
+    #[test]
+    fn shipped_gan_levels_parse_with_their_presets() {
+        let ring = parse(&text("12-gan-ring.ron")).unwrap();
+        assert_eq!(
+            ring.start_settings(),
+            GanSettings {
+                seed: 1,
+                ..GanSettings::preset(Distribution::Ring)
+            }
+        );
+        let collapse = parse(&text("14-gan-collapse.ron")).unwrap();
+        let s = collapse.start_settings();
+        assert_eq!((s.g_neurons, s.d_neurons, s.seed), (24, 24, 3));
+        assert_eq!(s.loss, crate::gan::GanLoss::LeastSquares);
+        assert_eq!(collapse.solution.phases.len(), 2);
+        // A Playground level is still one, with or without its mode.
+        let circle = std::fs::read_to_string(format!(
+            "{}/levels/03-circle.ron",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        let marked = circle.replacen("(\n", "(\n    mode: \"playground\",\n", 1);
+        assert!(matches!(
+            AnyLevel::parse(&marked, "c.ron"),
+            Ok(AnyLevel::Playground(Level { .. }))
+        ));
+        let unknown = circle.replacen("(\n", "(\n    mode: \"cnn\",\n", 1);
+        let e = AnyLevel::parse(&unknown, "c.ron").unwrap_err()[0].to_string();
+        assert!(
+            e.starts_with("c.ron:2:") && e.contains("playground or gan"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn every_mistake_in_a_gan_level_is_named_with_its_line() {
+        let good = text("14-gan-collapse.ron");
+        let bad = good
+            .replacen(
+                "goal: CollapseThenFix(at_most: 0.25)",
+                "goal: CollapseThenFix(at_most: 2.5)",
+                1,
+            )
+            .replacen(
+                "stars: [Goal, WithinEpochs(2500)]",
+                "stars: [Goal, WithinEpochs(9000)]",
+                1,
+            )
+            .replacen(
+                "(at_epoch: 1500, changes: (k_d: 2))",
+                "(at_epoch: 1500, changes: (k_d: 2, g_neurons: 5))",
+                1,
+            )
+            .replacen("\"optimizers\"]", "\"optimizers\", \"noise\"]", 1);
+        let errors = parse(&bad).unwrap_err();
+        let all = errors.join("\n");
+        assert!(all.contains("the goal's JS 2.5"), "{all}");
+        assert!(all.contains("WithinEpochs(9000)"), "{all}");
+        assert!(
+            all.contains("architecture"),
+            "a locked setting in a phase: {all}"
+        );
+        assert!(all.contains("needs a new run"), "{all}");
+        for e in &errors {
+            assert!(e.starts_with("g.ron:") && !e.starts_with("g.ron:0"), "{e}");
+        }
+        let unknown = good.replacen("\"steps\",", "\"speed\",", 1);
+        let e = parse(&unknown).unwrap_err().join("\n");
+        assert!(e.contains("speed") && e.contains("learning_rates"), "{e}");
+        let drawing = good.replacen("preset: \"gaussians\"", "preset: \"drawing\"", 1);
+        let e = parse(&drawing).unwrap_err().join("\n");
+        assert!(e.contains("cannot start from a drawing"), "{e}");
+    }
+
+    #[test]
+    fn a_level_refuses_what_it_locks_and_names_what_is_open() {
+        let level = parse(&text("15-gan-calm-the-swings.ron")).unwrap();
+        let start = level.start_settings();
+        let calmer = GanSettings {
+            learning_rate_g: 0.03,
+            ..start.clone()
+        };
+        assert_eq!(level.refusal(&start, &calmer), None);
+        let bigger = GanSettings {
+            g_neurons: 30,
+            ..start.clone()
+        };
+        let why = level.refusal(&start, &bigger).unwrap();
+        assert!(
+            why.contains("architecture") && why.contains("learning_rates"),
+            "{why}"
+        );
+        let other_data = GanSettings {
+            distribution: Distribution::Ring,
+            ..start.clone()
+        };
+        assert!(
+            level
+                .refusal(&start, &other_data)
+                .unwrap()
+                .contains("fixed")
+        );
+    }
+
+    #[test]
+    fn the_judge_needs_a_collapse_after_the_fakes_spread_and_stops_at_the_budget() {
+        let level = parse(&text("14-gan-collapse.ron")).unwrap();
+        let untouched = play(&level, &[]).unwrap();
+        assert_eq!(untouched.judge.solved_at, None);
+        assert_eq!(
+            untouched.judge.collapse_seen_at, None,
+            "a healthy run never collapses"
+        );
+        assert!(untouched.judge.spread_seen);
+        let answer = play(&level, &level.solution.phases).unwrap();
+        let collapsed = answer
+            .judge
+            .collapse_seen_at
+            .expect("k_D 0 makes it collapse");
+        assert!((1000..1500).contains(&collapsed), "{collapsed}");
+        let solved = answer.judge.solved_at.unwrap();
+        assert!(solved > 1500 && solved <= level.epoch_budget);
+        assert!(answer.judge.js_at_solve.unwrap() <= 0.25);
+        assert_eq!(answer.stars, vec![true, solved <= 2500]);
+        // Judged on every tenth epoch only, never past the budget.
+        assert_eq!(solved % MEASURE_EVERY, 0);
+        let best = untouched.judge.best.unwrap();
+        assert!(best.1 <= level.epoch_budget && best.1.is_multiple_of(MEASURE_EVERY));
+    }
 }

@@ -6,7 +6,7 @@ use bevy::asset::{AssetLoader, LoadContext};
 use bevy::prelude::*;
 use bevy_asset_loader::prelude::*;
 
-use crate::level::{INDEX_FILE, Level, LevelError, cross_check, parse_index};
+use crate::level::{AnyLevel, INDEX_FILE, LevelError, cross_check, parse_index};
 
 /// The name of the asset source: paths look like `levels://01-perceptron.ron`.
 pub const SOURCE: &str = "levels";
@@ -67,7 +67,7 @@ pub(super) fn plugin(app: &mut App) {
 #[derive(Debug, Clone)]
 pub struct LevelAsset {
     pub file: String,
-    pub level: Result<Level, Vec<LevelError>>,
+    pub level: Result<AnyLevel, Vec<LevelError>>,
 }
 
 /// The index and every level it lists, read in one go.
@@ -113,7 +113,7 @@ impl AssetLoader for LevelPackLoader {
             let (level, text) = match context.read_asset_bytes(format!("{SOURCE}://{name}")).await {
                 Ok(bytes) => {
                     let text = String::from_utf8_lossy(&bytes).into_owned();
-                    (Level::parse(&text, &file), text)
+                    (AnyLevel::parse(&text, &file), text)
                 }
                 Err(e) => (
                     Err(vec![LevelError {

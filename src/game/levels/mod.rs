@@ -9,7 +9,8 @@ use bevy::prelude::*;
 
 use crate::game::LevelsAvailable;
 use crate::game::screens::Screen;
-use crate::level::{Level, LevelError};
+use crate::level::gan::GanLevel;
+use crate::level::{AnyLevel, Level, LevelError};
 
 pub use assets::register_source;
 
@@ -17,6 +18,7 @@ pub(super) fn plugin(app: &mut App) {
     app.add_plugins((assets::plugin, select_ui::plugin))
         .add_message::<LevelCommand>()
         .init_resource::<LevelCatalog>()
+        .init_resource::<LevelListFocus>()
         .add_systems(OnExit(Screen::Loading), build_catalog);
 }
 
@@ -35,11 +37,16 @@ pub enum LevelCommand {
     ShowAnswer,
 }
 
+/// The mode whose levels the level list scrolls to when it opens (the title's "Challenges"
+/// of that mode), used once.
+#[derive(Resource, Debug, Default, Clone, PartialEq)]
+pub struct LevelListFocus(pub Option<&'static str>);
+
 /// One level file, playable or not.
 #[derive(Debug, Clone)]
 pub struct CatalogEntry {
     pub file: String,
-    pub level: Result<Level, Vec<LevelError>>,
+    pub level: Result<AnyLevel, Vec<LevelError>>,
 }
 
 /// Every level file found, playable ones first in their order, then the broken ones.
@@ -51,11 +58,34 @@ pub struct LevelCatalog {
 }
 
 impl LevelCatalog {
-    /// The playable levels, in order.
-    pub fn levels(&self) -> Vec<&Level> {
+    /// Every playable level of every mode, in order.
+    pub fn all(&self) -> Vec<&AnyLevel> {
         self.entries
             .iter()
             .filter_map(|e| e.level.as_ref().ok())
+            .collect()
+    }
+
+    /// The playable Playground levels, in order.
+    pub fn levels(&self) -> Vec<&Level> {
+        self.all()
+            .into_iter()
+            .filter_map(AnyLevel::playground)
+            .collect()
+    }
+
+    /// The playable GAN levels, in order.
+    pub fn gan_levels(&self) -> Vec<&GanLevel> {
+        self.all().into_iter().filter_map(AnyLevel::gan).collect()
+    }
+
+    /// The ids of the levels of a mode (as `AnyLevel::mode` names it), in order: a level opens
+    /// when those before it in its mode are solved.
+    pub fn ids_of_mode(&self, mode: &str) -> Vec<&str> {
+        self.all()
+            .into_iter()
+            .filter(|l| l.mode() == mode)
+            .map(AnyLevel::id)
             .collect()
     }
 
@@ -63,9 +93,20 @@ impl LevelCatalog {
         self.levels().into_iter().find(|l| l.id == id)
     }
 
-    /// The level after `id`, if any.
+    pub fn find_gan(&self, id: &str) -> Option<&GanLevel> {
+        self.gan_levels().into_iter().find(|l| l.id == id)
+    }
+
+    /// The Playground level after `id`, if any.
     pub fn next_after(&self, id: &str) -> Option<&Level> {
         let levels = self.levels();
+        let at = levels.iter().position(|l| l.id == id)?;
+        levels.get(at + 1).copied()
+    }
+
+    /// The GAN level after `id`, if any.
+    pub fn next_gan_after(&self, id: &str) -> Option<&GanLevel> {
+        let levels = self.gan_levels();
         let at = levels.iter().position(|l| l.id == id)?;
         levels.get(at + 1).copied()
     }
@@ -95,11 +136,11 @@ fn build_catalog(
     }
     // Playable levels first, by order; broken files after, by name.
     result.entries.sort_by(|a, b| match (&a.level, &b.level) {
-        (Ok(x), Ok(y)) => x.order.cmp(&y.order).then(x.id.cmp(&y.id)),
+        (Ok(x), Ok(y)) => x.order().cmp(&y.order()).then(x.id().cmp(y.id())),
         (Ok(_), Err(_)) => std::cmp::Ordering::Less,
         (Err(_), Ok(_)) => std::cmp::Ordering::Greater,
         (Err(_), Err(_)) => a.file.cmp(&b.file),
     });
-    commands.insert_resource(LevelsAvailable(!result.levels().is_empty()));
+    commands.insert_resource(LevelsAvailable(!result.all().is_empty()));
     *catalog = result;
 }

@@ -4,7 +4,7 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::{LevelCatalog, LevelCommand};
+use super::{LevelCatalog, LevelCommand, LevelListFocus};
 use crate::game::save::SavedProgress;
 use crate::game::screens::Screen;
 
@@ -45,9 +45,13 @@ fn level_select_ui(
     saved: Res<SavedProgress>,
     mut commands: MessageWriter<LevelCommand>,
     mut next: ResMut<NextState<Screen>>,
+    mut status: ResMut<crate::game::status::Status>,
+    mut focus: ResMut<LevelListFocus>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
-    let levels = catalog.levels();
+    // Where each Play button is, for scripts and tests that click them like a player.
+    let mut buttons = serde_json::Map::new();
+    let levels = catalog.all();
     egui::Area::new("level select".into())
         .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 24.0))
         .show(ctx, |ui| {
@@ -65,20 +69,35 @@ fn level_select_ui(
                     });
                     let earned: usize = levels
                         .iter()
-                        .map(|l| saved.progress.levels.get(&l.id).map_or(0, |r| r.star_count()))
+                        .map(|l| saved.progress.levels.get(l.id()).map_or(0, |r| r.star_count()))
                         .sum();
-                    let possible: usize = levels.iter().map(|l| l.stars.len()).sum();
+                    let possible: usize = levels.iter().map(|l| l.star_texts().len()).sum();
                     ui.label(format!(
-                        "Each level teaches one idea. Solve one to open the next. Stars: {earned} of {possible}."
+                        "Each level teaches one idea. Solve one to open the next of its mode. Stars: {earned} of {possible}."
                     ));
                     ui.add_space(8.0);
                     egui::ScrollArea::vertical()
                         .max_height(580.0)
                         .min_scrolled_height(580.0)
                         .show(ui, |ui| {
-                        for (index, level) in levels.iter().enumerate() {
-                            let record = saved.progress.levels.get(&level.id);
-                            let unlocked = saved.progress.is_unlocked(&levels, index);
+                        for mode in ["Playground", "GAN"] {
+                            let ids = catalog.ids_of_mode(mode);
+                            let of_mode: Vec<_> = levels.iter().filter(|l| l.mode() == mode).collect();
+                            if of_mode.is_empty() {
+                                continue;
+                            }
+                            ui.add_space(6.0);
+                            let header = ui.label(egui::RichText::new(match mode {
+                                "GAN" => "GAN: two networks compete",
+                                _ => "Playground: one network learns",
+                            }).size(17.0).strong().color(egui::Color32::from_gray(90)));
+                            if focus.0 == Some(mode) {
+                                header.scroll_to_me(Some(egui::Align::TOP));
+                                focus.0 = None;
+                            }
+                        for (index, level) in of_mode.iter().enumerate() {
+                            let record = saved.progress.levels.get(level.id());
+                            let unlocked = saved.progress.is_unlocked(&ids, index);
                             let solved = record.is_some_and(|r| r.solved);
                             egui::Frame::group(ui.style())
                                 .fill(if solved {
@@ -91,24 +110,26 @@ fn level_select_ui(
                                     ui.horizontal(|ui| {
                                         ui.label(egui::RichText::new(format!("{}", index + 1)).size(24.0).strong());
                                         ui.vertical(|ui| {
-                                            ui.label(egui::RichText::new(&level.title).size(18.0).strong());
-                                            ui.label(egui::RichText::new(level.goal.describe()).weak());
+                                            ui.label(egui::RichText::new(level.title()).size(18.0).strong());
+                                            ui.label(egui::RichText::new(level.goal_text()).weak());
                                         });
                                         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                                             let play = ui
                                                 .add_enabled(unlocked, egui::Button::new(if solved { "Play again" } else { "Play" }))
                                                 .on_disabled_hover_text(format!(
                                                     "Locked: solve \"{}\" first.",
-                                                    levels[index.saturating_sub(1)].title
+                                                    of_mode[index.saturating_sub(1)].title()
                                                 ));
+                                            let c = play.rect.center();
+                                            buttons.insert(format!("Play {}", level.id()), serde_json::json!([c.x, c.y]));
                                             if play.clicked() {
-                                                commands.write(LevelCommand::Start(level.id.clone()));
+                                                commands.write(LevelCommand::Start(level.id().to_string()));
                                             }
+                                            let tips = level.star_texts();
                                             let stars = stars_text(
                                                 record.map(|r| r.stars.as_slice()).unwrap_or(&[]),
-                                                level.stars.len(),
+                                                tips.len(),
                                             );
-                                            let tips: Vec<String> = level.stars.iter().map(|s| s.describe()).collect();
                                             ui.label(egui::RichText::new(stars).size(22.0).color(egui::Color32::from_rgb(230, 160, 20)))
                                                 .on_hover_text(tips.join("\n"));
                                             if let Some(best) = record.and_then(|r| r.best_epoch) {
@@ -121,6 +142,7 @@ fn level_select_ui(
                                         });
                                     });
                                 });
+                        }
                         }
                         let broken: Vec<_> = catalog.entries.iter().filter(|e| e.level.is_err()).collect();
                         if !broken.is_empty() || !catalog.problems.is_empty() {
@@ -141,5 +163,8 @@ fn level_select_ui(
                     });
                 });
         });
+    status.fields.clear();
+    status.set("screen", "LevelSelect");
+    status.set("buttons", serde_json::Value::Object(buttons));
     Ok(())
 }

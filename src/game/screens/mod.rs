@@ -27,4 +27,6 @@ pub enum Screen {
     Level,
     /// GAN mode: GAN Lab as a game.
     Gan,
+    /// GAN mode: playing a GAN level.
+    GanLevel,
 }

@@ -115,11 +115,18 @@ fn modes(levels: bool) -> Vec<ModeCard> {
         ModeCard {
             title: "GAN",
             blurb: "Two networks compete: one forges points, the other spots fakes (GAN Lab).",
-            entries: vec![(
-                "Play",
-                Some(Screen::Gan),
-                "GAN Lab, faithfully, and more: slow motion, your own data, a seed, a detector of what goes wrong.",
-            )],
+            entries: vec![
+                (
+                    "Play",
+                    Some(Screen::Gan),
+                    "GAN Lab, faithfully, and more: slow motion, your own data, a seed, a detector of what goes wrong.",
+                ),
+                (
+                    "Challenges",
+                    levels.then_some(Screen::LevelSelect),
+                    "GAN levels: why GANs fail, and how to fix them.",
+                ),
+            ],
         },
         ModeCard {
             title: "CNN",
@@ -136,6 +143,7 @@ fn title_ui(
     levels_available: Option<Res<crate::game::LevelsAvailable>>,
     saved: Option<ResMut<SavedProgress>>,
     mut status: ResMut<crate::game::status::Status>,
+    mut focus: ResMut<crate::game::levels::LevelListFocus>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let levels = levels_available.as_ref().is_some_and(|l| l.0);
@@ -190,6 +198,12 @@ fn title_ui(
                                                     && let Some(screen) = screen
                                                 {
                                                     next.set(*screen);
+                                                    if *screen == Screen::LevelSelect {
+                                                        focus.0 = Some(match mode.title {
+                                                            "GAN" => "GAN",
+                                                            _ => "Playground",
+                                                        });
+                                                    }
                                                 }
                                             }
                                         },

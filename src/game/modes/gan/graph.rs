@@ -11,6 +11,7 @@ use super::views::{GanViews, drawable};
 use crate::game::network_view::ViewRect;
 use crate::game::theme::palette;
 use crate::gan::{GanLoss, GanSettings, LEARNING_RATES, NoiseKind};
+use crate::level::gan::GanSetting;
 use crate::nn::{Network, OptimizerKind};
 
 /// Where the parts of the graph are this frame (screen pixels).
@@ -70,6 +71,7 @@ pub fn show(
     sim: &GanSim,
     views: &mut GanViews,
     edit_mode: bool,
+    allowed: &[GanSetting],
     actions: &mut Vec<GanAction>,
 ) -> bool {
     let p = places(area);
@@ -300,7 +302,7 @@ pub fn show(
     );
 
     if edit_mode {
-        edit_boxes(ctx, area, &p, sim, actions);
+        edit_boxes(ctx, area, &p, sim, allowed, actions);
     }
     ctx.pointer_hover_pos()
         .is_some_and(|at| p.generator.contains(at) || p.noise.contains(at))
@@ -460,8 +462,10 @@ fn edit_boxes(
     area: egui::Rect,
     p: &Places,
     sim: &GanSim,
+    allowed: &[GanSetting],
     actions: &mut Vec<GanAction>,
 ) {
+    let may = |setting: GanSetting| allowed.contains(&setting);
     let current = sim.gan.settings().clone();
     let mut s = current.clone();
     let new_run = "Changing this starts a new run (as in GAN Lab).";
@@ -472,31 +476,33 @@ fn edit_boxes(
         p.noise.left_bottom() + egui::vec2(0.0, 6.0),
         |ui| {
             ui.label(egui::RichText::new("Noise").strong());
-            egui::ComboBox::from_id_salt("noise kind")
-                .selected_text(noise_words(&s))
-                .show_ui(ui, |ui| {
-                    for (kind, dims) in [
-                        (NoiseKind::Uniform, 1),
-                        (NoiseKind::Uniform, 2),
-                        (NoiseKind::Normal, 1),
-                        (NoiseKind::Normal, 2),
-                    ] {
-                        let label = noise_words(&GanSettings {
-                            noise: kind,
-                            noise_dims: dims,
-                            ..s.clone()
-                        });
-                        if ui
-                            .selectable_label(s.noise == kind && s.noise_dims == dims, label)
-                            .clicked()
-                        {
-                            s.noise = kind;
-                            s.noise_dims = dims;
+            ui.add_enabled_ui(may(GanSetting::Noise), |ui| {
+                egui::ComboBox::from_id_salt("noise kind")
+                    .selected_text(noise_words(&s))
+                    .show_ui(ui, |ui| {
+                        for (kind, dims) in [
+                            (NoiseKind::Uniform, 1),
+                            (NoiseKind::Uniform, 2),
+                            (NoiseKind::Normal, 1),
+                            (NoiseKind::Normal, 2),
+                        ] {
+                            let label = noise_words(&GanSettings {
+                                noise: kind,
+                                noise_dims: dims,
+                                ..s.clone()
+                            });
+                            if ui
+                                .selectable_label(s.noise == kind && s.noise_dims == dims, label)
+                                .clicked()
+                            {
+                                s.noise = kind;
+                                s.noise_dims = dims;
+                            }
                         }
-                    }
-                })
-                .response
-                .on_hover_text(new_run);
+                    })
+                    .response
+                    .on_hover_text(new_run);
+            });
         },
     );
     for (generator, rect) in [(true, p.generator), (false, p.discriminator)] {
@@ -525,45 +531,55 @@ fn edit_boxes(
                 })
                 .strong(),
             );
-            let mut relu_layers = *layers + 1;
-            ui.add(egui::Slider::new(&mut relu_layers, 1..=6).text("ReLU layers"))
-                .on_hover_text(format!("GAN Lab calls this \"{} hidden layers\": its label counts one short. {new_run}", relu_layers - 1));
-            *layers = relu_layers - 1;
-            ui.add(egui::Slider::new(neurons, 1..=100).text("neurons each"))
-                .on_hover_text(new_run);
-            ui.horizontal(|ui| {
-                for kind in [OptimizerKind::Sgd, OptimizerKind::Adam] {
-                    ui.selectable_value(optimizer, kind, kind.name().to_uppercase())
-                        .on_hover_text(live);
-                }
+            ui.add_enabled_ui(may(GanSetting::Architecture), |ui| {
+                let mut relu_layers = *layers + 1;
+                ui.add(egui::Slider::new(&mut relu_layers, 1..=6).text("ReLU layers"))
+                    .on_hover_text(format!("GAN Lab calls this \"{} hidden layers\": its label counts one short. {new_run}", relu_layers - 1));
+                *layers = relu_layers - 1;
+                ui.add(egui::Slider::new(neurons, 1..=100).text("neurons each"))
+                    .on_hover_text(new_run);
             });
-            egui::ComboBox::from_id_salt(format!("{id} rate"))
-                .selected_text(format!("learning rate {rate}"))
-                .show_ui(ui, |ui| {
-                    for r in LEARNING_RATES {
-                        ui.selectable_value(rate, r, r.to_string());
+            ui.add_enabled_ui(may(GanSetting::Optimizers), |ui| {
+                ui.horizontal(|ui| {
+                    for kind in [OptimizerKind::Sgd, OptimizerKind::Adam] {
+                        ui.selectable_value(optimizer, kind, kind.name().to_uppercase())
+                            .on_hover_text(live);
                     }
-                })
-                .response
-                .on_hover_text(live);
+                });
+            });
+            ui.add_enabled_ui(may(GanSetting::LearningRates), |ui| {
+                egui::ComboBox::from_id_salt(format!("{id} rate"))
+                    .selected_text(format!("learning rate {rate}"))
+                    .show_ui(ui, |ui| {
+                        for r in LEARNING_RATES {
+                            ui.selectable_value(rate, r, r.to_string());
+                        }
+                    })
+                    .response
+                    .on_hover_text(live);
+            });
         });
     }
     let loss_at = egui::pos2(area.max.x - 250.0, p.d_loss.min.y - 10.0);
     edit_box(ctx, "edit loss", loss_at, |ui| {
         ui.label(egui::RichText::new("Loss and steps").strong());
-        egui::ComboBox::from_id_salt("loss")
-            .selected_text(loss_words(s.loss))
-            .show_ui(ui, |ui| {
-                for loss in GanLoss::ALL {
-                    ui.selectable_value(&mut s.loss, *loss, loss_words(*loss));
-                }
-            })
-            .response
-            .on_hover_text(live);
-        ui.add(egui::Slider::new(&mut s.k_d, 0..=10).text("k_D: D steps per epoch"))
-            .on_hover_text(live);
-        ui.add(egui::Slider::new(&mut s.k_g, 0..=10).text("k_G: G steps per epoch"))
-            .on_hover_text(live);
+        ui.add_enabled_ui(may(GanSetting::Loss), |ui| {
+            egui::ComboBox::from_id_salt("loss")
+                .selected_text(loss_words(s.loss))
+                .show_ui(ui, |ui| {
+                    for loss in GanLoss::ALL {
+                        ui.selectable_value(&mut s.loss, *loss, loss_words(*loss));
+                    }
+                })
+                .response
+                .on_hover_text(live);
+        });
+        ui.add_enabled_ui(may(GanSetting::Steps), |ui| {
+            ui.add(egui::Slider::new(&mut s.k_d, 0..=10).text("k_D: D steps per epoch"))
+                .on_hover_text(live);
+            ui.add(egui::Slider::new(&mut s.k_g, 0..=10).text("k_G: G steps per epoch"))
+                .on_hover_text(live);
+        });
     });
     if s != current {
         actions.push(GanAction::Settings(Box::new(s)));

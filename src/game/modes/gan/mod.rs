@@ -5,6 +5,7 @@
 //! It opens on GAN Lab's own starting point: the gaussians preset trained to epoch 1,931.
 
 pub mod graph;
+pub mod level_run;
 pub mod model_files;
 pub mod panels;
 pub mod plot;
@@ -25,6 +26,7 @@ pub(super) fn plugin(app: &mut App) {
         sim::plugin,
         training::plugin,
         views::plugin,
+        level_run::plugin,
         panels::plugin,
         model_files::plugin,
         status::plugin,
@@ -32,7 +34,7 @@ pub(super) fn plugin(app: &mut App) {
     ));
 }
 
-/// The GAN bench: the free GAN screen (and, later, GAN levels) share it. Training runs only
+/// The GAN bench: the free GAN screen and the GAN levels share it. Training runs only
 /// while it is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct GanStage;
@@ -41,6 +43,6 @@ impl ComputedStates for GanStage {
     type SourceStates = Screen;
 
     fn compute(screen: Screen) -> Option<Self> {
-        matches!(screen, Screen::Gan).then_some(GanStage)
+        matches!(screen, Screen::Gan | Screen::GanLevel).then_some(GanStage)
     }
 }

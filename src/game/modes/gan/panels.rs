@@ -8,10 +8,12 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::GanStage;
 use super::graph;
+use super::level_run::LevelPhase;
 use super::plot::PlotState;
 use super::sim::{GanAction, GanSim, GanSpeed, SLOW_STEP_SECONDS, SLOW_STEPS};
 use super::views::GanViews;
 use crate::game::files::FileRequest;
+use crate::game::levels::{LevelCatalog, LevelCommand};
 use crate::game::notices::Notices;
 use crate::game::plots::{Curve, decimate, line_chart};
 use crate::game::screens::Screen;
@@ -19,6 +21,7 @@ use crate::game::theme::palette;
 use crate::game::theme::widgets::{section, with_commas};
 use crate::gan::diagnose::Trouble;
 use crate::gan::{Distribution, GanSettings, StepKind};
+use crate::level::gan::GanSetting;
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<GanScreen>().add_systems(
@@ -55,6 +58,8 @@ pub struct GanUi<'w> {
     pub next_screen: ResMut<'w, NextState<Screen>>,
     pub time: Res<'w, Time>,
     pub images: ResMut<'w, Assets<Image>>,
+    pub level_commands: MessageWriter<'w, LevelCommand>,
+    pub catalog: Res<'w, LevelCatalog>,
 }
 
 fn gan_ui(mut contexts: EguiContexts, mut s: GanUi) -> Result {
@@ -93,7 +98,19 @@ fn gan_ui(mut contexts: EguiContexts, mut s: GanUi) -> Result {
         );
         let edit = s.screen.edit_mode;
         let sim = &*s.sim;
-        graph::show(&ctx, graph_area, sim, &mut s.views, edit, &mut actions)
+        let allowed: Vec<GanSetting> = match &sim.level {
+            Some(run) => run.level.may_change.clone(),
+            None => GanSetting::ALL.to_vec(),
+        };
+        graph::show(
+            &ctx,
+            graph_area,
+            sim,
+            &mut s.views,
+            edit,
+            &allowed,
+            &mut actions,
+        )
     };
     let dt = s.time.delta_secs();
     let sim = &*s.sim;
@@ -117,6 +134,7 @@ fn gan_ui(mut contexts: EguiContexts, mut s: GanUi) -> Result {
         });
     slow_motion_caption(&ctx, &mut s, &mut actions);
     preparing_card(&ctx, &s, &mut actions);
+    level_cards(&ctx, &mut s);
     let bottom = ctx.viewport_rect().max;
     crate::game::notices::show(
         &ctx,
@@ -221,12 +239,13 @@ fn run_bar(ui: &mut egui::Ui, s: &mut GanUi, actions: &mut Vec<GanAction>) {
             .on_hover_text("Show every part's settings beside it in the model graph.");
         remember(buttons, "Edit", &r);
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui
-                .button("Title")
-                .on_hover_text("Back to the title screen (the run waits here). Key: Esc")
-                .clicked()
-            {
-                s.next_screen.set(Screen::Title);
+            let (label, tip, to) = if s.sim.level.is_some() {
+                ("Levels", "Back to the level list. Key: Esc", Screen::LevelSelect)
+            } else {
+                ("Title", "Back to the title screen (the run waits here). Key: Esc", Screen::Title)
+            };
+            if ui.button(label).on_hover_text(tip).clicked() {
+                s.next_screen.set(to);
             }
             let r = ui
                 .button("Save model")
@@ -238,6 +257,9 @@ fn run_bar(ui: &mut egui::Ui, s: &mut GanUi, actions: &mut Vec<GanAction>) {
                     bytes: crate::gan::file::model_to_json(&s.sim.gan).into_bytes(),
                     mime: "application/json",
                 });
+            }
+            if s.sim.level.is_some() {
+                return;
             }
             let r = ui
                 .button("Open model…")
@@ -255,6 +277,81 @@ fn run_bar(ui: &mut egui::Ui, s: &mut GanUi, actions: &mut Vec<GanAction>) {
 }
 
 fn left_panel(ui: &mut egui::Ui, s: &mut GanUi, actions: &mut Vec<GanAction>) {
+    if s.sim.level.is_some() {
+        level_panel(ui, s);
+    } else {
+        data_panel(ui, s, actions);
+    }
+    measures_panel(ui, s);
+}
+
+/// The level's goal, how the run stands, its stars, hints and answer.
+fn level_panel(ui: &mut egui::Ui, s: &mut GanUi) {
+    let sim = &*s.sim;
+    let Some(run) = &sim.level else { return };
+    let level = &run.level;
+    section(ui, "LEVEL");
+    ui.label(egui::RichText::new(&level.title).size(18.0).strong());
+    ui.label(egui::RichText::new(level.goal.describe()).strong());
+    ui.label(run.judge.status(level, &sim.gan));
+    if let Some((js, epoch)) = run.judge.best {
+        ui.label(egui::RichText::new(format!("best so far: {js:.3} at epoch {epoch}")).small());
+    }
+    let used = sim.gan.epoch().min(level.epoch_budget);
+    ui.add(
+        egui::ProgressBar::new(used as f32 / level.epoch_budget as f32)
+            .text(format!("epoch {used} of {}", level.epoch_budget)),
+    );
+    ui.label(
+        egui::RichText::new(format!(
+            "You may change: {}. The goal is judged every {} epochs.",
+            level
+                .may_change
+                .iter()
+                .map(|c| c.name().replace('_', " "))
+                .collect::<Vec<_>>()
+                .join(", "),
+            crate::level::gan::MEASURE_EVERY
+        ))
+        .small(),
+    );
+    for (star, earned) in level.stars.iter().zip(run.stars()) {
+        ui.label(format!(
+            "{} {}",
+            if earned { "★" } else { "☆" },
+            star.describe()
+        ));
+    }
+    for hint in level.hints.iter().take(run.hints_shown) {
+        ui.label(egui::RichText::new(format!("Hint: {hint}")).italics());
+    }
+    ui.horizontal(|ui| {
+        let r = ui.add_enabled(
+            run.hints_shown < level.hints.len(),
+            egui::Button::new("Hint"),
+        );
+        remember(&mut s.screen.buttons, "Hint", &r);
+        if r.clicked() {
+            s.level_commands.write(LevelCommand::Hint);
+        }
+        let r = ui
+            .button("Retry")
+            .on_hover_text("The level's start again, from epoch 0.");
+        remember(&mut s.screen.buttons, "Retry", &r);
+        if r.clicked() {
+            s.level_commands.write(LevelCommand::Retry);
+        }
+        let r = ui.button("Show the answer").on_hover_text(
+            "Plays the reference solution from the start (only the first star counts then).",
+        );
+        remember(&mut s.screen.buttons, "Answer", &r);
+        if r.clicked() {
+            s.level_commands.write(LevelCommand::ShowAnswer);
+        }
+    });
+}
+
+fn data_panel(ui: &mut egui::Ui, s: &mut GanUi, actions: &mut Vec<GanAction>) {
     let sim = &*s.sim;
     let settings = sim.gan.settings();
     section(ui, "REAL DATA");
@@ -351,7 +448,9 @@ fn left_panel(ui: &mut egui::Ui, s: &mut GanUi, actions: &mut Vec<GanAction>) {
     if s.screen.plot.drawing.is_some() {
         drawing_controls(ui, s, actions);
     }
+}
 
+fn measures_panel(ui: &mut egui::Ui, s: &mut GanUi) {
     let sim = &*s.sim;
     section(ui, "MEASURES");
     let latest = sim.gan.latest();
@@ -562,4 +661,105 @@ fn preparing_card(ctx: &egui::Context, s: &GanUi, actions: &mut Vec<GanAction>) 
             }
         },
     );
+}
+
+/// The level's briefing before playing, and its end: won (stars and lesson) or out of epochs.
+fn level_cards(ctx: &egui::Context, s: &mut GanUi) {
+    let Some(run) = &s.sim.level else { return };
+    let screen = ctx.viewport_rect();
+    let center = Vec2::new(
+        LEFT_WIDTH + (screen.width() - LEFT_WIDTH - RIGHT_WIDTH) / 2.0,
+        screen.height() / 2.0,
+    );
+    let level = &run.level;
+    let mut buttons = std::mem::take(&mut s.screen.buttons);
+    match run.phase {
+        LevelPhase::Briefing => {
+            crate::game::theme::widgets::card(ctx, center, "gan briefing", 420.0, |ui| {
+                ui.label(egui::RichText::new(&level.title).size(24.0).strong());
+                for paragraph in &level.briefing {
+                    ui.label(paragraph);
+                    ui.add_space(4.0);
+                }
+                ui.label(
+                    egui::RichText::new(format!(
+                        "Goal: {}, within {} epochs.",
+                        level.goal.describe(),
+                        level.epoch_budget
+                    ))
+                    .strong(),
+                );
+                let r = ui.button(egui::RichText::new("Play the level").size(17.0));
+                remember(&mut buttons, "Begin", &r);
+                if r.clicked() {
+                    s.level_commands.write(LevelCommand::BeginPlaying);
+                }
+            });
+        }
+        LevelPhase::Won => {
+            let stars = run.stars();
+            let next = s.catalog.next_gan_after(&level.id).map(|l| l.id.clone());
+            crate::game::theme::widgets::card(ctx, center, "gan won", 400.0, |ui| {
+                ui.label(egui::RichText::new("Solved!").size(26.0).strong());
+                ui.label(
+                    egui::RichText::new(crate::game::levels::select_ui::stars_text(
+                        &stars,
+                        stars.len(),
+                    ))
+                    .size(30.0)
+                    .color(egui::Color32::from_rgb(230, 160, 20)),
+                );
+                for (star, earned) in level.stars.iter().zip(&stars) {
+                    ui.label(format!(
+                        "{} {}",
+                        if *earned { "★" } else { "☆" },
+                        star.describe()
+                    ));
+                }
+                ui.add_space(6.0);
+                ui.label(egui::RichText::new(&level.lesson).italics());
+                ui.horizontal(|ui| {
+                    if let Some(id) = next {
+                        let r = ui.button("Next level");
+                        remember(&mut buttons, "Next level", &r);
+                        if r.clicked() {
+                            s.level_commands.write(LevelCommand::Start(id));
+                        }
+                    }
+                    if ui.button("Retry").clicked() {
+                        s.level_commands.write(LevelCommand::Retry);
+                    }
+                    if ui.button("Levels").clicked() {
+                        s.next_screen.set(Screen::LevelSelect);
+                    }
+                });
+            });
+        }
+        LevelPhase::OutOfEpochs => {
+            let why = match run.judge.best {
+                Some((js, epoch)) => format!("The best precise JS was {js:.3}, at epoch {epoch}."),
+                None => "Nothing was measured.".into(),
+            };
+            crate::game::theme::widgets::card(ctx, center, "gan lost", 380.0, |ui| {
+                ui.label(egui::RichText::new("Out of epochs").size(24.0).strong());
+                ui.label(why);
+                ui.label(format!("Goal: {}.", level.goal.describe()));
+                ui.horizontal(|ui| {
+                    let r = ui.button("Retry");
+                    remember(&mut buttons, "Retry card", &r);
+                    if r.clicked() {
+                        s.level_commands.write(LevelCommand::Retry);
+                    }
+                    if ui.button("Hint").clicked() {
+                        s.level_commands.write(LevelCommand::Hint);
+                    }
+                    if ui.button("Show the answer").clicked() {
+                        s.level_commands.write(LevelCommand::ShowAnswer);
+                    }
+                });
+            });
+        }
+        LevelPhase::Playing => {}
+    }
+    s.screen.buttons = buttons;
 }

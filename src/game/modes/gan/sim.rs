@@ -224,6 +224,10 @@ pub struct GanSim {
     pub diagnosis: Vec<Diagnosis>,
     /// Where the run came from, in words ("GAN Lab's gaussians preset", "model.json"...).
     pub origin: String,
+    /// The level being played, if any.
+    pub level: Option<super::level_run::GanLevelRun>,
+    /// The free run, kept while a level is played.
+    pub stashed: Option<(Box<Gan>, String)>,
 }
 
 impl GanSim {
@@ -254,6 +258,8 @@ impl GanSim {
             diverged_at: None,
             diagnosis: Vec::new(),
             origin: origin.into(),
+            level: None,
+            stashed: None,
         }
     }
 
@@ -356,6 +362,32 @@ pub fn apply_actions(
 
 /// One action on the run (public for tests that play without a window).
 pub fn apply(sim: &mut GanSim, action: GanAction, notices: &mut Notices) {
+    if let Some(run) = &sim.level {
+        let refusal = match &action {
+            GanAction::Preset { .. } | GanAction::Drawing(_) | GanAction::Prepare(_) => {
+                Some("In a level the data is fixed: leave the level to pick another.".to_string())
+            }
+            GanAction::Open { .. } => {
+                Some("Models open on the free GAN screen, not in a level.".to_string())
+            }
+            GanAction::Settings(new) => run.level.refusal(sim.gan.settings(), new),
+            GanAction::TogglePlay | GanAction::Step(_) | GanAction::SlowMotion(true)
+                if !sim.level_allows_training() =>
+            {
+                Some(match run.phase {
+                    super::level_run::LevelPhase::Briefing => {
+                        "Read the briefing and press \"Play the level\" first.".to_string()
+                    }
+                    _ => "This run is over: press Retry to play again.".to_string(),
+                })
+            }
+            _ => None,
+        };
+        if let Some(why) = refusal {
+            notices.refused(why);
+            return;
+        }
+    }
     match action {
         GanAction::TogglePlay => {
             if !sim.may_train() {
@@ -373,6 +405,7 @@ pub fn apply(sim: &mut GanSim, action: GanAction, notices: &mut Notices) {
                 Ok(gan) => {
                     let origin = sim.origin.clone();
                     sim.replace_run(gan, origin);
+                    sim.level_reset();
                 }
                 Err(e) => notices.refused(format!("Cannot start over: {e}")),
             }
@@ -389,6 +422,7 @@ pub fn apply(sim: &mut GanSim, action: GanAction, notices: &mut Notices) {
             if let Some(message) = sim.after_training() {
                 notices.refused(message);
             }
+            sim.after_level_epoch();
         }
         GanAction::SlowMotion(on) => {
             if on && sim.slow_motion.is_none() {
@@ -503,6 +537,7 @@ fn change_settings(sim: &mut GanSim, settings: GanSettings, notices: &mut Notice
     if sim.gan.settings().needs_new_run(&settings) {
         let origin = sim.origin.clone();
         new_run(sim, settings, origin, notices);
+        sim.level_reset();
     } else if let Err(e) = sim.gan.apply_live(settings) {
         notices.refused(format!("Cannot change that now: {e}"));
     }

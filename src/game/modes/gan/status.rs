@@ -57,6 +57,12 @@ fn publish_status(
             .collect::<Vec<_>>(),
     );
     status.set("drawing", gan_screen.plot.drawing.as_ref().map(Vec::len));
+    if let Some(run) = &sim.level {
+        status.set("level", run.level.id.clone());
+        status.set("level_phase", format!("{:?}", run.phase));
+        status.set("level_solved_at", run.judge.solved_at);
+        status.set("level_stars", run.stars());
+    }
     status.set(
         "buttons",
         serde_json::Value::Object(gan_screen.buttons.clone()),
@@ -91,6 +97,10 @@ fn keys(
         actions.write(GanAction::SlowMotion(sim.slow_motion.is_none()));
     }
     if keyboard.just_pressed(KeyCode::Escape) {
-        next.set(Screen::Title);
+        next.set(if sim.level.is_some() {
+            Screen::LevelSelect
+        } else {
+            Screen::Title
+        });
     }
 }

@@ -12,6 +12,7 @@ use super::sim::{GanSet, GanSim, GanSpeed, SLOW_STEP_SECONDS, SLOW_STEPS};
 use crate::game::dev::diagnostics::{TrainingRate, WorkTimings};
 use crate::game::frame_budget::FrameBudget;
 use crate::game::notices::Notices;
+use crate::level::gan::MEASURE_EVERY;
 
 /// While preparing a starting point, training may take this much of each frame (the player
 /// watches a progress bar, not a smooth animation).
@@ -71,10 +72,13 @@ fn train(
             notices.refused(message);
         }
     } else if sim.slow_motion.is_some() {
-        if sim.playing {
+        if sim.playing && sim.level_allows_training() {
             advance_slow_motion(&mut sim, time.delta_secs(), &mut notices);
         }
-    } else if sim.playing && sim.may_train() {
+    } else if sim.playing && sim.may_train() && sim.level_allows_training() {
+        // In a level every tenth epoch is measured, as the judge needs (and the command line
+        // judges); elsewhere only the last epoch of the frame, which is the one seen.
+        let in_level = sim.level.is_some();
         let wanted = match sim.speed {
             GanSpeed::PerFrame(n) => u64::from(n),
             GanSpeed::Max => u64::MAX,
@@ -85,9 +89,11 @@ fn train(
         // frame's last epoch is measured: the record of the others keeps the losses.
         loop {
             let more = ran + 1 < wanted && start.elapsed() + per_epoch(start, ran) < budget;
-            sim.gan.train_epoch(!more);
+            let next = sim.gan.epoch() + 1;
+            let judged = in_level && next.is_multiple_of(MEASURE_EVERY);
+            sim.gan.train_epoch(!more || judged);
             ran += 1;
-            if !more {
+            if sim.after_level_epoch() || !more {
                 break;
             }
         }
@@ -147,6 +153,9 @@ pub fn advance_slow_motion(sim: &mut GanSim, dt: f32, notices: &mut Notices) {
         }
         if let Some(message) = sim.after_training() {
             notices.refused(message);
+            break;
+        }
+        if slow.step == 9 && sim.after_level_epoch() {
             break;
         }
     }

@@ -112,6 +112,8 @@ fn handle_commands(
                     }
                     Err(e) => notices.refused(format!("This level cannot start: {e}")),
                 },
+                // A GAN level: its mode starts it.
+                None if catalog.find_gan(id).is_some() => {}
                 None => notices.refused(format!("There is no level \"{id}\".")),
             },
             LevelCommand::Retry => {
