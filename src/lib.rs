@@ -16,6 +16,7 @@ pub mod data;
 pub mod experiment;
 pub mod gan;
 pub mod level;
+pub mod math;
 pub mod nn;
 pub mod presets;
 pub mod progress;

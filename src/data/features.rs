@@ -25,8 +25,8 @@ impl Feature {
             Feature::X1Squared => x1 * x1,
             Feature::X2Squared => x2 * x2,
             Feature::X1TimesX2 => x1 * x2,
-            Feature::SinX1 => x1.sin(),
-            Feature::SinX2 => x2.sin(),
+            Feature::SinX1 => crate::math::sin(x1),
+            Feature::SinX2 => crate::math::sin(x2),
         }
     }
 

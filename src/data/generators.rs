@@ -145,7 +145,7 @@ fn normal<R: Rng + ?Sized>(rng: &mut R, mean: f64, variance: f64) -> f64 {
             break;
         }
     }
-    let result = (-2.0 * s.ln() / s).sqrt() * v1;
+    let result = (-2.0 * crate::math::ln(s) / s).sqrt() * v1;
     mean + variance.sqrt() * result
 }
 
@@ -202,8 +202,8 @@ fn circle<R: Rng + ?Sized>(count: usize, noise: f64, rng: &mut R) -> Vec<Example
         for _ in 0..count / 2 {
             let r = uniform(rng, r_min, r_max);
             let angle = uniform(rng, 0.0, 2.0 * std::f64::consts::PI);
-            let x = r * angle.sin();
-            let y = r * angle.cos();
+            let x = r * crate::math::sin(angle);
+            let y = r * crate::math::cos(angle);
             let noise_x = uniform(rng, -radius, radius) * noise;
             let noise_y = uniform(rng, -radius, radius) * noise;
             points.push(Example::new(x, y, label_of(x + noise_x, y + noise_y)));
@@ -255,8 +255,8 @@ fn spiral<R: Rng + ?Sized>(count: usize, noise: f64, rng: &mut R) -> Vec<Example
             let i = i as f64;
             let r = i / nf * 5.0;
             let t = 1.75 * i / nf * 2.0 * std::f64::consts::PI + delta_t;
-            let x = r * t.sin() + uniform(rng, -1.0, 1.0) * noise;
-            let y = r * t.cos() + uniform(rng, -1.0, 1.0) * noise;
+            let x = r * crate::math::sin(t) + uniform(rng, -1.0, 1.0) * noise;
+            let y = r * crate::math::cos(t) + uniform(rng, -1.0, 1.0) * noise;
             points.push(Example::new(x, y, label));
         }
     }
@@ -291,7 +291,7 @@ fn blobs<R: Rng + ?Sized>(count: usize, noise: f64, classes: usize, rng: &mut R)
     for class in 0..classes {
         let angle = std::f64::consts::FRAC_PI_4
             + 2.0 * std::f64::consts::PI * class as f64 / classes as f64;
-        let (cx, cy) = (3.5 * angle.cos(), 3.5 * angle.sin());
+        let (cx, cy) = (3.5 * crate::math::cos(angle), 3.5 * crate::math::sin(angle));
         for _ in 0..per_class(count, classes, class) {
             let x = normal(rng, cx, variance);
             let y = normal(rng, cy, variance);
@@ -319,8 +319,8 @@ fn spiral_arms<R: Rng + ?Sized>(
             let i = i as f64;
             let r = i / nf * 5.0;
             let t = turns * i / nf * 2.0 * std::f64::consts::PI + delta_t;
-            let x = r * t.sin() + uniform(rng, -1.0, 1.0) * noise;
-            let y = r * t.cos() + uniform(rng, -1.0, 1.0) * noise;
+            let x = r * crate::math::sin(t) + uniform(rng, -1.0, 1.0) * noise;
+            let y = r * crate::math::cos(t) + uniform(rng, -1.0, 1.0) * noise;
             points.push(Example::new(x, y, class_label(class, classes)));
         }
     }
@@ -336,12 +336,11 @@ fn pie<R: Rng + ?Sized>(count: usize, noise: f64, classes: usize, rng: &mut R) -
         .map(|_| {
             let r = 5.0 * rng.random::<f64>().sqrt();
             let angle = uniform(rng, 0.0, 2.0 * std::f64::consts::PI);
-            let (x, y) = (r * angle.cos(), r * angle.sin());
+            let (x, y) = (r * crate::math::cos(angle), r * crate::math::sin(angle));
             let noise_x = uniform(rng, -5.0, 5.0) * noise;
             let noise_y = uniform(rng, -5.0, 5.0) * noise;
-            let seen = (y + noise_y)
-                .atan2(x + noise_x)
-                .rem_euclid(2.0 * std::f64::consts::PI);
+            let seen =
+                crate::math::atan2(y + noise_y, x + noise_x).rem_euclid(2.0 * std::f64::consts::PI);
             let class = ((seen / slice) as usize).min(classes - 1);
             Example::new(x, y, class_label(class, classes))
         })

@@ -41,6 +41,11 @@ impl FrameBudget {
         self.spent.is_zero()
     }
 
+    /// The smoothed time between frames, seconds (0 before the second frame).
+    pub fn frame_seconds(&self) -> f64 {
+        self.frame_seconds
+    }
+
     pub fn spend(&mut self, time: Duration) {
         self.spent += time;
     }

@@ -27,6 +27,9 @@ pub enum Trouble {
     Converged,
 }
 
+/// Before this epoch a squeezed generator is a young one, not a collapsed one.
+pub const SETTLING_EPOCHS: u64 = 200;
+
 /// Epochs of history the oscillation check looks at.
 pub const WINDOW: u64 = 600;
 
@@ -51,7 +54,9 @@ pub fn diagnose(gan: &Gan) -> Vec<Diagnosis> {
         seen.len()
     };
     let (fake_cells, real_cells) = (cells(&fake), cells(real));
-    if fake_cells * 4 < real_cells {
+    // A generator starts squeezed into a small patch (its first layers are near zero): that is
+    // where it comes from, not a collapse, so the first epochs are left alone.
+    if fake_cells * 4 < real_cells && gan.epoch() >= SETTLING_EPOCHS {
         found.push(Diagnosis {
             kind: Trouble::ModeCollapse,
             message: "Mode collapse: the generator has found a few spots the discriminator accepts and puts all its points there, instead of spreading over the data.".into(),

@@ -45,7 +45,7 @@ pub fn cell_of(x: f64, y: f64) -> usize {
 pub fn kl(real: &[f64], fake: &[f64]) -> f64 {
     real.iter()
         .zip(fake)
-        .map(|(p, q)| (p + EPSILON) * ((p + EPSILON) / (q + EPSILON)).log2())
+        .map(|(p, q)| (p + EPSILON) * crate::math::log2((p + EPSILON) / (q + EPSILON)))
         .sum()
 }
 
@@ -55,8 +55,8 @@ pub fn js(real: &[f64], fake: &[f64]) -> f64 {
     let mut right = 0.0;
     for (p, q) in real.iter().zip(fake) {
         let m = 0.5 * (p + q);
-        left += (p + EPSILON) * ((p + EPSILON) / (m + EPSILON)).log2();
-        right += (q + EPSILON) * ((q + EPSILON) / (m + EPSILON)).log2();
+        left += (p + EPSILON) * crate::math::log2((p + EPSILON) / (m + EPSILON));
+        right += (q + EPSILON) * crate::math::log2((q + EPSILON) / (m + EPSILON));
     }
     0.5 * (left + right)
 }

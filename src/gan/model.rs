@@ -134,11 +134,11 @@ fn normal_layer<R: Rng + ?Sized>(
 
 /// log(1 + e^x), never overflowing.
 fn softplus(x: f64) -> f64 {
-    x.max(0.0) + (-x.abs()).exp().ln_1p()
+    x.max(0.0) + crate::math::ln_1p(crate::math::exp(-x.abs()))
 }
 
 fn sigmoid(x: f64) -> f64 {
-    1.0 / (1.0 + (-x).exp())
+    1.0 / (1.0 + crate::math::exp(-x))
 }
 
 /// Where a GAN's samples come from: its own pools, or given rows (an exact replay).

@@ -9,7 +9,7 @@ use super::{Distribution, NoiseKind};
 pub fn normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
     let u = 1.0 - rng.random::<f64>();
     let v = 1.0 - rng.random::<f64>();
-    (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
+    (-2.0 * crate::math::ln(u)).sqrt() * crate::math::cos(2.0 * std::f64::consts::PI * v)
 }
 
 /// One point of the real distribution, GAN Lab's recipe (`sampleFromTrueDistribution`).
@@ -40,8 +40,8 @@ pub fn real_point<R: Rng + ?Sized>(
         Distribution::Ring => {
             let a = u * std::f64::consts::PI * 2.0;
             [
-                0.5 + 0.3 * a.cos() + 0.025 * normal(rng),
-                0.45 + 0.25 * a.sin() + 0.025 * normal(rng),
+                0.5 + 0.3 * crate::math::cos(a) + 0.025 * normal(rng),
+                0.45 + 0.25 * crate::math::sin(a) + 0.025 * normal(rng),
             ]
         }
         Distribution::Disjoint => {

@@ -256,7 +256,10 @@ impl Optimizer {
             self.second = self.first.clone();
         }
         let t = self.steps.min(i32::MAX as u64) as i32;
-        let (c1, c2) = (1.0 - ADAM_BETA1.powi(t), 1.0 - ADAM_BETA2.powi(t));
+        let (c1, c2) = (
+            1.0 - crate::math::powi(ADAM_BETA1, t),
+            1.0 - crate::math::powi(ADAM_BETA2, t),
+        );
         for (l, layer) in network.layers.iter_mut().enumerate() {
             let (gw, gb) = &grads.layers[l];
             let weights = layer

@@ -37,7 +37,7 @@ impl Activation {
         match self {
             Activation::Relu => x.max(0.0),
             Activation::Tanh => tanh(x),
-            Activation::Sigmoid => 1.0 / (1.0 + (-x).exp()),
+            Activation::Sigmoid => 1.0 / (1.0 + crate::math::exp(-x)),
             Activation::Linear | Activation::Softmax => x,
         }
     }
@@ -75,7 +75,7 @@ impl Activation {
             Activation::Tanh => tanh_slice(totals, outputs),
             Activation::Sigmoid => {
                 for (o, &x) in outputs.iter_mut().zip(totals) {
-                    *o = 1.0 / (1.0 + (-x).exp());
+                    *o = 1.0 / (1.0 + crate::math::exp(-x));
                 }
             }
             Activation::Linear | Activation::Softmax => outputs.copy_from_slice(totals),
@@ -129,7 +129,7 @@ pub fn softmax_in_place(values: &mut [f64]) {
     }
     let mut sum = 0.0;
     for v in values.iter_mut() {
-        *v = (*v - max).exp();
+        *v = crate::math::exp(*v - max);
         sum += *v;
     }
     for v in values.iter_mut() {
@@ -293,7 +293,7 @@ impl Loss {
             Loss::CrossEntropy => {
                 let target = cross_entropy_target(label);
                 // log(1 + e^z) - t z, written so that it never overflows.
-                total.max(0.0) - target * total + (-total.abs()).exp().ln_1p()
+                total.max(0.0) - target * total + crate::math::ln_1p(crate::math::exp(-total.abs()))
             }
             // A single output cannot hold several classes; see `value_of`.
             Loss::SoftmaxCrossEntropy => f64::NAN,
@@ -308,9 +308,9 @@ impl Loss {
             Loss::SoftmaxCrossEntropy => {
                 // -log p_label = logsumexp(z) - z_label, stable for any z.
                 let max = totals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                let sum: f64 = totals.iter().map(|z| (z - max).exp()).sum();
+                let sum: f64 = totals.iter().map(|z| crate::math::exp(z - max)).sum();
                 let class = class_index(label, totals.len());
-                max + sum.ln() - totals.get(class).copied().unwrap_or(f64::NAN)
+                max + crate::math::ln(sum) - totals.get(class).copied().unwrap_or(f64::NAN)
             }
             _ => self.value(outputs[0], totals[0], label),
         }

@@ -492,8 +492,8 @@ impl Trainer {
                 }
                 OptimizerKind::Adam => {
                     let t = self.updates as i32;
-                    let c1 = 1.0 - ADAM_BETA1.powi(t);
-                    let c2 = 1.0 - ADAM_BETA2.powi(t);
+                    let c1 = 1.0 - crate::math::powi(ADAM_BETA1, t);
+                    let c2 = 1.0 - crate::math::powi(ADAM_BETA2, t);
                     ensure_len(&mut grads.velocity_b, biases.len());
                     ensure_len(&mut grads.second_b, biases.len());
                     ensure_len(&mut grads.velocity_w, weights.len());

@@ -6,6 +6,16 @@ use super::{NodeKey, ViewOptions};
 use crate::data::Feature;
 use crate::nn::Network;
 
+/// The smallest scale a view draws its neurons at (a view of many neurons in little room).
+pub const MIN_SCALE: f32 = 0.15;
+
+/// Room a non-editable view needs at `scale` for `rows` neurons in its widest column.
+pub fn height_needed(rows: usize, scale: f32) -> f32 {
+    let header = 24.0 * scale + 8.0;
+    let tray = 8.0;
+    header + tray + 20.0 + rows.max(8) as f32 * (NEURON_SIZE + 6.0) * scale
+}
+
 /// Side of a neuron's square, in logical pixels.
 pub const NEURON_SIZE: f32 = 38.0;
 /// Side of the output neuron.
@@ -60,7 +70,7 @@ impl Layout {
     /// editable view keeps room for the feature palette on the left and the parts tray below.
     pub fn compute(network: &Network, size: Vec2, options: &ViewOptions) -> Self {
         let size = size.max(Vec2::new(160.0, 120.0));
-        let scale = options.scale.clamp(0.3, 2.0);
+        let scale = options.scale.clamp(MIN_SCALE, 2.0);
         let editable = options.editable;
         let hidden = network.hidden_sizes();
         let left = -size.x / 2.0;
@@ -84,7 +94,15 @@ impl Layout {
         let tray = if editable { 64.0 } else { 8.0 };
         let usable = size.y - header - tray - 20.0;
         let neuron = NEURON_SIZE * scale;
-        let spacing = (usable / 8.0).clamp(neuron + 6.0 * scale, 70.0 * scale);
+        // Room for eight rows, or for the widest column when it has more (small scales).
+        let rows = hidden
+            .iter()
+            .copied()
+            .chain([network.features.len()])
+            .max()
+            .unwrap_or(1)
+            .max(8) as f32;
+        let spacing = (usable / rows).clamp(neuron + 6.0 * scale, 70.0 * scale);
         let center_y = (size.y / 2.0 - header + (-size.y / 2.0 + tray)) / 2.0;
         let column_y = |count: usize, k: usize| -> f32 {
             center_y + spacing * ((count as f32 - 1.0) / 2.0 - k as f32)

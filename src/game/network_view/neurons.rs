@@ -42,6 +42,7 @@ pub fn sync_entities(
     mut shifts: MessageReader<ViewKeysShifted>,
     mut names: Query<(&mut Neuron, &mut Name)>,
     mut edge_keys: Query<&mut Edge>,
+    sprites: Query<&Sprite, With<Neuron>>,
 ) {
     for shifted in shifts.read() {
         if let Ok((_, _, _, mut entities)) = views.get_mut(shifted.view) {
@@ -89,6 +90,18 @@ pub fn sync_entities(
         }
         for &key in &keys {
             let position = layout.position(key).unwrap_or_default();
+            // A neuron whose size changed (the view's scale follows its room) is made again at
+            // the new size, with its frame and marker; its edges follow it out and back.
+            let size = layout.node_size(key);
+            if let Some(&entity) = entities.neurons.get(&key)
+                && sprites
+                    .get(entity)
+                    .is_ok_and(|s| s.custom_size.is_some_and(|c| (c.x - size).abs() > 0.5))
+            {
+                commands.entity(entity).try_despawn();
+                entities.neurons.remove(&key);
+                entities.edges.retain(|(a, b), _| *a != key && *b != key);
+            }
             match entities.neurons.get(&key) {
                 Some(&entity) => {
                     if let Ok(mut motion) = moving.get_mut(entity) {

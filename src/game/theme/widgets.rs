@@ -78,6 +78,31 @@ pub fn banner(ctx: &egui::Context, id: &str, at: Vec2, max_width: f32, text: &st
         });
 }
 
+/// The speed keys: = (or +) one choice faster, - one slower, clamped at the ends; `None` when
+/// neither was pressed. An unknown current choice counts as `fallback`.
+pub fn speed_key_choice<T: PartialEq + Copy>(
+    keys: &ButtonInput<KeyCode>,
+    choices: &[T],
+    current: T,
+    fallback: usize,
+) -> Option<T> {
+    let faster = keys.just_pressed(KeyCode::Equal) || keys.just_pressed(KeyCode::NumpadAdd);
+    let slower = keys.just_pressed(KeyCode::Minus) || keys.just_pressed(KeyCode::NumpadSubtract);
+    if !(faster || slower) || choices.is_empty() {
+        return None;
+    }
+    let at = choices
+        .iter()
+        .position(|c| *c == current)
+        .unwrap_or(fallback);
+    let next = if faster {
+        (at + 1).min(choices.len() - 1)
+    } else {
+        at.saturating_sub(1)
+    };
+    Some(choices[next])
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -60,6 +60,7 @@ pub struct GanUi<'w> {
     pub images: ResMut<'w, Assets<Image>>,
     pub level_commands: MessageWriter<'w, LevelCommand>,
     pub catalog: Res<'w, LevelCatalog>,
+    pub timings: ResMut<'w, crate::game::dev::diagnostics::WorkTimings>,
 }
 
 fn gan_ui(mut contexts: EguiContexts, mut s: GanUi) -> Result {
@@ -114,9 +115,12 @@ fn gan_ui(mut contexts: EguiContexts, mut s: GanUi) -> Result {
     };
     let dt = s.time.delta_secs();
     let sim = &*s.sim;
+    // The plot's own computing counts with the heatmaps in the frame's work.
+    let started = bevy::platform::time::Instant::now();
     s.screen
         .plot
         .refresh(&mut s.images, sim, dt, hovering_generator);
+    s.timings.heatmaps += started.elapsed();
     let plot = &mut s.screen.plot;
     plot.heatmap_texture = plot
         .heatmap

@@ -5,7 +5,7 @@ use bevy_egui::input::egui_wants_any_keyboard_input;
 
 use super::GanStage;
 use super::panels::GanScreen;
-use super::sim::{GanAction, GanSet, GanSim};
+use super::sim::{GanAction, GanSet, GanSim, GanSpeed};
 use crate::game::notices::Notices;
 use crate::game::screens::Screen;
 use crate::game::status::Status;
@@ -80,7 +80,7 @@ fn publish_status(
     );
 }
 
-/// Space: play or pause; R: reset; M: slow motion; Esc: back to the title.
+/// Space: play or pause; R: reset; M: slow motion; = and - faster and slower; Esc: back.
 fn keys(
     keyboard: Res<ButtonInput<KeyCode>>,
     sim: Res<GanSim>,
@@ -95,6 +95,12 @@ fn keys(
     }
     if keyboard.just_pressed(KeyCode::KeyM) {
         actions.write(GanAction::SlowMotion(sim.slow_motion.is_none()));
+    }
+    // = (or +) faster, - slower, through the speed choices.
+    if let Some(next) =
+        crate::game::theme::widgets::speed_key_choice(&keyboard, &GanSpeed::CHOICES, sim.speed, 0)
+    {
+        actions.write(GanAction::Speed(next));
     }
     if keyboard.just_pressed(KeyCode::Escape) {
         next.set(if sim.level.is_some() {

@@ -14,6 +14,14 @@ use crate::game::frame_budget::FrameBudget;
 use crate::game::notices::Notices;
 use crate::level::gan::MEASURE_EVERY;
 
+/// At Max, GAN training takes this much of a fast frame, so that the mode's own work (training,
+/// the plot and both networks' heatmaps) stays under 4 ms: 60 frames a second on a machine that
+/// draws fast enough, at well over 500 epochs a second...
+pub const MAX_TRAINING_PER_FRAME: Duration = Duration::from_millis(3);
+/// ...and this share of a slow frame (software rendering, a small laptop, the browser), where
+/// 60 frames a second is out of reach anyway and 3 ms would starve training.
+pub const MAX_TRAINING_FRAME_SHARE: f64 = 0.18;
+
 /// While preparing a starting point, training may take this much of each frame (the player
 /// watches a progress bar, not a smooth animation).
 pub const PREPARING_BUDGET: Duration = Duration::from_millis(14);
@@ -83,7 +91,8 @@ fn train(
             GanSpeed::PerFrame(n) => u64::from(n),
             GanSpeed::Max => u64::MAX,
         };
-        let budget = frame.left();
+        let share = Duration::from_secs_f64(frame.frame_seconds() * MAX_TRAINING_FRAME_SHARE);
+        let budget = frame.left().min(MAX_TRAINING_PER_FRAME.max(share));
         let mut ran = 0u64;
         // At least one epoch a frame; then as many as wanted while the budget lasts. Only the
         // frame's last epoch is measured: the record of the others keeps the losses.

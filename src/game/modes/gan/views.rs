@@ -7,7 +7,9 @@ use bevy::prelude::*;
 
 use super::GanStage;
 use super::sim::{GanSet, GanSim, Turn};
-use crate::game::network_view::{NetworkView, PrimaryView, ViewOptions, ViewRect, view_root};
+use crate::game::network_view::{
+    NetworkView, PrimaryView, ViewOptions, ViewRect, layout, view_root,
+};
 use crate::nn::Network;
 
 pub(super) fn plugin(app: &mut App) {
@@ -58,6 +60,23 @@ fn forget_views(mut views: ResMut<GanViews>, mut commands: Commands) {
             entity.despawn();
         }
     }
+}
+
+/// The largest neuron scale (at most GAN Lab's look, 0.62) at which every neuron of the widest
+/// layer fits the view's height.
+fn fitting_scale(network: &Network, rect: &ViewRect) -> f32 {
+    let rows = network
+        .layers
+        .iter()
+        .map(|l| l.neurons())
+        .chain([network.features.len()])
+        .max()
+        .unwrap_or(1);
+    let mut scale = 0.62;
+    while scale > layout::MIN_SCALE && layout::height_needed(rows, scale) > rect.size.y {
+        scale -= 0.02;
+    }
+    scale.max(layout::MIN_SCALE)
 }
 
 fn options(generator: bool, noise_dims: usize) -> ViewOptions {
@@ -120,6 +139,7 @@ fn mirror_networks(
         match (*slot, wanted) {
             (None, true) => {
                 let mut view = NetworkView::new(network.clone(), options(generator, noise_dims));
+                view.options.scale = fitting_scale(network, &rect);
                 view.shape_version = sim.generation;
                 view.weights_version = sim.version;
                 let mut root = commands.spawn((view_root(view, rect), DespawnOnExit(GanStage)));
@@ -163,6 +183,10 @@ fn mirror_networks(
             Some(Turn::Generator) => !generator,
             None => false,
         };
+        let scale = fitting_scale(network, &rect);
+        if view.options.scale != scale {
+            view.options.scale = scale;
+        }
         if view.dimmed != dimmed {
             view.dimmed = dimmed;
         }

@@ -38,17 +38,13 @@ pub fn sandbox_keys(
         KeyCode::SuperRight,
     ]);
     // = (or +) faster, - slower: the speed choices in order.
-    let faster = keys.just_pressed(KeyCode::Equal) || keys.just_pressed(KeyCode::NumpadAdd);
-    let slower = keys.just_pressed(KeyCode::Minus) || keys.just_pressed(KeyCode::NumpadSubtract);
-    if faster || slower {
-        let choices = TrainingSpeed::CHOICES;
-        let at = choices.iter().position(|c| *c == speed.speed).unwrap_or(5);
-        let next = if faster {
-            (at + 1).min(choices.len() - 1)
-        } else {
-            at.saturating_sub(1)
-        };
-        actions.write(SimAction::SetSpeed(choices[next]));
+    if let Some(next) = crate::game::theme::widgets::speed_key_choice(
+        &keys,
+        &TrainingSpeed::CHOICES,
+        speed.speed,
+        5,
+    ) {
+        actions.write(SimAction::SetSpeed(next));
     }
     if keys.just_pressed(KeyCode::KeyR) && !command_held {
         actions.write(SimAction::Reset);
