@@ -12,8 +12,8 @@ apt-get install -y -qq --no-install-recommends \
     libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 xdotool imagemagick \
     ca-certificates >/dev/null
 # The web build's end-to-end test: Debian's Chromium (never a browser a tool downloads), and
-# Node.js for playwright-core.
-apt-get install -y -qq --no-install-recommends chromium >/dev/null
+# Node.js for playwright-core; brotli compresses the bundle.
+apt-get install -y -qq --no-install-recommends chromium brotli >/dev/null
 if ! command -v npm >/dev/null; then
     apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 fi

@@ -62,6 +62,7 @@ pub fn run(args: GameArgs) -> Outcome {
 /// Runs the game in the page (a share link in the address opens its sandbox).
 #[cfg(target_arch = "wasm32")]
 pub fn run(args: GameArgs) {
+    web::install_panic_hook();
     let link = web::page_fragment();
     let playground = modes::playground::start::PlaygroundStart::from_args(&args, link.as_deref())
         .unwrap_or_default();

@@ -93,7 +93,7 @@ fn load_progress(mut commands: Commands, start: Res<StartOptions>) {
     let store = location.store();
     let (progress, warning) = progress::load(store.as_ref());
     if let Some(w) = &warning {
-        warn!("{w}");
+        tracing::warn!("{w}");
     }
     commands.insert_resource(SavedProgress {
         progress,

@@ -12,6 +12,14 @@ pub(super) fn plugin(app: &mut App) {
     app.add_systems(Last, publish_state);
 }
 
+/// Panics go to the browser's console (where the page and its tests look for them): the web
+/// build has no log subscriber, whose size would buy nothing else.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        web_sys::console::error_1(&format!("neural-sandbox {info}").into());
+    }));
+}
+
 /// The link the page was opened with (`#cfg=...`), if any.
 pub fn page_fragment() -> Option<String> {
     let hash = web_sys::window()?.location().hash().ok()?;

@@ -607,7 +607,7 @@ fn fast_double_tanh_is_within_a_few_ulps_of_the_c_library() {
     assert_eq!(tanh(50.0), 1.0);
 }
 
-/// The vectorised (AVX2) build of an epoch and the portable one give the same bits, so runs are
+/// The vectorised (AVX-512, AVX2) builds of an epoch and the portable one give the same bits, so runs are
 /// reproducible on every machine and in the browser.
 #[test]
 fn portable_and_dispatched_training_agree_bit_for_bit() {
@@ -628,14 +628,27 @@ fn portable_and_dispatched_training_agree_bit_for_bit() {
         batch_size: 7,
         ..TrainSettings::default()
     };
-    let (mut a, mut b) = (network.clone(), network);
+    let (mut a, mut b) = (network.clone(), network.clone());
     let (mut ta, mut tb) = (Trainer::new(&a), Trainer::new(&b));
     let (mut ra, mut rb) = (seeded_rng(1, 1), seeded_rng(1, 1));
     for _ in 0..20 {
+        // Dispatched: AVX-512 for this wide network where the CPU has it, else AVX2.
         ta.train_epoch(&mut a, &set, None, &settings, &mut ra);
         tb.train_epoch_portable(&mut b, &set, None, &settings, &mut rb);
     }
     assert_eq!(a, b);
+    #[cfg(target_arch = "x86_64")]
+    #[allow(unsafe_code)]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        let mut c = network;
+        let mut tc = Trainer::new(&c);
+        let mut rc = seeded_rng(1, 1);
+        for _ in 0..20 {
+            // SAFETY: the CPU has AVX2, checked just above.
+            unsafe { tc.train_epoch_avx2(&mut c, &set, None, &settings, &mut rc) };
+        }
+        assert_eq!(c, b);
+    }
     let ma = ta.evaluate(&a, &set, Loss::Square);
     let mb = tb.evaluate_portable(&b, &set, Loss::Square);
     assert_eq!(ma.loss.to_bits(), mb.loss.to_bits());

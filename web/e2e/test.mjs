@@ -249,6 +249,100 @@ try {
   check(false, String(e));
 }
 
+// 8. A school network: 20 Mbit/s down, 40 ms latency (DevTools' network conditions), in a fresh
+// context with an empty cache. Times from navigation to the first drawn frame and to the first
+// click the game answers.
+try {
+  // The first page's game would otherwise keep training at Max beside it.
+  await page.goto("about:blank");
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const throttled = await context.newPage();
+  throttled.on("pageerror", (e) => errors.push(`page error (throttled): ${e.message}`));
+  const cdp = await context.newCDPSession(throttled);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", {
+    offline: false, latency: 40, downloadThroughput: 20e6 / 8, uploadThroughput: 5e6 / 8 });
+  let wireBytes = 0;
+  const fetched = [];
+  cdp.on("Network.loadingFinished", (e) => { wireBytes += e.encodedDataLength; });
+  throttled.on("response", (r) => fetched.push(r.url().replace(base, "")));
+  const stateOf = () => throttled.evaluate(() => window.neuralSandboxState ? JSON.parse(window.neuralSandboxState) : null);
+  const waitOn = async (predicate, what, seconds) => {
+    const until = Date.now() + seconds * 1000;
+    for (;;) {
+      const s = await stateOf();
+      if (s && predicate(s)) return s;
+      if (Date.now() > until) throw new Error(`timed out waiting for ${what} (throttled)`);
+      await throttled.waitForTimeout(20);
+    }
+  };
+  const navigated = Date.now();
+  await throttled.goto(base);
+  const title = await waitOn((s) => s.screen === "Title" && s.buttons && s.buttons["Playground Sandbox"], "the title", 120);
+  report.throttled_first_frame_ms = Date.now() - navigated;
+  // A person's click (press, a moment, release), repeated until the game answers: the time
+  // is that of the first click it answers.
+  const [x, y] = title.buttons["Playground Sandbox"];
+  for (let tries = 0; ; tries++) {
+    await throttled.mouse.move(x, y);
+    await throttled.waitForTimeout(100);
+    await throttled.mouse.down();
+    await throttled.waitForTimeout(100);
+    await throttled.mouse.up();
+    const answered = await waitOn((s) => s.screen === "Sandbox", "the sandbox after a click", 1).then(() => true, () => false);
+    if (answered) break;
+    if (tries >= 30) throw new Error("no click answered within 30 tries (throttled)");
+  }
+  report.throttled_first_interaction_ms = Date.now() - navigated;
+  report.throttled_wire_mb = +(wireBytes / 1e6).toFixed(2);
+  const wasmFile = fetched.filter((u) => u.includes(".wasm")).join(", ");
+  // The goal is 4 s; measured here 3.9 s with software WebGL. The check leaves room for a
+  // slower CI machine and still catches a regression such as levels loaded one by one (4.9 s)
+  // or a page busy elsewhere (15 s).
+  check(report.throttled_first_frame_ms < 6000,
+        `on a 20 Mbit/s, 40 ms network the first frame is drawn in ${report.throttled_first_frame_ms} ms (goal 4 s) and a click is answered at ${report.throttled_first_interaction_ms} ms (${report.throttled_wire_mb} MB over the wire: ${wasmFile})`);
+  await context.close();
+} catch (e) {
+  check(false, String(e));
+}
+
+// 9. A private window whose local storage throws on every use: the game still runs and plays.
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  await context.addInitScript(() => {
+    Object.defineProperty(window, "localStorage", {
+      get() { throw new DOMException("The operation is insecure.", "SecurityError"); } });
+  });
+  const locked = await context.newPage();
+  locked.on("pageerror", (e) => errors.push(`page error (no storage): ${e.message}`));
+  locked.on("console", (m) => { if (m.text().includes("panicked")) errors.push(`panic (no storage): ${m.text()}`); });
+  const stateOf = () => locked.evaluate(() => window.neuralSandboxState ? JSON.parse(window.neuralSandboxState) : null);
+  const waitOn = async (predicate, what) => {
+    const until = Date.now() + 60000;
+    for (;;) {
+      const s = await stateOf();
+      if (s && predicate(s)) return s;
+      if (Date.now() > until) throw new Error(`timed out waiting for ${what} (no storage)`);
+      await locked.waitForTimeout(100);
+    }
+  };
+  await locked.goto(base);
+  const title = await waitOn((s) => s.screen === "Title" && s.buttons && s.buttons["Playground Sandbox"], "the title");
+  const [x, y] = title.buttons["Playground Sandbox"];
+  await locked.mouse.click(x, y, { delay: 150 });
+  await waitOn((s) => s.screen === "Sandbox", "the sandbox");
+  await locked.keyboard.press("Space", { delay: 150 });
+  const played = await waitOn((s) => s.playing && s.epoch > 5, "training");
+  await locked.keyboard.press("Escape", { delay: 150 });
+  await waitOn((s) => s.screen === "Title", "the title after leaving");
+  await locked.waitForTimeout(500);
+  await locked.screenshot({ path: path.join(artifacts, "10-no-storage.png") });
+  check(played.epoch > 5, `without local storage the game still opens, trains (epoch ${played.epoch}) and leaves the sandbox`);
+  await context.close();
+} catch (e) {
+  check(false, String(e));
+}
+
 check(errors.length === 0, `no page error or panic${errors.length ? ": " + errors.join(" | ") : ""}`);
 await browser.close();
 server.close();

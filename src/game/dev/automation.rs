@@ -167,9 +167,9 @@ fn dump_state(
             let written =
                 std::fs::write(&partial, text).and_then(|_| std::fs::rename(&partial, path));
             if let Err(e) = written {
-                error!("--dump-state {}: {e}", path.display());
+                tracing::error!("--dump-state {}: {e}", path.display());
             }
         }
-        Err(e) => error!("--dump-state: {e}"),
+        Err(e) => tracing::error!("--dump-state: {e}"),
     }
 }

@@ -88,6 +88,74 @@ pub struct LevelAssets {
 #[derive(Debug, Default, TypePath)]
 struct LevelPackLoader;
 
+/// The files the index lists, natively one after the other through the load context (which
+/// records them as dependencies, for hot reloading).
+#[cfg(not(target_arch = "wasm32"))]
+async fn read_levels(
+    names: &[String],
+    context: &mut LoadContext<'_>,
+) -> Vec<Result<Vec<u8>, String>> {
+    let mut contents = Vec::with_capacity(names.len());
+    for name in names {
+        let read = context.read_asset_bytes(format!("{SOURCE}://{name}")).await;
+        contents.push(read.map_err(|e| e.to_string()));
+    }
+    contents
+}
+
+/// On the web, all requests at once: one after the other, each costs a round trip, a second
+/// in all on a school network with 40 ms latency.
+#[cfg(target_arch = "wasm32")]
+async fn read_levels(
+    names: &[String],
+    _context: &mut LoadContext<'_>,
+) -> Vec<Result<Vec<u8>, String>> {
+    use bevy::asset::io::AssetReader;
+    use bevy::asset::io::wasm::HttpWasmAssetReader;
+    let reader = HttpWasmAssetReader::new(SOURCE);
+    let reads = names.iter().map(|name| {
+        let reader = &reader;
+        async move {
+            let mut file = reader
+                .read(std::path::Path::new(name))
+                .await
+                .map_err(|e| e.to_string())?;
+            let mut bytes = Vec::new();
+            file.read_to_end(&mut bytes)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(bytes)
+        }
+    });
+    join_all(reads.collect()).await
+}
+
+/// Runs the futures together and returns their outputs in order.
+#[cfg(target_arch = "wasm32")]
+async fn join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
+    use std::task::Poll;
+    let mut futures: Vec<_> = futures.into_iter().map(Box::pin).collect();
+    let mut outputs: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (future, output) in futures.iter_mut().zip(outputs.iter_mut()) {
+            if output.is_none() {
+                match future.as_mut().poll(cx) {
+                    Poll::Ready(value) => *output = Some(value),
+                    Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            Poll::Pending
+        } else {
+            Poll::Ready(())
+        }
+    })
+    .await;
+    outputs.into_iter().flatten().collect()
+}
+
 impl AssetLoader for LevelPackLoader {
     type Asset = LevelPack;
     type Settings = ();
@@ -108,9 +176,10 @@ impl AssetLoader for LevelPackLoader {
         };
         let mut levels = Vec::with_capacity(names.len());
         let mut texts = Vec::with_capacity(names.len());
-        for name in names {
+        let contents = read_levels(&names, context).await;
+        for (name, read) in names.iter().zip(contents) {
             let file = format!("levels/{name}");
-            let (level, text) = match context.read_asset_bytes(format!("{SOURCE}://{name}")).await {
+            let (level, text) = match read {
                 Ok(bytes) => {
                     let text = String::from_utf8_lossy(&bytes).into_owned();
                     (AnyLevel::parse(&text, &file), text)

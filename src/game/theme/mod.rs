@@ -1,5 +1,6 @@
 //! Colours, the look of the egui panels, and small widgets every mode uses.
 
+pub mod fonts;
 pub mod palette;
 pub mod widgets;
 
@@ -7,7 +8,8 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 pub(super) fn plugin(app: &mut App) {
-    app.insert_resource(ClearColor(palette::BACKGROUND))
+    app.add_plugins(fonts::plugin)
+        .insert_resource(ClearColor(palette::BACKGROUND))
         .add_systems(EguiPrimaryContextPass, style_once);
 }
 

@@ -96,7 +96,7 @@ impl Background {
                 self.shared = shared;
             }
             // No thread to be had: Max then trains in the frame, as on the web.
-            Err(e) => warn!("training at Max stays on the main thread: {e}"),
+            Err(e) => tracing::warn!("training at Max stays on the main thread: {e}"),
         }
     }
 
@@ -111,7 +111,7 @@ impl Background {
         match task.join() {
             Ok(copy) => sim.experiment = copy,
             // A panic on the thread loses only what it trained; the frame's copy stays.
-            Err(_) => error!("the training thread stopped unexpectedly"),
+            Err(_) => tracing::error!("the training thread stopped unexpectedly"),
         }
         // It may have trained past what was last shown: the view redraws.
         sim.experiment.mark_changed();

@@ -94,6 +94,6 @@ pub fn apply(
             fresh.playing = start.play;
             *sim = fresh;
         }
-        Err(e) => error!("preset {}: {e}", preset.name),
+        Err(e) => tracing::error!("preset {}: {e}", preset.name),
     }
 }
