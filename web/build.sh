@@ -48,7 +48,7 @@ if [ "${WASM_OPT:-1}" = "1" ]; then
     mv "$OUT/neural-sandbox_bg.opt.wasm" "$OUT/neural-sandbox_bg.wasm"
 fi
 
-cp web/index.html "$OUT/index.html"
+cp web/index.html web/manifest.webmanifest web/icon.svg "$OUT/"
 mkdir -p "$OUT/levels"
 cp levels/*.ron levels/README.md "$OUT/levels/"
 
@@ -59,6 +59,15 @@ for f in "$OUT/neural-sandbox_bg.wasm" "$OUT/neural-sandbox.js" "$OUT/index.html
     gzip -9 -k -f "$f"
     brotli -q 11 -k -f "$f"
 done
+
+# The service worker keeps what the page needs offline: the page, the engine (the .gz that the page
+# unpacks when the server compresses nothing; offline there is no server), the levels. Its version is
+# a hash of those files, so a new build replaces the old cache.
+precache=("./" "index.html" "manifest.webmanifest" "icon.svg" "neural-sandbox.js" "neural-sandbox_bg.wasm.gz")
+for f in levels/*.ron; do precache+=("$f"); done
+version=$(cd "$OUT" && cat index.html neural-sandbox.js neural-sandbox_bg.wasm levels/*.ron | sha256sum | cut -c1-16)
+list=$(printf '"%s", ' "${precache[@]}")
+sed -e "s|__VERSION__|$version|" -e "s|__PRECACHE__|[${list%, }]|" web/sw.js > "$OUT/sw.js"
 
 raw=$(stat -c %s "$OUT/neural-sandbox_bg.wasm")
 gz=$(stat -c %s "$OUT/neural-sandbox_bg.wasm.gz")

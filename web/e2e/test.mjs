@@ -21,7 +21,8 @@ if (!fs.existsSync(path.join(dist, "index.html"))) {
 
 // A static server: the folder as a web host would serve it.
 const types = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm",
-  ".ron": "text/plain", ".md": "text/plain", ".png": "image/png" };
+  ".ron": "text/plain", ".md": "text/plain", ".png": "image/png", ".svg": "image/svg+xml",
+  ".webmanifest": "application/manifest+json" };
 const server = http.createServer((req, res) => {
   const url = decodeURIComponent(req.url.split("?")[0].split("#")[0]);
   const file = path.join(dist, url.endsWith("/") ? url + "index.html" : url);
@@ -347,6 +348,56 @@ try {
   await locked.waitForTimeout(500);
   await locked.screenshot({ path: path.join(artifacts, "10-no-storage.png") });
   check(played.epoch > 5, `without local storage the game still opens, trains (epoch ${played.epoch}) and leaves the sandbox`);
+  await context.close();
+} catch (e) {
+  check(false, String(e));
+}
+
+// 10. Offline after one visit: the service worker keeps the page, the engine and the levels; with
+// the network gone, a reload opens the game and a level plays.
+try {
+  await page.goto("about:blank");
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const p = await context.newPage();
+  p.on("pageerror", (e) => errors.push(`page error (offline): ${e.message}`));
+  p.on("console", (m) => { if (m.text().includes("panicked")) errors.push(`panic (offline): ${m.text()}`); });
+  const stateOf = () => p.evaluate(() => window.neuralSandboxState ? JSON.parse(window.neuralSandboxState) : null);
+  const waitOn = async (predicate, what, seconds = 60) => {
+    const until = Date.now() + seconds * 1000;
+    for (;;) {
+      const s = await stateOf().catch(() => null);
+      if (s && predicate(s)) return s;
+      if (Date.now() > until) throw new Error(`timed out waiting for ${what} (offline): ${JSON.stringify(s)?.slice(0, 200)}`);
+      await p.waitForTimeout(100);
+    }
+  };
+  await p.goto(base);
+  await waitOn((s) => s.screen === "Title", "the title online");
+  const kept = async () => p.evaluate(async () => {
+    for (const key of await caches.keys()) {
+      const cache = await caches.open(key);
+      if (await cache.match("neural-sandbox_bg.wasm.gz") && await cache.match("levels/index.ron")) return key;
+    }
+    return null;
+  });
+  const until = Date.now() + 60000;
+  let cacheName = null;
+  while (!(cacheName = await kept()) && Date.now() < until) await p.waitForTimeout(250);
+  if (!cacheName) throw new Error("the service worker kept nothing within 60 s");
+  await context.setOffline(true);
+  await p.reload();
+  const title = await waitOn((s) => s.screen === "Title" && s.buttons && s.buttons["Playground Challenges"], "the title with no network");
+  const clickAt = async ([x, y]) => { await p.mouse.move(x, y); await p.waitForTimeout(150); await p.mouse.down(); await p.waitForTimeout(150); await p.mouse.up(); };
+  check(title.levels >= 10 && title.level_problems === 0, `offline, a reload opens the game with its ${title.levels} levels (cache ${cacheName})`);
+  await clickAt(title.buttons["Playground Challenges"]);
+  const list = await waitOn((s) => s.screen === "LevelSelect" && s.buttons && s.buttons["Play perceptron"], "the level list");
+  await clickAt(list.buttons["Play perceptron"]);
+  await waitOn((s) => s.screen === "Level", "the first level");
+  await p.focus("canvas#bevy");
+  await p.keyboard.press("Space", { delay: 150 });
+  const played = await waitOn((s) => s.epoch > 0, "the level training", 30);
+  await p.screenshot({ path: path.join(artifacts, "11-offline-level.png") });
+  check(played.epoch > 0, `offline, the first level plays (epoch ${played.epoch})`);
   await context.close();
 } catch (e) {
   check(false, String(e));
