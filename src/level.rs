@@ -237,19 +237,8 @@ impl fmt::Display for LevelError {
 impl Level {
     /// Parses and validates a level file's text. Every problem is reported, each with its line.
     pub fn parse(text: &str, file: &str) -> Result<Level, Vec<LevelError>> {
-        let level: Level = crate::names::ron_options().from_str(text).map_err(|e| {
-            vec![LevelError {
-                file: file.to_string(),
-                line: e.span.start.line,
-                message: e.code.to_string(),
-            }]
-        })?;
-        let errors = level.problems(text, file);
-        if errors.is_empty() {
-            Ok(level)
-        } else {
-            Err(errors)
-        }
+        let level: Level = read_level_ron(text, file)?;
+        checked(level.problems(text, file), level)
     }
 
     /// The experiment configuration the level starts from (with the palette's limits).
@@ -505,6 +494,29 @@ pub enum AnyLevel {
     Gan(gan::GanLevel),
 }
 
+/// A level file's RON as a level of either mode; a syntax or field error carries its line.
+fn read_level_ron<T: serde::de::DeserializeOwned>(
+    text: &str,
+    file: &str,
+) -> Result<T, Vec<LevelError>> {
+    crate::names::ron_options().from_str(text).map_err(|e| {
+        vec![LevelError {
+            file: file.to_string(),
+            line: e.span.start.line,
+            message: e.code.to_string(),
+        }]
+    })
+}
+
+/// The level if its checks found no problem, else every problem.
+fn checked<T>(problems: Vec<LevelError>, level: T) -> Result<T, Vec<LevelError>> {
+    if problems.is_empty() {
+        Ok(level)
+    } else {
+        Err(problems)
+    }
+}
+
 /// Just the mode of a level file, read before the rest.
 #[derive(Deserialize)]
 struct ModeOnly {
@@ -522,20 +534,8 @@ impl AnyLevel {
             .and_then(|m| m.mode);
         match mode.as_deref() {
             Some("gan") => {
-                let level: gan::GanLevel =
-                    crate::names::ron_options().from_str(text).map_err(|e| {
-                        vec![LevelError {
-                            file: file.to_string(),
-                            line: e.span.start.line,
-                            message: e.code.to_string(),
-                        }]
-                    })?;
-                let errors = level.problems(text, file);
-                if errors.is_empty() {
-                    Ok(AnyLevel::Gan(level))
-                } else {
-                    Err(errors)
-                }
+                let level: gan::GanLevel = read_level_ron(text, file)?;
+                checked(level.problems(text, file), AnyLevel::Gan(level))
             }
             None | Some("playground") => Level::parse(text, file).map(AnyLevel::Playground),
             Some(other) => Err(vec![LevelError {
