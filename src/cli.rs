@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 
 use clap::{Args, Parser, Subcommand};
 
+pub mod cnn;
+
 use crate::data::csv_file::read_data_file;
 use crate::data::{DatasetKind, Feature, Problem};
 use crate::experiment::{EpochStats, Experiment, ExperimentConfig};
@@ -41,6 +43,9 @@ pub enum Command {
     /// GAN Lab's model: train a generator against a discriminator on 2-D points.
     #[command(subcommand)]
     Gan(GanCommand),
+    /// CNN Explainer's kind of network: classify pictures, train on shapes or digits, measure.
+    #[command(subcommand)]
+    Cnn(cnn::CnnCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -432,6 +437,11 @@ fn watch_for_interrupt() {
         let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
     });
     INTERRUPTED.store(false, Ordering::SeqCst);
+}
+
+/// Whether Ctrl-C asked a command to stop.
+fn stop_requested() -> bool {
+    INTERRUPTED.load(Ordering::Relaxed)
 }
 
 /// The epoch history written as training goes, so that a long run loses nothing if stopped.

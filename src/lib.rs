@@ -12,6 +12,9 @@ pub mod names;
 pub mod bench;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
+// The layers index several slices with one counter in their inner loops, which vectorises.
+#[allow(clippy::needless_range_loop)]
+pub mod cnn;
 pub mod data;
 pub mod experiment;
 pub mod gan;

@@ -23,6 +23,7 @@ fn main() -> ExitCode {
         Some(Command::Levels(LevelsCommand::Solve { dir })) => run_levels_solve(dir, &mut stdout),
         Some(Command::Gan(GanCommand::Train(args))) => run_gan_train(args, &mut stdout),
         Some(Command::Gan(GanCommand::Bench(args))) => run_gan_bench(args, &mut stdout),
+        Some(Command::Cnn(command)) => neural_sandbox::cli::cnn::run(command, &mut stdout),
         None => play(&cli),
     };
     match outcome {

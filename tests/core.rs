@@ -1103,3 +1103,157 @@ mod gan_cli {
         assert!(report[0]["epochs_per_s"].as_f64().unwrap() > 0.0);
     }
 }
+
+mod cnn_cli {
+    //! Issue 11: `neural-sandbox cnn train`, `cnn classify` and `cnn bench`.
+    use std::process::Command;
+
+    fn bin() -> Command {
+        Command::new(env!("CARGO_BIN_EXE_neural-sandbox"))
+    }
+
+    #[test]
+    fn cnn_train_writes_rows_and_a_model_that_classify_opens() {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("cnn.csv");
+        let model = dir.path().join("cnn.json");
+        let out = bin()
+            .args([
+                "cnn",
+                "train",
+                "--dataset",
+                "digits",
+                "--classes",
+                "4",
+                "--epochs",
+                "2",
+            ])
+            .arg("--csv")
+            .arg(&csv)
+            .arg("--save-model")
+            .arg(&model)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = std::fs::read_to_string(&csv).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "epoch,train_loss,test_loss,train_accuracy,test_accuracy"
+        );
+        assert_eq!(lines.len(), 3);
+        let last: Vec<f64> = lines[2].split(',').map(|v| v.parse().unwrap()).collect();
+        assert!(last[4] > 0.8, "four digits are easy: {}", lines[2]);
+        assert_eq!(String::from_utf8_lossy(&out.stdout), text);
+        // The saved model classifies a picture.
+        let picture = dir.path().join("blank.png");
+        image::GrayImage::from_pixel(8, 8, image::Luma([0]))
+            .save(&picture)
+            .unwrap();
+        let out = bin()
+            .args(["cnn", "classify", "--json", "--model"])
+            .arg(&model)
+            .arg(&picture)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let row: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let p = row["probabilities"].as_object().unwrap();
+        assert_eq!(p.len(), 4);
+        let sum: f64 = p.values().map(|v| v.as_f64().unwrap()).sum();
+        assert!((sum - 1.0).abs() < 1e-5);
+        // Wrong class names, a missing picture and bad settings are refused with exit code 2.
+        for args in [
+            vec![
+                "cnn",
+                "classify",
+                "--classes",
+                "a,b",
+                "--model",
+                model.to_str().unwrap(),
+                picture.to_str().unwrap(),
+            ],
+            vec![
+                "cnn",
+                "classify",
+                "--model",
+                model.to_str().unwrap(),
+                "/nonexistent.png",
+            ],
+            vec!["cnn", "train", "--classes", "11"],
+            vec![
+                "cnn",
+                "train",
+                "--dataset",
+                "digits",
+                "--padding",
+                "valid",
+                "--blocks",
+                "3",
+            ],
+            vec!["cnn", "train", "--learning-rate", "0"],
+        ] {
+            let out = bin().args(&args).output().unwrap();
+            assert_eq!(out.status.code(), Some(2), "{args:?}");
+            assert!(!out.stderr.is_empty());
+        }
+    }
+
+    #[test]
+    fn cnn_classify_reads_cnn_explainers_tiny_vgg() {
+        let model = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/models/cnn-explainer-tiny-vgg/model.json");
+        if !model.exists() {
+            eprintln!("skipped: no Tiny VGG next to the checkout");
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let picture = dir.path().join("orange.png");
+        image::RgbImage::from_fn(96, 80, |x, y| {
+            let d = ((x as f32 - 48.0).powi(2) + (y as f32 - 40.0).powi(2)).sqrt();
+            if d < 26.0 {
+                image::Rgb([242, 130, 25])
+            } else {
+                image::Rgb([90, 107, 130])
+            }
+        })
+        .save(&picture)
+        .unwrap();
+        let out = bin()
+            .args(["cnn", "classify", "--json", "--model"])
+            .arg(&model)
+            .arg(&picture)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let row: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let p = row["probabilities"].as_object().unwrap();
+        assert_eq!(p.len(), 10);
+        assert!(p.contains_key("lifeboat") && p.contains_key("sport car"));
+        let best = p
+            .iter()
+            .max_by(|a, b| a.1.as_f64().unwrap().total_cmp(&b.1.as_f64().unwrap()))
+            .unwrap();
+        assert_eq!(best.0, "orange", "{p:?}");
+        let out = bin()
+            .args(["cnn", "bench", "--json", "--seconds", "0.05", "--model"])
+            .arg(&model)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(rows.as_array().unwrap().len() >= 2);
+    }
+}

@@ -2345,3 +2345,154 @@ mod gan {
         );
     }
 }
+
+mod cnn_mode {
+    use super::*;
+    use neural_sandbox::cnn::images::ImageDataset;
+    use neural_sandbox::game::files::OpenedFile;
+    use neural_sandbox::game::modes::cnn::sim::{CnnSim, ModelSource, Shown};
+
+    fn cnn_app() -> App {
+        let mut app = loaded_app();
+        app.world_mut()
+            .resource_mut::<NextState<Screen>>()
+            .set(Screen::Cnn);
+        run(&mut app, 3);
+        app
+    }
+
+    fn cnn(app: &App) -> &CnnSim {
+        app.world().resource::<CnnSim>()
+    }
+
+    #[test]
+    fn the_cnn_mode_opens_trains_and_its_maps_follow_the_weights() {
+        let mut app = cnn_app();
+        let first_maps = cnn(&app).acts.clone();
+        assert_eq!(cnn(&app).train.len(), 2000);
+        assert_eq!(first_maps.outputs.len(), cnn(&app).model().layers.len());
+        app.world_mut().resource_mut::<CnnSim>().playing = true;
+        // Real time passes for the training budget: run frames until an epoch has ended.
+        for _ in 0..3000 {
+            app.update();
+            if cnn(&app).training.history.len() >= 2 {
+                break;
+            }
+        }
+        let sim = cnn(&app);
+        assert!(
+            sim.training.history.len() >= 2,
+            "epochs: {}",
+            sim.training.epoch
+        );
+        let last = sim.training.history.last().unwrap();
+        assert!(last.test.accuracy > 0.7, "{last:?}");
+        assert_ne!(
+            sim.acts.outputs, first_maps.outputs,
+            "the maps follow the weights"
+        );
+        // The predictions of the last epoch back the confusion matrix and the mistakes.
+        let confusion = sim.predictions.confusion(&sim.test);
+        let total: usize = confusion.iter().flatten().sum();
+        assert_eq!(total, sim.test.len());
+        let status = app
+            .world()
+            .resource::<neural_sandbox::game::status::Status>();
+        assert_eq!(status.fields["mode"], "cnn");
+    }
+
+    #[test]
+    fn bad_settings_are_refused_and_keep_the_network() {
+        let mut app = cnn_app();
+        let mut sim = app.world_mut().resource_mut::<CnnSim>();
+        sim.regenerate(ImageDataset::Digits, 10, 3).unwrap();
+        assert_eq!(sim.train.shape.height, 8);
+        let before = sim.spec;
+        let mut spec = before;
+        spec.padding = neural_sandbox::cnn::Padding::Valid;
+        spec.blocks = 3;
+        let error = sim.set_spec(spec).unwrap_err();
+        assert!(error.contains("does not fit"), "{error}");
+        assert_eq!(sim.spec, before);
+        assert!(sim.regenerate(ImageDataset::Shapes, 11, 0).is_err());
+        assert_eq!(sim.dataset, ImageDataset::Digits);
+        // A drawing of the wrong class is refused; one of a right class is added.
+        assert!(sim.add_drawing(10).is_err());
+        let n = sim.train.len();
+        sim.add_drawing(2).unwrap();
+        assert_eq!(sim.train.len(), n + 1);
+    }
+
+    #[test]
+    fn a_picture_and_a_model_file_open_and_broken_ones_are_refused() {
+        let mut app = cnn_app();
+        let mut png = Vec::new();
+        image::RgbImage::from_pixel(40, 30, image::Rgb([255, 255, 255]))
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        let file = |purpose: &'static str, name: &str, bytes: Vec<u8>| OpenedFile {
+            purpose,
+            name: name.into(),
+            bytes,
+            path: None,
+        };
+        app.world_mut()
+            .write_message(file("cnn-picture", "white.png", png));
+        run(&mut app, 2);
+        assert_eq!(cnn(&app).shown, Shown::Custom);
+        assert!(cnn(&app).custom.iter().all(|&v| (v - 1.0).abs() < 1e-3));
+        app.world_mut()
+            .write_message(file("cnn-picture", "broken.png", b"not a png".to_vec()));
+        run(&mut app, 2);
+        assert!(
+            last_refusal(&app).contains("broken.png"),
+            "{}",
+            last_refusal(&app)
+        );
+        // Our own model file (weights inline) opens in one go.
+        let own = neural_sandbox::cnn::tfjs::to_json(&cnn(&app).training.model);
+        app.world_mut()
+            .write_message(file("cnn-model", "mine.json", own.into_bytes()));
+        run(&mut app, 2);
+        assert_eq!(cnn(&app).source, ModelSource::Opened("mine.json".into()));
+        app.world_mut().write_message(file(
+            "cnn-model",
+            "bad.json",
+            b"{\"modelTopology\": 3}".to_vec(),
+        ));
+        run(&mut app, 2);
+        assert!(last_refusal(&app).contains("Cannot open the model"));
+        assert_eq!(cnn(&app).source, ModelSource::Opened("mine.json".into()));
+    }
+
+    #[test]
+    fn cnn_explainers_tiny_vgg_opens_in_two_files_like_in_the_browser() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/models/cnn-explainer-tiny-vgg");
+        let Ok(manifest) = std::fs::read(dir.join("model.json")) else {
+            eprintln!("skipped: no Tiny VGG next to the checkout");
+            return;
+        };
+        let weights = std::fs::read(dir.join("group1-shard1of1.bin")).unwrap();
+        let mut app = cnn_app();
+        let file = |purpose: &'static str, name: &str, bytes: Vec<u8>| OpenedFile {
+            purpose,
+            name: name.into(),
+            bytes,
+            path: None,
+        };
+        app.world_mut()
+            .write_message(file("cnn-model", "model.json", manifest));
+        run(&mut app, 2);
+        app.world_mut()
+            .write_message(file("cnn-weights", "group1-shard1of1.bin", weights));
+        run(&mut app, 2);
+        let sim = cnn(&app);
+        assert_eq!(sim.model().parameter_count(), 19_920);
+        assert!(!sim.can_train());
+        // The sample picture is an orange disc; Tiny VGG calls it an orange.
+        let p = &sim.acts.probabilities;
+        let best = (0..p.len()).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap();
+        assert_eq!(sim.model().class_names[best], "orange");
+    }
+}

@@ -30,6 +30,9 @@ pub mod streams {
     pub const RESHUFFLE: u64 = 3;
     pub const DROPOUT: u64 = 4;
     pub const EDITS: u64 = 5;
+    pub const CNN_WEIGHTS: u64 = 6;
+    pub const CNN_IMAGES: u64 = 7;
+    pub const CNN_SHUFFLE: u64 = 8;
 }
 
 /// The training and test sets, in their fixed order.

@@ -12,7 +12,7 @@ pub struct GameArgs {
     /// (default, perceptron, xor, circle, spiral-max, spiral-deep).
     #[cfg_attr(not(target_arch = "wasm32"), arg(long))]
     pub preset: Option<String>,
-    /// Open this mode instead of the title screen: playground (the default title screen) or gan.
+    /// Open this mode instead of the title screen: playground (the default title screen), gan or cnn.
     #[cfg_attr(not(target_arch = "wasm32"), arg(long, value_name = "MODE"))]
     pub mode: Option<String>,
     /// Train this many epochs before the first frame (with --preset).

@@ -85,6 +85,7 @@ fn run_app(
     });
     app.insert_resource(playground);
     app.insert_resource(gan);
+    app.insert_resource(modes::cnn::start::CnnStart::from_args(&args));
     third_party::egui::add_to(&mut app);
     add_game_plugins(&mut app, args.dev.diagnostics);
     dev::automation::plugin(&mut app, &args.dev);

@@ -29,4 +29,6 @@ pub enum Screen {
     Gan,
     /// GAN mode: playing a GAN level.
     GanLevel,
+    /// CNN mode: CNN Explainer as a game.
+    Cnn,
 }

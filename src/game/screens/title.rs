@@ -131,7 +131,11 @@ fn modes(levels: bool) -> Vec<ModeCard> {
         ModeCard {
             title: "CNN",
             blurb: "See how a convolutional network turns an image into a class (CNN Explainer).",
-            entries: vec![("Coming soon", None, "The CNN mode is being built.")],
+            entries: vec![(
+                "Play",
+                Some(Screen::Cnn),
+                "Train a small convolutional network on shapes, digits or your drawings, or open CNN Explainer's Tiny VGG, and walk every map down to one multiply-add.",
+            )],
         },
     ]
 }

@@ -27,11 +27,13 @@ impl GanStart {
     pub fn from_args(args: &GameArgs) -> Result<Self, String> {
         let open = match args.mode.as_deref().map(str::trim) {
             None => false,
-            Some(m) if m.eq_ignore_ascii_case("playground") => false,
+            Some(m) if m.eq_ignore_ascii_case("playground") || m.eq_ignore_ascii_case("cnn") => {
+                false
+            }
             Some(m) if m.eq_ignore_ascii_case("gan") => true,
             Some(other) => {
                 return Err(format!(
-                    "--mode {other}: unknown mode (allowed: playground, gan)"
+                    "--mode {other}: unknown mode (allowed: playground, gan, cnn)"
                 ));
             }
         };
@@ -101,8 +103,9 @@ mod tests {
             Some(GanSpeed::PerFrame(20))
         );
         assert!(!GanStart::from_args(&args("playground", None)).unwrap().open);
-        let e = GanStart::from_args(&args("cnn", None)).unwrap_err();
-        assert!(e.contains("allowed: playground, gan"), "{e}");
+        assert!(!GanStart::from_args(&args("cnn", None)).unwrap().open);
+        let e = GanStart::from_args(&args("rnn", None)).unwrap_err();
+        assert!(e.contains("allowed: playground, gan, cnn"), "{e}");
         let e = GanStart::from_args(&args("gan", Some("0"))).unwrap_err();
         assert!(e.contains("epochs per frame"), "{e}");
         let mut with_preset = args("gan", None);

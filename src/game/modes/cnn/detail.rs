@@ -1,0 +1,577 @@
+//! The detail under the overview, down to one multiply-add: for a convolution the input
+//! channels, each with its own kernel, their intermediate maps, and the sum plus bias that makes
+//! the output map, with the kernel window stepping every 250 ms (hover the output to move it)
+//! and the numbers of the current step; the same for an activation and a max-pool; the softmax
+//! with its terms; and the hyperparameter playground. Kernels can be edited by hand.
+
+use bevy_egui::egui;
+
+use super::maps::{channel, diverging};
+use super::panels::{CnnScreen, remember};
+use super::sim::CnnSim;
+use crate::cnn::{ConvGeometry, Layer, Padding, Shape};
+
+/// Seconds between two steps of the window, as CNN Explainer.
+pub const STEP_SECONDS: f32 = 0.25;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Detail {
+    pub layer: usize,
+    /// The output map (filter) shown.
+    pub map: usize,
+    /// The input channel whose numbers are shown for a convolution.
+    pub input_channel: usize,
+    /// The output pixel the window is on (row, col).
+    pub at: (usize, usize),
+    pub playing: bool,
+    timer: f32,
+    /// The class clicked in the output column: the softmax view.
+    pub softmax: Option<usize>,
+    /// The hyperparameter playground: input, padding, kernel, stride.
+    pub hyper: Option<(usize, usize, usize, usize)>,
+}
+
+impl Detail {
+    pub fn new(layer: usize, map: usize) -> Self {
+        Self {
+            layer,
+            map,
+            input_channel: 0,
+            at: (0, 0),
+            playing: true,
+            timer: 0.0,
+            softmax: None,
+            hyper: None,
+        }
+    }
+
+    pub fn softmax(class: usize) -> Self {
+        Self {
+            softmax: Some(class),
+            ..Self::new(0, 0)
+        }
+    }
+
+    pub fn hyperparameters() -> Self {
+        Self {
+            hyper: Some((7, 0, 3, 1)),
+            ..Self::new(0, 0)
+        }
+    }
+
+    /// Moves the window one step (row by row) when playing.
+    pub fn advance(&mut self, dt: f32, output: Shape) {
+        if !self.playing || output.height == 0 || output.width == 0 {
+            return;
+        }
+        self.timer += dt;
+        while self.timer >= STEP_SECONDS {
+            self.timer -= STEP_SECONDS;
+            let (row, col) = self.at;
+            self.at = if col + 1 < output.width {
+                (row, col + 1)
+            } else {
+                ((row + 1) % output.height, 0)
+            };
+        }
+    }
+}
+
+fn small_map(
+    painter: &egui::Painter,
+    rect: egui::Rect,
+    values: &[f32],
+    width: usize,
+    height: usize,
+    color: impl Fn(f32) -> egui::Color32,
+) {
+    let cell = egui::vec2(rect.width() / width as f32, rect.height() / height as f32);
+    for row in 0..height {
+        for col in 0..width {
+            let r = egui::Rect::from_min_size(
+                rect.min + egui::vec2(col as f32 * cell.x, row as f32 * cell.y),
+                cell,
+            );
+            painter.rect_filled(r, 0.0, color(values[row * width + col]));
+        }
+    }
+    painter.rect_stroke(
+        rect,
+        0.0,
+        egui::Stroke::new(0.5, egui::Color32::GRAY),
+        egui::StrokeKind::Outside,
+    );
+}
+
+fn window_box(
+    painter: &egui::Painter,
+    rect: egui::Rect,
+    width: usize,
+    height: usize,
+    top: isize,
+    left: isize,
+    size: usize,
+) {
+    let cell = egui::vec2(rect.width() / width as f32, rect.height() / height as f32);
+    let r = egui::Rect::from_min_size(
+        rect.min + egui::vec2(left as f32 * cell.x, top as f32 * cell.y),
+        egui::vec2(cell.x * size as f32, cell.y * size as f32),
+    );
+    painter.rect_stroke(
+        r,
+        0.0,
+        egui::Stroke::new(2.0, egui::Color32::from_rgb(250, 190, 45)),
+        egui::StrokeKind::Outside,
+    );
+}
+
+fn number_grid(ui: &mut egui::Ui, id: &str, values: &[f32], size: usize) {
+    egui::Grid::new(id)
+        .spacing(egui::vec2(4.0, 1.0))
+        .show(ui, |ui| {
+            for row in 0..size {
+                for col in 0..size {
+                    ui.monospace(format!("{:>6.2}", values[row * size + col]));
+                }
+                ui.end_row();
+            }
+        });
+}
+
+pub fn show(ui: &mut egui::Ui, sim: &mut CnnSim, screen: &mut CnnScreen, dt: f32) {
+    let Some(mut detail) = screen.detail.take() else {
+        return;
+    };
+    let mut keep = true;
+    ui.horizontal(|ui| {
+        let close = ui.button("Close");
+        remember(&mut screen.buttons, "close_detail", &close);
+        if close.clicked() {
+            keep = false;
+        }
+        if detail.softmax.is_none() && detail.hyper.is_none() {
+            let label = if detail.playing { "⏸" } else { "▶" };
+            if ui
+                .button(label)
+                .on_hover_text("Play or pause the sliding window")
+                .clicked()
+            {
+                detail.playing = !detail.playing;
+            }
+        }
+        if ui.button("Hyperparameter playground").clicked() {
+            detail = Detail::hyperparameters();
+        }
+    });
+    if let Some(class) = detail.softmax {
+        softmax_view(ui, sim, class);
+    } else if let Some(hyper) = detail.hyper.as_mut() {
+        hyperparameter_view(ui, hyper);
+    } else if detail.layer < sim.model().layers.len() {
+        layer_view(ui, sim, &mut detail, dt);
+    } else {
+        keep = false;
+    }
+    if keep {
+        screen.detail = Some(detail);
+    }
+}
+
+fn layer_view(ui: &mut egui::Ui, sim: &mut CnnSim, detail: &mut Detail, dt: f32) {
+    let model = sim.model().clone();
+    let layer = &model.layers[detail.layer];
+    let in_shape = model.layer_input(detail.layer);
+    let out_shape = model.shapes[detail.layer];
+    detail.map = detail.map.min(out_shape.channels.saturating_sub(1));
+    detail.input_channel = detail
+        .input_channel
+        .min(in_shape.channels.saturating_sub(1));
+    detail.at = (
+        detail.at.0.min(out_shape.height - 1),
+        detail.at.1.min(out_shape.width - 1),
+    );
+    detail.advance(dt, out_shape);
+    let input_all: Vec<f32> = if detail.layer == 0 {
+        sim.acts.input.clone()
+    } else {
+        sim.acts.outputs[detail.layer - 1].clone()
+    };
+    let input_all = &input_all[..];
+    let output = channel(&sim.acts.outputs[detail.layer], out_shape, detail.map);
+    let out_scale = output.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+    let (oy, ox) = detail.at;
+    let explain = match layer {
+        Layer::Conv { .. } => {
+            "A convolution slides each kernel over its input channel; at every position it multiplies the window by the kernel and adds the products. The channels' results are summed with the bias: one output map per filter."
+        }
+        Layer::Activation { function, .. } => match function {
+            crate::cnn::CnnActivation::Relu => {
+                "ReLU keeps positive values and turns negative ones into 0, pixel by pixel: max(0, x)."
+            }
+            _ => "The activation bends every value on its own, pixel by pixel.",
+        },
+        Layer::MaxPool { .. } => {
+            "Max-pooling keeps the largest value of each window: the map halves in size and keeps where features were strongest."
+        }
+        _ => "",
+    };
+    ui.small(explain);
+    let avail = ui.available_rect_before_wrap();
+    let side = (avail.height() - 40.0).clamp(60.0, 170.0);
+    ui.horizontal_top(|ui| {
+        // The input map with the window.
+        let source_channel = match layer {
+            Layer::Conv { .. } => detail.input_channel,
+            _ => detail.map,
+        };
+        let source = channel(input_all, in_shape, source_channel);
+        let in_scale = source.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(side, side), egui::Sense::hover());
+        let painter = ui.painter_at(rect.expand(3.0));
+        small_map(&painter, rect, &source, in_shape.width, in_shape.height, |v| diverging(v, in_scale));
+        // The output map, the current pixel marked; hovering it moves the window.
+        let (out_rect, response) = ui.allocate_exact_size(egui::vec2(side, side), egui::Sense::hover());
+        let out_painter = ui.painter_at(out_rect.expand(3.0));
+        small_map(&out_painter, out_rect, &output, out_shape.width, out_shape.height, |v| diverging(v, out_scale));
+        window_box(&out_painter, out_rect, out_shape.width, out_shape.height, oy as isize, ox as isize, 1);
+        if let Some(pos) = response.hover_pos() {
+            let col = ((pos.x - out_rect.min.x) / out_rect.width() * out_shape.width as f32) as usize;
+            let row = ((pos.y - out_rect.min.y) / out_rect.height() * out_shape.height as f32) as usize;
+            detail.at = (row.min(out_shape.height - 1), col.min(out_shape.width - 1));
+            detail.playing = false;
+        }
+        ui.vertical(|ui| {
+            match layer {
+                Layer::Conv { kernel, stride, padding, filters, weights, bias, .. } => {
+                    let g = ConvGeometry::new(in_shape, out_shape, *kernel, *stride, *padding);
+                    window_box(&painter, rect, in_shape.width, in_shape.height, (oy * stride) as isize - g.pad_top as isize, (ox * stride) as isize - g.pad_left as isize, *kernel);
+                    let mut window = vec![0.0; kernel * kernel];
+                    let mut taps = vec![0.0; kernel * kernel];
+                    for ky in 0..*kernel {
+                        for kx in 0..*kernel {
+                            if let Some((y, x)) = g.source(oy, ox, ky, kx) {
+                                window[ky * kernel + kx] = input_all[in_shape.index(y, x, source_channel)];
+                            }
+                            taps[ky * kernel + kx] = model.params[weights.start + ((ky * kernel + kx) * in_shape.channels + source_channel) * filters + detail.map];
+                        }
+                    }
+                    let channel_sum: f32 = window.iter().zip(&taps).map(|(a, b)| a * b).sum();
+                    ui.horizontal(|ui| {
+                        ui.label(format!("channel {} of {}", source_channel + 1, in_shape.channels));
+                        if ui.small_button("←").clicked() {
+                            detail.input_channel = (source_channel + in_shape.channels - 1) % in_shape.channels;
+                        }
+                        if ui.small_button("→").clicked() {
+                            detail.input_channel = (source_channel + 1) % in_shape.channels;
+                        }
+                    });
+                    ui.horizontal_top(|ui| {
+                        number_grid(ui, "cnn window", &window, *kernel);
+                        ui.label("×");
+                        kernel_editor(ui, sim, weights.start, *kernel, in_shape.channels, *filters, source_channel, detail.map);
+                        ui.label(format!("= {channel_sum:.3}"));
+                    });
+                    let b = model.params[bias.start + detail.map];
+                    let value = output[oy * out_shape.width + ox];
+                    ui.label(format!(
+                        "Sum over the {} channels {:.3} + bias {b:.3} = {value:.3}  (output pixel {}, {})",
+                        in_shape.channels,
+                        value - b,
+                        oy + 1,
+                        ox + 1
+                    ));
+                }
+                Layer::Activation { function, .. } => {
+                    window_box(&painter, rect, in_shape.width, in_shape.height, oy as isize, ox as isize, 1);
+                    let x = input_all[in_shape.index(oy, ox, detail.map)];
+                    ui.label(format!("{}({x:.3}) = {:.3}", function.name(), function.apply(x)));
+                }
+                Layer::MaxPool { size, stride, .. } => {
+                    window_box(&painter, rect, in_shape.width, in_shape.height, (oy * stride) as isize, (ox * stride) as isize, *size);
+                    let mut window = vec![0.0; size * size];
+                    for dy in 0..*size {
+                        for dx in 0..*size {
+                            window[dy * size + dx] = input_all[in_shape.index(oy * stride + dy, ox * stride + dx, detail.map)];
+                        }
+                    }
+                    ui.horizontal_top(|ui| {
+                        ui.label("max of");
+                        number_grid(ui, "cnn pool window", &window, *size);
+                        ui.label(format!("= {:.3}", output[oy * out_shape.width + ox]));
+                    });
+                }
+                _ => {}
+            }
+        });
+    });
+    // The elastic view's middle row: every input channel's own contribution to this map.
+    if let Layer::Conv {
+        kernel,
+        stride,
+        padding,
+        filters,
+        weights,
+        ..
+    } = layer
+    {
+        ui.small("Each input channel convolved with its own kernel (the intermediate maps); their sum plus the bias is the output map above.");
+        let g = ConvGeometry::new(in_shape, out_shape, *kernel, *stride, *padding);
+        ui.horizontal_wrapped(|ui| {
+            for c in 0..in_shape.channels.min(16) {
+                let mut map = vec![0.0f32; out_shape.height * out_shape.width];
+                for oy in 0..out_shape.height {
+                    for ox in 0..out_shape.width {
+                        let mut sum = 0.0;
+                        for ky in 0..*kernel {
+                            for kx in 0..*kernel {
+                                if let Some((y, x)) = g.source(oy, ox, ky, kx) {
+                                    sum += input_all[in_shape.index(y, x, c)]
+                                        * model.params[weights.start
+                                            + ((ky * kernel + kx) * in_shape.channels + c)
+                                                * filters
+                                            + detail.map];
+                                }
+                            }
+                        }
+                        map[oy * out_shape.width + ox] = sum;
+                    }
+                }
+                let scale = map.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+                let (rect, response) =
+                    ui.allocate_exact_size(egui::vec2(40.0, 40.0), egui::Sense::click());
+                small_map(
+                    ui.painter(),
+                    rect,
+                    &map,
+                    out_shape.width,
+                    out_shape.height,
+                    |v| diverging(v, scale),
+                );
+                if c == detail.input_channel {
+                    ui.painter().rect_stroke(
+                        rect,
+                        0.0,
+                        egui::Stroke::new(2.0, egui::Color32::from_rgb(250, 190, 45)),
+                        egui::StrokeKind::Outside,
+                    );
+                }
+                if response
+                    .on_hover_text(format!("channel {}: click for its numbers", c + 1))
+                    .clicked()
+                {
+                    detail.input_channel = c;
+                }
+            }
+        });
+    }
+}
+
+/// The k x k kernel of (input channel, filter), editable, with classic filters to pick.
+fn kernel_editor(
+    ui: &mut egui::Ui,
+    sim: &mut CnnSim,
+    start: usize,
+    kernel: usize,
+    channels: usize,
+    filters: usize,
+    c: usize,
+    f: usize,
+) {
+    let index = |ky: usize, kx: usize| start + ((ky * kernel + kx) * channels + c) * filters + f;
+    ui.vertical(|ui| {
+        let mut changes = Vec::new();
+        egui::Grid::new("cnn kernel")
+            .spacing(egui::vec2(2.0, 1.0))
+            .show(ui, |ui| {
+                for ky in 0..kernel {
+                    for kx in 0..kernel {
+                        let i = index(ky, kx);
+                        let mut v = sim.model().params[i];
+                        if ui
+                            .add(egui::DragValue::new(&mut v).speed(0.01).max_decimals(3))
+                            .changed()
+                        {
+                            changes.push((i, v));
+                        }
+                    }
+                    ui.end_row();
+                }
+            });
+        ui.horizontal(|ui| {
+            for (name, pattern) in KERNELS {
+                if ui
+                    .small_button(name)
+                    .on_hover_text("Put this classic filter into the kernel")
+                    .clicked()
+                {
+                    for ky in 0..kernel {
+                        for kx in 0..kernel {
+                            changes.push((
+                                index(ky, kx),
+                                pattern(
+                                    ky as isize - (kernel / 2) as isize,
+                                    kx as isize - (kernel / 2) as isize,
+                                    kernel,
+                                ),
+                            ));
+                        }
+                    }
+                }
+            }
+        });
+        for (i, v) in changes {
+            sim.set_parameter(i, v);
+        }
+    });
+}
+
+type Pattern = fn(isize, isize, usize) -> f32;
+const KERNELS: [(&str, Pattern); 4] = [
+    ("blur", |_, _, k| 1.0 / (k * k) as f32),
+    ("sharpen", |y, x, _| {
+        if y == 0 && x == 0 {
+            5.0
+        } else if y.abs() + x.abs() == 1 {
+            -1.0
+        } else {
+            0.0
+        }
+    }),
+    ("vertical edge", |_, x, _| x.signum() as f32),
+    ("horizontal edge", |y, _, _| y.signum() as f32),
+];
+
+fn softmax_view(ui: &mut egui::Ui, sim: &CnnSim, class: usize) {
+    let model = sim.model();
+    let Some(logits) = sim.acts.outputs.last() else {
+        return;
+    };
+    let flat = model.shapes.iter().rev().nth(1).map_or(0, |s| s.len());
+    ui.small(format!(
+        "Flatten lays the last maps out as one strip of {flat} numbers; the dense layer gives each class a score (a logit): the sum of every number times its weight, plus a bias. Softmax turns the scores into probabilities."
+    ));
+    let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let exps: Vec<f32> = logits.iter().map(|&l| (l - max).exp()).collect();
+    let sum: f32 = exps.iter().sum();
+    ui.label(format!(
+        "p({}) = exp({:.3}) / Σ exp(l) = {:.4} / {:.4} = {:.4}   (every logit shifted by the largest, {max:.3}, so nothing overflows)",
+        model.class_names[class],
+        logits[class] - max,
+        exps[class],
+        sum,
+        exps[class] / sum
+    ));
+    egui::Grid::new("cnn softmax").striped(true).show(ui, |ui| {
+        for h in ["class", "logit l", "exp(l - max)", "probability"] {
+            ui.strong(h);
+        }
+        ui.end_row();
+        for i in 0..logits.len() {
+            let text = |s: String| {
+                if i == class {
+                    egui::RichText::new(s)
+                        .strong()
+                        .color(egui::Color32::from_rgb(8, 119, 189))
+                } else {
+                    egui::RichText::new(s)
+                }
+            };
+            ui.label(text(model.class_names[i].clone()));
+            ui.label(text(format!("{:.3}", logits[i])));
+            ui.label(text(format!("{:.4}", exps[i])));
+            ui.label(text(format!("{:.2} %", 100.0 * exps[i] / sum)));
+            ui.end_row();
+        }
+    });
+}
+
+fn hyperparameter_view(ui: &mut egui::Ui, hyper: &mut (usize, usize, usize, usize)) {
+    let (n, p, k, s) = hyper;
+    ui.small("How the input size, the padding, the kernel and the stride decide a convolution's output size: (n + 2p - k) / s + 1.");
+    ui.horizontal(|ui| {
+        ui.add(egui::Slider::new(n, 3..=12).text("input"));
+        ui.add(egui::Slider::new(p, 0..=3).text("padding"));
+    });
+    ui.horizontal(|ui| {
+        ui.add(egui::Slider::new(k, 1..=(*n + 2 * *p).min(7)).text("kernel"));
+        ui.add(egui::Slider::new(s, 1..=4).text("stride"));
+    });
+    *k = (*k).min(*n + 2 * *p);
+    let span = *n + 2 * *p - *k;
+    let whole = span % *s == 0;
+    let out = span / *s + 1;
+    ui.label(format!(
+        "({n} + 2·{p} - {k}) / {s} + 1 = {}{}",
+        if whole {
+            out.to_string()
+        } else {
+            format!("{:.2}", span as f32 / *s as f32 + 1.0)
+        },
+        if whole {
+            String::new()
+        } else {
+            format!(
+                ": not a whole number, so the last {} column(s) are never covered",
+                span % *s
+            )
+        }
+    ));
+    let size = *n + 2 * *p;
+    let cell = 14.0;
+    let (rect, _) = ui.allocate_exact_size(
+        egui::vec2(size as f32 * cell * 2.0 + 40.0, size as f32 * cell),
+        egui::Sense::hover(),
+    );
+    let painter = ui.painter_at(rect);
+    for y in 0..size {
+        for x in 0..size {
+            let padded = y < *p || x < *p || y >= *p + *n || x >= *p + *n;
+            let r = egui::Rect::from_min_size(
+                rect.min + egui::vec2(x as f32 * cell, y as f32 * cell),
+                egui::vec2(cell - 1.0, cell - 1.0),
+            );
+            painter.rect_filled(
+                r,
+                1.0,
+                if padded {
+                    egui::Color32::from_gray(235)
+                } else {
+                    egui::Color32::from_gray(180)
+                },
+            );
+        }
+    }
+    let step = (ui.input(|i| i.time) / f64::from(STEP_SECONDS)) as usize % (out * out).max(1);
+    let (oy, ox) = (step / out, step % out);
+    let r = egui::Rect::from_min_size(
+        rect.min + egui::vec2((ox * *s) as f32 * cell, (oy * *s) as f32 * cell),
+        egui::vec2(*k as f32 * cell, *k as f32 * cell),
+    );
+    painter.rect_stroke(
+        r,
+        0.0,
+        egui::Stroke::new(2.0, egui::Color32::from_rgb(250, 190, 45)),
+        egui::StrokeKind::Outside,
+    );
+    let origin = rect.min + egui::vec2(size as f32 * cell + 40.0, 0.0);
+    for y in 0..out {
+        for x in 0..out {
+            let r = egui::Rect::from_min_size(
+                origin + egui::vec2(x as f32 * cell, y as f32 * cell),
+                egui::vec2(cell - 1.0, cell - 1.0),
+            );
+            let current = (y, x) == (oy, ox);
+            painter.rect_filled(
+                r,
+                1.0,
+                if current {
+                    egui::Color32::from_rgb(250, 190, 45)
+                } else {
+                    egui::Color32::from_rgb(8, 119, 189)
+                },
+            );
+        }
+    }
+    ui.ctx().request_repaint();
+    let _ = Padding::Valid;
+}

@@ -1,0 +1,42 @@
+//! CNN mode: CNN Explainer's views on a convolutional network the student trains (a mini Tiny
+//! VGG on drawn shapes, handwritten digits or their own drawings) or on a model they open (CNN
+//! Explainer's Tiny VGG, or any like it): the overview of every map, the convolution, activation,
+//! pool and softmax details down to one multiply-add, kernels edited by hand, saliency, the
+//! curves, the confusion matrix and the mistakes.
+
+pub mod detail;
+pub mod drawing;
+pub mod files;
+pub mod maps;
+pub mod overview;
+pub mod panels;
+pub mod sim;
+pub mod start;
+pub mod status;
+
+use bevy::prelude::*;
+
+use crate::game::screens::Screen;
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_computed_state::<CnnStage>();
+    app.add_plugins((
+        sim::plugin,
+        panels::plugin,
+        files::plugin,
+        status::plugin,
+        start::plugin,
+    ));
+}
+
+/// The CNN bench. Training runs only while it is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CnnStage;
+
+impl ComputedStates for CnnStage {
+    type SourceStates = Screen;
+
+    fn compute(screen: Screen) -> Option<Self> {
+        matches!(screen, Screen::Cnn).then_some(CnnStage)
+    }
+}

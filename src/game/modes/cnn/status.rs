@@ -1,0 +1,65 @@
+//! The mode's numbers for `--dump-state`, tests and the web page, and its keys.
+
+use bevy::prelude::*;
+use bevy_egui::input::egui_wants_any_keyboard_input;
+
+use super::CnnStage;
+use super::panels::CnnScreen;
+use super::sim::CnnSim;
+use crate::game::status::Status;
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(
+        Update,
+        (
+            publish_status,
+            keys.run_if(not(egui_wants_any_keyboard_input)),
+        )
+            .run_if(in_state(CnnStage).and_then(resource_exists::<CnnSim>)),
+    );
+}
+
+fn publish_status(sim: Res<CnnSim>, screen: Res<CnnScreen>, mut status: ResMut<Status>) {
+    let t = &sim.training;
+    status.fields.clear();
+    status.set("mode", "cnn");
+    status.set("screen", "Cnn");
+    status.set("epoch", t.epoch);
+    status.set("steps", t.steps);
+    status.set("playing", sim.playing);
+    status.set("dataset", sim.dataset.name());
+    status.set("train_images", sim.train.len());
+    status.set("parameters", sim.model().parameter_count());
+    status.set(
+        "model",
+        match &sim.source {
+            super::sim::ModelSource::Trained => "trained".to_string(),
+            super::sim::ModelSource::Opened(name) => name.clone(),
+        },
+    );
+    status.set("test_accuracy", t.history.last().map(|r| r.test.accuracy));
+    status.set("test_loss", t.history.last().map(|r| r.test.loss));
+    status.set("images_per_s", sim.images_per_s);
+    status.set("train_ms_last_frame", sim.train_ms_last_frame);
+    status.set(
+        "probabilities",
+        sim.acts
+            .probabilities
+            .iter()
+            .map(|&p| f64::from(p))
+            .collect::<Vec<_>>(),
+    );
+    status.set("detail", screen.detail.as_ref().map(|d| format!("{d:?}")));
+    status.set("buttons", serde_json::Value::Object(screen.buttons.clone()));
+}
+
+/// Space trains or pauses; S steps one batch.
+fn keys(keyboard: Res<ButtonInput<KeyCode>>, mut sim: ResMut<CnnSim>) {
+    if keyboard.just_pressed(KeyCode::Space) && sim.can_train() {
+        sim.playing = !sim.playing;
+    }
+    if keyboard.just_pressed(KeyCode::KeyS) {
+        sim.playing = false;
+        sim.step_once();
+    }
+}
