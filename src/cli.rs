@@ -995,6 +995,7 @@ pub fn run_levels_solve(dir: &Path, out: &mut dyn Write) -> Outcome {
         let line = match any {
             crate::level::AnyLevel::Playground(level) => solve_playground_level(level),
             crate::level::AnyLevel::Gan(level) => solve_gan_level(level),
+            crate::level::AnyLevel::Cnn(level) => solve_cnn_level(level),
         };
         let (line, failed) = match line {
             Ok(result) => result,
@@ -1012,6 +1013,47 @@ pub fn run_levels_solve(dir: &Path, out: &mut dyn Write) -> Outcome {
     } else {
         Outcome::BadInput(format!("{failures} level(s) failed"))
     }
+}
+
+/// A CNN level's line of `levels solve`, and whether it failed: the solution must solve it and
+/// the start must not.
+fn solve_cnn_level(level: &crate::level::cnn::CnnLevel) -> Result<(String, bool), String> {
+    let solution = crate::level::cnn::play(level, true)?;
+    let start = crate::level::cnn::play(level, false)?;
+    let stars: String = solution
+        .stars
+        .iter()
+        .map(|s| if *s { '*' } else { '.' })
+        .collect();
+    let mut failed = false;
+    let verdict = match solution.judge.solved_at {
+        Some(epoch) => format!(
+            "solved at epoch {epoch} with {} parameters",
+            solution.judge.parameters_at_solve.unwrap_or(0)
+        ),
+        None => {
+            failed = true;
+            format!(
+                "NOT SOLVED in {} epochs (best test accuracy {})",
+                solution.epochs,
+                solution
+                    .judge
+                    .best_accuracy
+                    .map_or("none".into(), |a| format!("{:.1} %", 100.0 * a))
+            )
+        }
+    };
+    let start_verdict = match start.judge.solved_at {
+        Some(epoch) => {
+            failed = true;
+            format!("START ALREADY SOLVES IT at epoch {epoch}: the level needs a harder start")
+        }
+        None => "the start does not".into(),
+    };
+    Ok((
+        format!("{}: {verdict}, stars {stars}; {start_verdict}", level.id),
+        failed,
+    ))
 }
 
 /// A Playground level's line of `levels solve`, and whether it failed.

@@ -492,6 +492,7 @@ fn check_common(
 pub enum AnyLevel {
     Playground(Level),
     Gan(gan::GanLevel),
+    Cnn(cnn::CnnLevel),
 }
 
 /// A level file's RON as a level of either mode; a syntax or field error carries its line.
@@ -537,11 +538,17 @@ impl AnyLevel {
                 let level: gan::GanLevel = read_level_ron(text, file)?;
                 checked(level.problems(text, file), AnyLevel::Gan(level))
             }
+            Some("cnn") => {
+                let level: cnn::CnnLevel = read_level_ron(text, file)?;
+                checked(level.problems(text, file), AnyLevel::Cnn(level))
+            }
             None | Some("playground") => Level::parse(text, file).map(AnyLevel::Playground),
             Some(other) => Err(vec![LevelError {
                 file: file.to_string(),
                 line: crate::names::ron_field_line(text, &["mode"]),
-                message: format!("mode \"{other}\" is not a mode of the game (playground or gan)"),
+                message: format!(
+                    "mode \"{other}\" is not a mode of the game (playground, gan or cnn)"
+                ),
             }]),
         }
     }
@@ -550,6 +557,7 @@ impl AnyLevel {
         match self {
             AnyLevel::Playground(l) => &l.id,
             AnyLevel::Gan(l) => &l.id,
+            AnyLevel::Cnn(l) => &l.id,
         }
     }
 
@@ -557,6 +565,7 @@ impl AnyLevel {
         match self {
             AnyLevel::Playground(l) => &l.title,
             AnyLevel::Gan(l) => &l.title,
+            AnyLevel::Cnn(l) => &l.title,
         }
     }
 
@@ -564,6 +573,7 @@ impl AnyLevel {
         match self {
             AnyLevel::Playground(l) => l.order,
             AnyLevel::Gan(l) => l.order,
+            AnyLevel::Cnn(l) => l.order,
         }
     }
 
@@ -572,6 +582,7 @@ impl AnyLevel {
         match self {
             AnyLevel::Playground(_) => "Playground",
             AnyLevel::Gan(_) => "GAN",
+            AnyLevel::Cnn(_) => "CNN",
         }
     }
 
@@ -579,6 +590,7 @@ impl AnyLevel {
         match self {
             AnyLevel::Playground(l) => l.goal.describe(),
             AnyLevel::Gan(l) => l.goal.describe(),
+            AnyLevel::Cnn(l) => l.goal.describe(),
         }
     }
 
@@ -587,20 +599,28 @@ impl AnyLevel {
         match self {
             AnyLevel::Playground(l) => l.stars.iter().map(|s| s.describe()).collect(),
             AnyLevel::Gan(l) => l.stars.iter().map(|s| s.describe()).collect(),
+            AnyLevel::Cnn(l) => l.stars.iter().map(|s| s.describe()).collect(),
         }
     }
 
     pub fn playground(&self) -> Option<&Level> {
         match self {
             AnyLevel::Playground(l) => Some(l),
-            AnyLevel::Gan(_) => None,
+            _ => None,
         }
     }
 
     pub fn gan(&self) -> Option<&gan::GanLevel> {
         match self {
             AnyLevel::Gan(l) => Some(l),
-            AnyLevel::Playground(_) => None,
+            _ => None,
+        }
+    }
+
+    pub fn cnn(&self) -> Option<&cnn::CnnLevel> {
+        match self {
+            AnyLevel::Cnn(l) => Some(l),
+            _ => None,
         }
     }
 }
@@ -847,6 +867,7 @@ pub fn load_dir(dir: &Path) -> (Vec<LevelFile>, Vec<LevelError>) {
     (files, problems)
 }
 
+pub mod cnn;
 pub mod gan;
 
 #[cfg(test)]

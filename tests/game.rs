@@ -2496,3 +2496,89 @@ mod cnn_mode {
         assert_eq!(sim.model().class_names[best], "orange");
     }
 }
+
+mod cnn_levels {
+    use super::*;
+    use neural_sandbox::game::levels::LevelCommand;
+    use neural_sandbox::game::modes::cnn::level_run::CnnLevelPhase;
+    use neural_sandbox::game::modes::cnn::sim::CnnSim;
+
+    fn start(id: &str) -> App {
+        let mut app = loaded_app();
+        app.world_mut()
+            .write_message(LevelCommand::Start(id.into()));
+        run(&mut app, 3);
+        assert_eq!(
+            *app.world().resource::<State<Screen>>().get(),
+            Screen::CnnLevel
+        );
+        app.world_mut().write_message(LevelCommand::BeginPlaying);
+        run(&mut app, 2);
+        app
+    }
+
+    #[test]
+    fn the_edge_level_is_won_by_typing_a_vertical_edge_kernel_and_saved() {
+        let mut app = start("cnn-vertical-edges");
+        let mut sim = app.world_mut().resource_mut::<CnnSim>();
+        assert!(!sim.can_train(), "nothing to train in this level");
+        // The first weights of conv_1_1 filter 0, channel 0, row by row (8 filters).
+        let values = [-1.0, 0.0, 1.0, -1.0, 0.0, 1.0, -1.0, 0.0, 1.0];
+        for (tap, v) in values.into_iter().enumerate() {
+            sim.set_parameter(tap * 8, v);
+        }
+        assert_eq!(
+            sim.level.as_ref().unwrap().phase,
+            CnnLevelPhase::Won,
+            "{:?}",
+            sim.level.as_ref().unwrap().judge
+        );
+        // Locked settings are refused and change nothing.
+        let spec = sim.spec;
+        let mut wider = spec;
+        wider.filters = 4;
+        assert!(
+            sim.set_spec(wider)
+                .unwrap_err()
+                .contains("does not let you change")
+        );
+        assert_eq!(sim.spec, spec);
+        run(&mut app, 2);
+        let saved = app
+            .world()
+            .resource::<neural_sandbox::game::save::SavedProgress>();
+        assert!(saved.progress.levels.contains_key("cnn-vertical-edges"));
+        // Back on the free screen, the free run returns.
+        app.world_mut()
+            .resource_mut::<NextState<Screen>>()
+            .set(Screen::Cnn);
+        run(&mut app, 2);
+        assert!(app.world().resource::<CnnSim>().level.is_none());
+    }
+
+    #[test]
+    fn a_level_refuses_kernel_edits_and_locked_settings_and_its_answer_trains() {
+        let mut app = start("cnn-one-pixel-kernels");
+        {
+            let mut sim = app.world_mut().resource_mut::<CnnSim>();
+            assert_eq!(sim.spec.kernel, 1);
+            let before = sim.training.model.params[0];
+            sim.set_parameter(0, 3.0);
+            assert_eq!(sim.training.model.params[0], before);
+            assert!(sim.refusal.take().unwrap().contains("kernels"));
+            let mut fewer = sim.spec;
+            fewer.filters = 2;
+            assert!(sim.set_spec(fewer).is_err());
+            assert!(sim.add_drawing(0).is_err());
+            let mut three = sim.spec;
+            three.kernel = 3;
+            sim.set_spec(three).unwrap();
+        }
+        app.world_mut().write_message(LevelCommand::ShowAnswer);
+        run(&mut app, 2);
+        let sim = app.world().resource::<CnnSim>();
+        assert_eq!(sim.spec.kernel, 3);
+        assert!(sim.playing);
+        assert!(sim.level.as_ref().unwrap().answer_shown);
+    }
+}

@@ -195,7 +195,7 @@ mod gan_levels {
     fn parse(text: &str) -> Result<GanLevel, Vec<String>> {
         match AnyLevel::parse(text, "g.ron") {
             Ok(AnyLevel::Gan(level)) => Ok(level),
-            Ok(AnyLevel::Playground(_)) => panic!("read as a Playground level"),
+            Ok(_) => panic!("read as a level of another mode"),
             Err(errors) => Err(errors.iter().map(|e| e.to_string()).collect()),
         }
     }
@@ -226,10 +226,10 @@ mod gan_levels {
             AnyLevel::parse(&marked, "c.ron"),
             Ok(AnyLevel::Playground(Level { .. }))
         ));
-        let unknown = circle.replacen("(\n", "(\n    mode: \"cnn\",\n", 1);
+        let unknown = circle.replacen("(\n", "(\n    mode: \"rnn\",\n", 1);
         let e = AnyLevel::parse(&unknown, "c.ron").unwrap_err()[0].to_string();
         assert!(
-            e.starts_with("c.ron:2:") && e.contains("playground or gan"),
+            e.starts_with("c.ron:2:") && e.contains("playground, gan or cnn"),
             "{e}"
         );
     }

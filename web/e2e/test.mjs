@@ -250,6 +250,32 @@ try {
   check(false, String(e));
 }
 
+// 7b. The CNN mode: the mini Tiny VGG trains on the shapes in the page (one thread, inside the
+// frame budget) and its test accuracy rises from chance.
+try {
+  await page.goto(base);
+  await page.reload();
+  await waitFor((s) => s.screen === "Title", "the title screen for the CNN mode", 120);
+  const cnnButton = (await waitFor((s) => s.buttons && s.buttons["CNN Play"], "the CNN Play button", 30)).buttons["CNN Play"];
+  await click(cnnButton[0], cnnButton[1]);
+  const opened = await waitFor((s) => s.mode === "cnn" && s.buttons && s.buttons.play, "the CNN mode", 60);
+  check(opened.train_images === 2000 && opened.epoch === 0, `the CNN mode opens on 2,000 shapes (${opened.parameters} parameters)`);
+  await click(opened.buttons.play[0], opened.buttons.play[1]);
+  const started = Date.now();
+  const trained = await waitFor((s) => s.epoch >= 2 && s.test_accuracy !== null, "two CNN epochs in the browser", 180);
+  report.cnn_images_per_s = Math.round(trained.images_per_s);
+  report.cnn_seconds_for_two_epochs = Math.round((Date.now() - started) / 1000);
+  report.cnn_test_accuracy = trained.test_accuracy;
+  check(trained.test_accuracy > 0.5,
+        `the CNN trains in the browser: test accuracy ${(100 * trained.test_accuracy).toFixed(1)} % after ${trained.epoch} epochs (chance 20 %; ${report.cnn_images_per_s} images/s, ${report.cnn_seconds_for_two_epochs} s)`);
+  const map = trained.buttons.first_conv_map;
+  await click(map[0], map[1]);
+  await waitFor((s) => s.detail !== null, "the convolution's detail", 30);
+  await shot("09-cnn");
+} catch (e) {
+  check(false, String(e));
+}
+
 // 8. A school network: 20 Mbit/s down, 40 ms latency (DevTools' network conditions), in a fresh
 // context with an empty cache. Times from navigation to the first drawn frame and to the first
 // click the game answers.

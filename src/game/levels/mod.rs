@@ -110,6 +110,22 @@ impl LevelCatalog {
         let at = levels.iter().position(|l| l.id == id)?;
         levels.get(at + 1).copied()
     }
+
+    /// The playable CNN levels, in order.
+    pub fn cnn_levels(&self) -> Vec<&crate::level::cnn::CnnLevel> {
+        self.all().into_iter().filter_map(AnyLevel::cnn).collect()
+    }
+
+    pub fn find_cnn(&self, id: &str) -> Option<&crate::level::cnn::CnnLevel> {
+        self.cnn_levels().into_iter().find(|l| l.id == id)
+    }
+
+    /// The CNN level after `id`, if any.
+    pub fn next_cnn_after(&self, id: &str) -> Option<&crate::level::cnn::CnnLevel> {
+        let levels = self.cnn_levels();
+        let at = levels.iter().position(|l| l.id == id)?;
+        levels.get(at + 1).copied()
+    }
 }
 
 /// Reads the loaded level assets into the catalog.

@@ -80,7 +80,7 @@ fn level_select_ui(
                         .max_height(580.0)
                         .min_scrolled_height(580.0)
                         .show(ui, |ui| {
-                        for mode in ["Playground", "GAN"] {
+                        for mode in ["Playground", "GAN", "CNN"] {
                             let ids = catalog.ids_of_mode(mode);
                             let of_mode: Vec<_> = levels.iter().filter(|l| l.mode() == mode).collect();
                             if of_mode.is_empty() {
@@ -89,6 +89,7 @@ fn level_select_ui(
                             ui.add_space(6.0);
                             let header = ui.label(egui::RichText::new(match mode {
                                 "GAN" => "GAN: two networks compete",
+                                "CNN" => "CNN: a network looks at pictures",
                                 _ => "Playground: one network learns",
                             }).size(17.0).strong().color(egui::Color32::from_gray(90)));
                             if focus.0 == Some(mode) {

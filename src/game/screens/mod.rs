@@ -31,4 +31,6 @@ pub enum Screen {
     GanLevel,
     /// CNN mode: CNN Explainer as a game.
     Cnn,
+    /// CNN mode: playing a CNN level.
+    CnnLevel,
 }

@@ -131,11 +131,18 @@ fn modes(levels: bool) -> Vec<ModeCard> {
         ModeCard {
             title: "CNN",
             blurb: "See how a convolutional network turns an image into a class (CNN Explainer).",
-            entries: vec![(
-                "Play",
-                Some(Screen::Cnn),
-                "Train a small convolutional network on shapes, digits or your drawings, or open CNN Explainer's Tiny VGG, and walk every map down to one multiply-add.",
-            )],
+            entries: vec![
+                (
+                    "Play",
+                    Some(Screen::Cnn),
+                    "Train a small convolutional network on shapes, digits or your drawings, or open CNN Explainer's Tiny VGG, and walk every map down to one multiply-add.",
+                ),
+                (
+                    "Challenges",
+                    levels.then_some(Screen::LevelSelect),
+                    "CNN levels: few parameters, kernels that see nothing, a kernel you write yourself.",
+                ),
+            ],
         },
     ]
 }
@@ -205,6 +212,7 @@ fn title_ui(
                                                     if *screen == Screen::LevelSelect {
                                                         focus.0 = Some(match mode.title {
                                                             "GAN" => "GAN",
+                                                            "CNN" => "CNN",
                                                             _ => "Playground",
                                                         });
                                                     }

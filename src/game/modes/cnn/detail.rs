@@ -9,7 +9,7 @@ use bevy_egui::egui;
 use super::maps::{channel, diverging};
 use super::panels::{CnnScreen, remember};
 use super::sim::CnnSim;
-use crate::cnn::{ConvGeometry, Layer, Padding, Shape};
+use crate::cnn::{ConvGeometry, Layer, Shape};
 
 /// Seconds between two steps of the window, as CNN Explainer.
 pub const STEP_SECONDS: f32 = 0.25;
@@ -573,5 +573,4 @@ fn hyperparameter_view(ui: &mut egui::Ui, hyper: &mut (usize, usize, usize, usiz
         }
     }
     ui.ctx().request_repaint();
-    let _ = Padding::Valid;
 }

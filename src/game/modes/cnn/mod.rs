@@ -7,6 +7,7 @@
 pub mod detail;
 pub mod drawing;
 pub mod files;
+pub mod level_run;
 pub mod maps;
 pub mod overview;
 pub mod panels;
@@ -26,6 +27,7 @@ pub(super) fn plugin(app: &mut App) {
         files::plugin,
         status::plugin,
         start::plugin,
+        level_run::plugin,
     ));
 }
 
@@ -37,6 +39,6 @@ impl ComputedStates for CnnStage {
     type SourceStates = Screen;
 
     fn compute(screen: Screen) -> Option<Self> {
-        matches!(screen, Screen::Cnn).then_some(CnnStage)
+        matches!(screen, Screen::Cnn | Screen::CnnLevel).then_some(CnnStage)
     }
 }

@@ -13,7 +13,7 @@ use super::maps::{ColorRange, MapTextures};
 use super::sim::{CnnSim, ModelSource, Shown};
 use crate::cnn::images::ImageDataset;
 use crate::cnn::train::CnnOptimizer;
-use crate::cnn::{CnnActivation, Layer, MiniSpec, Padding};
+use crate::cnn::{CnnActivation, Padding};
 use crate::game::files::FileRequest;
 use crate::game::notices::Notices;
 use crate::game::plots::{Curve, decimate, line_chart};
@@ -46,6 +46,8 @@ pub struct CnnScreen {
 
 #[derive(SystemParam)]
 pub struct CnnUi<'w> {
+    pub level_commands: MessageWriter<'w, crate::game::levels::LevelCommand>,
+    pub catalog: Res<'w, crate::game::levels::LevelCatalog>,
     pub sim: ResMut<'w, CnnSim>,
     pub screen: ResMut<'w, CnnScreen>,
     pub notices: ResMut<'w, Notices>,
@@ -97,6 +99,10 @@ fn cnn_ui(mut contexts: EguiContexts, mut s: CnnUi) -> Result {
         .show(&mut root, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| right_panel(ui, &mut s));
         });
+    if let Some(why) = s.sim.refusal.take() {
+        s.notices.refused(why);
+    }
+    level_cards(&ctx, &mut s);
     egui::CentralPanel::default().show(&mut root, |ui| {
         let dt = s.time.delta_secs();
         let CnnUi { sim, screen, .. } = &mut s;
@@ -131,6 +137,31 @@ fn run_bar(ui: &mut egui::Ui, s: &mut CnnUi) {
         ui.separator();
         ui.heading("CNN");
         ui.separator();
+        if let Some(run) = &s.sim.level {
+            ui.label(egui::RichText::new(&run.level.title).strong())
+                .on_hover_text(run.level.goal.describe());
+            let budget = run.level.epoch_budget;
+            if budget > 0 {
+                ui.label(format!("({budget} epochs)"));
+            }
+            if run.hints_shown < run.level.hints.len() && ui.button("Hint").clicked() {
+                s.level_commands
+                    .write(crate::game::levels::LevelCommand::Hint);
+            }
+            if ui
+                .button("Answer")
+                .on_hover_text("Show the reference solution (only the first star counts then).")
+                .clicked()
+            {
+                s.level_commands
+                    .write(crate::game::levels::LevelCommand::ShowAnswer);
+            }
+            if ui.button("Levels").clicked() {
+                s.sim.playing = false;
+                s.next_screen.set(Screen::LevelSelect);
+            }
+            ui.separator();
+        }
         let sim = &mut *s.sim;
         if sim.can_train() {
             let label = if sim.playing {
@@ -242,6 +273,7 @@ fn left_panel(ui: &mut egui::Ui, s: &mut CnnUi) {
         ui.add(egui::Slider::new(&mut spec.filters, 1..=16).text("filters per conv"));
         ui.horizontal(|ui| {
             ui.label("Kernel");
+            ui.selectable_value(&mut spec.kernel, 1, "1x1");
             ui.selectable_value(&mut spec.kernel, 3, "3x3");
             ui.selectable_value(&mut spec.kernel, 5, "5x5");
             ui.label("Padding");
@@ -306,7 +338,9 @@ fn left_panel(ui: &mut egui::Ui, s: &mut CnnUi) {
         optimizer = optimizer.with_learning_rate(lr);
         ui.add(egui::Slider::new(&mut batch, 1..=64).text("batch size"));
         if optimizer != sim.optimizer || batch != sim.batch_size {
-            sim.set_optimizer(optimizer, batch);
+            if let Err(e) = sim.set_optimizer(optimizer, batch) {
+                s.notices.refused(e);
+            }
         }
     }
 
@@ -506,7 +540,7 @@ fn confusion(ui: &mut egui::Ui, sim: &CnnSim) {
         return;
     }
     let cell = ((RIGHT_WIDTH - 90.0) / k as f32).min(28.0);
-    let (rect, response) = ui.allocate_exact_size(
+    let (rect, _) = ui.allocate_exact_size(
         egui::vec2(70.0 + cell * k as f32, 14.0 + cell * k as f32),
         egui::Sense::hover(),
     );
@@ -564,7 +598,6 @@ fn confusion(ui: &mut egui::Ui, sim: &CnnSim) {
         egui::FontId::proportional(9.0),
         egui::Color32::from_gray(90),
     );
-    let _ = response;
 }
 
 /// Every layer's output shape, parameters and multiply-adds for one image.
@@ -595,6 +628,126 @@ fn layer_table(ui: &mut egui::Ui, sim: &CnnSim) {
         ui.strong(crate::game::theme::widgets::with_commas(total_macs as u64));
         ui.end_row();
     });
-    let _ = MiniSpec::default;
-    let _ = Layer::name;
+}
+
+/// The level's cards: the briefing, the win with its stars, out of epochs; and the hints shown.
+fn level_cards(ctx: &egui::Context, s: &mut CnnUi) {
+    use super::level_run::CnnLevelPhase;
+    use crate::game::levels::LevelCommand;
+    let Some(run) = &s.sim.level else { return };
+    let screen = ctx.viewport_rect();
+    let center = Vec2::new(
+        LEFT_WIDTH + (screen.width() - LEFT_WIDTH - RIGHT_WIDTH) / 2.0,
+        screen.height() / 2.0,
+    );
+    let level = &run.level;
+    let mut buttons = std::mem::take(&mut s.screen.buttons);
+    let mut commands = Vec::new();
+    let mut go_to_levels = false;
+    if run.hints_shown > 0 && run.phase == CnnLevelPhase::Playing {
+        let text = level.hints[..run.hints_shown].join("\n");
+        crate::game::theme::widgets::banner(
+            ctx,
+            "cnn hints",
+            Vec2::new(center.x, 70.0),
+            520.0,
+            &text,
+        );
+    }
+    match run.phase {
+        CnnLevelPhase::Briefing => {
+            crate::game::theme::widgets::card(ctx, center, "cnn briefing", 440.0, |ui| {
+                ui.label(egui::RichText::new(&level.title).size(24.0).strong());
+                for paragraph in &level.briefing {
+                    ui.label(paragraph);
+                    ui.add_space(4.0);
+                }
+                let budget = if level.epoch_budget > 0 {
+                    format!(", within {} epochs", level.epoch_budget)
+                } else {
+                    String::new()
+                };
+                ui.label(
+                    egui::RichText::new(format!("Goal: {}{budget}.", level.goal.describe()))
+                        .strong(),
+                );
+                let r = ui.button(egui::RichText::new("Play the level").size(17.0));
+                remember(&mut buttons, "Begin", &r);
+                if r.clicked() {
+                    commands.push(LevelCommand::BeginPlaying);
+                }
+            });
+        }
+        CnnLevelPhase::Won => {
+            let stars = run.stars();
+            let next = s.catalog.next_cnn_after(&level.id).map(|l| l.id.clone());
+            crate::game::theme::widgets::card(ctx, center, "cnn won", 400.0, |ui| {
+                ui.label(egui::RichText::new("Solved!").size(26.0).strong());
+                ui.label(
+                    egui::RichText::new(crate::game::levels::select_ui::stars_text(
+                        &stars,
+                        stars.len(),
+                    ))
+                    .size(30.0)
+                    .color(egui::Color32::from_rgb(230, 160, 20)),
+                );
+                for (star, earned) in level.stars.iter().zip(&stars) {
+                    ui.label(format!(
+                        "{} {}",
+                        if *earned { "★" } else { "☆" },
+                        star.describe()
+                    ));
+                }
+                ui.add_space(6.0);
+                ui.label(egui::RichText::new(&level.lesson).italics());
+                ui.horizontal(|ui| {
+                    if let Some(id) = next {
+                        let r = ui.button("Next level");
+                        remember(&mut buttons, "Next level", &r);
+                        if r.clicked() {
+                            commands.push(LevelCommand::Start(id));
+                        }
+                    }
+                    if ui.button("Retry").clicked() {
+                        commands.push(LevelCommand::Retry);
+                    }
+                    if ui.button("Levels").clicked() {
+                        go_to_levels = true;
+                    }
+                });
+            });
+        }
+        CnnLevelPhase::OutOfEpochs => {
+            let why = match run.judge.best_accuracy {
+                Some(a) => format!("The best test accuracy was {:.1} %.", 100.0 * a),
+                None => "Nothing was measured.".into(),
+            };
+            crate::game::theme::widgets::card(ctx, center, "cnn lost", 380.0, |ui| {
+                ui.label(egui::RichText::new("Out of epochs").size(24.0).strong());
+                ui.label(why);
+                ui.label(format!("Goal: {}.", level.goal.describe()));
+                ui.horizontal(|ui| {
+                    let r = ui.button("Retry");
+                    remember(&mut buttons, "Retry card", &r);
+                    if r.clicked() {
+                        commands.push(LevelCommand::Retry);
+                    }
+                    if ui.button("Hint").clicked() {
+                        commands.push(LevelCommand::Hint);
+                    }
+                    if ui.button("Show the answer").clicked() {
+                        commands.push(LevelCommand::ShowAnswer);
+                    }
+                });
+            });
+        }
+        CnnLevelPhase::Playing => {}
+    }
+    s.screen.buttons = buttons;
+    for c in commands {
+        s.level_commands.write(c);
+    }
+    if go_to_levels {
+        s.next_screen.set(Screen::LevelSelect);
+    }
 }

@@ -9,6 +9,7 @@ use super::CnnStage;
 use crate::cnn::images::{ImageDataset, ImageSet};
 use crate::cnn::train::{CnnOptimizer, CnnTraining, Predictions};
 use crate::cnn::{Activations, CnnModel, MiniSpec, Padding, Shape};
+use crate::level::cnn::CnnLevelSetup;
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(OnEnter(CnnStage), open_first_run)
@@ -70,6 +71,10 @@ pub struct CnnSim {
     weights_changed: bool,
     /// Seconds since the maps were last recomputed while training.
     since_refresh: f32,
+    /// The level being played, if any.
+    pub level: Option<super::level_run::CnnLevelRun>,
+    /// Why the last edit from a view was refused (the panels turn it into a notice).
+    pub refusal: Option<String>,
 }
 
 impl CnnSim {
@@ -110,6 +115,8 @@ impl CnnSim {
             rate_window: (0.0, 0),
             weights_changed: false,
             since_refresh: 0.0,
+            level: None,
+            refusal: None,
         };
         sim.predictions = crate::cnn::train::predict_all(&sim.training.model, &sim.test);
         sim.refresh_maps();
@@ -121,8 +128,53 @@ impl CnnSim {
         self.opened.as_ref().unwrap_or(&self.training.model)
     }
 
+    /// Whether the network may train now: not an opened model, and in a level only while it
+    /// is played and has epochs to train.
     pub fn can_train(&self) -> bool {
         self.opened.is_none()
+            && self.level.as_ref().is_none_or(|run| {
+                run.phase == super::level_run::CnnLevelPhase::Playing && run.level.epoch_budget > 0
+            })
+    }
+
+    /// The settings as a level sees them.
+    pub fn setup(&self) -> CnnLevelSetup {
+        CnnLevelSetup {
+            dataset: self.dataset,
+            classes: self.classes,
+            seed: self.seed,
+            spec: self.spec,
+            optimizer: self.optimizer,
+            batch_size: self.batch_size,
+        }
+    }
+
+    /// Refuses a change the level being played locks.
+    fn check_level(&self, new: &CnnLevelSetup) -> Result<(), String> {
+        match &self.level {
+            Some(run) => match run.level.refusal(&self.setup(), new) {
+                Some(why) => Err(why),
+                None => Ok(()),
+            },
+            None => Ok(()),
+        }
+    }
+
+    /// Puts a level's settings in place (its start or its answer), with new weights.
+    pub fn set_level_setup(&mut self, setup: &CnnLevelSetup) -> Result<(), String> {
+        let level = self.level.take();
+        let result = (|| {
+            if (setup.dataset, setup.classes, setup.seed) != (self.dataset, self.classes, self.seed)
+            {
+                self.regenerate(setup.dataset, setup.classes, setup.seed)?;
+            }
+            self.spec = setup.spec;
+            self.set_optimizer(setup.optimizer, setup.batch_size)?;
+            self.playing = false;
+            self.rebuild()
+        })();
+        self.level = level;
+        result
     }
 
     /// The image the views show.
@@ -174,6 +226,12 @@ impl CnnSim {
         classes: usize,
         seed: u64,
     ) -> Result<(), String> {
+        self.check_level(&CnnLevelSetup {
+            dataset,
+            classes,
+            seed,
+            ..self.setup()
+        })?;
         let (train, test) = dataset.generate(classes, seed)?;
         // Digits are 8x8: valid padding would shrink them to nothing; same keeps them.
         let mut spec = self.spec;
@@ -196,6 +254,10 @@ impl CnnSim {
 
     /// A new network shape; refused (with the reason) when it does not fit the images.
     pub fn set_spec(&mut self, spec: MiniSpec) -> Result<(), String> {
+        self.check_level(&CnnLevelSetup {
+            spec,
+            ..self.setup()
+        })?;
         let old = self.spec;
         self.spec = spec;
         if let Err(e) = self.rebuild() {
@@ -205,7 +267,16 @@ impl CnnSim {
         Ok(())
     }
 
-    pub fn set_optimizer(&mut self, optimizer: CnnOptimizer, batch_size: usize) {
+    pub fn set_optimizer(
+        &mut self,
+        optimizer: CnnOptimizer,
+        batch_size: usize,
+    ) -> Result<(), String> {
+        self.check_level(&CnnLevelSetup {
+            optimizer,
+            batch_size: batch_size.max(1),
+            ..self.setup()
+        })?;
         let kind_changed = optimizer.name() != self.optimizer.name();
         self.optimizer = optimizer;
         self.batch_size = batch_size.max(1);
@@ -214,6 +285,7 @@ impl CnnSim {
         if kind_changed {
             self.training.reset_optimizer_state();
         }
+        Ok(())
     }
 
     /// Shows an opened model; its own pictures replace the data's.
@@ -250,12 +322,24 @@ impl CnnSim {
         if self.opened.is_some() {
             return Err("an opened model is not trained here".into());
         }
+        if self.level.is_some() {
+            return Err("In this level the images are fixed.".into());
+        }
         let drawing = self.custom.clone();
         self.train.push(&drawing, label)
     }
 
     /// Changes one weight of the shown model (hand-edited kernels) and recomputes the maps.
     pub fn set_parameter(&mut self, index: usize, value: f32) {
+        if let Some(run) = &self.level
+            && !run
+                .level
+                .may_change
+                .contains(&crate::level::cnn::CnnSetting::Kernels)
+        {
+            self.refusal = Some("This level does not let you edit kernels by hand.".into());
+            return;
+        }
         let model = match self.opened.as_mut() {
             Some(m) => m,
             None => &mut self.training.model,
@@ -269,6 +353,7 @@ impl CnnSim {
             self.training.reset_optimizer_state();
         }
         self.refresh_maps();
+        self.judge_level();
     }
 
     /// One batch now (the Step button).
@@ -290,6 +375,7 @@ impl CnnSim {
     fn record_epoch(&mut self, predictions: Predictions) {
         self.training.finish_epoch_with(&self.test, &predictions);
         self.predictions = predictions;
+        self.judge_level();
     }
 
     /// Trains for up to `budget_ms`; returns the images used.
