@@ -489,6 +489,25 @@ impl CnnModel {
 
     /// Runs one image (`input.len()` values, height x width x channels) through every layer.
     pub fn forward(&self, image: &[f32]) -> Activations {
+        #[cfg(target_arch = "x86_64")]
+        #[allow(unsafe_code)]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2, checked just above.
+            return unsafe { self.forward_avx2(image) };
+        }
+        self.forward_portable(image)
+    }
+
+    /// The same forward pass compiled with AVX2: eight filters per register instead of four.
+    /// No FMA (Rust never fuses a multiply and an add by itself), so the bits are the same.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn forward_avx2(&self, image: &[f32]) -> Activations {
+        self.forward_portable(image)
+    }
+
+    #[inline(always)]
+    fn forward_portable(&self, image: &[f32]) -> Activations {
         assert_eq!(image.len(), self.input.len(), "image size");
         let mut outputs: Vec<Vec<f32>> = Vec::with_capacity(self.layers.len());
         for (index, layer) in self.layers.iter().enumerate() {
@@ -586,6 +605,36 @@ impl CnnModel {
     pub fn backward_with(
         &self,
         acts: &Activations,
+        upstream: Vec<f32>,
+        gradient: &mut [f32],
+        want_input: bool,
+    ) -> Vec<f32> {
+        #[cfg(target_arch = "x86_64")]
+        #[allow(unsafe_code)]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2, checked just above.
+            return unsafe { self.backward_avx2(acts, upstream, gradient, want_input) };
+        }
+        self.backward_portable(acts, upstream, gradient, want_input)
+    }
+
+    /// [`backward_with`](Self::backward_with) compiled with AVX2 (no FMA: the same bits).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn backward_avx2(
+        &self,
+        acts: &Activations,
+        upstream: Vec<f32>,
+        gradient: &mut [f32],
+        want_input: bool,
+    ) -> Vec<f32> {
+        self.backward_portable(acts, upstream, gradient, want_input)
+    }
+
+    #[inline(always)]
+    fn backward_portable(
+        &self,
+        acts: &Activations,
         mut upstream: Vec<f32>,
         gradient: &mut [f32],
         want_input: bool,
@@ -669,6 +718,55 @@ impl CnnModel {
     }
 }
 
+impl CnnModel {
+    /// The input pixels that output pixel (row, col) of layer `layer` depends on: rows
+    /// `top..=bottom` and columns `left..=right` of the image, clipped to it (padding reaches
+    /// past the border). Each convolution and pool widens the window by its kernel and
+    /// multiplies it by its stride, walking back to the input.
+    pub fn receptive_field(
+        &self,
+        layer: usize,
+        row: usize,
+        col: usize,
+    ) -> (usize, usize, usize, usize) {
+        let (mut top, mut bottom) = (row as isize, row as isize);
+        let (mut left, mut right) = (col as isize, col as isize);
+        for index in (0..=layer.min(self.layers.len().saturating_sub(1))).rev() {
+            let input = self.layer_input(index);
+            let (kernel, stride, pad_top, pad_left) = match &self.layers[index] {
+                Layer::Conv {
+                    kernel,
+                    stride,
+                    padding,
+                    ..
+                } => {
+                    let g =
+                        ConvGeometry::new(input, self.shapes[index], *kernel, *stride, *padding);
+                    (*kernel, *stride, g.pad_top, g.pad_left)
+                }
+                Layer::MaxPool { size, stride, .. } => (*size, *stride, 0, 0),
+                Layer::Flatten { .. } | Layer::Dense { .. } => {
+                    // Every unit of a dense layer sees the whole image.
+                    return (0, 0, self.input.height - 1, self.input.width - 1);
+                }
+                Layer::Activation { .. } => continue,
+            };
+            let (k, s) = (kernel as isize, stride as isize);
+            top = top * s - pad_top as isize;
+            bottom = bottom * s - pad_top as isize + k - 1;
+            left = left * s - pad_left as isize;
+            right = right * s - pad_left as isize + k - 1;
+        }
+        let clip = |v: isize, size: usize| v.clamp(0, size as isize - 1) as usize;
+        (
+            clip(top, self.input.height),
+            clip(left, self.input.width),
+            clip(bottom, self.input.height),
+            clip(right, self.input.width),
+        )
+    }
+}
+
 fn spec_name(spec: &LayerSpec) -> &str {
     match spec {
         LayerSpec::Conv { name, .. }
@@ -724,7 +822,61 @@ impl ConvGeometry {
 }
 
 /// out[oy, ox, f] = bias[f] + sum over (ky, kx, c) of in[y, x, c] * w[ky, kx, c, f].
+///
+/// The usual filter counts get a copy where the count is a constant, so each output pixel's
+/// sums stay in registers across the whole window; every copy adds in the same order.
+#[inline(always)]
 pub fn conv_forward(
+    g: &ConvGeometry,
+    input: &[f32],
+    weights: &[f32],
+    bias: &[f32],
+    filters: usize,
+    out: &mut [f32],
+) {
+    match filters {
+        4 => conv_forward_fixed::<4>(g, input, weights, bias, out),
+        8 => conv_forward_fixed::<8>(g, input, weights, bias, out),
+        10 => conv_forward_fixed::<10>(g, input, weights, bias, out),
+        16 => conv_forward_fixed::<16>(g, input, weights, bias, out),
+        _ => conv_forward_any(g, input, weights, bias, filters, out),
+    }
+}
+
+#[inline(always)]
+fn conv_forward_fixed<const F: usize>(
+    g: &ConvGeometry,
+    input: &[f32],
+    weights: &[f32],
+    bias: &[f32],
+    out: &mut [f32],
+) {
+    let channels = g.input.channels;
+    for oy in 0..g.output.height {
+        for ox in 0..g.output.width {
+            let mut sums = [0.0f32; F];
+            sums.copy_from_slice(&bias[..F]);
+            for ky in 0..g.kernel {
+                for kx in 0..g.kernel {
+                    let Some((y, x)) = g.source(oy, ox, ky, kx) else {
+                        continue;
+                    };
+                    let pixel = &input[g.input.index(y, x, 0)..][..channels];
+                    let taps = &weights[(ky * g.kernel + kx) * channels * F..][..channels * F];
+                    for (&v, w) in pixel.iter().zip(taps.chunks_exact(F)) {
+                        for f in 0..F {
+                            sums[f] += v * w[f];
+                        }
+                    }
+                }
+            }
+            out[g.output.index(oy, ox, 0)..][..F].copy_from_slice(&sums);
+        }
+    }
+}
+
+#[inline(always)]
+fn conv_forward_any(
     g: &ConvGeometry,
     input: &[f32],
     weights: &[f32],
@@ -758,7 +910,31 @@ pub fn conv_forward(
 
 /// Adds the convolution's weight and bias gradients for `upstream` (the output's gradient), and
 /// writes the input's gradient when asked.
+#[inline(always)]
 pub fn conv_backward(
+    g: &ConvGeometry,
+    input: &[f32],
+    weights: &[f32],
+    filters: usize,
+    upstream: &[f32],
+    grad_weights: &mut [f32],
+    grad_bias: &mut [f32],
+    grad_input: Option<&mut [f32]>,
+) {
+    // A literal filter count, once inlined, unrolls the loops over filters (as in the forward
+    // pass); the order of every sum is unchanged.
+    let (gw, gb) = (grad_weights, grad_bias);
+    match filters {
+        4 => conv_backward_body(g, input, weights, 4, upstream, gw, gb, grad_input),
+        8 => conv_backward_body(g, input, weights, 8, upstream, gw, gb, grad_input),
+        10 => conv_backward_body(g, input, weights, 10, upstream, gw, gb, grad_input),
+        16 => conv_backward_body(g, input, weights, 16, upstream, gw, gb, grad_input),
+        _ => conv_backward_body(g, input, weights, filters, upstream, gw, gb, grad_input),
+    }
+}
+
+#[inline(always)]
+fn conv_backward_body(
     g: &ConvGeometry,
     input: &[f32],
     weights: &[f32],
@@ -804,6 +980,7 @@ pub fn conv_backward(
 }
 
 /// Max over each window, per channel; also where each maximum came from (the first on ties).
+#[inline(always)]
 pub fn max_pool(
     input_shape: Shape,
     output_shape: Shape,
@@ -838,6 +1015,7 @@ pub fn max_pool(
 }
 
 /// out[o] = bias[o] + sum over i of in[i] * w[i, o].
+#[inline(always)]
 pub fn dense_forward(input: &[f32], weights: &[f32], bias: &[f32], units: usize) -> Vec<f32> {
     let mut out = bias.to_vec();
     for (i, &x) in input.iter().enumerate() {

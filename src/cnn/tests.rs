@@ -530,3 +530,77 @@ fn images_of_the_wrong_size_or_class_are_refused() {
     assert!(set.push(&[0.0; 4], 2).is_err());
     assert_eq!(set.len(), 1);
 }
+
+#[test]
+fn the_fast_paths_give_the_same_bits_as_the_plain_loops() {
+    // Fixed filter counts (registers) against the general loop, and AVX2 against portable.
+    for filters in [3, 4, 8, 10, 16] {
+        let input = Shape::new(9, 8, 3);
+        let model = model_of(
+            input,
+            vec![
+                conv("c", 3, 1, Padding::Same, filters),
+                act(CnnActivation::Relu),
+            ],
+            4,
+            filters as u64,
+        );
+        let image = random_image(input, 3);
+        let Some(Layer::Conv { weights, bias, .. }) = model.layers.first() else {
+            unreachable!()
+        };
+        let g = ConvGeometry::new(input, model.shapes[0], 3, 1, Padding::Same);
+        let mut fast = vec![0.0; model.shapes[0].len()];
+        let mut plain = vec![0.0; model.shapes[0].len()];
+        conv_forward(
+            &g,
+            &image,
+            &model.params[weights.clone()],
+            &model.params[bias.clone()],
+            filters,
+            &mut fast,
+        );
+        conv_forward_any(
+            &g,
+            &image,
+            &model.params[weights.clone()],
+            &model.params[bias.clone()],
+            filters,
+            &mut plain,
+        );
+        assert_eq!(fast, plain, "{filters} filters");
+        let dispatched = model.forward(&image);
+        let portable = model.forward_portable(&image);
+        assert_eq!(dispatched, portable);
+        let mut a = vec![0.0; model.params.len()];
+        let mut b = vec![0.0; model.params.len()];
+        let up = logits_gradient(&portable.probabilities, 1);
+        let ia = model.backward_with(&dispatched, up.clone(), &mut a, true);
+        let ib = model.backward_portable(&portable, up, &mut b, true);
+        assert_eq!((a, ia), (b, ib));
+    }
+}
+
+#[test]
+fn receptive_fields_grow_through_the_layers() {
+    let model = MiniSpec::default()
+        .build(Shape::new(28, 28, 1), shape_names(5), 0)
+        .unwrap();
+    // conv_1_1 (3x3): one output pixel sees 3x3 input pixels.
+    assert_eq!(model.receptive_field(0, 0, 0), (0, 0, 2, 2));
+    assert_eq!(model.receptive_field(0, 5, 7), (5, 7, 7, 9));
+    // conv_1_2: 5x5; max_pool_1 (2x2, stride 2): 6x6; conv_2_1: 10x10.
+    assert_eq!(model.receptive_field(2, 0, 0), (0, 0, 4, 4));
+    assert_eq!(model.receptive_field(4, 1, 0), (2, 0, 7, 5));
+    assert_eq!(model.receptive_field(5, 0, 0), (0, 0, 9, 9));
+    // The output sees everything.
+    assert_eq!(model.receptive_field(11, 0, 0), (0, 0, 27, 27));
+    // Same padding reaches past the border, clipped to the image.
+    let same = MiniSpec {
+        padding: Padding::Same,
+        ..MiniSpec::default()
+    }
+    .build(Shape::new(8, 8, 1), shape_names(2), 0)
+    .unwrap();
+    assert_eq!(same.receptive_field(0, 0, 0), (0, 0, 1, 1));
+}

@@ -217,7 +217,7 @@ fn layer_view(ui: &mut egui::Ui, sim: &mut CnnSim, detail: &mut Detail, dt: f32)
     };
     ui.small(explain);
     let avail = ui.available_rect_before_wrap();
-    let side = (avail.height() - 40.0).clamp(60.0, 170.0);
+    let side = (avail.height() - 40.0).clamp(60.0, 140.0);
     ui.horizontal_top(|ui| {
         // The input map with the window.
         let source_channel = match layer {
@@ -271,6 +271,25 @@ fn layer_view(ui: &mut egui::Ui, sim: &mut CnnSim, detail: &mut Detail, dt: f32)
                         kernel_editor(ui, sim, weights.start, *kernel, in_shape.channels, *filters, source_channel, detail.map);
                         ui.label(format!("= {channel_sum:.3}"));
                     });
+                    // What the last training step did to this kernel: its gradient and its
+                    // change, each 3x3 cell coloured (blue up, orange down).
+                    if sim.opened.is_none() && sim.training.steps > 0 {
+                        let index = |ky: usize, kx: usize| weights.start + ((ky * kernel + kx) * in_shape.channels + source_channel) * filters + detail.map;
+                        let pick = |values: &[f32]| -> Vec<f32> {
+                            (0..kernel * kernel).map(|t| values[index(t / kernel, t % kernel)]).collect()
+                        };
+                        let gradient = pick(&sim.training.last_gradient);
+                        let update = pick(&sim.training.last_update);
+                        ui.horizontal(|ui| {
+                            for (name, values) in [("last gradient", gradient), ("last update", update)] {
+                                let scale = values.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+                                let (rect, response) = ui.allocate_exact_size(egui::vec2(42.0, 42.0), egui::Sense::hover());
+                                small_map(ui.painter(), rect, &values, *kernel, *kernel, |v| diverging(v, scale));
+                                response.on_hover_text(values.iter().map(|v| format!("{v:+.2e}")).collect::<Vec<_>>().join("  "));
+                                ui.small(format!("{name}\n(max {scale:.1e})"));
+                            }
+                        });
+                    }
                     let b = model.params[bias.start + detail.map];
                     let value = output[oy * out_shape.width + ox];
                     ui.label(format!(

@@ -47,6 +47,7 @@ pub struct MapTextures {
     pub scales: HashMap<MapKey, f32>,
     thumbs: HashMap<usize, egui::TextureHandle>,
     thumbs_of: (usize, usize),
+    signature: Vec<crate::cnn::Shape>,
 }
 
 /// One channel of a height x width x channels tensor.
@@ -126,9 +127,18 @@ impl MapTextures {
         self.version = sim.acts_version;
         self.range = range;
         self.saliency = saliency;
-        self.textures.clear();
         self.scales.clear();
         let model = sim.model();
+        // Textures are updated in place (a new one shows only from the next frame, so making
+        // them anew at every refresh would leave the maps blank while training); they are
+        // dropped only when the network's shape changes.
+        let signature: Vec<crate::cnn::Shape> = std::iter::once(model.input)
+            .chain(model.shapes.iter().copied())
+            .collect();
+        if signature != self.signature {
+            self.textures.clear();
+            self.signature = signature;
+        }
         let acts = &sim.acts;
         let input = model.input;
         for c in 0..input.channels {

@@ -181,6 +181,50 @@ pub fn show(ui: &mut egui::Ui, rect: egui::Rect, sim: &mut CnnSim, screen: &mut 
             egui::Color32::from_gray(30),
         );
     }
+    // The receptive field: the input pixels the unit under the pointer (or the detail's window)
+    // depends on, outlined on every input channel.
+    let unit = match hovered {
+        Some((col, c)) if col > 0 => columns[col].layer.and_then(|layer| {
+            let shape = model.shapes[layer];
+            let rect = positions[col][c];
+            let pos = ui.ctx().pointer_latest_pos()?;
+            let x = ((pos.x - rect.min.x) / rect.width() * shape.width as f32) as usize;
+            let y = ((pos.y - rect.min.y) / rect.height() * shape.height as f32) as usize;
+            Some((layer, y.min(shape.height - 1), x.min(shape.width - 1)))
+        }),
+        _ => screen
+            .detail
+            .as_ref()
+            .filter(|d| d.softmax.is_none() && d.hyper.is_none() && d.layer < model.layers.len())
+            .map(|d| (d.layer, d.at.0, d.at.1)),
+    };
+    if let Some((layer, row, col)) = unit {
+        let (top, left, bottom, right) = model.receptive_field(layer, row, col);
+        let input = model.input;
+        for r in &positions[0] {
+            let cell = egui::vec2(
+                r.width() / input.width as f32,
+                r.height() / input.height as f32,
+            );
+            let field = egui::Rect::from_min_max(
+                r.min + egui::vec2(left as f32 * cell.x, top as f32 * cell.y),
+                r.min + egui::vec2((right + 1) as f32 * cell.x, (bottom + 1) as f32 * cell.y),
+            );
+            painter.rect_stroke(
+                field,
+                0.0,
+                egui::Stroke::new(1.5, egui::Color32::from_rgb(250, 190, 45)),
+                egui::StrokeKind::Outside,
+            );
+        }
+        painter.text(
+            positions[0].last().map_or(area.min, |r| r.center_bottom()) + egui::vec2(0.0, 3.0),
+            egui::Align2::CENTER_TOP,
+            format!("receptive field {}x{}", bottom - top + 1, right - left + 1),
+            egui::FontId::proportional(9.0),
+            egui::Color32::from_gray(70),
+        );
+    }
     if let Some((col, c)) = clicked
         && let Some(layer) = columns[col].layer
     {

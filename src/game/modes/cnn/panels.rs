@@ -337,10 +337,10 @@ fn left_panel(ui: &mut egui::Ui, s: &mut CnnUi) {
         });
         optimizer = optimizer.with_learning_rate(lr);
         ui.add(egui::Slider::new(&mut batch, 1..=64).text("batch size"));
-        if optimizer != sim.optimizer || batch != sim.batch_size {
-            if let Err(e) = sim.set_optimizer(optimizer, batch) {
-                s.notices.refused(e);
-            }
+        if (optimizer != sim.optimizer || batch != sim.batch_size)
+            && let Err(e) = sim.set_optimizer(optimizer, batch)
+        {
+            s.notices.refused(e);
         }
     }
 

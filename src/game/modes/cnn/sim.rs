@@ -19,6 +19,8 @@ pub(super) fn plugin(app: &mut App) {
 /// Milliseconds of training per frame: enough to learn fast, little enough to keep 60 fps
 /// drawing (the views' own work is measured separately).
 pub const TRAIN_BUDGET_MS: f64 = 9.0;
+/// Seconds between two refreshes of the maps while training.
+pub const MAPS_REFRESH_SECONDS: f32 = 0.25;
 /// Test images evaluated per slice while an epoch's results are gathered.
 const EVAL_SLICE: usize = 25;
 
@@ -478,7 +480,7 @@ fn train_within_budget(
         sim.train_ms_last_frame = 0.0;
     }
     // The maps follow the weights ten times a second while training.
-    if sim.weights_changed && sim.since_refresh >= 0.1 {
+    if sim.weights_changed && sim.since_refresh >= MAPS_REFRESH_SECONDS {
         let start = bevy::platform::time::Instant::now();
         sim.refresh_maps();
         timings.heatmaps += start.elapsed();
