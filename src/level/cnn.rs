@@ -282,12 +282,17 @@ impl CnnLevel {
         for (setup, what) in [(self.setup(), "start"), (self.solution_setup(), "solution")] {
             match setup {
                 Ok(setup) => {
-                    if let Err(e) = setup
-                        .dataset
-                        .generate(setup.classes, setup.seed)
-                        .map(|_| ())
-                    {
-                        add(&[what], format!("{what}: {e}"));
+                    // Checked without drawing the images: the level list is read at start-up.
+                    let max = setup.dataset.max_classes();
+                    if !(2..=max).contains(&setup.classes) {
+                        add(
+                            &[what],
+                            format!(
+                                "{what}: {} classes: {} has 2 to {max}",
+                                setup.classes,
+                                setup.dataset.name()
+                            ),
+                        );
                     } else if let Err(e) = setup.spec.build(
                         setup.dataset.input_shape(),
                         (0..setup.classes).map(|c| c.to_string()).collect(),

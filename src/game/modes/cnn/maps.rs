@@ -1,9 +1,16 @@
 //! The maps as textures: every channel of the input and of every layer's output, coloured on a
 //! diverging scale (orange below zero, blue above, as the Playground), the input in greys (or in
 //! its channel's colour). Rebuilt only when the shown image or the weights change.
+//!
+//! Each map is a Bevy image shown through egui as a user texture (the way the GAN mode's plot
+//! is): rewriting an image's pixels updates it in place. egui's own managed textures, set anew
+//! ten times a second while training, came out blank here natively.
 
 use std::collections::HashMap;
 
+use bevy::asset::RenderAssetUsages;
+use bevy::prelude::*;
+use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
 use bevy_egui::egui;
 
 use super::sim::CnnSim;
@@ -37,12 +44,18 @@ impl ColorRange {
 pub type MapKey = (usize, usize);
 pub const SALIENCY: MapKey = (usize::MAX, 0);
 
+/// What making the maps' images needs.
+pub struct MapOutput<'a, 'w, 's> {
+    pub images: &'a mut Assets<Image>,
+    pub contexts: &'a mut bevy_egui::EguiContexts<'w, 's>,
+}
+
 #[derive(Default)]
 pub struct MapTextures {
     version: u64,
     range: ColorRange,
     saliency: bool,
-    textures: HashMap<MapKey, egui::TextureHandle>,
+    textures: HashMap<MapKey, (Handle<Image>, egui::TextureId)>,
     /// The largest magnitude each map is coloured against.
     pub scales: HashMap<MapKey, f32>,
     thumbs: HashMap<usize, egui::TextureHandle>,
@@ -84,7 +97,7 @@ fn input_color(value: f32, channel: usize, channels: usize) -> egui::Color32 {
 
 impl MapTextures {
     pub fn texture(&self, key: MapKey) -> Option<egui::TextureId> {
-        self.textures.get(&key).map(egui::TextureHandle::id)
+        self.textures.get(&key).map(|(_, id)| *id)
     }
 
     pub fn scale(&self, key: MapKey) -> f32 {
@@ -93,30 +106,43 @@ impl MapTextures {
 
     fn put(
         &mut self,
-        ctx: &egui::Context,
+        out: &mut MapOutput,
         key: MapKey,
         width: usize,
         height: usize,
         pixels: Vec<egui::Color32>,
     ) {
-        let image = egui::ColorImage::new([width, height], pixels);
-        match self.textures.get_mut(&key) {
-            Some(handle) if handle.size() == [width, height] => {
-                handle.set(image, egui::TextureOptions::NEAREST);
-            }
-            _ => {
-                let handle = ctx.load_texture(
-                    format!("cnn map {key:?}"),
-                    image,
-                    egui::TextureOptions::NEAREST,
-                );
-                self.textures.insert(key, handle);
-            }
+        let bytes: Vec<u8> = pixels.iter().flat_map(|c| c.to_array()).collect();
+        if let Some((handle, _)) = self.textures.get(&key)
+            && let Some(mut image) = out.images.get_mut(handle)
+            && image.width() as usize == width
+            && image.height() as usize == height
+        {
+            image.data = Some(bytes);
+            return;
         }
+        let mut image = Image::new_fill(
+            Extent3d {
+                width: width as u32,
+                height: height as u32,
+                depth_or_array_layers: 1,
+            },
+            TextureDimension::D2,
+            &[0, 0, 0, 255],
+            TextureFormat::Rgba8UnormSrgb,
+            RenderAssetUsages::MAIN_WORLD | RenderAssetUsages::RENDER_WORLD,
+        );
+        image.sampler = bevy::image::ImageSampler::nearest();
+        image.data = Some(bytes);
+        let handle = out.images.add(image);
+        let id = out
+            .contexts
+            .add_image(bevy_egui::EguiTextureHandle::Strong(handle.clone()));
+        self.textures.insert(key, (handle, id));
     }
 
     /// Rebuilds every map when the shown maps or the colour choice changed.
-    pub fn update(&mut self, ctx: &egui::Context, sim: &CnnSim, range: ColorRange, saliency: bool) {
+    pub fn update(&mut self, out: &mut MapOutput, sim: &CnnSim, range: ColorRange, saliency: bool) {
         if self.version == sim.acts_version
             && self.range == range
             && self.saliency == saliency
@@ -136,6 +162,9 @@ impl MapTextures {
             .chain(model.shapes.iter().copied())
             .collect();
         if signature != self.signature {
+            for (handle, _) in self.textures.values() {
+                out.contexts.remove_image(handle.id());
+            }
             self.textures.clear();
             self.signature = signature;
         }
@@ -147,7 +176,7 @@ impl MapTextures {
                 .iter()
                 .map(|&v| input_color(v, c, input.channels))
                 .collect();
-            self.put(ctx, (0, c), input.width, input.height, pixels);
+            self.put(out, (0, c), input.width, input.height, pixels);
         }
         // The global range covers every layer's maps.
         let global = acts
@@ -157,13 +186,13 @@ impl MapTextures {
             .filter(|(_, s)| s.height > 1)
             .map(|(o, _)| max_abs(o))
             .fold(0.0f32, f32::max);
-        for (layer, (out, shape)) in acts.outputs.iter().zip(&model.shapes).enumerate() {
+        for (layer, (layer_out, shape)) in acts.outputs.iter().zip(&model.shapes).enumerate() {
             if shape.height <= 1 && shape.width <= 1 {
                 continue;
             }
-            let module = max_abs(out);
+            let module = max_abs(layer_out);
             for c in 0..shape.channels {
-                let values = channel(out, *shape, c);
+                let values = channel(layer_out, *shape, c);
                 let scale = match range {
                     ColorRange::Unit => max_abs(&values),
                     ColorRange::Module => module,
@@ -171,7 +200,7 @@ impl MapTextures {
                 };
                 self.scales.insert((layer + 1, c), scale);
                 let pixels = values.iter().map(|&v| diverging(v, scale)).collect();
-                self.put(ctx, (layer + 1, c), shape.width, shape.height, pixels);
+                self.put(out, (layer + 1, c), shape.width, shape.height, pixels);
             }
         }
         if saliency {
@@ -198,7 +227,7 @@ impl MapTextures {
                     egui::Color32::from_rgb(255, c, c / 2)
                 })
                 .collect();
-            self.put(ctx, SALIENCY, input.width, input.height, pixels);
+            self.put(out, SALIENCY, input.width, input.height, pixels);
         }
     }
 

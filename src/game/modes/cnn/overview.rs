@@ -218,8 +218,8 @@ pub fn show(ui: &mut egui::Ui, rect: egui::Rect, sim: &mut CnnSim, screen: &mut 
             );
         }
         painter.text(
-            positions[0].last().map_or(area.min, |r| r.center_bottom()) + egui::vec2(0.0, 3.0),
-            egui::Align2::CENTER_TOP,
+            positions[0].last().map_or(area.min, |r| r.left_bottom()) + egui::vec2(0.0, 3.0),
+            egui::Align2::LEFT_TOP,
             format!("receptive field {}x{}", bottom - top + 1, right - left + 1),
             egui::FontId::proportional(9.0),
             egui::Color32::from_gray(70),

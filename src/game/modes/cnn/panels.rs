@@ -54,6 +54,7 @@ pub struct CnnUi<'w> {
     pub files: MessageWriter<'w, FileRequest>,
     pub next_screen: ResMut<'w, NextState<Screen>>,
     pub time: Res<'w, Time>,
+    pub images: ResMut<'w, Assets<Image>>,
     pub timings: ResMut<'w, crate::game::dev::diagnostics::WorkTimings>,
 }
 
@@ -71,10 +72,19 @@ fn cnn_ui(mut contexts: EguiContexts, mut s: CnnUi) -> Result {
     s.screen.buttons.clear();
     let started = bevy::platform::time::Instant::now();
     {
-        let CnnUi { sim, screen, .. } = &mut s;
+        let CnnUi {
+            sim,
+            screen,
+            images,
+            ..
+        } = &mut s;
         let range = screen.range;
         let saliency = screen.saliency;
-        screen.maps.update(&ctx, sim, range, saliency);
+        let mut out = super::maps::MapOutput {
+            images,
+            contexts: &mut contexts,
+        };
+        screen.maps.update(&mut out, sim, range, saliency);
     }
     s.timings.heatmaps += started.elapsed();
     let mut root = egui::Ui::new(
