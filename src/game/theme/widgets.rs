@@ -20,9 +20,18 @@ pub fn section(ui: &mut egui::Ui, title: &str) {
     ui.separator();
 }
 
-/// Formats a count with thousands separators, as the Playground's epoch counter.
+/// Formats a count with thousands separators, zero-padded to six digits as the Playground's
+/// epoch counter.
 pub fn with_commas(n: u64) -> String {
-    let digits = format!("{n:06}");
+    group_thousands(&format!("{n:06}"))
+}
+
+/// A count with thousands separators and no padding: 475,552.
+pub fn thousands(n: u64) -> String {
+    group_thousands(&n.to_string())
+}
+
+fn group_thousands(digits: &str) -> String {
     let mut out = String::new();
     for (k, c) in digits.chars().enumerate() {
         if k > 0 && (digits.len() - k).is_multiple_of(3) {
@@ -110,5 +119,8 @@ mod tests {
         assert_eq!(super::with_commas(0), "000,000");
         assert_eq!(super::with_commas(1234), "001,234");
         assert_eq!(super::with_commas(12_345_678), "12,345,678");
+        assert_eq!(super::thousands(0), "0");
+        assert_eq!(super::thousands(48_672), "48,672");
+        assert_eq!(super::thousands(5_603_140), "5,603,140");
     }
 }

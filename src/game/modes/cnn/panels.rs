@@ -173,13 +173,15 @@ fn run_bar(ui: &mut egui::Ui, s: &mut CnnUi) {
             ui.separator();
         }
         let sim = &mut *s.sim;
-        if sim.can_train() {
+        if sim.opened.is_none() {
+            let trainable = sim.can_train();
             let label = if sim.playing {
                 "⏸ Pause"
             } else {
                 "▶ Train"
             };
-            let play = ui.add(
+            let play = ui.add_enabled(
+                trainable,
                 egui::Button::new(egui::RichText::new(label).strong())
                     .min_size(egui::vec2(84.0, 30.0)),
             );
@@ -188,7 +190,7 @@ fn run_bar(ui: &mut egui::Ui, s: &mut CnnUi) {
                 sim.playing = !sim.playing;
             }
             let step = ui
-                .button("Step")
+                .add_enabled(trainable, egui::Button::new("Step"))
                 .on_hover_text("Train on one batch and show what changed.");
             remember(&mut s.screen.buttons, "step", &step);
             if step.clicked() {
@@ -236,7 +238,7 @@ fn run_bar(ui: &mut egui::Ui, s: &mut CnnUi) {
 
 fn left_panel(ui: &mut egui::Ui, s: &mut CnnUi) {
     let sim = &mut *s.sim;
-    if sim.can_train() {
+    if sim.opened.is_none() {
         section(ui, "Data");
         let mut dataset = sim.dataset;
         let mut classes = sim.classes;
@@ -367,7 +369,7 @@ fn left_panel(ui: &mut egui::Ui, s: &mut CnnUi) {
                 title: "Open a model (model.json; its weights file beside it)".into(),
             });
         }
-        if sim.can_train() {
+        if sim.opened.is_none() {
             if ui.button("Save this network").clicked() {
                 s.files.write(FileRequest::Save {
                     name: "cnn-model.json".into(),
@@ -403,7 +405,7 @@ fn left_panel(ui: &mut egui::Ui, s: &mut CnnUi) {
     );
     let pad = super::drawing::pad(ui, sim);
     remember(&mut s.screen.buttons, "pad", &pad);
-    if sim.can_train() {
+    if sim.opened.is_none() {
         ui.horizontal(|ui| {
             let names = sim.train.class_names.clone();
             let mut chosen = s.screen.drawing_class.min(names.len().saturating_sub(1));
@@ -454,7 +456,7 @@ fn right_panel(ui: &mut egui::Ui, s: &mut CnnUi) {
     if let Some(label) = sim.shown_label() {
         ui.small(format!("True class: {}.", sim.test.class_names[label]));
     }
-    if !sim.can_train() {
+    if sim.opened.is_some() {
         section(ui, "Layers");
         layer_table(ui, sim);
         return;
@@ -629,13 +631,13 @@ fn layer_table(ui: &mut egui::Ui, sim: &CnnSim) {
             ui.label(layer.name());
             ui.label(model.shapes[i].to_string());
             ui.label(params.to_string());
-            ui.label(crate::game::theme::widgets::with_commas(macs as u64));
+            ui.label(crate::game::theme::widgets::thousands(macs as u64));
             ui.end_row();
         }
         ui.strong("total");
         ui.label("");
         ui.strong(total_params.to_string());
-        ui.strong(crate::game::theme::widgets::with_commas(total_macs as u64));
+        ui.strong(crate::game::theme::widgets::thousands(total_macs as u64));
         ui.end_row();
     });
 }
