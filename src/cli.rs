@@ -1,4 +1,4 @@
-//! The command line: `train`, `bench`, `levels`, and (with no subcommand) the game. Native
+//! The command line: `train`, `sweep`, `bench`, `levels`, `gan`, `cnn`, and (with no subcommand) the game. Native
 //! only: the web build starts the game directly.
 
 use std::io::Write;
@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use clap::{Args, Parser, Subcommand};
 
 pub mod cnn;
+pub mod sweep;
 
 use crate::data::csv_file::read_data_file;
 use crate::data::{DatasetKind, Feature, Problem};
@@ -35,6 +36,10 @@ pub struct Cli {
 pub enum Command {
     /// Train a network headlessly and print (or write) its losses.
     Train(Box<TrainArgs>),
+    /// Train a grid of variants (every combination of the values given, e.g. --lr 0.003,0.03
+    /// --activation tanh,relu --layers '4,2;8,8'), several seeds each, in parallel; print them
+    /// best first with the mean and spread of their final losses and accuracies.
+    Sweep(Box<sweep::SweepArgs>),
     /// Measure training and heatmap speed on the Playground's comparison networks.
     Bench(BenchArgs),
     /// Check or solve challenge level files.

@@ -1257,3 +1257,206 @@ mod cnn_cli {
         assert!(rows.as_array().unwrap().len() >= 2);
     }
 }
+
+mod sweep_cli {
+    //! Issue 12: `neural-sandbox sweep`.
+    use std::process::Command;
+
+    fn bin() -> Command {
+        Command::new(env!("CARGO_BIN_EXE_neural-sandbox"))
+    }
+
+    fn sweep(extra: &[&str], csv: &std::path::Path) -> std::process::Output {
+        bin()
+            .args([
+                "sweep",
+                "--dataset",
+                "xor",
+                "--lr",
+                "0.003,0.3",
+                "--layers",
+                "4,2;3",
+                "--epochs",
+                "30",
+                "--quiet",
+            ])
+            .args(extra)
+            .arg("--csv")
+            .arg(csv)
+            .output()
+            .unwrap()
+    }
+
+    /// The last row of a `train --csv` run: (train loss, test loss).
+    fn train_alone(args: &[&str], dir: &std::path::Path) -> (f64, f64) {
+        let csv = dir.join("alone.csv");
+        let out = bin()
+            .args(["train", "--dataset", "xor", "--epochs", "30", "--quiet"])
+            .args(args)
+            .arg("--csv")
+            .arg(&csv)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = std::fs::read_to_string(&csv).unwrap();
+        let last: Vec<f64> = text
+            .lines()
+            .last()
+            .unwrap()
+            .split(',')
+            .map(|v| v.parse().unwrap())
+            .collect();
+        (last[1], last[2])
+    }
+
+    #[test]
+    fn a_sweep_equals_its_runs_made_one_by_one_whatever_the_threads() {
+        let dir = tempfile::tempdir().unwrap();
+        let one = dir.path().join("one.csv");
+        let two = dir.path().join("two.csv");
+        let out = sweep(&["--threads", "1", "--seeds", "2"], &one);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let table = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(table.contains("4 variants x 2 seeds = 8 runs"), "{table}");
+        let out = sweep(&["--threads", "2", "--seeds", "2"], &two);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = std::fs::read_to_string(&one).unwrap();
+        assert_eq!(
+            text,
+            std::fs::read_to_string(&two).unwrap(),
+            "threads changed the results"
+        );
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "dataset,layers,lr,runs,diverged,rank,test_loss_mean,test_loss_sd,train_loss_mean,train_loss_sd,test_accuracy_mean,test_accuracy_sd,train_accuracy_mean,train_accuracy_sd"
+        );
+        assert_eq!(lines.len(), 5, "{text}");
+        // Grid order (settings in the order of `sweep --help`, the last fastest); a quoted
+        // architecture keeps its comma.
+        assert!(
+            lines[1].starts_with("xor,\"4,2\",0.003,2,0,"),
+            "{}",
+            lines[1]
+        );
+        assert!(lines[4].starts_with("xor,3,0.3,2,0,"), "{}", lines[4]);
+        // Each variant's mean is the mean of its two seeds trained alone (from train's default
+        // seed when none is given).
+        let default_seed = neural_sandbox::experiment::ExperimentConfig::default().seed;
+        for (line, lr, layers) in [(1, "0.003", "4,2"), (4, "0.3", "3")] {
+            let fields: Vec<&str> = lines[line].split(',').collect();
+            let n = fields.len();
+            let test_mean: f64 = fields[n - 8].parse().unwrap();
+            let train_mean: f64 = fields[n - 6].parse().unwrap();
+            let runs: Vec<(f64, f64)> = (0..2)
+                .map(|k| {
+                    let seed = (default_seed + k).to_string();
+                    train_alone(
+                        &["--lr", lr, "--layers", layers, "--seed", &seed],
+                        dir.path(),
+                    )
+                })
+                .collect();
+            let expect_test = (runs[0].1 + runs[1].1) / 2.0;
+            let expect_train = (runs[0].0 + runs[1].0) / 2.0;
+            assert_eq!(
+                test_mean, expect_test,
+                "test loss of lr {lr}, layers {layers}"
+            );
+            assert_eq!(
+                train_mean, expect_train,
+                "train loss of lr {lr}, layers {layers}"
+            );
+        }
+        // The table ranks by mean test loss, best first.
+        let ranked: Vec<f64> = table
+            .lines()
+            .skip(2)
+            .map(|l| {
+                let after = l
+                    .split("  ")
+                    .filter(|p| !p.trim().is_empty())
+                    .nth(2)
+                    .unwrap();
+                after.split('±').next().unwrap().trim().parse().unwrap()
+            })
+            .collect();
+        assert_eq!(ranked.len(), 4, "{table}");
+        assert!(ranked.windows(2).all(|w| w[0] <= w[1]), "{table}");
+    }
+
+    #[test]
+    fn one_seed_per_variant_is_exactly_the_train_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("s.csv");
+        let out = bin()
+            .args([
+                "sweep",
+                "--dataset",
+                "xor",
+                "--lr",
+                "0.03",
+                "--seed",
+                "5,6",
+                "--epochs",
+                "30",
+                "--quiet",
+            ])
+            .arg("--csv")
+            .arg(&csv)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = std::fs::read_to_string(&csv).unwrap();
+        let row: Vec<&str> = text.lines().nth(2).unwrap().split(',').collect();
+        assert_eq!(&row[..3], ["xor", "0.03", "6"]);
+        let (train, test) = train_alone(&["--lr", "0.03", "--seed", "6"], dir.path());
+        assert_eq!(row[6].parse::<f64>().unwrap(), test);
+        assert_eq!(row[8].parse::<f64>().unwrap(), train);
+        assert_eq!(row[7], "", "one run has no spread");
+    }
+
+    #[test]
+    fn bad_sweeps_are_refused_before_anything_trains() {
+        for (args, expect) in [
+            (vec!["--lr", "0.03,fast"], "fast"),
+            (vec!["--lr", "0.03,,0.3"], "empty value"),
+            (vec!["--layers", "4,2;"], "empty value"),
+            (vec!["--dataset", "spiral,moon"], "moon"),
+            (vec!["--seeds", "0"], "--seeds"),
+            (vec!["--seed", "1,2", "--seeds", "3"], "not both"),
+            (vec!["--threads", "0"], "--threads"),
+            (
+                vec!["--lr", &"0.1,".repeat(200)[..799], "--seeds", "100"],
+                "at most",
+            ),
+        ] {
+            let out = bin()
+                .arg("sweep")
+                .args(&args)
+                .args(["--epochs", "5", "--quiet"])
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+            assert!(err.contains(expect), "{args:?}: {err}");
+            assert!(!err.contains("panicked"), "{err}");
+        }
+    }
+}

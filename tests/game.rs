@@ -2031,6 +2031,7 @@ mod gan {
             name: name.into(),
             bytes,
             path,
+            companions: Vec::new(),
         });
         run(app, 2);
     }
@@ -2090,6 +2091,7 @@ mod gan {
             name: "pretrained_ring.weights.bin".into(),
             bytes: weights,
             path: None,
+            companions: Vec::new(),
         });
         run(&mut app, 2);
         assert_eq!(gan_sim(&app).gan.epoch(), 812);
@@ -2097,6 +2099,24 @@ mod gan {
             gan_sim(&app).gan.settings().distribution,
             Distribution::Ring
         );
+        // ...or both chosen together in one dialog: the weights come as the manifest's companion.
+        act(
+            &mut app,
+            GanAction::Preset {
+                distribution: Distribution::Gaussians,
+                tuned: false,
+            },
+        );
+        let weights = std::fs::read(dir.join("pretrained_ring.weights.bin")).unwrap();
+        app.world_mut().write_message(OpenedFile {
+            purpose: PURPOSE,
+            name: "pretrained_ring.json".into(),
+            bytes: std::fs::read(&json).unwrap(),
+            path: None,
+            companions: vec![("pretrained_ring.weights.bin".into(), weights)],
+        });
+        run(&mut app, 2);
+        assert_eq!(gan_sim(&app).gan.epoch(), 812);
     }
 
     #[test]
@@ -2435,6 +2455,7 @@ mod cnn_mode {
             name: name.into(),
             bytes,
             path: None,
+            companions: Vec::new(),
         };
         app.world_mut()
             .write_message(file("cnn-picture", "white.png", png));
@@ -2480,6 +2501,7 @@ mod cnn_mode {
             name: name.into(),
             bytes,
             path: None,
+            companions: Vec::new(),
         };
         app.world_mut()
             .write_message(file("cnn-model", "model.json", manifest));
@@ -2494,6 +2516,19 @@ mod cnn_mode {
         let p = &sim.acts.probabilities;
         let best = (0..p.len()).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap();
         assert_eq!(sim.model().class_names[best], "orange");
+        // Chosen together in one dialog (the browser's way), the weights come as a companion.
+        let mut app = cnn_app();
+        let weights = std::fs::read(dir.join("group1-shard1of1.bin")).unwrap();
+        let manifest = std::fs::read(dir.join("model.json")).unwrap();
+        app.world_mut().write_message(OpenedFile {
+            purpose: "cnn-model",
+            name: "model.json".into(),
+            bytes: manifest,
+            path: None,
+            companions: vec![("group1-shard1of1.bin".into(), weights)],
+        });
+        run(&mut app, 2);
+        assert_eq!(cnn(&app).model().parameter_count(), 19_920);
     }
 }
 

@@ -30,6 +30,9 @@ pub enum FileRequest {
         accept: &'static str,
         /// What the box says the file is for.
         title: String,
+        /// Whether several files may be chosen at once (a model.json with its weights): in the
+        /// browser they arrive as one file whose companions are the others.
+        multiple: bool,
     },
     /// Save bytes under a file name (natively in the exports folder, in the browser as a
     /// download).
@@ -49,6 +52,25 @@ pub struct OpenedFile {
     pub bytes: Vec<u8>,
     /// Natively, where it is (to find files beside it, such as a model's weights).
     pub path: Option<std::path::PathBuf>,
+    /// In the browser, the other files chosen with it (a model.json's weights files, chosen
+    /// together in one dialog): name and bytes.
+    pub companions: Vec<(String, Vec<u8>)>,
+}
+
+impl OpenedFile {
+    /// The companion a model file names as `wanted` (a path such as `group1-shard1of1.bin`):
+    /// the one of that file name, else the only one there is (a renamed download).
+    pub fn companion(&self, wanted: &str) -> Option<&[u8]> {
+        let file_name = wanted.rsplit('/').next().unwrap_or(wanted);
+        self.companions
+            .iter()
+            .find(|(name, _)| name == file_name)
+            .or(match self.companions.as_slice() {
+                [only] => Some(only),
+                _ => None,
+            })
+            .map(|(_, bytes)| bytes.as_slice())
+    }
 }
 
 /// Where natively saved files go: `exports` in the save folder when one was given, else the
@@ -96,15 +118,16 @@ fn handle_requests(
                 purpose,
                 accept,
                 title,
+                multiple,
             } => {
                 #[cfg(target_arch = "wasm32")]
                 {
                     let _ = title;
-                    web::pick_file(purpose, accept);
+                    web::pick_file(purpose, accept, *multiple);
                 }
                 #[cfg(not(target_arch = "wasm32"))]
                 {
-                    let _ = accept;
+                    let _ = (accept, multiple);
                     open_box.open = Some((purpose, title.clone()));
                     open_box.error = None;
                 }
@@ -189,6 +212,7 @@ fn read(path: &std::path::Path, purpose: &'static str) -> Result<OpenedFile, Str
             .unwrap_or_default(),
         bytes,
         path: Some(path.to_path_buf()),
+        companions: Vec::new(),
     })
 }
 
@@ -262,7 +286,7 @@ mod web {
     /// Files the page has read, waiting for the next frame.
     static PICKED: Mutex<Vec<OpenedFile>> = Mutex::new(Vec::new());
 
-    pub fn pick_file(purpose: &'static str, accept: &str) {
+    pub fn pick_file(purpose: &'static str, accept: &str, multiple: bool) {
         let Some(document) = web_sys::window().and_then(|w| w.document()) else {
             return;
         };
@@ -274,36 +298,78 @@ mod web {
         };
         input.set_type("file");
         input.set_accept(accept);
+        input.set_multiple(multiple);
         let reading = input.clone();
         let on_change = Closure::<dyn FnMut()>::new(move || {
-            let Some(file) = reading.files().and_then(|f| f.get(0)) else {
+            let Some(files) = reading.files() else {
                 return;
             };
-            let name = file.name();
-            let Ok(reader) = web_sys::FileReader::new() else {
-                return;
-            };
-            let done = reader.clone();
-            let on_load = Closure::<dyn FnMut()>::new(move || {
-                if let Ok(result) = done.result() {
+            let count = files.length();
+            // Every chosen file is read before any is delivered, so a model.json arrives with
+            // its weights whatever order the reads finish in.
+            let chosen: std::rc::Rc<std::cell::RefCell<Vec<Option<(String, Vec<u8>)>>>> =
+                std::rc::Rc::new(std::cell::RefCell::new(vec![None; count as usize]));
+            for index in 0..count {
+                let Some(file) = files.get(index) else {
+                    continue;
+                };
+                let Ok(reader) = web_sys::FileReader::new() else {
+                    return;
+                };
+                let done = reader.clone();
+                let chosen = chosen.clone();
+                let name = file.name();
+                let on_load = Closure::<dyn FnMut()>::new(move || {
+                    let Ok(result) = done.result() else {
+                        return;
+                    };
                     let bytes = js_sys::Uint8Array::new(&result).to_vec();
-                    if let Ok(mut picked) = PICKED.lock() {
-                        picked.push(OpenedFile {
-                            purpose,
-                            name: name.clone(),
-                            bytes,
-                            path: None,
-                        });
+                    let mut all = chosen.borrow_mut();
+                    all[index as usize] = Some((name.clone(), bytes));
+                    if all.iter().all(Option::is_some) {
+                        deliver(purpose, all.drain(..).flatten().collect());
                     }
-                }
-            });
-            reader.set_onload(Some(on_load.as_ref().unchecked_ref()));
-            on_load.forget();
-            let _ = reader.read_as_array_buffer(&file);
+                });
+                reader.set_onload(Some(on_load.as_ref().unchecked_ref()));
+                on_load.forget();
+                let _ = reader.read_as_array_buffer(&file);
+            }
         });
         input.set_onchange(Some(on_change.as_ref().unchecked_ref()));
         on_change.forget();
         input.click();
+    }
+
+    /// Files chosen together: one JSON file arrives with the others as its companions (a
+    /// model and its weights); otherwise each arrives alone.
+    fn deliver(purpose: &'static str, mut files: Vec<(String, Vec<u8>)>) {
+        let Ok(mut picked) = PICKED.lock() else {
+            return;
+        };
+        let is_json = |name: &str| name.to_ascii_lowercase().ends_with(".json");
+        let jsons = files.iter().filter(|(name, _)| is_json(name)).count();
+        if jsons == 1 && files.len() > 1 {
+            let at = files
+                .iter()
+                .position(|(name, _)| is_json(name))
+                .unwrap_or(0);
+            let (name, bytes) = files.remove(at);
+            picked.push(OpenedFile {
+                purpose,
+                name,
+                bytes,
+                path: None,
+                companions: files,
+            });
+        } else {
+            picked.extend(files.into_iter().map(|(name, bytes)| OpenedFile {
+                purpose,
+                name,
+                bytes,
+                path: None,
+                companions: Vec::new(),
+            }));
+        }
     }
 
     pub fn deliver_picked_files(mut opened: MessageWriter<OpenedFile>) {

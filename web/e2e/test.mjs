@@ -56,15 +56,64 @@ page.on("console", (m) => {
   if (m.type() === "error" && !text.includes("Using exceptions for control flow")) console.log(`  console error: ${text}`);
 });
 
-const state = () => page.evaluate(() => window.neuralSandboxState ? JSON.parse(window.neuralSandboxState) : null);
-async function waitFor(predicate, what, seconds = 60) {
-  const until = Date.now() + seconds * 1000;
-  for (;;) {
-    const s = await state();
-    if (s && predicate(s)) return s;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(s)}`);
-    await page.waitForTimeout(100);
+// Reading and driving one page like a player.
+function drive(p, label = "") {
+  const where = label ? ` (${label})` : "";
+  const state = () => p.evaluate(() => window.neuralSandboxState ? JSON.parse(window.neuralSandboxState) : null)
+    .catch(() => null);
+  async function waitFor(predicate, what, seconds = 60) {
+    const until = Date.now() + seconds * 1000;
+    for (;;) {
+      const s = await state();
+      if (s && predicate(s)) return s;
+      if (Date.now() > until) throw new Error(`timed out waiting for ${what}${where}: ${JSON.stringify(s)?.slice(0, 400)}`);
+      await p.waitForTimeout(50);
+    }
   }
+  // Where a button is once the layout has settled. egui places a centred window from the size
+  // it had the frame before, so the first frames of a screen publish places the button then
+  // leaves (a click there lands on the text beside it): the same place in two states at least
+  // five frames apart is trusted.
+  async function button(name, seconds = 30) {
+    const until = Date.now() + seconds * 1000;
+    let seen = null;
+    for (;;) {
+      const s = await waitFor((s) => s.buttons && s.buttons[name], `the ${name} button`, seconds);
+      const at = s.buttons[name];
+      if (seen && seen.at[0] === at[0] && seen.at[1] === at[1]) {
+        if (s.frames >= seen.frames + 5) return at;
+      } else {
+        seen = { at, frames: s.frames };
+      }
+      if (Date.now() > until) throw new Error(`the ${name} button never settled${where} (last at ${at})`);
+      await p.waitForTimeout(50);
+    }
+  }
+  async function click([x, y]) {
+    await p.mouse.move(x, y);
+    await p.waitForTimeout(150);
+    await p.mouse.down();
+    await p.waitForTimeout(150);  // a person's click: the game may run at a few frames a second
+    await p.mouse.up();
+    await p.waitForTimeout(300);
+  }
+  // Clicks a button until the game shows it answered (a player clicks again when a click falls
+  // between two layouts); the state that answered.
+  async function press(name, answered, what, tries = 3) {
+    for (let attempt = 0; attempt < tries; attempt++) {
+      await click(await button(name));
+      const s = await waitFor(answered, what, 8).catch(() => null);
+      if (s) return s;
+    }
+    throw new Error(`clicking ${name} ${tries} times did not lead to ${what}${where}: ${JSON.stringify(await state())?.slice(0, 400)}`);
+  }
+  async function key(name) {
+    await p.keyboard.down(name);
+    await p.waitForTimeout(150);
+    await p.keyboard.up(name);
+    await p.waitForTimeout(200);
+  }
+  return { state, waitFor, button, click, press, key };
 }
 async function shot(name) {
   const file = path.join(artifacts, `${name}.png`);
@@ -85,20 +134,7 @@ function countNear(png, rgb, tolerance, box) {
   }
   return n;
 }
-async function click(x, y) {
-  await page.mouse.move(x, y);
-  await page.waitForTimeout(150);
-  await page.mouse.down();
-  await page.waitForTimeout(150);  // a person's click: the game may run at a few frames a second
-  await page.mouse.up();
-  await page.waitForTimeout(300);
-}
-async function key(name) {
-  await page.keyboard.down(name);
-  await page.waitForTimeout(150);
-  await page.keyboard.up(name);
-  await page.waitForTimeout(200);
-}
+const { state, waitFor, button, click, press, key } = drive(page);
 const linkFor = (config) => "#cfg=" + Buffer.from(JSON.stringify(config)).toString("base64url");
 
 try {
@@ -114,26 +150,18 @@ try {
 
   // 2. The levels load over HTTP; the level list opens from the title.
   check(first.levels >= 8 && first.level_problems === 0, `the levels load in the browser (${first.levels} levels)`);
-  const button = async (name) => {
-    const s = await waitFor((s) => s.buttons && s.buttons[name], `the ${name} button`, 30);
-    return s.buttons[name];
-  };
-  const challenges = await button("Playground Challenges");
-  await click(challenges[0], challenges[1]);
-  await waitFor((s) => s.screen === "LevelSelect", "the level list after clicking Challenges", 30);
+  await press("Playground Challenges", (s) => s.screen === "LevelSelect", "the level list");
   await page.waitForTimeout(800);
   await shot("01b-levels");
   await key("Escape");
   await waitFor((s) => s.screen === "Title", "the title after Esc", 30);
 
   // 3. Into the sandbox with a click, then Play: the epoch counter advances.
-  const sandboxButton = await button("Playground Sandbox");
-  await click(sandboxButton[0], sandboxButton[1]);
-  await waitFor((s) => s.screen === "Sandbox", "the sandbox after clicking Sandbox", 30);
+  await press("Playground Sandbox", (s) => s.screen === "Sandbox", "the sandbox");
   await page.waitForTimeout(1000);
   const sandbox = await shot("02-sandbox");
   check(distinctColours(sandbox) > 500, "the sandbox is drawn");
-  await click(140, 22);
+  await click([140, 22]);
   const playing = await waitFor((s) => s.playing && s.epoch > 0, "training after pressing Play", 30);
   await page.waitForTimeout(2000);
   const later = await state();
@@ -206,50 +234,39 @@ try {
     await page.goto(base);
     await page.reload();
     await waitFor((s) => s.screen === "Title", "the title screen for the CNN mode", 120);
-    const cnnButton = (await waitFor((s) => s.buttons && s.buttons["CNN Play"], "the CNN Play button", 30)).buttons["CNN Play"];
-    // A player clicks again when a click is missed (a freshly reloaded page sometimes misses the
-    // first; see the throttled page below).
-    const inCnn = (s) => s.mode === "cnn" && s.buttons && s.buttons.play;
-    let opened = null;
-    for (let attempt = 0; attempt < 8 && !opened; attempt++) {
-      if (attempt === 4) {
-        // A page that answers no clicks sometimes answers after a reload.
-        await page.reload();
-        await waitFor((s) => s.screen === "Title" && s.buttons && s.buttons["CNN Play"], "the title after a reload", 120);
-      }
-      await click(cnnButton[0], cnnButton[1]);
-      opened = await waitFor(inCnn, "the CNN mode", 8).catch(() => null);
-    }
-    if (!opened) {
-      // The known flake of this headless browser: some freshly loaded pages answer no clicks at
-      // all (the throttled and offline pages below report the same). Said, not hidden.
-      const s = await state();
-      check(s && s.screen === "Title" && s.frames > 100,
-            `the CNN steps were not run: this page answered no clicks in 8 tries (frames ${s && s.frames}, still on the title)`);
-      report.cnn_steps = "not run: the page answered no clicks";
-      throw new Error("skip");
-    }
+    const opened = await press("CNN Play", (s) => s.mode === "cnn" && s.buttons && s.buttons.play, "the CNN mode");
     check(opened.train_images === 2000 && opened.epoch === 0, `the CNN mode opens on 2,000 shapes (${opened.parameters} parameters)`);
-    for (let attempt = 0; attempt < 5; attempt++) {
-      await click(opened.buttons.play[0], opened.buttons.play[1]);
-      if (await waitFor((s) => s.playing === true, "training to start", 5).catch(() => null)) break;
-    }
+    await press("play", (s) => s.playing === true, "CNN training");
     const started = Date.now();
     const trained = await waitFor((s) => s.epoch >= 2 && s.test_accuracy !== null, "two CNN epochs in the browser", 180);
     report.cnn_images_per_s = Math.round(trained.images_per_s);
+    report.cnn_training_images_per_s = Math.round(trained.training_images_per_s);
     report.cnn_seconds_for_two_epochs = Math.round((Date.now() - started) / 1000);
     report.cnn_test_accuracy = trained.test_accuracy;
     check(trained.test_accuracy > 0.5,
-          `the CNN trains in the browser: test accuracy ${(100 * trained.test_accuracy).toFixed(1)} % after ${trained.epoch} epochs (chance 20 %; ${report.cnn_images_per_s} images/s, ${report.cnn_seconds_for_two_epochs} s)`);
-    const map = trained.buttons.first_conv_map;
-    for (let attempt = 0; attempt < 5; attempt++) {
-      await click(map[0], map[1]);
-      if (await waitFor((s) => s.detail !== null, "the convolution's detail", 5).catch(() => null)) break;
-    }
-    await waitFor((s) => s.detail !== null, "the convolution's detail", 10);
+          `the CNN trains in the browser: test accuracy ${(100 * trained.test_accuracy).toFixed(1)} % after ${trained.epoch} epochs (chance 20 %; ${report.cnn_images_per_s} images per second of play, ${report.cnn_training_images_per_s} per second of training, ${report.cnn_seconds_for_two_epochs} s)`);
+    await press("first_conv_map", (s) => s.detail !== null, "the convolution's detail");
     await shot("09-cnn");
+
+    // 6c. CNN Explainer's Tiny VGG opens from the page's file input (model.json and its weights
+    // chosen together, as a student would) and classifies the sample picture, an orange.
+    const tinyVgg = path.join(here, "../../../shared/models/cnn-explainer-tiny-vgg");
+    if (fs.existsSync(path.join(tinyVgg, "model.json"))) {
+      await press("close_detail", (s) => s.detail === null, "the overview again").catch(() => null);
+      const chooser = page.waitForEvent("filechooser", { timeout: 30000 });
+      await click(await button("open_model"));
+      await (await chooser).setFiles([path.join(tinyVgg, "model.json"), path.join(tinyVgg, "group1-shard1of1.bin")]);
+      const vgg = await waitFor((s) => s.model === "model.json" && s.inference_ms !== null, "Tiny VGG to open", 30);
+      const best = vgg.probabilities.indexOf(Math.max(...vgg.probabilities));
+      report.tiny_vgg_inference_ms = +vgg.inference_ms.toFixed(2);
+      check(vgg.parameters === 19920 && best === 8,
+            `CNN Explainer's Tiny VGG opens in the browser and calls the sample picture an orange (class ${best}, ${vgg.parameters} parameters, ${report.tiny_vgg_inference_ms} ms per image)`);
+      await shot("09b-tiny-vgg");
+    } else {
+      console.log("  (no Tiny VGG in ../shared/models: the browser's model-opening check is skipped)");
+    }
   } catch (e) {
-    if (String(e) !== "Error: skip") check(false, String(e));
+    check(false, String(e));
   }
 
   // 7. The GAN mode: it opens on GAN Lab's starting point (trained in the page), then a fresh
@@ -257,24 +274,7 @@ try {
   await page.goto(base);
   await page.reload();
   await waitFor((s) => s.screen === "Title", "the title screen again", 120);
-  const ganButton = await button("GAN Play");
-  // The same headless flake as for the CNN steps: a click again, a reload, then said, not hidden.
-  let inGan = null;
-  for (let attempt = 0; attempt < 8 && !inGan; attempt++) {
-    if (attempt === 4) {
-      await page.reload();
-      await waitFor((s) => s.screen === "Title" && s.buttons && s.buttons["GAN Play"], "the title after a reload", 120);
-    }
-    await click(ganButton[0], ganButton[1]);
-    inGan = await waitFor((s) => s.mode === "gan", "the GAN mode", 8).catch(() => null);
-  }
-  if (!inGan) {
-    const s = await state();
-    check(s && s.screen === "Title" && s.frames > 100,
-          `the GAN steps were not run: this page answered no clicks in 8 tries (frames ${s && s.frames}, still on the title)`);
-    report.gan_steps = "not run: the page answered no clicks";
-    throw new Error("skip");
-  }
+  await press("GAN Play", (s) => s.mode === "gan", "the GAN mode");
   const opening = await waitFor((s) => s.mode === "gan" && s.preparing === false && s.epoch === 1931,
                                 "the GAN mode trained to GAN Lab's starting point", 120);
   check(opening.js_precise > 0 && opening.js_precise < 0.6,
@@ -287,9 +287,7 @@ try {
   const green = countNear(ganShot, [0x1b, 0x9e, 0x4b], 30, plotBox);
   const purple = countNear(ganShot, [0x8e, 0x44, 0xad], 30, plotBox);
   check(green > 500 && purple > 200, `the GAN plot shows real and fake points (${green} green, ${purple} purple px)`);
-  const tuned = await button("Tuned");
-  await click(tuned[0], tuned[1]);
-  const fresh = await waitFor((s) => s.epoch === 0 && s.loss === "least_squares", "a fresh tuned run", 30);
+  const fresh = await press("Tuned", (s) => s.epoch === 0 && s.loss === "least_squares", "a fresh tuned run");
   await page.focus("canvas#bevy");
   await key("Space");
   for (let k = 0; k < 6; k++) await key("Equal");  // up to Max
@@ -315,7 +313,7 @@ try {
         `slow motion walks through the steps (step ${slow.slow_motion_step} -> ${slower.slow_motion_step})`);
   await shot("08-gan-slow-motion");
 } catch (e) {
-  if (String(e) !== "Error: skip") check(false, String(e));
+  check(false, String(e));
 }
 
 // 8. A school network: 20 Mbit/s down, 40 ms latency (DevTools' network conditions), in a fresh
@@ -335,40 +333,19 @@ try {
   const fetched = [];
   cdp.on("Network.loadingFinished", (e) => { wireBytes += e.encodedDataLength; });
   throttled.on("response", (r) => fetched.push(r.url().replace(base, "")));
-  const stateOf = () => throttled.evaluate(() => window.neuralSandboxState ? JSON.parse(window.neuralSandboxState) : null);
-  const waitOn = async (predicate, what, seconds) => {
-    const until = Date.now() + seconds * 1000;
-    for (;;) {
-      const s = await stateOf();
-      if (s && predicate(s)) return s;
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what} (throttled)`);
-      await throttled.waitForTimeout(20);
-    }
-  };
+  const { waitFor: waitOn, click: clickAt } = drive(throttled, "throttled");
   const navigated = Date.now();
   await throttled.goto(base);
-  const title = await waitOn((s) => s.screen === "Title" && s.buttons && s.buttons["Playground Sandbox"], "the title", 120);
+  await waitOn((s) => s.screen === "Title" && s.buttons && s.buttons["Playground Sandbox"], "the title", 120);
   report.throttled_first_frame_ms = Date.now() - navigated;
-  // A person's click (press, a moment, release), repeated until the game answers: the time
-  // is that of the first click it answers. Reported, not checked: in about one run in three the
-  // throttled page never answers clicks at all (unexplained so far, see the screenshot); the
-  // same clicks pass in every other step of this test.
-  const [x, y] = title.buttons["Playground Sandbox"];
-  for (let tries = 0; ; tries++) {
-    await throttled.mouse.move(x, y);
-    await throttled.waitForTimeout(100);
-    await throttled.mouse.down();
-    await throttled.waitForTimeout(100);
-    await throttled.mouse.up();
-    const answered = await waitOn((s) => s.screen === "Sandbox", "the sandbox after a click", 1).then(() => true, () => false);
-    if (answered) {
+  // A person's click where the button is drawn now, repeated until the game answers: the time
+  // is that of the first click it answers.
+  report.throttled_first_interaction_ms = null;
+  for (let tries = 0; tries < 16; tries++) {
+    const now = await waitOn((s) => s.buttons && s.buttons["Playground Sandbox"], "the Sandbox button", 10);
+    await clickAt(now.buttons["Playground Sandbox"]);
+    if (await waitOn((s) => s.screen === "Sandbox", "the sandbox after a click", 1).catch(() => null)) {
       report.throttled_first_interaction_ms = Date.now() - navigated;
-      break;
-    }
-    if (tries >= 15) {
-      await throttled.screenshot({ path: path.join(artifacts, "09-throttled-no-answer.png") });
-      console.log(`  (throttled page: no click answered in 16 tries; state ${JSON.stringify(await stateOf()).slice(0, 300)})`);
-      report.throttled_first_interaction_ms = null;
       break;
     }
   }
@@ -377,7 +354,7 @@ try {
   // The goal is 4 s; measured here 3.9 s with software WebGL. The check leaves room for a
   // slower CI machine and still catches a regression such as levels loaded one by one (4.9 s)
   // or a page busy elsewhere (15 s).
-  check(report.throttled_first_frame_ms < 6000,
+  check(report.throttled_first_frame_ms < 6000 && report.throttled_first_interaction_ms !== null,
         `on a 20 Mbit/s, 40 ms network the first frame is drawn in ${report.throttled_first_frame_ms} ms (goal 4 s) and a click is answered at ${report.throttled_first_interaction_ms} ms (${report.throttled_wire_mb} MB over the wire: ${wasmFile})`);
   await context.close();
 } catch (e) {
@@ -394,21 +371,10 @@ try {
   const locked = await context.newPage();
   locked.on("pageerror", (e) => errors.push(`page error (no storage): ${e.message}`));
   locked.on("console", (m) => { if (m.text().includes("panicked")) errors.push(`panic (no storage): ${m.text()}`); });
-  const stateOf = () => locked.evaluate(() => window.neuralSandboxState ? JSON.parse(window.neuralSandboxState) : null);
-  const waitOn = async (predicate, what) => {
-    const until = Date.now() + 60000;
-    for (;;) {
-      const s = await stateOf();
-      if (s && predicate(s)) return s;
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what} (no storage)`);
-      await locked.waitForTimeout(100);
-    }
-  };
+  const { waitFor: waitOn, press: pressOn } = drive(locked, "no storage");
   await locked.goto(base);
-  const title = await waitOn((s) => s.screen === "Title" && s.buttons && s.buttons["Playground Sandbox"], "the title");
-  const [x, y] = title.buttons["Playground Sandbox"];
-  await locked.mouse.click(x, y, { delay: 150 });
-  await waitOn((s) => s.screen === "Sandbox", "the sandbox");
+  await waitOn((s) => s.screen === "Title", "the title");
+  await pressOn("Playground Sandbox", (s) => s.screen === "Sandbox", "the sandbox");
   await locked.keyboard.press("Space", { delay: 150 });
   const played = await waitOn((s) => s.playing && s.epoch > 5, "training");
   await locked.keyboard.press("Escape", { delay: 150 });
@@ -429,16 +395,7 @@ try {
   const p = await context.newPage();
   p.on("pageerror", (e) => errors.push(`page error (offline): ${e.message}`));
   p.on("console", (m) => { if (m.text().includes("panicked")) errors.push(`panic (offline): ${m.text()}`); });
-  const stateOf = () => p.evaluate(() => window.neuralSandboxState ? JSON.parse(window.neuralSandboxState) : null);
-  const waitOn = async (predicate, what, seconds = 60) => {
-    const until = Date.now() + seconds * 1000;
-    for (;;) {
-      const s = await stateOf().catch(() => null);
-      if (s && predicate(s)) return s;
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what} (offline): ${JSON.stringify(s)?.slice(0, 200)}`);
-      await p.waitForTimeout(100);
-    }
-  };
+  const { waitFor: waitOn, press: pressOn } = drive(p, "offline");
   await p.goto(base);
   await waitOn((s) => s.screen === "Title", "the title online");
   const kept = async () => p.evaluate(async () => {
@@ -454,33 +411,16 @@ try {
   if (!cacheName) throw new Error("the service worker kept nothing within 60 s");
   await context.setOffline(true);
   await p.reload();
-  const title = await waitOn((s) => s.screen === "Title" && s.buttons && s.buttons["Playground Challenges"], "the title with no network");
-  const clickAt = async ([x, y]) => { await p.mouse.move(x, y); await p.waitForTimeout(150); await p.mouse.down(); await p.waitForTimeout(150); await p.mouse.up(); };
+  const title = await waitOn((s) => s.screen === "Title", "the title with no network");
   check(title.levels >= 10 && title.level_problems === 0, `offline, a reload opens the game with its ${title.levels} levels (cache ${cacheName})`);
-  // The first level through the menus. A fresh page sometimes receives no clicks at all (see
-  // step 8); then the sandbox opens from a share link instead, which needs no click.
-  const answered = async (button, predicate, what) => {
-    for (let tries = 0; tries < 5; tries++) {
-      await clickAt(button);
-      if (await waitOn(predicate, what, 3).then(() => true, () => false)) return true;
-    }
-    return false;
-  };
-  let where = "the first level";
-  const listed = await answered(title.buttons["Playground Challenges"], (s) => s.screen === "LevelSelect" && s.buttons && s.buttons["Play perceptron"], "the level list");
-  const list = listed ? await stateOf() : null;
-  const inLevel = listed && await answered(list.buttons["Play perceptron"], (s) => s.screen === "Level", "the first level");
-  if (!inLevel) {
-    where = "the sandbox from a link (this page answered no clicks)";
-    await p.goto(base + linkFor({ dataset: "xor" }));
-    await p.reload();
-    await waitOn((s) => s.screen === "Sandbox", "the sandbox from a link");
-  }
+  // The first level through the menus.
+  await pressOn("Playground Challenges", (s) => s.screen === "LevelSelect", "the level list");
+  await pressOn("Play perceptron", (s) => s.screen === "Level", "the first level");
   await p.focus("canvas#bevy");
   await p.keyboard.press("Space", { delay: 150 });
-  const played = await waitOn((s) => s.epoch > 0, `${where} training`, 30);
+  const played = await waitOn((s) => s.epoch > 0, "the first level training", 30);
   await p.screenshot({ path: path.join(artifacts, "11-offline-play.png") });
-  check(played.epoch > 0, `offline, ${where} plays (epoch ${played.epoch})`);
+  check(played.epoch > 0, `offline, the first level plays (epoch ${played.epoch})`);
   await context.close();
 } catch (e) {
   check(false, String(e));

@@ -29,6 +29,33 @@ pub struct Detail {
     pub softmax: Option<usize>,
     /// The hyperparameter playground: input, padding, kernel, stride.
     pub hyper: Option<(usize, usize, usize, usize)>,
+    /// What the grid of all the layer's kernels shows.
+    pub kernels: KernelGrid,
+}
+
+/// The whole layer's kernels at a glance: their weights, or what the last training step did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum KernelGrid {
+    #[default]
+    Weights,
+    Gradient,
+    Update,
+}
+
+impl KernelGrid {
+    const ALL: [KernelGrid; 3] = [
+        KernelGrid::Weights,
+        KernelGrid::Gradient,
+        KernelGrid::Update,
+    ];
+
+    fn label(self) -> &'static str {
+        match self {
+            KernelGrid::Weights => "weights",
+            KernelGrid::Gradient => "last gradient",
+            KernelGrid::Update => "last update",
+        }
+    }
 }
 
 impl Detail {
@@ -42,6 +69,7 @@ impl Detail {
             timer: 0.0,
             softmax: None,
             hyper: None,
+            kernels: KernelGrid::Weights,
         }
     }
 
@@ -293,7 +321,7 @@ fn layer_view(ui: &mut egui::Ui, sim: &mut CnnSim, detail: &mut Detail, dt: f32)
                     let b = model.params[bias.start + detail.map];
                     let value = output[oy * out_shape.width + ox];
                     ui.label(format!(
-                        "Sum over the {} channels {:.3} + bias {b:.3} = {value:.3}  (output pixel {}, {})",
+                        "Sum over the {} channels {:.3} + bias {b:.3} = {value:.3}\n(output pixel {}, {})",
                         in_shape.channels,
                         value - b,
                         oy + 1,
@@ -330,11 +358,14 @@ fn layer_view(ui: &mut egui::Ui, sim: &mut CnnSim, detail: &mut Detail, dt: f32)
         padding,
         filters,
         weights,
+        bias,
         ..
     } = layer
     {
-        ui.small("Each input channel convolved with its own kernel (the intermediate maps); their sum plus the bias is the output map above.");
+        ui.small("Each input channel convolved with its own kernel (the intermediate maps, the window on each); their values at the window, summed with the bias, make the output pixel.");
         let g = ConvGeometry::new(in_shape, out_shape, *kernel, *stride, *padding);
+        let (oy, ox) = detail.at;
+        let mut contributions = Vec::new();
         ui.horizontal_wrapped(|ui| {
             for c in 0..in_shape.channels.min(16) {
                 let mut map = vec![0.0f32; out_shape.height * out_shape.width];
@@ -356,16 +387,34 @@ fn layer_view(ui: &mut egui::Ui, sim: &mut CnnSim, detail: &mut Detail, dt: f32)
                     }
                 }
                 let scale = map.iter().fold(0.0f32, |m, v| m.max(v.abs()));
-                let (rect, response) =
-                    ui.allocate_exact_size(egui::vec2(40.0, 40.0), egui::Sense::click());
-                small_map(
-                    ui.painter(),
-                    rect,
-                    &map,
-                    out_shape.width,
-                    out_shape.height,
-                    |v| diverging(v, scale),
-                );
+                let here = map[oy * out_shape.width + ox];
+                contributions.push(here);
+                let response = ui
+                    .vertical(|ui| {
+                        let (rect, response) =
+                            ui.allocate_exact_size(egui::vec2(40.0, 40.0), egui::Sense::click());
+                        small_map(
+                            ui.painter(),
+                            rect,
+                            &map,
+                            out_shape.width,
+                            out_shape.height,
+                            |v| diverging(v, scale),
+                        );
+                        window_box(
+                            ui.painter(),
+                            rect,
+                            out_shape.width,
+                            out_shape.height,
+                            oy as isize,
+                            ox as isize,
+                            1,
+                        );
+                        ui.small(format!("{here:+.2}"));
+                        (rect, response)
+                    })
+                    .inner;
+                let (rect, response) = response;
                 if c == detail.input_channel {
                     ui.painter().rect_stroke(
                         rect,
@@ -382,7 +431,103 @@ fn layer_view(ui: &mut egui::Ui, sim: &mut CnnSim, detail: &mut Detail, dt: f32)
                 }
             }
         });
+        if in_shape.channels <= 16 {
+            let b = model.params[bias.start + detail.map];
+            let terms: Vec<String> = contributions.iter().map(|v| format!("{v:+.2}")).collect();
+            ui.small(format!(
+                "{} {b:+.2} (bias) = {:.3}",
+                terms.join(" "),
+                contributions.iter().sum::<f32>() + b
+            ));
+        }
+        kernel_grid(ui, sim, detail, detail.layer);
     }
+}
+
+/// Every kernel of a convolution at once (a column per filter, a row per input channel): its
+/// weights, or the last training step's gradient or change, each coloured on the layer's own
+/// scale so the filters that learn most stand out. A click opens that filter and channel.
+fn kernel_grid(ui: &mut egui::Ui, sim: &CnnSim, detail: &mut Detail, layer_index: usize) {
+    let model = sim.model();
+    let Layer::Conv {
+        kernel,
+        filters,
+        weights,
+        ..
+    } = &model.layers[layer_index]
+    else {
+        return;
+    };
+    let channels = model.layer_input(layer_index).channels;
+    let trained_here = sim.opened.is_none() && sim.training.steps > 0;
+    ui.horizontal(|ui| {
+        ui.small("All the layer's kernels:");
+        for grid in KernelGrid::ALL {
+            let allowed = grid == KernelGrid::Weights || trained_here;
+            if ui
+                .add_enabled(
+                    allowed,
+                    egui::Button::selectable(detail.kernels == grid, grid.label()).small(),
+                )
+                .on_disabled_hover_text("Train the network a step first")
+                .clicked()
+            {
+                detail.kernels = grid;
+            }
+        }
+    });
+    let source: &[f32] = match detail.kernels {
+        KernelGrid::Weights => &model.params,
+        KernelGrid::Gradient if trained_here => &sim.training.last_gradient,
+        KernelGrid::Update if trained_here => &sim.training.last_update,
+        _ => &model.params,
+    };
+    let values = &source[weights.clone()];
+    let scale = values.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+    let (shown_filters, shown_channels) = ((*filters).min(16), channels.min(16));
+    let tile = 18.0f32;
+    egui::Grid::new("cnn kernel grid")
+        .spacing(egui::vec2(3.0, 3.0))
+        .min_col_width(tile)
+        .min_row_height(tile)
+        .show(ui, |ui| {
+            for c in 0..shown_channels {
+                for f in 0..shown_filters {
+                    let taps: Vec<f32> = (0..kernel * kernel)
+                        .map(|t| values[(t * channels + c) * filters + f])
+                        .collect();
+                    let (rect, response) =
+                        ui.allocate_exact_size(egui::vec2(tile, tile), egui::Sense::click());
+                    small_map(ui.painter(), rect, &taps, *kernel, *kernel, |v| {
+                        diverging(v, scale)
+                    });
+                    if f == detail.map && c == detail.input_channel {
+                        ui.painter().rect_stroke(
+                            rect,
+                            0.0,
+                            egui::Stroke::new(2.0, egui::Color32::from_rgb(250, 190, 45)),
+                            egui::StrokeKind::Outside,
+                        );
+                    }
+                    if response
+                        .on_hover_text(format!("filter {}, channel {}", f + 1, c + 1))
+                        .clicked()
+                    {
+                        detail.map = f;
+                        detail.input_channel = c;
+                    }
+                }
+                ui.end_row();
+            }
+        });
+    ui.small(format!(
+        "Colours on the layer's scale: ±{scale:.2e}{}",
+        if *filters > 16 || channels > 16 {
+            " (the first 16 filters and channels)"
+        } else {
+            ""
+        }
+    ));
 }
 
 /// The k x k kernel of (input channel, filter), editable, with classic filters to pick.

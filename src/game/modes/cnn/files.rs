@@ -1,5 +1,5 @@
 //! Opening models and pictures: a TensorFlow.js `model.json` (natively its shards are read
-//! from beside it; in the browser the page asks for the weights file next), one of our own
+//! from beside it; in the browser they are chosen with it, or the page asks for them next), one of our own
 //! model files, or a PNG or JPEG picture (also by dropping it onto the window).
 
 use bevy::prelude::*;
@@ -90,6 +90,17 @@ fn receive_files(
                     Err(e) => notices.refused(format!("Cannot open the model: {e}")),
                 }
             }
+            Ok(topology) if !file.companions.is_empty() => {
+                let read_shard = |path: &str| {
+                    file.companion(path).map(<[u8]>::to_vec).ok_or_else(|| {
+                        format!("its weights file {path} was not among the files chosen")
+                    })
+                };
+                match topology.with_weights(read_shard) {
+                    Ok(model) => open(&mut sim, &mut notices, model, file.name.clone()),
+                    Err(e) => notices.refused(format!("Cannot open the model: {e}")),
+                }
+            }
             Ok(topology) => {
                 let shards = topology.shard_paths().join(", ");
                 pending.0 = Some((topology, file.name.clone()));
@@ -97,9 +108,10 @@ fn receive_files(
                     purpose: WEIGHTS_PURPOSE,
                     accept: ".bin",
                     title: format!("Now its weights: {shards}"),
+                    multiple: false,
                 });
                 notices.info(format!(
-                    "{}: now choose its weights file, {shards}.",
+                    "{}: now choose its weights file, {shards} (or choose both files together).",
                     file.name
                 ));
             }

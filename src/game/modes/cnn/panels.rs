@@ -130,7 +130,12 @@ fn cnn_ui(mut contexts: EguiContexts, mut s: CnnUi) -> Result {
             let rect =
                 egui::Rect::from_min_max(egui::pos2(full.min.x, overview.max.y + 6.0), full.max);
             let mut child = ui.new_child(egui::UiBuilder::new().max_rect(rect));
-            detail::show(&mut child, sim, screen, dt);
+            // The detail can be taller than half a small window (a convolution's channels and
+            // the grid of all its kernels): it scrolls.
+            egui::ScrollArea::vertical()
+                .id_salt("cnn detail")
+                .auto_shrink([false, false])
+                .show(&mut child, |ui| detail::show(ui, sim, screen, dt));
         }
     });
     Ok(())
@@ -222,7 +227,12 @@ fn run_bar(ui: &mut egui::Ui, s: &mut CnnUi) {
                 ));
             }
             if sim.playing {
-                ui.label(format!("· {:.0} images/s", sim.images_per_s));
+                ui.label(format!("· {:.0} images/s", sim.images_per_s))
+                    .on_hover_text(format!(
+                        "Images trained per second of play; {:.0} per second of training time \
+                         (the rest of each frame draws the views).",
+                        sim.training_images_per_s
+                    ));
             }
             if sim.evaluating() {
                 ui.label("· testing…");
@@ -232,6 +242,9 @@ fn run_bar(ui: &mut egui::Ui, s: &mut CnnUi) {
                 "Showing {name}: {} parameters, not trained here.",
                 sim.model().parameter_count()
             ));
+            if let Some(ms) = sim.inference_ms {
+                ui.label(format!("· one image through it: {ms:.2} ms"));
+            }
         }
     });
 }
@@ -365,8 +378,9 @@ fn left_panel(ui: &mut egui::Ui, s: &mut CnnUi) {
         if open.clicked() {
             s.files.write(FileRequest::Open {
                 purpose: super::files::MODEL_PURPOSE,
-                accept: ".json",
+                accept: ".json,.bin",
                 title: "Open a model (model.json; its weights file beside it)".into(),
+                multiple: true,
             });
         }
         if sim.opened.is_none() {
@@ -393,6 +407,7 @@ fn left_panel(ui: &mut egui::Ui, s: &mut CnnUi) {
                 purpose: super::files::PICTURE_PURPOSE,
                 accept: "image/png,image/jpeg",
                 title: "Open a picture (PNG or JPEG)".into(),
+                multiple: false,
             });
         }
         if ui.button("Clear pad").clicked() {

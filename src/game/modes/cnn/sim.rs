@@ -16,11 +16,34 @@ pub(super) fn plugin(app: &mut App) {
         .add_systems(Update, train_within_budget.run_if(in_state(CnnStage)));
 }
 
-/// Milliseconds of training per frame: enough to learn fast, little enough to keep 60 fps
-/// drawing (the views' own work is measured separately).
+/// Milliseconds of training per frame at least: enough to learn fast, little enough to keep
+/// 60 fps drawing (the views' own work is measured separately). See [`training_budget_ms`].
 pub const TRAIN_BUDGET_MS: f64 = 9.0;
+/// The frame that training and drawing share: 60 fps.
+const FRAME_MS: f64 = 1000.0 / 60.0;
+/// Left free in each frame for the browser or the compositor.
+const FRAME_MARGIN_MS: f64 = 2.5;
+/// The most a frame may train, whatever drawing takes.
+const MAX_TRAIN_BUDGET_MS: f64 = 30.0;
+
+/// This frame's training time, from what the rest of the last frames took (`other_ms`, the
+/// smoothed frame time less training): what a 60 fps frame leaves after drawing, at least
+/// [`TRAIN_BUDGET_MS`]; and when drawing alone already misses 60 fps (a slow machine, software
+/// rendering in a browser) as long as drawing takes, so training keeps half the time instead of
+/// a sliver of it.
+pub fn training_budget_ms(other_ms: f64) -> f64 {
+    if !other_ms.is_finite() || other_ms <= 0.0 {
+        return TRAIN_BUDGET_MS;
+    }
+    let fills_the_frame = FRAME_MS - FRAME_MARGIN_MS - other_ms;
+    fills_the_frame
+        .max(other_ms.min(MAX_TRAIN_BUDGET_MS))
+        .max(TRAIN_BUDGET_MS)
+}
 /// Seconds between two refreshes of the maps while training.
 pub const MAPS_REFRESH_SECONDS: f32 = 0.25;
+/// Images classified to time an opened model (Tiny VGG: about 25 ms in a browser, once).
+const INFERENCE_TIMING_RUNS: u32 = 10;
 /// Test images evaluated per slice while an epoch's results are gathered.
 const EVAL_SLICE: usize = 25;
 
@@ -66,10 +89,15 @@ pub struct CnnSim {
     /// The test set's predictions at the last finished epoch.
     pub predictions: Predictions,
     evaluating: Option<(Predictions, usize)>,
-    /// Training images per second over the last second, and the last frame's training time.
+    /// Training images per second of play over the last second (what the player gets), the
+    /// same per second of training time (the engine's speed), and the last frame's training time.
     pub images_per_s: f64,
+    pub training_images_per_s: f64,
     pub train_ms_last_frame: f64,
-    rate_window: (f64, usize),
+    /// For an opened model: milliseconds to classify one image, timed when it opened.
+    pub inference_ms: Option<f64>,
+    /// Training milliseconds, images and seconds of play since the rates were last updated.
+    rate_window: (f64, usize, f64),
     weights_changed: bool,
     /// Seconds since the maps were last recomputed while training.
     since_refresh: f32,
@@ -113,8 +141,10 @@ impl CnnSim {
             predictions: Predictions::default(),
             evaluating: None,
             images_per_s: 0.0,
+            training_images_per_s: 0.0,
             train_ms_last_frame: 0.0,
-            rate_window: (0.0, 0),
+            inference_ms: None,
+            rate_window: (0.0, 0, 0.0),
             weights_changed: false,
             since_refresh: 0.0,
             level: None,
@@ -290,10 +320,17 @@ impl CnnSim {
         Ok(())
     }
 
-    /// Shows an opened model; its own pictures replace the data's.
+    /// Shows an opened model; its own pictures replace the data's. Times one image through
+    /// it (the mean of a few, shown beside the model's name).
     pub fn open_model(&mut self, model: CnnModel, name: String) {
         self.playing = false;
         self.custom = default_picture(model.input);
+        let start = bevy::platform::time::Instant::now();
+        for _ in 0..INFERENCE_TIMING_RUNS {
+            std::hint::black_box(model.predict(&self.custom));
+        }
+        self.inference_ms =
+            Some(start.elapsed().as_secs_f64() * 1000.0 / f64::from(INFERENCE_TIMING_RUNS));
         self.custom_name = "a sample picture (an orange disc)".into();
         self.opened = Some(model);
         self.source = ModelSource::Opened(name);
@@ -304,6 +341,7 @@ impl CnnSim {
     /// Back to the network this mode trains.
     pub fn close_model(&mut self) {
         self.opened = None;
+        self.inference_ms = None;
         self.source = ModelSource::Trained;
         self.custom = vec![0.0; self.train.shape.len()];
         self.custom_name = "your drawing".into();
@@ -457,6 +495,7 @@ pub fn open_first_run(
 fn train_within_budget(
     sim: Option<ResMut<CnnSim>>,
     time: Res<Time>,
+    frames: Res<crate::game::frame_budget::FrameBudget>,
     mut timings: ResMut<crate::game::dev::diagnostics::WorkTimings>,
 ) {
     let Some(mut sim) = sim else {
@@ -465,16 +504,20 @@ fn train_within_budget(
     let dt = time.delta_secs();
     sim.since_refresh += dt;
     if sim.playing && sim.can_train() {
+        let other_ms = frames.frame_seconds() * 1000.0 - sim.train_ms_last_frame;
         let start = bevy::platform::time::Instant::now();
-        let images = sim.train_for(TRAIN_BUDGET_MS);
+        let images = sim.train_for(training_budget_ms(other_ms));
         timings.training += start.elapsed();
         let ms = start.elapsed().as_secs_f64() * 1000.0;
         sim.train_ms_last_frame = ms;
         sim.rate_window.0 += ms;
         sim.rate_window.1 += images;
-        if sim.rate_window.0 >= 1000.0 * TRAIN_BUDGET_MS / 16.0 {
-            sim.images_per_s = sim.rate_window.1 as f64 * 1000.0 / sim.rate_window.0;
-            sim.rate_window = (0.0, 0);
+        sim.rate_window.2 += f64::from(dt);
+        if sim.rate_window.2 >= 1.0 {
+            let (train_ms, images, seconds) = sim.rate_window;
+            sim.images_per_s = images as f64 / seconds;
+            sim.training_images_per_s = images as f64 * 1000.0 / train_ms.max(1e-3);
+            sim.rate_window = (0.0, 0, 0.0);
         }
     } else {
         sim.train_ms_last_frame = 0.0;
@@ -484,5 +527,29 @@ fn train_within_budget(
         let start = bevy::platform::time::Instant::now();
         sim.refresh_maps();
         timings.heatmaps += start.elapsed();
+    }
+}
+
+#[cfg(test)]
+mod budget_tests {
+    use super::*;
+
+    #[test]
+    fn training_fills_a_60_fps_frame_or_matches_slow_drawing() {
+        // Quick drawing: training takes what a 60 fps frame leaves.
+        let quick = training_budget_ms(3.0);
+        assert!(
+            (quick - (FRAME_MS - FRAME_MARGIN_MS - 3.0)).abs() < 1e-9,
+            "{quick}"
+        );
+        // Drawing near the frame: never below the floor.
+        assert_eq!(training_budget_ms(7.0), TRAIN_BUDGET_MS);
+        // Slow drawing: as long as drawing, up to the cap.
+        assert_eq!(training_budget_ms(20.0), 20.0);
+        assert_eq!(training_budget_ms(80.0), MAX_TRAIN_BUDGET_MS);
+        // Nothing measured yet, or nonsense: the floor.
+        for odd in [0.0, -5.0, f64::NAN, f64::INFINITY] {
+            assert_eq!(training_budget_ms(odd), TRAIN_BUDGET_MS, "{odd}");
+        }
     }
 }

@@ -40,7 +40,9 @@ fn publish_status(sim: Res<CnnSim>, screen: Res<CnnScreen>, mut status: ResMut<S
     status.set("test_accuracy", t.history.last().map(|r| r.test.accuracy));
     status.set("test_loss", t.history.last().map(|r| r.test.loss));
     status.set("images_per_s", sim.images_per_s);
+    status.set("training_images_per_s", sim.training_images_per_s);
     status.set("train_ms_last_frame", sim.train_ms_last_frame);
+    status.set("inference_ms", sim.inference_ms);
     status.set(
         "probabilities",
         sim.acts

@@ -1,6 +1,6 @@
 //! Opening and saving models: ours (both networks and the settings in one JSON file) and GAN
-//! Lab's pretrained ones (a JSON manifest and a `.weights.bin` beside it; in the browser the page
-//! asks for the weights file second).
+//! Lab's pretrained ones (a JSON manifest and a `.weights.bin` beside it; in the browser both are
+//! chosen together, or the page asks for the weights file second).
 
 use bevy::prelude::*;
 
@@ -89,12 +89,30 @@ fn receive_models(
                     name: file.name.clone(),
                 });
             }
+            Ok(Reading::NeedsWeights { manifest, weights }) if !file.companions.is_empty() => {
+                let Some(bytes) = file.companion(&weights) else {
+                    notices.refused(format!(
+                        "Cannot open the model: its weights file {weights} was not among the files chosen"
+                    ));
+                    continue;
+                };
+                match crate::gan::file::parse_ganlab(&manifest, bytes, &file.name) {
+                    Ok(model) => {
+                        actions.write(GanAction::Open {
+                            model: Box::new(model),
+                            name: file.name.clone(),
+                        });
+                    }
+                    Err(e) => notices.refused(format!("Cannot open the model: {e}")),
+                }
+            }
             Ok(Reading::NeedsWeights { manifest, weights }) => {
                 pending.0 = Some((manifest, file.name.clone()));
                 requests.write(FileRequest::Open {
                     purpose: WEIGHTS_PURPOSE,
                     accept: ".bin",
                     title: format!("Now its weights: {weights}"),
+                    multiple: false,
                 });
                 notices.info(format!(
                     "{} is one of GAN Lab's models: now choose its weights file, {weights}.",

@@ -272,8 +272,9 @@ fn run_bar(ui: &mut egui::Ui, s: &mut GanUi, actions: &mut Vec<GanAction>) {
             if r.clicked() {
                 s.files.write(FileRequest::Open {
                     purpose: super::model_files::PURPOSE,
-                    accept: ".json",
+                    accept: ".json,.bin",
                     title: "Open a GAN model".into(),
+                    multiple: true,
                 });
             }
         });
