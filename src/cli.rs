@@ -265,7 +265,7 @@ pub struct TrainArgs {
     /// Write one row per epoch (epoch 0 first) to this CSV file.
     #[arg(long, value_name = "OUT.csv")]
     pub csv: Option<PathBuf>,
-    /// Use the points of this CSV file (header x1,x2,label,split) instead of generated data.
+    /// Use the points of this CSV file (header x1,x2,label[,split]; without split about half the rows are test data) instead of generated data.
     #[arg(long, value_name = "FILE.csv")]
     pub data: Option<PathBuf>,
     /// Start from the network in this JSON file (its features and layers replace --features/--layers).

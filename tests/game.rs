@@ -1325,6 +1325,198 @@ mod modes {
     }
 }
 
+mod own_data {
+    //! Issue 12: the student's own points in the sandbox.
+    use super::*;
+    use neural_sandbox::game::files::OpenedFile;
+    use neural_sandbox::game::modes::playground::own_data::{DATA_PURPOSE, OwnData};
+
+    fn open_csv(app: &mut App, name: &str, text: &str) {
+        app.world_mut().write_message(OpenedFile {
+            purpose: DATA_PURPOSE,
+            name: name.into(),
+            bytes: text.as_bytes().to_vec(),
+            path: None,
+            companions: Vec::new(),
+        });
+        run(app, 2);
+    }
+
+    fn points(app: &App) -> usize {
+        let data = sim(app).experiment.data();
+        data.train.len() + data.test.len()
+    }
+
+    #[test]
+    fn drawn_points_are_trained_on_and_undo_takes_back_the_last() {
+        let mut app = sandbox(ExperimentConfig::default());
+        let generated = sim(&app).experiment.data().clone();
+        {
+            let mut own = app.world_mut().resource_mut::<OwnData>();
+            own.drawing_mode = true;
+            // Two clusters: blue on the right, orange on the left.
+            for i in 0..20 {
+                own.remember();
+                let label = if i % 2 == 0 { 1.0 } else { -1.0 };
+                let t = f64::from(i) * 0.1;
+                assert!(own.drawing.add(label * 3.0 + t, t - 1.0, label));
+            }
+        }
+        let action = app
+            .world()
+            .resource::<OwnData>()
+            .use_it()
+            .expect("both sets have a point");
+        act(&mut app, action);
+        assert_eq!(points(&app), 20);
+        assert_eq!(sim(&app).experiment.data_from_file(), Some("your drawing"));
+        for _ in 0..100 {
+            act(&mut app, SimAction::Step);
+        }
+        let accuracy = sim(&app).experiment.latest().test_accuracy.unwrap();
+        assert!(accuracy > 0.8, "two clusters are easy: {accuracy}");
+        let undone = {
+            let mut own = app.world_mut().resource_mut::<OwnData>();
+            assert!(own.undo());
+            assert_eq!(own.drawing.len(), 19);
+            own.use_it().unwrap()
+        };
+        act(&mut app, undone);
+        assert_eq!(points(&app), 19);
+        // Choosing a dataset brings back generated data.
+        let mut config = sim(&app).experiment.config().clone();
+        config.dataset = DatasetKind::Xor;
+        act(&mut app, SimAction::Configure(Box::new(config)));
+        assert_eq!(sim(&app).experiment.data_from_file(), None);
+        assert_ne!(sim(&app).experiment.data(), &generated, "xor, not circle");
+        assert_eq!(points(&app), generated.train.len() + generated.test.len());
+    }
+
+    #[test]
+    fn a_csv_opens_and_broken_ones_are_refused_with_line_and_column_keeping_everything() {
+        let mut app = sandbox(ExperimentConfig::default());
+        open_csv(
+            &mut app,
+            "mine.csv",
+            "x1,x2,label,split\n1,1,1,train\n2,2,1,test\n-1,-1,0,train\n-2,-2,0,test\n",
+        );
+        assert_eq!(sim(&app).experiment.data_from_file(), Some("mine.csv"));
+        assert_eq!(points(&app), 4);
+        // 0 / 1 labels became -1 / +1, in the experiment and in the drawing.
+        assert!(
+            sim(&app)
+                .experiment
+                .data()
+                .train
+                .iter()
+                .any(|e| e.label == -1.0)
+        );
+        assert_eq!(app.world().resource::<OwnData>().drawing.len(), 4);
+        let before = sim(&app).experiment.data().clone();
+        for (name, text, expect) in [
+            (
+                "broken.csv",
+                "x1,x2,label\n1,1,1\n2,oops,1\n",
+                "line 3: column 2",
+            ),
+            (
+                "three.csv",
+                "x1,x2,label,split\n1,1,0,train\n2,2,1,test\n3,3,2,train\n",
+                "2-class",
+            ),
+            ("empty.csv", "", "header"),
+            ("binary.csv", "\u{0}\u{1}\u{2}", "header"),
+        ] {
+            open_csv(&mut app, name, text);
+            let refusal = last_refusal(&app);
+            assert!(
+                refusal.contains(name) && refusal.contains(expect),
+                "{name}: {refusal}"
+            );
+            assert!(refusal.contains("unchanged"), "{refusal}");
+            assert_eq!(
+                sim(&app).experiment.data(),
+                &before,
+                "{name} changed nothing"
+            );
+            assert_eq!(app.world().resource::<OwnData>().drawing.len(), 4);
+        }
+        // Another class count: back to generated data (the labels would not fit).
+        let mut config = sim(&app).experiment.config().clone();
+        config.dataset = DatasetKind::Blobs;
+        config.classes = 3;
+        act(&mut app, SimAction::Configure(Box::new(config)));
+        assert_eq!(sim(&app).experiment.data_from_file(), None);
+        assert_eq!(sim(&app).experiment.config().classes, 3);
+        run(&mut app, 5);
+    }
+}
+
+mod compare {
+    //! Issue 12: nine variants side by side.
+    use super::*;
+    use neural_sandbox::experiment::compare::{CompareSetting, ranking};
+    use neural_sandbox::game::modes::playground::compare::CompareRuns;
+
+    #[test]
+    fn nine_variants_train_side_by_side_and_the_best_becomes_the_sandbox() {
+        let mut app = sandbox(ExperimentConfig {
+            dataset: DatasetKind::Spiral,
+            hidden_layers: vec![8, 8],
+            ..ExperimentConfig::default()
+        });
+        let base = sim(&app).experiment.clone();
+        {
+            let mut compare = app.world_mut().resource_mut::<CompareRuns>();
+            compare.first = CompareSetting::LearningRate;
+            compare.second = Some(CompareSetting::Activation);
+            compare.open = true;
+            compare.start(&base).unwrap();
+        }
+        run(&mut app, 20);
+        let compare = app.world().resource::<CompareRuns>();
+        assert_eq!(compare.runs.len(), 9);
+        let epochs: Vec<u64> = compare.runs.iter().map(|r| r.epoch()).collect();
+        assert!(epochs[0] >= 20, "at least an epoch a frame: {epochs:?}");
+        assert!(
+            epochs.iter().all(|&e| e == epochs[0]),
+            "all in step: {epochs:?}"
+        );
+        assert!(compare.runs.iter().all(|r| r.data() == base.data()));
+        assert_eq!(sim(&app).experiment.epoch(), 0, "the sandbox itself waits");
+        let best = compare.runs[ranking(&compare.runs)[0]].clone();
+        app.world_mut()
+            .resource_mut::<Simulation>()
+            .adopt(best.clone());
+        run(&mut app, 3);
+        assert_eq!(sim(&app).experiment.config(), best.config());
+        assert_eq!(sim(&app).experiment.network(), best.network());
+        assert_eq!(sim(&app).experiment.epoch(), best.epoch());
+        assert_graph_matches(&mut app);
+        // Leaving the sandbox pauses the variants.
+        app.world_mut()
+            .resource_mut::<NextState<Screen>>()
+            .set(Screen::Title);
+        run(&mut app, 3);
+        let paused: Vec<u64> = app
+            .world()
+            .resource::<CompareRuns>()
+            .runs
+            .iter()
+            .map(|r| r.epoch())
+            .collect();
+        run(&mut app, 10);
+        let later: Vec<u64> = app
+            .world()
+            .resource::<CompareRuns>()
+            .runs
+            .iter()
+            .map(|r| r.epoch())
+            .collect();
+        assert_eq!(paused, later);
+    }
+}
+
 mod saves {
     //! Issue 15: a save folder that cannot be written never stops the game.
     use super::*;

@@ -10,7 +10,9 @@ use super::{Data, Example, MAX_CLASSES, Problem, class_label};
 pub enum DataFileError {
     #[error("{file}: cannot read: {reason}")]
     Io { file: String, reason: String },
-    #[error("{file}: line 1: the header must name the columns x1,x2,label,split (found: {found})")]
+    #[error(
+        "{file}: line 1: the header must name the columns x1,x2,label and, if it likes, split (found: {found})"
+    )]
     Header { file: String, found: String },
     #[error("{file}: line {line}: {what}")]
     Row {
@@ -90,7 +92,7 @@ impl DataFile {
                 file: self.name.clone(),
                 line,
                 what: format!(
-                    "label {label} is not {wanted}, which a {classes}-class classification needs (use --problem regression for real-valued labels)"
+                    "label {label} is not {wanted}, which a {classes}-class classification needs (real-valued labels need a regression problem)"
                 ),
             });
         }
@@ -137,9 +139,10 @@ pub fn read_data<R: Read>(reader: R, name: &str) -> Result<DataFile, DataFileErr
     };
     let headers = csv.headers().map_err(io_error)?.clone();
     let column = |wanted: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(wanted));
-    let (Some(cx1), Some(cx2), Some(clabel), Some(csplit)) =
-        (column("x1"), column("x2"), column("label"), column("split"))
-    else {
+    // The split column is optional: without it, about half the rows (chosen by their position,
+    // so the same file splits the same way) are test data, as the Playground's default ratio.
+    let csplit = column("split");
+    let (Some(cx1), Some(cx2), Some(clabel)) = (column("x1"), column("x2"), column("label")) else {
         return Err(DataFileError::Header {
             file: name.to_string(),
             found: headers.iter().collect::<Vec<_>>().join(","),
@@ -175,12 +178,13 @@ pub fn read_data<R: Read>(reader: R, name: &str) -> Result<DataFile, DataFileErr
         }
         let number = |col: usize, what: &str| -> Result<f64, DataFileError> {
             let text = &record[col];
-            let value: f64 = text
-                .parse()
-                .map_err(|_| row_error(format!("{what} \"{text}\" is not a number")))?;
+            let at = col + 1;
+            let value: f64 = text.parse().map_err(|_| {
+                row_error(format!("column {at}: {what} \"{text}\" is not a number"))
+            })?;
             if !value.is_finite() {
                 return Err(row_error(format!(
-                    "{what} \"{text}\" is not a finite number"
+                    "column {at}: {what} \"{text}\" is not a finite number"
                 )));
             }
             Ok(value)
@@ -190,7 +194,17 @@ pub fn read_data<R: Read>(reader: R, name: &str) -> Result<DataFile, DataFileErr
             number(cx2, "x2")?,
             number(clabel, "label")?,
         );
-        match record[csplit].to_ascii_lowercase().as_str() {
+        let split = match csplit {
+            Some(c) => record[c].to_ascii_lowercase(),
+            None if crate::data::drawing::unit(
+                out.train_lines.len() as u64 + out.test_lines.len() as u64,
+            ) < 0.5 =>
+            {
+                "test".into()
+            }
+            None => "train".into(),
+        };
+        match split.as_str() {
             "train" => {
                 out.data.train.push(example);
                 out.train_lines.push(line);
@@ -201,7 +215,8 @@ pub fn read_data<R: Read>(reader: R, name: &str) -> Result<DataFile, DataFileErr
             }
             other => {
                 return Err(row_error(format!(
-                    "split \"{other}\" must be \"train\" or \"test\""
+                    "column {}: split \"{other}\" must be \"train\" or \"test\"",
+                    csplit.map_or(0, |c| c + 1)
                 )));
             }
         }

@@ -1,6 +1,7 @@
 //! Datasets: the Playground's generators, input features, the train/test split and CSV files.
 
 pub mod csv_file;
+pub mod drawing;
 pub mod features;
 pub mod generators;
 

@@ -216,13 +216,32 @@ fn csv_round_trip_keeps_order() {
 }
 
 #[test]
+fn a_csv_without_a_split_column_splits_by_row_the_same_way_each_time() {
+    let mut text = String::from("x1,x2,label\n");
+    for i in 0..100 {
+        text.push_str(&format!(
+            "{},{},{}\n",
+            i % 10,
+            i / 10,
+            if i % 3 == 0 { 1 } else { -1 }
+        ));
+    }
+    let a = read_data(text.as_bytes(), "no-split.csv").unwrap();
+    let b = read_data(text.as_bytes(), "no-split.csv").unwrap();
+    assert_eq!(a.data, b.data);
+    let test = a.data.test.len();
+    assert_eq!(a.data.train.len() + test, 100);
+    assert!((30..=70).contains(&test), "{test} test rows");
+}
+
+#[test]
 fn csv_errors_name_file_and_line() {
     let cases = [
-        ("a,b\n1,2\n", "line 1", "x1,x2,label,split"),
+        ("a,b\n1,2\n", "line 1", "x1,x2,label"),
         (
             "x1,x2,label,split\n1,2,1,train\n1,oops,1,test\n",
             "line 3",
-            "\"oops\" is not a number",
+            "column 2: x2 \"oops\" is not a number",
         ),
         (
             "x1,x2,label,split\n1,2,1,train\n1,2,1,validation\n",

@@ -1,6 +1,7 @@
 //! An experiment: configuration, data, network, epoch and history. The one source of truth that
 //! the CLI drives headlessly and the game mirrors into entities.
 
+pub mod compare;
 pub mod config;
 pub mod history;
 pub mod rules;
@@ -595,6 +596,57 @@ impl Experiment {
 
     pub fn data(&self) -> &Data {
         &self.data
+    }
+
+    /// Replaces the data with the player's own (drawn, or opened from a file), keeping the
+    /// weights and the epoch as the Playground's "regenerate" does, so the boundary follows the
+    /// points as they are drawn; the current point of the history is re-measured. The labels
+    /// must fit the problem and the classes, and each set needs a point. Refused, nothing
+    /// changes.
+    pub fn use_own_data(&mut self, data: Data, name: &str) -> Result<(), ConfigErrors> {
+        if data.train.is_empty() || data.test.is_empty() {
+            return Err(ConfigErrors::single(
+                "data",
+                name,
+                "at least one training point and one test point",
+            ));
+        }
+        if let Some(e) = data
+            .train
+            .iter()
+            .chain(&data.test)
+            .find(|e| !(e.x1.is_finite() && e.x2.is_finite() && e.label.is_finite()))
+        {
+            return Err(ConfigErrors::single(
+                "data",
+                name,
+                format!(
+                    "finite numbers (a point is at {}, {} labelled {})",
+                    e.x1, e.x2, e.label
+                ),
+            ));
+        }
+        let file = DataFile {
+            name: name.to_string(),
+            train_lines: (1..=data.train.len() as u64).collect(),
+            test_lines: (1..=data.test.len() as u64)
+                .map(|n| n + data.train.len() as u64)
+                .collect(),
+            data,
+        };
+        file.check_problem(self.config.problem(), self.config.classes)
+            .map_err(|e| ConfigErrors::single("data", name, e.to_string()))?;
+        self.data = file.data_for(self.config.problem(), self.config.classes);
+        self.source = DataSource::File(name.to_string());
+        self.rebuild_sets();
+        self.remeasure();
+        Ok(())
+    }
+
+    /// Back to the configuration's generated dataset (its seed), keeping the weights.
+    pub fn use_generated_data(&mut self) {
+        self.source = DataSource::Generated;
+        self.regenerate_same_seed();
     }
 
     /// Whether the data came from a file (then it is never regenerated).

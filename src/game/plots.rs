@@ -29,10 +29,22 @@ pub struct Curve {
 
 /// A line chart of curves over epochs, not zoomable (it follows the run).
 pub fn line_chart(ui: &mut egui::Ui, id: &str, height: f32, curves: Vec<Curve>) {
-    Plot::new(id)
-        .height(height)
-        .legend(Legend::default())
-        .allow_zoom(false)
+    chart(ui, id, height, curves, true);
+}
+
+/// The same without a legend, for many curves whose colours are named elsewhere.
+pub fn line_chart_unlabelled(ui: &mut egui::Ui, id: &str, height: f32, curves: Vec<Curve>) {
+    chart(ui, id, height, curves, false);
+}
+
+fn chart(ui: &mut egui::Ui, id: &str, height: f32, curves: Vec<Curve>, legend: bool) {
+    let plot = Plot::new(id).height(height);
+    let plot = if legend {
+        plot.legend(Legend::default())
+    } else {
+        plot
+    };
+    plot.allow_zoom(false)
         .allow_drag(false)
         .allow_scroll(false)
         .include_y(0.0)

@@ -19,3 +19,14 @@ impl Status {
         self.fields.insert(key.to_string(), value.into());
     }
 }
+
+/// Remembers where a widget is drawn (its centre), for scripts and tests that click it like a
+/// player: published as the status's `buttons`.
+pub fn remember_button(
+    buttons: &mut serde_json::Map<String, serde_json::Value>,
+    name: &str,
+    rect: bevy_egui::egui::Rect,
+) {
+    let c = rect.center();
+    buttons.insert(name.to_string(), serde_json::json!([c.x, c.y]));
+}

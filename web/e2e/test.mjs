@@ -174,6 +174,36 @@ try {
   const saved = await page.evaluate(() => localStorage.getItem("neural-sandbox.progress"));
   check(saved !== null && JSON.parse(saved).sandbox !== null, "the sandbox settings are saved in local storage");
 
+  // 4b. The student's own data: draw two clusters with the mouse on the output view, train on
+  // them (issue 12).
+  try {
+    await press("Playground Sandbox", (s) => s.screen === "Sandbox", "the sandbox again");
+    await press("Draw points", (s) => s.drawing === true, "drawing mode");
+    await press("Clear", (s) => s.drawn_points === 0, "an empty drawing");
+    const [px, py, pw, ph] = (await waitFor((s) => s.buttons && s.buttons.plot, "the plot")).buttons.plot;
+    const cluster = async (cx) => {
+      for (let i = 0; i < 10; i++) {
+        await click([px + pw * (cx + 0.03 * (i % 3)), py + ph * (0.3 + 0.04 * i)]);
+      }
+    };
+    await cluster(0.2);
+    await press("orange (−1)", (s) => true, "the orange class");
+    await cluster(0.72);
+    const drawn = await waitFor((s) => s.own_data === "your drawing" && s.train_points + s.test_points === 20,
+                                "twenty drawn points in the experiment", 30);
+    await page.focus("canvas#bevy");
+    await key("Space");
+    const learned = await waitFor((s) => s.epoch >= 100, "training on the drawing", 60);
+    await shot("03b-own-data");
+    check(learned.test_accuracy >= 0.8,
+          `points drawn with the mouse are trained on (${drawn.train_points} training and ${drawn.test_points} test points; test accuracy ${learned.test_accuracy} at epoch ${learned.epoch})`);
+    await key("Space");
+    await key("Escape");
+    await waitFor((s) => s.screen === "Title", "the title after drawing", 30);
+  } catch (e) {
+    check(false, String(e));
+  }
+
   // 5. A share link opens with its configuration: the largest network, trained at full speed.
   const spiral = { dataset: "spiral", features: ["x1", "x2", "x1_sq", "x2_sq", "x1_x2", "sin_x1", "sin_x2"],
                    hidden_layers: [8, 8, 8, 8, 8, 8] };

@@ -63,8 +63,7 @@ pub fn remember(
     name: &str,
     r: &egui::Response,
 ) {
-    let c = r.rect.center();
-    buttons.insert(name.to_string(), serde_json::json!([c.x, c.y]));
+    crate::game::status::remember_button(buttons, name, r.rect);
 }
 
 fn cnn_ui(mut contexts: EguiContexts, mut s: CnnUi) -> Result {

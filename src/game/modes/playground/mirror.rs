@@ -98,6 +98,7 @@ fn publish_status(
     sim: Res<Simulation>,
     notices: Res<Notices>,
     screen: Res<State<Screen>>,
+    own: Res<super::own_data::OwnData>,
     mut status: ResMut<Status>,
 ) {
     let e = &sim.experiment;
@@ -110,6 +111,12 @@ fn publish_status(
     status.set("playing", sim.playing);
     status.set("epochs_per_second", sim.measured_rate);
     status.set("dataset", c.dataset.name());
+    status.set("own_data", e.data_from_file());
+    status.set("drawing", own.drawing_mode);
+    status.set("drawn_points", own.drawing.len());
+    status.set("buttons", serde_json::Value::Object(own.buttons.clone()));
+    status.set("train_points", e.data().train.len());
+    status.set("test_points", e.data().test.len());
     status.set("classes", c.classes);
     status.set("learning_rate", c.learning_rate);
     status.set(

@@ -4,8 +4,10 @@
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod background;
+pub mod compare;
 pub mod level_run;
 pub mod mirror;
+pub mod own_data;
 pub mod panels;
 pub mod sandbox;
 pub mod share;
@@ -24,6 +26,8 @@ pub(super) fn plugin(app: &mut App) {
         sim::plugin,
         training::plugin,
         mirror::plugin,
+        compare::plugin,
+        own_data::plugin,
         sandbox::plugin,
         level_run::plugin,
         panels::plugin,

@@ -117,6 +117,14 @@ impl Simulation {
         })
     }
 
+    /// Puts another experiment on the workbench (a Compare variant, weights and history), paused.
+    pub fn adopt(&mut self, experiment: Experiment) {
+        self.experiment = experiment;
+        self.playing = false;
+        self.epoch_credit = 0.0;
+        self.generation = GENERATIONS.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// How many more epochs may be trained (the level's budget), `u64::MAX` without a limit.
     pub fn epochs_left(&self) -> u64 {
         self.epoch_limit.map_or(u64::MAX, |limit| {
@@ -188,6 +196,13 @@ pub enum SimAction {
     },
     Undo,
     Redo,
+    /// Train on the player's own points (drawn or opened), keeping the weights.
+    UseData {
+        data: Box<crate::data::Data>,
+        name: String,
+    },
+    /// Back to the configuration's generated dataset.
+    GeneratedData,
 }
 
 impl SimAction {
@@ -294,6 +309,15 @@ pub fn apply_actions(
                     notices.info("New data from a new seed; the weights are unchanged.");
                 }
             }
+            SimAction::UseData { data, name } => {
+                if let Err(errors) = sim.experiment.use_own_data(*data, &name) {
+                    notices.refused(format!("These points cannot be trained on: {errors}"));
+                }
+            }
+            SimAction::GeneratedData if sim.experiment.data_from_file().is_some() => {
+                sim.experiment.use_generated_data();
+                notices.info("Back to the generated data; the weights are unchanged.");
+            }
             SimAction::SetSpeed(speed) => {
                 sim.speed = speed;
                 sim.epoch_credit = 0.0;
@@ -306,8 +330,21 @@ pub fn apply_actions(
                     notices.refused(reason);
                     continue;
                 }
+                // Own points keep their labels: a dataset chosen, or another problem or class
+                // count (the labels would no longer fit), brings back the generated data.
+                let leaves_own_data = sim.experiment.data_from_file().is_some()
+                    && (new.dataset != config.dataset
+                        || new.problem() != config.problem()
+                        || new.classes != config.classes);
                 match sim.experiment.apply_config(*new) {
-                    Ok(change) if change.network_rebuilt => {
+                    Ok(change) if change.network_rebuilt || leaves_own_data => {
+                        if leaves_own_data {
+                            sim.experiment.use_generated_data();
+                            sim.experiment.reset();
+                            notices.info(
+                                "Back to the generated data (your points are kept in the drawing).",
+                            );
+                        }
                         sim.playing = false;
                         sim.epoch_credit = 0.0;
                         // The steps to undo were about the network just replaced.

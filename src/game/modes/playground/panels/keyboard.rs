@@ -24,6 +24,7 @@ pub fn sandbox_keys(
     mut next: ResMut<NextState<Screen>>,
     screen: Res<State<Screen>>,
     speed: Res<Simulation>,
+    own: Option<Res<crate::game::modes::playground::own_data::OwnData>>,
 ) {
     if keys.just_pressed(KeyCode::Space) {
         actions.write(SimAction::TogglePlay);
@@ -63,7 +64,9 @@ pub fn sandbox_keys(
         KeyCode::SuperRight,
     ]);
     let shift = keys.any_pressed([KeyCode::ShiftLeft, KeyCode::ShiftRight]);
-    if command && keys.just_pressed(KeyCode::KeyZ) {
+    // While drawing, Ctrl+Z belongs to the drawing (see own_data).
+    let drawing = own.as_ref().is_some_and(|o| o.drawing_mode);
+    if command && keys.just_pressed(KeyCode::KeyZ) && !drawing {
         actions.write(if shift {
             SimAction::Redo
         } else {

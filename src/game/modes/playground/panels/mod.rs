@@ -65,6 +65,16 @@ pub struct SandboxUi<'w, 's> {
     pub level: Option<ResMut<'w, LevelRun>>,
     pub level_commands: MessageWriter<'w, LevelCommand>,
     pub catalog: Res<'w, LevelCatalog>,
+    pub lab: Lab<'w>,
+}
+
+/// The sandbox's own data and its Compare runs (a parameter of their own: a system parameter
+/// holds at most sixteen).
+#[derive(SystemParam)]
+pub struct Lab<'w> {
+    pub own: ResMut<'w, super::own_data::OwnData>,
+    pub compare: ResMut<'w, super::compare::CompareRuns>,
+    pub files: MessageWriter<'w, crate::game::files::FileRequest>,
 }
 
 impl SandboxUi<'_, '_> {
@@ -112,6 +122,8 @@ fn workbench_ui(mut contexts: EguiContexts, mut ui_state: SandboxUi) -> Result {
         .map(|image| contexts.add_image(bevy_egui::EguiTextureHandle::Weak(image.id())));
     let ctx = contexts.ctx_mut()?.clone();
     ui_state.thumbnails.ensure(&ctx);
+    // Where the buttons are, as drawn this frame (for the status).
+    ui_state.lab.own.buttons.clear();
     let mut root = egui::Ui::new(
         ctx.clone(),
         "workbench root".into(),

@@ -6,6 +6,7 @@ use super::SandboxUi;
 use crate::data::Example;
 use crate::game::network_view::NodeKey;
 use crate::game::plots::{Curve, decimate, line_chart};
+use crate::game::status::remember_button;
 use crate::game::theme::palette;
 use crate::game::theme::widgets::section_heading;
 
@@ -54,9 +55,14 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi, texture: Option<egui::TextureI
         other => format!("{} (hovered)", other.title()),
     };
     ui.label(egui::RichText::new(caption).small());
+    let drawing = s.lab.own.drawing_mode && s.level.is_none();
     let (response, painter) = ui.allocate_painter(
         egui::vec2(VIEW_SIZE + 28.0, VIEW_SIZE + 22.0),
-        egui::Sense::hover(),
+        if drawing {
+            egui::Sense::click_and_drag()
+        } else {
+            egui::Sense::hover()
+        },
     );
     let rect = egui::Rect::from_min_size(
         response.rect.min + egui::vec2(24.0, 2.0),
@@ -77,7 +83,22 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi, texture: Option<egui::TextureI
             rect.min.y + ((6.0 - e.x2) / 12.0) as f32 * rect.height(),
         )
     };
-    let data = experiment.data();
+    s.lab.own.buttons.insert(
+        "plot".into(),
+        serde_json::json!([rect.min.x, rect.min.y, rect.width(), rect.height()]),
+    );
+    if drawing {
+        draw_points(s, &response, rect);
+    }
+    let experiment = &s.sim.experiment;
+    // While drawing, the drawing's points (they reach the experiment once both sets have one).
+    let drawn;
+    let data = if drawing {
+        drawn = s.lab.own.drawing.data();
+        &drawn
+    } else {
+        experiment.data()
+    };
     for e in &data.train {
         let color = palette::to_egui(palette::label_color(e.label, classes));
         painter.circle(
@@ -87,7 +108,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi, texture: Option<egui::TextureI
             egui::Stroke::new(1.0, egui::Color32::WHITE),
         );
     }
-    if s.display.show_test_data {
+    if s.display.show_test_data || drawing {
         for e in &data.test {
             let color = palette::to_egui(palette::label_color(e.label, classes));
             painter.circle(
@@ -113,10 +134,14 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi, texture: Option<egui::TextureI
     } else {
         color_legend(ui);
     }
+    if s.level.is_none() {
+        ui.add_space(6.0);
+        own_data_section(ui, s, classes);
+    }
 
     ui.add_space(8.0);
     section_heading(ui, "LOSS OVER EPOCHS");
-    loss_chart(ui, experiment.history());
+    loss_chart(ui, s.sim.experiment.history());
 }
 
 /// The colour of each class.
@@ -229,4 +254,207 @@ fn loss_chart(ui: &mut egui::Ui, history: &[crate::experiment::EpochStats]) {
             curve("test", egui::Color32::BLACK, |s| s.test_loss),
         ],
     );
+}
+
+/// Where a point of the output view is on the plane (-6..6 on both axes, x2 up).
+fn to_plane(pos: egui::Pos2, rect: egui::Rect) -> (f64, f64) {
+    let x1 = (pos.x - rect.min.x) / rect.width() * 12.0 - 6.0;
+    let x2 = 6.0 - (pos.y - rect.min.y) / rect.height() * 12.0;
+    (f64::from(x1), f64::from(x2))
+}
+
+/// A click adds a point of the chosen class, a drag paints a stroke of them, the right button
+/// (or the eraser) removes the points under the pointer. Each click or stroke is one undo step.
+fn draw_points(s: &mut SandboxUi, response: &egui::Response, rect: egui::Rect) {
+    use crate::game::modes::playground::own_data::{ERASER_RADIUS, STROKE_SPACING};
+    let Some(pos) = response.interact_pointer_pos() else {
+        return;
+    };
+    if !rect.contains(pos) {
+        return;
+    }
+    let (x1, x2) = to_plane(pos, rect);
+    let erasing = s.lab.own.eraser
+        || response.secondary_clicked()
+        || response.dragged_by(egui::PointerButton::Secondary);
+    let label = s.lab.own.label;
+    let mut changed = false;
+    if response.clicked() || response.secondary_clicked() {
+        s.lab.own.remember();
+        changed = if erasing {
+            s.lab.own.drawing.erase_near(x1, x2, ERASER_RADIUS) > 0
+        } else {
+            s.lab.own.drawing.add(x1, x2, label)
+        };
+        if !changed && !erasing {
+            s.notices.refused(format!(
+                "The drawing is full: {} points at most.",
+                crate::data::drawing::MAX_POINTS
+            ));
+        }
+    } else {
+        if response.drag_started() {
+            s.lab.own.remember();
+            s.lab.own.last_painted = None;
+        }
+        if response.dragged() {
+            if erasing {
+                changed = s.lab.own.drawing.erase_near(x1, x2, ERASER_RADIUS) > 0;
+            } else {
+                let far = s.lab.own.last_painted.is_none_or(|(a, b)| {
+                    (a - x1).powi(2) + (b - x2).powi(2) >= STROKE_SPACING * STROKE_SPACING
+                });
+                if far && s.lab.own.drawing.add(x1, x2, label) {
+                    s.lab.own.last_painted = Some((x1, x2));
+                    changed = true;
+                }
+            }
+        }
+        if response.drag_stopped() {
+            s.lab.own.last_painted = None;
+        }
+    }
+    if changed && let Some(action) = s.lab.own.use_it() {
+        s.actions.write(action);
+    }
+}
+
+/// Drawing, opening and saving the student's own data.
+fn own_data_section(ui: &mut egui::Ui, s: &mut SandboxUi, classes: usize) {
+    use crate::data::Problem;
+    use crate::game::modes::playground::own_data::open_request;
+    section_heading(ui, "YOUR DATA");
+    let experiment = &s.sim.experiment;
+    let problem = experiment.problem();
+    s.lab.own.fit_label(problem, experiment.config().classes);
+    ui.horizontal_wrapped(|ui| {
+        let draw = ui
+            .selectable_label(s.lab.own.drawing_mode, "✏ Draw points")
+            .on_hover_text("Click on the plot to add a point, drag to paint, right button to erase. The network trains on your points.");
+        remember_button(&mut s.lab.own.buttons, "Draw points", draw.rect);
+        if draw.clicked() {
+            if s.lab.own.drawing_mode {
+                s.lab.own.drawing_mode = false;
+            } else {
+                let data = s.sim.experiment.data().clone();
+                s.lab.own.start(&data);
+                if let Some(action) = s.lab.own.use_it() {
+                    s.actions.write(action);
+                }
+            }
+        }
+        if ui.button("Open CSV…").on_hover_text("Points from a file: x1,x2,label[,split] (the format of `train --data`). Natively you can also drop the file onto the window.").clicked() {
+            s.lab.files.write(open_request());
+        }
+        if ui.button("Save CSV").on_hover_text("The points trained on now, as x1,x2,label,split.").clicked() {
+            let mut bytes = Vec::new();
+            let _ = crate::data::csv_file::write_data(s.sim.experiment.data(), &mut bytes);
+            s.lab.files.write(crate::game::files::FileRequest::Save {
+                name: "neural-sandbox-data.csv".into(),
+                bytes,
+                mime: "text/csv",
+            });
+        }
+    });
+    if s.lab.own.drawing_mode {
+        ui.horizontal_wrapped(|ui| {
+            ui.label("New points:");
+            match problem {
+                Problem::Regression => {
+                    ui.add(egui::Slider::new(&mut s.lab.own.label, -1.0..=1.0).text("value"));
+                }
+                Problem::Classification => {
+                    let labels: Vec<f64> = if classes <= 2 {
+                        vec![1.0, -1.0]
+                    } else {
+                        (0..classes).map(|c| c as f64).collect()
+                    };
+                    for label in labels {
+                        let color = palette::to_egui(palette::label_color(label, classes));
+                        let text = match (classes <= 2, label > 0.0) {
+                            (true, true) => "blue (+1)".to_string(),
+                            (true, false) => "orange (−1)".to_string(),
+                            (false, _) => format!("class {label}"),
+                        };
+                        let chosen = !s.lab.own.eraser && s.lab.own.label == label;
+                        let button = egui::Button::selectable(
+                            chosen,
+                            egui::RichText::new(&text).color(color).strong(),
+                        );
+                        let response = ui.add(button);
+                        remember_button(&mut s.lab.own.buttons, &text, response.rect);
+                        if response.clicked() {
+                            s.lab.own.label = label;
+                            s.lab.own.eraser = false;
+                        }
+                    }
+                }
+            }
+            if ui.selectable_label(s.lab.own.eraser, "Eraser").clicked() {
+                s.lab.own.eraser = !s.lab.own.eraser;
+            }
+        });
+        let mut share = s.lab.own.drawing.test_share() * 100.0;
+        let slider = ui.add(
+            egui::Slider::new(&mut share, 0.0..=90.0)
+                .step_by(5.0)
+                .suffix(" % test data"),
+        );
+        if slider.changed() {
+            s.lab.own.remember();
+            s.lab.own.drawing.set_test_share(share / 100.0);
+            if let Some(action) = s.lab.own.use_it() {
+                s.actions.write(action);
+            }
+        }
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(s.lab.own.can_undo(), egui::Button::new("Undo"))
+                .on_hover_text("Ctrl+Z while drawing")
+                .clicked()
+                && s.lab.own.undo()
+                && let Some(action) = s.lab.own.use_it()
+            {
+                s.actions.write(action);
+            }
+            let clear = ui.add_enabled(!s.lab.own.drawing.is_empty(), egui::Button::new("Clear"));
+            remember_button(&mut s.lab.own.buttons, "Clear", clear.rect);
+            if clear.clicked() {
+                s.lab.own.remember();
+                let share = s.lab.own.drawing.test_share();
+                s.lab.own.drawing = crate::data::drawing::Drawing::default();
+                s.lab.own.drawing.set_test_share(share);
+            }
+            if ui.button("Done").clicked() {
+                s.lab.own.drawing_mode = false;
+            }
+        });
+        let data = s.lab.own.drawing.data();
+        let waiting = data.train.is_empty() || data.test.is_empty();
+        ui.label(
+            egui::RichText::new(if waiting {
+                format!(
+                    "{} points: draw at least two (one for training, one for testing); the network still trains on the points before.",
+                    s.lab.own.drawing.len()
+                )
+            } else {
+                format!(
+                    "{} training and {} test points (dark outline).",
+                    data.train.len(),
+                    data.test.len()
+                )
+            })
+            .small(),
+        );
+    }
+    if let Some(name) = s.sim.experiment.data_from_file() {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(egui::RichText::new(format!("Training on {name}.")).small());
+            if ui.small_button("Back to the generated data").clicked() {
+                s.lab.own.drawing_mode = false;
+                s.actions
+                    .write(crate::game::modes::playground::SimAction::GeneratedData);
+            }
+        });
+    }
 }

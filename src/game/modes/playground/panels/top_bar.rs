@@ -109,6 +109,18 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
         }
         if s.level.is_none() {
             ui.separator();
+            let compare = ui
+                .button("Compare…")
+                .on_hover_text("Train up to nine variants of this network side by side on the same data: learning rates, activations, layers, batch sizes, regularisation.");
+            crate::game::status::remember_button(&mut s.lab.own.buttons, "Compare", compare.rect);
+            if compare.clicked() {
+                s.lab.compare.open = true;
+                if s.lab.compare.runs.is_empty()
+                    && let Err(e) = s.lab.compare.start(&s.sim.experiment)
+                {
+                    s.notices.refused(format!("These variants cannot run: {e}"));
+                }
+            }
             if ui
                 .button("Copy link")
                 .on_hover_text("A link that opens this sandbox as it is now: send it to a student or a colleague.")
