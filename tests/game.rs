@@ -1517,6 +1517,70 @@ mod compare {
     }
 }
 
+mod experiment_files {
+    //! Issue 12: a whole experiment in one file, opened in the sandbox.
+    use super::*;
+    use neural_sandbox::experiment::file::to_json;
+    use neural_sandbox::game::files::OpenedFile;
+    use neural_sandbox::game::modes::playground::experiment_files::EXPERIMENT_PURPOSE;
+
+    fn open(app: &mut App, name: &str, bytes: Vec<u8>) {
+        app.world_mut().write_message(OpenedFile {
+            purpose: EXPERIMENT_PURPOSE,
+            name: name.into(),
+            bytes,
+            path: None,
+            companions: Vec::new(),
+        });
+        run(app, 2);
+    }
+
+    #[test]
+    fn a_classmates_experiment_opens_whole_and_bad_files_change_nothing() {
+        // A classmate's run: the spiral, trained 30 epochs.
+        let mut theirs = neural_sandbox::experiment::Experiment::new(spiral_config()).unwrap();
+        theirs.step(30);
+        let text = to_json(&theirs);
+        let mut app = sandbox(ExperimentConfig::default());
+        open(&mut app, "theirs.json", text.clone().into_bytes());
+        let e = &sim(&app).experiment;
+        assert_eq!(e.config(), theirs.config());
+        assert_eq!(e.network(), theirs.network());
+        assert_eq!(e.epoch(), 30);
+        assert_eq!(e.history(), theirs.history());
+        run(&mut app, 5);
+        assert_graph_matches(&mut app);
+        let before = sim(&app).experiment.network().clone();
+        for (name, bytes, expect) in [
+            (
+                "newer.json",
+                text.replacen("\"version\": 1", "\"version\": 2", 1)
+                    .into_bytes(),
+                "newer",
+            ),
+            (
+                "half.json",
+                text.as_bytes()[..text.len() / 3].to_vec(),
+                "not an experiment file",
+            ),
+            (
+                "image.json",
+                vec![0x89, 0x50, 0x4e, 0x47, 0xff],
+                "not a text file",
+            ),
+        ] {
+            open(&mut app, name, bytes);
+            let refusal = last_refusal(&app);
+            assert!(
+                refusal.contains(name) && refusal.contains(expect),
+                "{refusal}"
+            );
+            assert!(refusal.contains("Nothing was changed"), "{refusal}");
+            assert_eq!(sim(&app).experiment.network(), &before);
+        }
+    }
+}
+
 mod saves {
     //! Issue 15: a save folder that cannot be written never stops the game.
     use super::*;

@@ -3,6 +3,7 @@
 
 pub mod compare;
 pub mod config;
+pub mod file;
 pub mod history;
 pub mod rules;
 pub mod undo;
@@ -639,6 +640,25 @@ impl Experiment {
         self.data = file.data_for(self.config.problem(), self.config.classes);
         self.source = DataSource::File(name.to_string());
         self.rebuild_sets();
+        self.remeasure();
+        Ok(())
+    }
+
+    /// Puts back a saved run's history (oldest first, the last entry the current epoch) on the
+    /// current network; the last entry is re-measured, so it matches the weights and data.
+    pub fn restore_history(&mut self, history: &[EpochStats]) -> Result<(), String> {
+        let Some(last) = history.last() else {
+            return Err("the history is empty".into());
+        };
+        if history.windows(2).any(|w| w[1].epoch <= w[0].epoch) {
+            return Err("the history's epochs do not increase".into());
+        }
+        self.history.clear();
+        for stats in history {
+            self.history.push(*stats);
+        }
+        self.epoch = last.epoch;
+        self.divergence = None;
         self.remeasure();
         Ok(())
     }

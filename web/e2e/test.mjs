@@ -198,6 +198,24 @@ try {
     check(learned.test_accuracy >= 0.8,
           `points drawn with the mouse are trained on (${drawn.train_points} training and ${drawn.test_points} test points; test accuracy ${learned.test_accuracy} at epoch ${learned.epoch})`);
     await key("Space");
+    // The whole experiment as a download, opened again in a fresh page (a classmate's).
+    const paused = await waitFor((s) => !s.playing, "training paused", 10);
+    const download = page.waitForEvent("download", { timeout: 30000 });
+    await press("Save experiment", () => true, "the save");
+    const saved = path.join(os.tmpdir(), `neural-sandbox-experiment-${process.pid}.json`);
+    await (await download).saveAs(saved);
+    await page.goto(base);
+    await page.reload();
+    await waitFor((s) => s.screen === "Title", "the title in a fresh page", 120);
+    await press("Playground Sandbox", (s) => s.screen === "Sandbox", "the sandbox in a fresh page");
+    const chooser = page.waitForEvent("filechooser", { timeout: 30000 });
+    await click(await button("Open experiment"));
+    await (await chooser).setFiles(saved);
+    const reopened = await waitFor((s) => s.own_data === "your drawing", "the experiment opened", 30);
+    check(reopened.epoch === paused.epoch && reopened.train_points + reopened.test_points === 20,
+          `the experiment saved as a download opens in a fresh page (epoch ${reopened.epoch} of ${paused.epoch}, ${reopened.train_points + reopened.test_points} drawn points)`);
+    fs.rmSync(saved, { force: true });
+    await page.focus("canvas#bevy");
     await key("Escape");
     await waitFor((s) => s.screen === "Title", "the title after drawing", 30);
   } catch (e) {

@@ -5,6 +5,7 @@
 #[cfg(not(target_arch = "wasm32"))]
 pub mod background;
 pub mod compare;
+pub mod experiment_files;
 pub mod level_run;
 pub mod mirror;
 pub mod own_data;
@@ -27,6 +28,7 @@ pub(super) fn plugin(app: &mut App) {
         training::plugin,
         mirror::plugin,
         compare::plugin,
+        experiment_files::plugin,
         own_data::plugin,
         sandbox::plugin,
         level_run::plugin,

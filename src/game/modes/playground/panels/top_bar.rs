@@ -121,6 +121,21 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
                     s.notices.refused(format!("These variants cannot run: {e}"));
                 }
             }
+            let save = ui
+                .button("Save")
+                .on_hover_text("The whole experiment in one file: settings, data (your own points too), weights and history. Send it to a classmate; Open brings it back.");
+            crate::game::status::remember_button(&mut s.lab.own.buttons, "Save experiment", save.rect);
+            if save.clicked() {
+                let request = crate::game::modes::playground::experiment_files::save_request(&s.sim);
+                s.lab.files.write(request);
+            }
+            let open = ui
+                .button("Open…")
+                .on_hover_text("Open an experiment file saved here or by a classmate (natively you can also drop it onto the window).");
+            crate::game::status::remember_button(&mut s.lab.own.buttons, "Open experiment", open.rect);
+            if open.clicked() {
+                s.lab.files.write(crate::game::modes::playground::experiment_files::open_request());
+            }
             if ui
                 .button("Copy link")
                 .on_hover_text("A link that opens this sandbox as it is now: send it to a student or a colleague.")
