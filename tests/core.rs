@@ -1433,6 +1433,27 @@ mod sweep_cli {
     }
 
     #[test]
+    fn every_setting_of_train_can_be_swept() {
+        use clap::CommandFactory;
+        let cli = neural_sandbox::cli::Cli::command();
+        let flags = |name: &str| -> Vec<String> {
+            cli.find_subcommand(name)
+                .unwrap()
+                .get_arguments()
+                .filter_map(|a| a.get_long().map(str::to_string))
+                .collect()
+        };
+        let sweep = flags("sweep");
+        // Where a run writes its own files, and how it prints, are not settings of the run.
+        let outputs = ["csv", "save-network", "save-data", "save-config", "quiet"];
+        for flag in flags("train") {
+            if !outputs.contains(&flag.as_str()) {
+                assert!(sweep.contains(&flag), "train --{flag} cannot be swept");
+            }
+        }
+    }
+
+    #[test]
     fn bad_sweeps_are_refused_before_anything_trains() {
         for (args, expect) in [
             (vec!["--lr", "0.03,fast"], "fast"),

@@ -192,14 +192,16 @@ try {
     const drawn = await waitFor((s) => s.own_data === "your drawing" && s.train_points + s.test_points === 20,
                                 "twenty drawn points in the experiment", 30);
     await page.focus("canvas#bevy");
-    await key("Space");
-    const learned = await waitFor((s) => s.epoch >= 100, "training on the drawing", 60);
+    // The sandbox may still be playing from step 3 (leaving it does not pause it).
+    if (!(await state()).playing) await key("Space");
+    const learned = await waitFor((s) => s.playing && s.epoch >= drawn.epoch + 100, "training on the drawing", 60);
     await shot("03b-own-data");
     check(learned.test_accuracy >= 0.8,
           `points drawn with the mouse are trained on (${drawn.train_points} training and ${drawn.test_points} test points; test accuracy ${learned.test_accuracy} at epoch ${learned.epoch})`);
     await key("Space");
     // The whole experiment as a download, opened again in a fresh page (a classmate's).
     const paused = await waitFor((s) => !s.playing, "training paused", 10);
+    await page.waitForTimeout(300);
     const download = page.waitForEvent("download", { timeout: 30000 });
     await press("Save experiment", () => true, "the save");
     const saved = path.join(os.tmpdir(), `neural-sandbox-experiment-${process.pid}.json`);
@@ -215,6 +217,16 @@ try {
     check(reopened.epoch === paused.epoch && reopened.train_points + reopened.test_points === 20,
           `the experiment saved as a download opens in a fresh page (epoch ${reopened.epoch} of ${paused.epoch}, ${reopened.train_points + reopened.test_points} drawn points)`);
     fs.rmSync(saved, { force: true });
+    // Compare: nine variants train side by side in the page (one thread, within the frame).
+    await press("Compare", (s) => s.compare_open === true, "the Compare window");
+    const compared = await waitFor((s) => s.compare_epochs && s.compare_epochs.length === 9 &&
+                                          Math.min(...s.compare_epochs) >= 50, "nine variants training", 60);
+    await page.waitForTimeout(1500);
+    await shot("03c-compare");
+    const rate = (await state()).compare_epochs_per_second;
+    report.compare_nine_epochs_per_second_each = Math.round(rate);
+    check(compared.compare_best !== null,
+          `Compare trains nine variants in the browser (${Math.round(rate)} epochs/s each; best so far: ${compared.compare_best})`);
     await page.focus("canvas#bevy");
     await key("Escape");
     await waitFor((s) => s.screen === "Title", "the title after drawing", 30);
