@@ -1393,6 +1393,53 @@ mod own_data {
     }
 
     #[test]
+    fn a_link_carries_the_points_and_opens_on_them() {
+        use neural_sandbox::game::GameArgs;
+        use neural_sandbox::game::modes::playground::start::PlaygroundStart;
+        let mut drawing = neural_sandbox::data::drawing::Drawing::default();
+        for i in 0..40 {
+            let label = if i % 2 == 0 { 1.0 } else { -1.0 };
+            drawing.add(
+                label * 2.0 + f64::from(i % 5) * 0.1,
+                f64::from(i) * 0.1 - 2.0,
+                label,
+            );
+        }
+        let mut theirs =
+            neural_sandbox::experiment::Experiment::new(ExperimentConfig::default()).unwrap();
+        theirs.use_own_data(drawing.data(), "your drawing").unwrap();
+        let (link, left_out) = neural_sandbox::game::modes::playground::share::link_for(&theirs);
+        assert_eq!(left_out, None);
+        let mut app = neural_sandbox::game::headless_app();
+        app.insert_resource(PlaygroundStart::from_args(&GameArgs::default(), Some(&link)).unwrap());
+        for _ in 0..500 {
+            app.update();
+            if *app.world().resource::<State<Screen>>().get() == Screen::Sandbox {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        run(&mut app, 3);
+        let e = &sim(&app).experiment;
+        assert_eq!(e.data_from_file(), Some("the link's points"));
+        assert_eq!(e.data().train.len(), theirs.data().train.len());
+        assert_eq!(e.data().test.len(), theirs.data().test.len());
+        // More points than a link carries: the settings go, and the player is told.
+        let mut many = neural_sandbox::data::drawing::Drawing::default();
+        for i in 0..400 {
+            many.add(
+                f64::from(i % 20) * 0.5 - 5.0,
+                f64::from(i / 20) * 0.5 - 5.0,
+                1.0 - 2.0 * f64::from(i % 2),
+            );
+        }
+        theirs.use_own_data(many.data(), "your drawing").unwrap();
+        let (link, left_out) = neural_sandbox::game::modes::playground::share::link_for(&theirs);
+        assert!(left_out.unwrap().contains("400 points"));
+        assert!(!link.contains("pts="));
+    }
+
+    #[test]
     fn a_csv_opens_and_broken_ones_are_refused_with_line_and_column_keeping_everything() {
         let mut app = sandbox(ExperimentConfig::default());
         open_csv(

@@ -4,28 +4,47 @@
 
 use bevy::prelude::*;
 
-use crate::experiment::ExperimentConfig;
+use crate::data::Data;
+use crate::experiment::Experiment;
 use crate::presets::Preset;
 
-/// A link given at start: a configuration to open, or why it was refused.
-pub fn start_from_link(link: &str) -> Result<Preset, String> {
+/// A link given at start: a configuration to open and the student's points it carries, or why
+/// it was refused.
+pub fn start_from_link(link: &str) -> Result<(Preset, Option<Data>), String> {
     let fragment = link.split_once('#').map_or(link, |(_, f)| f);
-    crate::share::decode(fragment).map(|config| Preset {
-        name: "link",
-        title: "Shared link",
-        lesson: "A configuration someone shared.",
-        config,
+    crate::share::decode_with_points(fragment).map(|(config, points)| {
+        let preset = Preset {
+            name: "link",
+            title: "Shared link",
+            lesson: "A configuration someone shared.",
+            config,
+        };
+        (preset, points)
     })
 }
 
-/// The link for a configuration: the page's address with the configuration as its fragment
-/// (on the web), or just the fragment (natively, where there is no page).
-pub fn link_for(config: &ExperimentConfig) -> String {
-    let fragment = crate::share::encode(config);
-    match page_address() {
+/// The fragment for the experiment: its configuration, and its own points when it trains on the
+/// student's data and they fit in a link; else also why they were left out.
+pub fn fragment_for(experiment: &Experiment) -> (String, Option<String>) {
+    let config = experiment.config();
+    if experiment.data_from_file().is_none() {
+        return (crate::share::encode(config), None);
+    }
+    match crate::share::encode_with_points(config, experiment.data()) {
+        Ok(fragment) => (fragment, None),
+        Err(why) => (crate::share::encode(config), Some(why)),
+    }
+}
+
+/// The link for the experiment: the page's address with its fragment (on the web), or just the
+/// fragment (natively, where there is no page); and why its points were left out, if they were.
+pub fn link_for(experiment: &Experiment) -> (String, Option<String>) {
+    let (fragment, left_out) = fragment_for(experiment);
+    let link = match page_address() {
         Some(base) => format!("{base}#{fragment}"),
         None => format!("#{fragment}"),
-    }
+    };
+    (link, left_out)
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -71,17 +90,21 @@ pub(super) fn plugin(app: &mut App) {
 #[cfg(target_arch = "wasm32")]
 fn mirror_config_in_address(
     sim: Res<super::Simulation>,
-    mut last: Local<Option<ExperimentConfig>>,
+    mut last: Local<Option<(crate::experiment::ExperimentConfig, Option<Data>)>>,
 ) {
-    let config = sim.experiment.config();
-    if last.as_ref() == Some(config) {
+    let e = &sim.experiment;
+    let own = e.data_from_file().map(|_| e.data());
+    if last
+        .as_ref()
+        .is_some_and(|(config, data)| config == e.config() && data.as_ref() == own)
+    {
         return;
     }
-    *last = Some(config.clone());
+    *last = Some((e.config().clone(), own.cloned()));
     let Some(window) = web_sys::window() else {
         return;
     };
-    let fragment = format!("#{}", crate::share::encode(config));
+    let fragment = format!("#{}", fragment_for(e).0);
     if let Ok(history) = window.history() {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&fragment));
     }

@@ -23,6 +23,8 @@ pub struct PlaygroundStart {
     pub train_epochs: u64,
     /// A share link that could not be opened: said in the sandbox, which opens with defaults.
     pub link_error: Option<String>,
+    /// The student's own points a link carried, trained on instead of generated data.
+    pub link_points: Option<crate::data::Data>,
     /// Start training at once (with a preset).
     pub play: bool,
     pub speed: Option<TrainingSpeed>,
@@ -32,10 +34,10 @@ impl PlaygroundStart {
     /// Reads the options; a bad one is refused with a message before the window opens. A bad
     /// link is not refused: the default sandbox opens and says why.
     pub fn from_args(args: &GameArgs, link: Option<&str>) -> Result<Self, String> {
-        let (link_preset, link_error) = match link.map(super::share::start_from_link) {
-            Some(Ok(preset)) => (Some(preset), None),
-            Some(Err(why)) => (crate::presets::preset("default"), Some(why)),
-            None => (None, None),
+        let (link_preset, link_points, link_error) = match link.map(super::share::start_from_link) {
+            Some(Ok((preset, points))) => (Some(preset), points, None),
+            Some(Err(why)) => (crate::presets::preset("default"), None, Some(why)),
+            None => (None, None, None),
         };
         let preset = match args.preset.as_deref() {
             Some(name) => Some(crate::presets::preset(name).ok_or_else(|| {
@@ -48,6 +50,11 @@ impl PlaygroundStart {
             preset,
             train_epochs: args.train_epochs,
             link_error,
+            link_points: if args.preset.is_some() {
+                None
+            } else {
+                link_points
+            },
             play: args.play,
             speed: parse_speed(args.speed.as_deref())?,
         })
@@ -89,6 +96,13 @@ pub fn apply(
     };
     match Simulation::new(preset.config) {
         Ok(mut fresh) => {
+            if let Some(points) = start.link_points.take()
+                && let Err(e) = fresh.experiment.use_own_data(points, "the link's points")
+            {
+                notices.refused(format!(
+                    "This link's points cannot be used ({e}); the generated data opened instead."
+                ));
+            }
             fresh.speed = start.speed.unwrap_or(sim.speed);
             fresh.experiment.step(start.train_epochs);
             fresh.playing = start.play;

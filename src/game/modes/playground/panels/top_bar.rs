@@ -141,12 +141,17 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
                 .on_hover_text("A link that opens this sandbox as it is now: send it to a student or a colleague.")
                 .clicked()
             {
-                let link = super::super::share::link_for(s.sim.experiment.config());
+                let (link, left_out) = super::super::share::link_for(&s.sim.experiment);
                 if super::super::share::copy_to_clipboard(&link) {
                     s.notices.info("Link copied. Anyone who opens it gets this sandbox.");
                 } else {
                     s.notices.info(format!(
                         "Share this with `neural-sandbox --link` or after the web game's address: {link}"
+                    ));
+                }
+                if let Some(why) = left_out {
+                    s.notices.info(format!(
+                        "The link holds the settings but not your points: {why}. Save the experiment to send them."
                     ));
                 }
             }
