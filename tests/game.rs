@@ -1540,6 +1540,25 @@ mod compare {
         assert_eq!(sim(&app).experiment.network(), best.network());
         assert_eq!(sim(&app).experiment.epoch(), best.epoch());
         assert_graph_matches(&mut app);
+        // Three runs of each of three variants: each variant's first run as before, the others
+        // from other weights; the best run of the best variant is the one adopted.
+        {
+            let base = sim(&app).experiment.clone();
+            let mut compare = app.world_mut().resource_mut::<CompareRuns>();
+            compare.second = None;
+            compare.seeds = 3;
+            compare.start(&base).unwrap();
+        }
+        run(&mut app, 5);
+        let compare = app.world().resource::<CompareRuns>();
+        assert_eq!((compare.runs.len(), compare.run_seeds), (9, 3));
+        assert!(
+            compare
+                .runs
+                .iter()
+                .all(|r| r.epoch() > 0 && r.data() == base.data())
+        );
+        assert_ne!(compare.runs[0].network(), compare.runs[1].network());
         // Leaving the sandbox pauses the variants.
         app.world_mut()
             .resource_mut::<NextState<Screen>>()

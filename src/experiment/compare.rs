@@ -120,18 +120,64 @@ pub fn variants(
 
 /// The runs of the variants, on exactly the data of `base` (its own points too).
 pub fn start(base: &Experiment, variants: &[Variant]) -> Result<Vec<Experiment>, ConfigErrors> {
-    variants
-        .iter()
-        .map(|v| {
-            let mut run = Experiment::new(v.config.clone())?;
-            // Data settings are never varied, so generated data is already the same; own
-            // points are handed over.
-            if let Some(name) = base.data_from_file() {
-                run.use_own_data(base.data().clone(), name)?;
+    start_seeds(base, variants, 1)
+}
+
+/// `seeds` runs of each variant (variant after variant), the same data and settings, each from
+/// its own initial weights (the first as a run made alone, the others redrawn).
+pub fn start_seeds(
+    base: &Experiment,
+    variants: &[Variant],
+    seeds: usize,
+) -> Result<Vec<Experiment>, ConfigErrors> {
+    let mut runs = Vec::with_capacity(variants.len() * seeds);
+    for v in variants {
+        let mut run = Experiment::new(v.config.clone())?;
+        // Data settings are never varied, so generated data is already the same; own points
+        // are handed over.
+        if let Some(name) = base.data_from_file() {
+            run.use_own_data(base.data().clone(), name)?;
+        }
+        for seed in 0..seeds {
+            let mut this = run.clone();
+            if seed > 0 {
+                this.redraw_weights(seed as u64);
             }
-            Ok(run)
-        })
-        .collect()
+            runs.push(this);
+        }
+    }
+    Ok(runs)
+}
+
+/// Mean and sample standard deviation (none for one value).
+pub fn mean_sd(values: &[f64]) -> (f64, Option<f64>) {
+    let n = values.len() as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    if values.len() < 2 {
+        return (mean, None);
+    }
+    let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    (mean, Some(var.sqrt()))
+}
+
+/// The variants best first by the mean test loss of their `seeds` runs (`runs` as
+/// [`start_seeds`] makes them); a variant with a diverged run ranks last.
+pub fn ranking_by_mean(runs: &[Experiment], seeds: usize) -> Vec<usize> {
+    let seeds = seeds.max(1);
+    let variants = runs.len() / seeds;
+    let key = |v: usize| {
+        let group = &runs[v * seeds..(v + 1) * seeds];
+        let losses: Vec<f64> = group.iter().map(|r| r.latest().test_loss).collect();
+        let (mean, _) = mean_sd(&losses);
+        if group.iter().any(|r| r.divergence().is_some()) || !mean.is_finite() {
+            f64::INFINITY
+        } else {
+            mean
+        }
+    };
+    let mut order: Vec<usize> = (0..variants).collect();
+    order.sort_by(|&a, &b| key(a).total_cmp(&key(b)).then(a.cmp(&b)));
+    order
 }
 
 /// Trains every run `epochs` epochs (stopping those that diverge): on every core natively,
@@ -224,6 +270,43 @@ mod tests {
             runs.iter()
                 .all(|r| r.data_from_file() == Some("your drawing"))
         );
+    }
+
+    #[test]
+    fn seeds_share_data_and_settings_and_draw_other_weights() {
+        let base = Experiment::new(spiral()).unwrap();
+        let list = variants(base.config(), CompareSetting::LearningRate, None);
+        let mut runs = start_seeds(&base, &list, 3).unwrap();
+        assert_eq!(runs.len(), 9);
+        for v in 0..3 {
+            let group = &runs[v * 3..v * 3 + 3];
+            assert!(
+                group
+                    .iter()
+                    .all(|r| r.config() == &list[v].config && r.data() == base.data())
+            );
+            assert_ne!(group[0].network(), group[1].network());
+            assert_ne!(group[1].network(), group[2].network());
+        }
+        // The first seed is the run made alone.
+        let mut alone = Experiment::new(list[2].config.clone()).unwrap();
+        train_all(&mut runs, 15);
+        alone.step(15);
+        assert_eq!(runs[6].latest(), alone.latest());
+        let order = ranking_by_mean(&runs, 3);
+        let mean = |v: usize| {
+            mean_sd(
+                &runs[v * 3..v * 3 + 3]
+                    .iter()
+                    .map(|r| r.latest().test_loss)
+                    .collect::<Vec<_>>(),
+            )
+            .0
+        };
+        assert_eq!(order.len(), 3);
+        assert!(mean(order[0]) <= mean(order[1]) && mean(order[1]) <= mean(order[2]));
+        assert_eq!(mean_sd(&[1.0, 3.0]), (2.0, Some(2f64.sqrt())));
+        assert_eq!(mean_sd(&[4.0]), (4.0, None));
     }
 
     #[test]

@@ -318,6 +318,18 @@ impl Experiment {
             self.weight_draw += 1;
             self.initial_network = build_network(&self.config, self.weight_draw);
         }
+        self.restart_from_initial();
+    }
+
+    /// Starts again from the `draw`th set of initial weights of this configuration (0 is the
+    /// first): the same data, other weights, as another seed of the same run.
+    pub fn redraw_weights(&mut self, draw: u64) {
+        self.weight_draw = draw;
+        self.initial_network = build_network(&self.config, draw);
+        self.restart_from_initial();
+    }
+
+    fn restart_from_initial(&mut self) {
         self.network = self.initial_network.clone();
         self.network.revive_links();
         self.trainer = Trainer::new(&self.network);

@@ -59,7 +59,11 @@ pub struct CompareRuns {
     pub first: CompareSetting,
     pub second: Option<CompareSetting>,
     pub variants: Vec<Variant>,
+    /// Runs per variant to start next, 1 to 3 (other initial weights, the same data).
+    pub seeds: usize,
+    /// The runs, variant after variant, `run_seeds` each.
     pub runs: Vec<Experiment>,
+    pub run_seeds: usize,
     pub playing: bool,
     /// Each run's output over the plane, `THUMB_CELLS` squared, and its winning classes.
     thumbs: Vec<Vec<f32>>,
@@ -80,7 +84,9 @@ impl Default for CompareRuns {
             first: CompareSetting::LearningRate,
             second: Some(CompareSetting::Activation),
             variants: Vec::new(),
+            seeds: 1,
             runs: Vec::new(),
+            run_seeds: 1,
             playing: false,
             thumbs: Vec::new(),
             classes: Vec::new(),
@@ -97,9 +103,11 @@ impl CompareRuns {
     /// New runs of the chosen variants of `base`, at epoch 0; refused with the core's reason.
     pub fn start(&mut self, base: &Experiment) -> Result<(), String> {
         let variants = compare::variants(base.config(), self.first, self.second);
-        let runs = compare::start(base, &variants).map_err(|e| e.to_string())?;
+        let seeds = self.seeds.clamp(1, 3);
+        let runs = compare::start_seeds(base, &variants, seeds).map_err(|e| e.to_string())?;
         self.variants = variants;
         self.runs = runs;
+        self.run_seeds = seeds;
         self.playing = true;
         self.since_thumbs = THUMB_SECONDS;
         self.rate_window = (0, 0.0);
@@ -168,7 +176,7 @@ fn publish_status(compare: Res<CompareRuns>, mut status: ResMut<Status>) {
             .collect::<Vec<_>>(),
     );
     status.set("compare_epochs_per_second", compare.epochs_per_second);
-    let ranking = compare::ranking(&compare.runs);
+    let ranking = compare::ranking_by_mean(&compare.runs, compare.run_seeds);
     status.set(
         "compare_best",
         ranking.first().map(|&i| compare.variants[i].label.clone()),
@@ -230,7 +238,20 @@ fn compare_ui(
                 let mut second = compare.second;
                 setting_combo(ui, "compare second", &mut second, true);
                 compare.second = second;
-                ui.label("on the same data.");
+                ui.label("on the same data,");
+                egui::ComboBox::from_id_salt("compare seeds")
+                    .selected_text(match compare.seeds {
+                        1 => "one run each".to_string(),
+                        n => format!("{n} runs each"),
+                    })
+                    .show_ui(ui, |ui| {
+                        for n in 1..=3 {
+                            let text = if n == 1 { "one run each".to_string() } else { format!("{n} runs each") };
+                            ui.selectable_value(&mut compare.seeds, n, text);
+                        }
+                    })
+                    .response
+                    .on_hover_text("Several runs of each variant from other initial weights: the cards show their mean and spread.");
                 let restart = ui.button("Start").on_hover_text("New runs of these variants from epoch 0.");
                 remember_button(&mut compare.buttons, "Compare start", restart.rect);
                 if restart.clicked()
@@ -259,7 +280,8 @@ fn compare_ui(
                 ))
                 .small(),
             );
-            let ranking = compare::ranking(&compare.runs);
+            let seeds = compare.run_seeds.max(1);
+            let ranking = compare::ranking_by_mean(&compare.runs, seeds);
             let mut adopt = None;
             ui.horizontal_top(|ui| {
             egui::Grid::new("compare cards")
@@ -268,7 +290,7 @@ fn compare_ui(
                     for (place, &i) in ranking.iter().enumerate() {
                         ui.vertical(|ui| {
                             ui.set_width(150.0);
-                            let run = &compare.runs[i];
+                            let group = &compare.runs[i * seeds..(i + 1) * seeds];
                             ui.label(
                                 egui::RichText::new(format!("#{} {}", place + 1, compare.variants[i].label))
                                     .small()
@@ -276,14 +298,22 @@ fn compare_ui(
                                     .color(colour(i)),
                             );
                             let (rect, _) = ui.allocate_exact_size(egui::vec2(90.0, 90.0), egui::Sense::hover());
-                            thumbnail(ui.painter(), rect, &compare, i);
-                            let latest = run.latest();
-                            let accuracy = latest
-                                .test_accuracy
-                                .map_or(String::new(), |a| format!(" · {:.0} %", 100.0 * a));
-                            let text = match run.divergence() {
-                                Some(d) => format!("diverged at epoch {}", d.epoch),
-                                None => format!("test loss {:.3}{accuracy}", latest.test_loss),
+                            thumbnail(ui.painter(), rect, &compare, i * seeds);
+                            let losses: Vec<f64> = group.iter().map(|r| r.latest().test_loss).collect();
+                            let accuracies: Option<Vec<f64>> =
+                                group.iter().map(|r| r.latest().test_accuracy).collect();
+                            let spread = |(mean, sd): (f64, Option<f64>), scale: f64, digits: usize| match sd {
+                                Some(sd) => format!("{:.digits$} ± {:.digits$}", mean * scale, sd * scale),
+                                None => format!("{:.digits$}", mean * scale),
+                            };
+                            let accuracy = accuracies.map_or(String::new(), |a| {
+                                format!(" · {} %", spread(compare::mean_sd(&a), 100.0, 0))
+                            });
+                            let diverged = group.iter().filter(|r| r.divergence().is_some()).count();
+                            let text = if diverged > 0 {
+                                format!("diverged in {diverged} of {} runs", group.len())
+                            } else {
+                                format!("test loss {}{accuracy}", spread(compare::mean_sd(&losses), 1.0, 3))
                             };
                             ui.label(egui::RichText::new(text).small());
                             let use_it = ui.small_button("Use this");
@@ -304,7 +334,10 @@ fn compare_ui(
             });
             });
             if let Some(i) = adopt {
-                let run = compare.runs[i].clone();
+                // The variant's best run.
+                let group = &compare.runs[i * seeds..(i + 1) * seeds];
+                let best = compare::ranking(group)[0];
+                let run = group[best].clone();
                 notices.info(format!(
                     "The sandbox now runs \"{}\" from epoch {}, with its weights and history.",
                     compare.variants[i].label,
@@ -361,19 +394,34 @@ fn thumbnail(painter: &egui::Painter, rect: egui::Rect, compare: &CompareRuns, i
     );
 }
 
-/// Every run's test loss over the epochs, one colour each (the cards' names say which).
+/// Each variant's test loss over the epochs (the mean of its runs), one colour each (the cards'
+/// names say which).
 fn loss_chart(ui: &mut egui::Ui, compare: &CompareRuns) {
+    let seeds = compare.run_seeds.max(1);
     let curves = compare
-        .runs
+        .variants
         .iter()
         .enumerate()
-        .map(|(i, run)| Curve {
-            name: compare.variants[i].label.clone(),
-            points: decimate(run.history())
-                .iter()
-                .map(|s| [s.epoch as f64, s.test_loss])
-                .collect(),
-            color: colour(i),
+        .map(|(i, variant)| {
+            let group = &compare.runs[i * seeds..(i + 1) * seeds];
+            // The runs train in step; one that stopped (diverged) shortens the mean.
+            let len = group.iter().map(|r| r.history().len()).min().unwrap_or(0);
+            let mean: Vec<crate::experiment::EpochStats> = (0..len)
+                .map(|k| {
+                    let mut stats = group[0].history()[k];
+                    stats.test_loss = group.iter().map(|r| r.history()[k].test_loss).sum::<f64>()
+                        / group.len() as f64;
+                    stats
+                })
+                .collect();
+            Curve {
+                name: variant.label.clone(),
+                points: decimate(&mean)
+                    .iter()
+                    .map(|s| [s.epoch as f64, s.test_loss])
+                    .collect(),
+                color: colour(i),
+            }
         })
         .collect();
     line_chart_unlabelled(ui, "compare chart", 360.0, curves);
