@@ -16,30 +16,6 @@ pub(super) fn plugin(app: &mut App) {
         .add_systems(Update, train_within_budget.run_if(in_state(CnnStage)));
 }
 
-/// Milliseconds of training per frame at least: enough to learn fast, little enough to keep
-/// 60 fps drawing (the views' own work is measured separately). See [`training_budget_ms`].
-pub const TRAIN_BUDGET_MS: f64 = 9.0;
-/// The frame that training and drawing share: 60 fps.
-const FRAME_MS: f64 = 1000.0 / 60.0;
-/// Left free in each frame for the browser or the compositor.
-const FRAME_MARGIN_MS: f64 = 2.5;
-/// The most a frame may train, whatever drawing takes.
-const MAX_TRAIN_BUDGET_MS: f64 = 30.0;
-
-/// This frame's training time, from what the rest of the last frames took (`other_ms`, the
-/// smoothed frame time less training): what a 60 fps frame leaves after drawing, at least
-/// [`TRAIN_BUDGET_MS`]; and when drawing alone already misses 60 fps (a slow machine, software
-/// rendering in a browser) as long as drawing takes, so training keeps half the time instead of
-/// a sliver of it.
-pub fn training_budget_ms(other_ms: f64) -> f64 {
-    if !other_ms.is_finite() || other_ms <= 0.0 {
-        return TRAIN_BUDGET_MS;
-    }
-    let fills_the_frame = FRAME_MS - FRAME_MARGIN_MS - other_ms;
-    fills_the_frame
-        .max(other_ms.min(MAX_TRAIN_BUDGET_MS))
-        .max(TRAIN_BUDGET_MS)
-}
 /// Seconds between two refreshes of the maps while training.
 pub const MAPS_REFRESH_SECONDS: f32 = 0.25;
 /// Images classified to time an opened model (Tiny VGG: about 25 ms in a browser, once).
@@ -506,7 +482,7 @@ fn train_within_budget(
     if sim.playing && sim.can_train() {
         let other_ms = frames.frame_seconds() * 1000.0 - sim.train_ms_last_frame;
         let start = bevy::platform::time::Instant::now();
-        let images = sim.train_for(training_budget_ms(other_ms));
+        let images = sim.train_for(crate::game::frame_budget::training_budget_ms(other_ms));
         timings.training += start.elapsed();
         let ms = start.elapsed().as_secs_f64() * 1000.0;
         sim.train_ms_last_frame = ms;
@@ -527,29 +503,5 @@ fn train_within_budget(
         let start = bevy::platform::time::Instant::now();
         sim.refresh_maps();
         timings.heatmaps += start.elapsed();
-    }
-}
-
-#[cfg(test)]
-mod budget_tests {
-    use super::*;
-
-    #[test]
-    fn training_fills_a_60_fps_frame_or_matches_slow_drawing() {
-        // Quick drawing: training takes what a 60 fps frame leaves.
-        let quick = training_budget_ms(3.0);
-        assert!(
-            (quick - (FRAME_MS - FRAME_MARGIN_MS - 3.0)).abs() < 1e-9,
-            "{quick}"
-        );
-        // Drawing near the frame: never below the floor.
-        assert_eq!(training_budget_ms(7.0), TRAIN_BUDGET_MS);
-        // Slow drawing: as long as drawing, up to the cap.
-        assert_eq!(training_budget_ms(20.0), 20.0);
-        assert_eq!(training_budget_ms(80.0), MAX_TRAIN_BUDGET_MS);
-        // Nothing measured yet, or nonsense: the floor.
-        for odd in [0.0, -5.0, f64::NAN, f64::INFINITY] {
-            assert_eq!(training_budget_ms(odd), TRAIN_BUDGET_MS, "{odd}");
-        }
     }
 }

@@ -1,8 +1,9 @@
 //! Compare: up to nine variants of the sandbox's experiment trained side by side on the same
 //! data (one or two settings varied, three values each), each with its decision boundary, loss
 //! and accuracy, their test losses overlaid in one chart, ranked best first; "Use this" makes a
-//! variant, weights and history, the sandbox's experiment. Training shares each frame's budget:
-//! natively the variants train on every core (rayon), in the browser one after another.
+//! variant, weights and history, the sandbox's experiment. Training takes what the frame leaves
+//! (see `frame_budget::training_budget_ms`): natively the variants train on every core (rayon), in
+//! the browser one after another.
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
@@ -19,8 +20,6 @@ use crate::nn::GridEvaluator;
 
 /// Side of each variant's boundary image, in cells.
 const THUMB_CELLS: usize = 24;
-/// Milliseconds of training per frame for all the variants together.
-const BUDGET_MS: f64 = 8.0;
 /// Seconds between two redraws of the boundaries.
 const THUMB_SECONDS: f32 = 0.3;
 /// A colour per variant for the shared chart.
@@ -73,6 +72,8 @@ pub struct CompareRuns {
     /// Epochs per second of each run, over the last second.
     pub epochs_per_second: f64,
     rate_window: (u64, f32),
+    /// The last frame's training time, ms.
+    train_ms_last_frame: f64,
     /// Where the buttons are (for the status).
     buttons: serde_json::Map<String, serde_json::Value>,
 }
@@ -94,6 +95,7 @@ impl Default for CompareRuns {
             evaluator: GridEvaluator::new(THUMB_CELLS),
             epochs_per_second: 0.0,
             rate_window: (0, 0.0),
+            train_ms_last_frame: 0.0,
             buttons: serde_json::Map::new(),
         }
     }
@@ -134,13 +136,20 @@ fn pause(mut compare: ResMut<CompareRuns>) {
     compare.playing = false;
 }
 
-fn train_variants(mut compare: ResMut<CompareRuns>, time: Res<Time>) {
+fn train_variants(
+    mut compare: ResMut<CompareRuns>,
+    time: Res<Time>,
+    frames: Res<crate::game::frame_budget::FrameBudget>,
+) {
     let dt = time.delta_secs();
     compare.since_thumbs += dt;
     if compare.playing && !compare.runs.is_empty() {
+        // What a 60 fps frame leaves after drawing, or as long as drawing where it is slower.
+        let other_ms = frames.frame_seconds() * 1000.0 - compare.train_ms_last_frame;
+        let budget = crate::game::frame_budget::training_budget_ms(other_ms);
         let start = bevy::platform::time::Instant::now();
         let mut epochs = 0;
-        while start.elapsed().as_secs_f64() * 1000.0 < BUDGET_MS {
+        while start.elapsed().as_secs_f64() * 1000.0 < budget {
             compare::train_all(&mut compare.runs, 1);
             epochs += 1;
             if compare.runs.iter().all(|r| r.divergence().is_some()) {
@@ -148,6 +157,7 @@ fn train_variants(mut compare: ResMut<CompareRuns>, time: Res<Time>) {
                 break;
             }
         }
+        compare.train_ms_last_frame = start.elapsed().as_secs_f64() * 1000.0;
         compare.rate_window.0 += epochs;
         compare.rate_window.1 += dt;
         if compare.rate_window.1 >= 1.0 {
