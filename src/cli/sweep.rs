@@ -14,6 +14,7 @@ use clap::{Args, Parser};
 use rayon::prelude::*;
 
 use super::{Outcome, TrainArgs, check_output_path, write_file};
+use crate::experiment::compare::mean_sd;
 
 /// `neural-sandbox sweep`.
 #[derive(Debug, Args)]
@@ -219,17 +220,6 @@ pub struct RunResult {
 pub struct VariantResult {
     pub variant: Variant,
     pub runs: Vec<RunResult>,
-}
-
-/// Mean and sample standard deviation (none for one value).
-fn mean_sd(values: &[f64]) -> (f64, Option<f64>) {
-    let n = values.len() as f64;
-    let mean = values.iter().sum::<f64>() / n;
-    if values.len() < 2 {
-        return (mean, None);
-    }
-    let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
-    (mean, Some(var.sqrt()))
 }
 
 impl VariantResult {

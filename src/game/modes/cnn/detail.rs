@@ -416,12 +416,7 @@ fn layer_view(ui: &mut egui::Ui, sim: &mut CnnSim, detail: &mut Detail, dt: f32)
                     .inner;
                 let (rect, response) = response;
                 if c == detail.input_channel {
-                    ui.painter().rect_stroke(
-                        rect,
-                        0.0,
-                        egui::Stroke::new(2.0, egui::Color32::from_rgb(250, 190, 45)),
-                        egui::StrokeKind::Outside,
-                    );
+                    mark_chosen(ui.painter(), rect);
                 }
                 if response
                     .on_hover_text(format!("channel {}: click for its numbers", c + 1))
@@ -502,12 +497,7 @@ fn kernel_grid(ui: &mut egui::Ui, sim: &CnnSim, detail: &mut Detail, layer_index
                         diverging(v, scale)
                     });
                     if f == detail.map && c == detail.input_channel {
-                        ui.painter().rect_stroke(
-                            rect,
-                            0.0,
-                            egui::Stroke::new(2.0, egui::Color32::from_rgb(250, 190, 45)),
-                            egui::StrokeKind::Outside,
-                        );
+                        mark_chosen(ui.painter(), rect);
                     }
                     if response
                         .on_hover_text(format!("filter {}, channel {}", f + 1, c + 1))
@@ -737,4 +727,14 @@ fn hyperparameter_view(ui: &mut egui::Ui, hyper: &mut (usize, usize, usize, usiz
         }
     }
     ui.ctx().request_repaint();
+}
+
+/// The yellow frame around the channel or kernel whose numbers are shown.
+fn mark_chosen(painter: &egui::Painter, rect: egui::Rect) {
+    painter.rect_stroke(
+        rect,
+        0.0,
+        egui::Stroke::new(2.0, egui::Color32::from_rgb(250, 190, 45)),
+        egui::StrokeKind::Outside,
+    );
 }
