@@ -14,6 +14,8 @@ apt-get install -y -qq --no-install-recommends \
 # The web build's end-to-end test: Debian's Chromium (never a browser a tool downloads), and
 # Node.js for playwright-core; brotli compresses the bundle.
 apt-get install -y -qq --no-install-recommends chromium brotli >/dev/null
+# "Show as code": the generated Python is run against the network (python3 with NumPy).
+apt-get install -y -qq --no-install-recommends python3 python3-numpy >/dev/null
 if ! command -v npm >/dev/null; then
     apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 fi

@@ -198,6 +198,11 @@ pub struct TrainArgs {
     /// Read the configuration from a RON file; flags given as well override its fields.
     #[arg(long, value_name = "FILE.ron")]
     pub config: Option<PathBuf>,
+    /// Open a TensorFlow Playground link (the address of a playground.tensorflow.org page): its
+    /// settings, and the same data and initial weights as the page makes; flags given as well
+    /// override it. Prints the loss curve (epoch,train_loss,test_loss) as the page draws it.
+    #[arg(long, value_name = "URL", conflicts_with = "config")]
+    pub playground_url: Option<String>,
     /// circle, xor, gauss, spiral, reg-plane, reg-gauss, blobs, spiral-arms, pie.
     #[arg(long)]
     pub dataset: Option<DatasetKind>,
@@ -297,10 +302,31 @@ pub enum Outcome {
     Failed(String),
 }
 
+/// The seed used for a Playground link without one (the page would draw a random one).
+pub const PLAYGROUND_FALLBACK_SEED: &str = "0.00001";
+
 impl TrainArgs {
+    /// The `--playground-url` link, read; an error names every parameter that cannot be used.
+    pub fn playground_link(
+        &self,
+    ) -> Result<Option<crate::experiment::playground_link::PlaygroundLink>, String> {
+        let Some(url) = &self.playground_url else {
+            return Ok(None);
+        };
+        crate::experiment::playground_link::parse(url, PLAYGROUND_FALLBACK_SEED)
+            .map(Some)
+            .map_err(|errors| {
+                format!(
+                    "--playground-url: this link cannot be opened: {}",
+                    errors.join("; ")
+                )
+            })
+    }
+
     /// The configuration: the `--config` file (or the defaults), then every flag on top.
     pub fn config(&self) -> Result<ExperimentConfig, String> {
         let mut c = match &self.config {
+            _ if self.playground_url.is_some() => self.playground_link()?.unwrap().config,
             Some(path) => {
                 let text = std::fs::read_to_string(path)
                     .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
@@ -374,6 +400,14 @@ impl TrainArgs {
         }
         Ok(experiment)
     }
+}
+
+/// The header of the loss curve `--playground-url` prints.
+pub const PLAYGROUND_CURVE_HEADER: &str = "epoch,train_loss,test_loss";
+
+/// One line of that curve: the epoch and the two losses the Playground's chart draws.
+pub fn playground_curve_row(s: &EpochStats) -> String {
+    format!("{},{},{}", s.epoch, s.train_loss, s.test_loss)
 }
 
 /// The CSV header of `--csv`.
@@ -520,8 +554,22 @@ pub fn run_train(args: &TrainArgs, out: &mut dyn Write) -> Outcome {
         },
         None => None,
     };
+    // With a Playground link, its notes and the loss curve as the page draws it.
+    let curve = match args.playground_link() {
+        Ok(Some(link)) => {
+            let mut lines: Vec<String> = link.notes.iter().map(|n| format!("# {n}")).collect();
+            lines.push(PLAYGROUND_CURVE_HEADER.to_string());
+            lines.push(playground_curve_row(&experiment.latest()));
+            if let Err(e) = lines.iter().try_for_each(|l| writeln!(out, "{l}")) {
+                return Outcome::Failed(format!("cannot write to standard output: {e}"));
+            }
+            true
+        }
+        Ok(None) => false,
+        Err(e) => return Outcome::BadInput(e),
+    };
     watch_for_interrupt();
-    let mut progress = Progress::new(args.epochs, args.quiet);
+    let mut progress = Progress::new(args.epochs, args.quiet || curve);
     let start = Instant::now();
     let mut trained = 0;
     let mut interrupted = false;
@@ -535,6 +583,9 @@ pub fn run_train(args: &TrainArgs, out: &mut dyn Write) -> Outcome {
             && let Err(e) = csv.line(&history_row(&latest))
         {
             return Outcome::Failed(e);
+        }
+        if curve && let Err(e) = writeln!(out, "{}", playground_curve_row(&latest)) {
+            return Outcome::Failed(format!("cannot write to standard output: {e}"));
         }
         progress.update(trained, latest.test_loss);
         if experiment.divergence().is_some() {
@@ -572,8 +623,15 @@ pub fn run_train(args: &TrainArgs, out: &mut dyn Write) -> Outcome {
         ));
     }
     if !args.quiet {
-        let written = write_summary(&experiment, trained, elapsed, out)
-            .and_then(|_| notes.iter().try_for_each(|n| writeln!(out, "{n}")))
+        let mut summary = Vec::new();
+        let _ = write_summary(&experiment, trained, elapsed, &mut summary);
+        let summary = String::from_utf8_lossy(&summary);
+        // After the curve, the summary is comments, so the output stays one CSV table.
+        let comment = if curve { "# " } else { "" };
+        let written = summary
+            .lines()
+            .chain(notes.iter().map(String::as_str))
+            .try_for_each(|line| writeln!(out, "{comment}{line}"))
             .and_then(|_| out.flush());
         if let Err(e) = written {
             return Outcome::Failed(format!("cannot write to standard output: {e}"));

@@ -869,6 +869,7 @@ pub fn load_dir(dir: &Path) -> (Vec<LevelFile>, Vec<LevelError>) {
 
 pub mod cnn;
 pub mod gan;
+pub mod lesson;
 
 #[cfg(test)]
 mod tests;

@@ -344,6 +344,7 @@ fn any_config() -> impl Strategy<Value = ExperimentConfig> {
                     noise,
                     train_ratio: ratio,
                     seed,
+                    playground_seed: None,
                     features: features.into_iter().map(|f| Feature::ALL[f]).collect(),
                     hidden_layers: layers,
                     activation: Activation::ALL[activation],
@@ -1479,5 +1480,66 @@ mod sweep_cli {
             assert!(err.contains(expect), "{args:?}: {err}");
             assert!(!err.contains("panicked"), "{err}");
         }
+    }
+}
+
+fn playground_links() -> Vec<(String, String, Vec<(u64, f64, f64)>)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/playground-links");
+    let mut runs = Vec::new();
+    for entry in std::fs::read_dir(root).unwrap() {
+        let dir = entry.unwrap().path();
+        if dir.is_dir() {
+            let link = std::fs::read_to_string(dir.join("link.txt")).unwrap();
+            let losses = read_losses(&dir.join("playground_losses.csv"));
+            let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+            runs.push((name, link.trim().to_string(), losses));
+        }
+    }
+    runs.sort_by(|a, b| a.0.cmp(&b.0));
+    runs
+}
+
+/// A link from the real Playground gives the page's own data and initial weights: the 50-epoch
+/// loss curves the page's code computes for these links (made with its `nn.ts`, `dataset.ts` and
+/// `seedrandom`) are reproduced by `train --playground-url`, printed line by line.
+#[test]
+fn playground_links_give_the_pages_own_run() {
+    let runs = playground_links();
+    assert_eq!(runs.len(), 5);
+    for (name, link, expected) in runs {
+        let args = TrainArgs {
+            playground_url: Some(link),
+            epochs: 50,
+            quiet: true,
+            ..TrainArgs::default()
+        };
+        let mut out = Vec::new();
+        assert_eq!(run_train(&args, &mut out), Outcome::Done, "{name}");
+        let out = String::from_utf8(out).unwrap();
+        let rows: Vec<&str> = out.lines().filter(|l| !l.starts_with('#')).collect();
+        assert_eq!(rows[0], "epoch,train_loss,test_loss", "{name}");
+        assert_eq!(rows.len(), expected.len() + 1, "{name}");
+        let mut worst: f64 = 0.0;
+        for (row, (epoch, train, test)) in rows[1..].iter().zip(&expected) {
+            let fields: Vec<f64> = row.split(',').map(|v| v.parse().unwrap()).collect();
+            assert_eq!(fields[0] as u64, *epoch, "{name}");
+            for (ours, theirs) in [(fields[1], *train), (fields[2], *test)] {
+                worst = max_or_nan(worst, (ours - theirs).abs() / theirs.abs());
+            }
+        }
+        assert!(worst <= 1e-9, "{name}: relative difference {worst}");
+    }
+}
+
+#[test]
+fn a_broken_playground_link_names_what_is_wrong() {
+    let args = TrainArgs {
+        playground_url: Some("https://playground.tensorflow.org/#activation=swish&seed=1".into()),
+        quiet: true,
+        ..TrainArgs::default()
+    };
+    match run_train(&args, &mut Vec::new()) {
+        Outcome::BadInput(message) => assert!(message.contains("activation=swish"), "{message}"),
+        other => panic!("{other:?}"),
     }
 }

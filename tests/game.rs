@@ -1392,6 +1392,59 @@ mod own_data {
         assert_eq!(points(&app), generated.train.len() + generated.test.len());
     }
 
+    fn wait_for_screen(app: &mut App, screen: Screen) {
+        for _ in 0..3000 {
+            app.update();
+            if *app.world().resource::<State<Screen>>().get() == screen {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        panic!("never reached {screen:?}");
+    }
+
+    /// A teacher's lesson link opens its level as a challenge; a TensorFlow Playground link opens
+    /// the sandbox on the page's own run (its loss before training is the page's).
+    #[test]
+    fn lesson_and_playground_links_open_what_they_carry() {
+        use neural_sandbox::game::GameArgs;
+        use neural_sandbox::game::modes::playground::level_run::LevelRun;
+        use neural_sandbox::game::modes::playground::start::PlaygroundStart;
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let lesson =
+            std::fs::read_to_string(root.join("lessons/lesson-fence-in-the-blue-points.ron"))
+                .unwrap();
+        let link = format!("#{}", neural_sandbox::level::lesson::link_fragment(&lesson));
+        let mut app = neural_sandbox::game::headless_app();
+        app.insert_resource(PlaygroundStart::from_args(&GameArgs::default(), Some(&link)).unwrap());
+        wait_for_screen(&mut app, Screen::Level);
+        run(&mut app, 3);
+        let run_level = &app.world().resource::<LevelRun>().level;
+        assert_eq!(run_level.id, "lesson-fence-in-the-blue-points");
+
+        let dir = root.join("playground-links/default-circle");
+        let link = std::fs::read_to_string(dir.join("link.txt")).unwrap();
+        let curve = std::fs::read_to_string(dir.join("playground_losses.csv")).unwrap();
+        let first: Vec<f64> = curve
+            .lines()
+            .nth(1)
+            .unwrap()
+            .split(',')
+            .map(|v| v.parse().unwrap())
+            .collect();
+        let mut app = neural_sandbox::game::headless_app();
+        app.insert_resource(
+            PlaygroundStart::from_args(&GameArgs::default(), Some(link.trim())).unwrap(),
+        );
+        wait_for_screen(&mut app, Screen::Sandbox);
+        run(&mut app, 3);
+        let e = &sim(&app).experiment;
+        assert_eq!(e.config().playground_seed.as_deref(), Some("0.80412"));
+        let latest = e.latest();
+        assert!((latest.train_loss - first[1]).abs() <= 1e-12 * first[1]);
+        assert!((latest.test_loss - first[2]).abs() <= 1e-12 * first[2]);
+    }
+
     #[test]
     fn a_link_carries_the_points_and_opens_on_them() {
         use neural_sandbox::game::GameArgs;

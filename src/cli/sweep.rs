@@ -38,6 +38,10 @@ pub struct SweepArgs {
     /// A base configuration (RON), as for `train`; the flags below override it.
     #[arg(long, value_name = "FILE.ron")]
     pub config: Option<String>,
+    /// TensorFlow Playground links, as for `train`, separated by spaces (a link has commas). A
+    /// link fixes its data and initial weights, so --seeds cannot repeat it with others.
+    #[arg(long, value_name = "URL")]
+    pub playground_url: Option<String>,
     /// Values to try, separated by commas: e.g. spiral,xor.
     #[arg(long)]
     pub dataset: Option<String>,
@@ -111,6 +115,7 @@ impl SweepArgs {
     fn axes(&self) -> Result<Vec<(&'static str, Vec<String>)>, String> {
         let given = [
             ("config", &self.config, ','),
+            ("playground-url", &self.playground_url, ' '),
             ("dataset", &self.dataset, ','),
             ("problem", &self.problem, ','),
             ("classes", &self.classes, ','),
@@ -319,6 +324,13 @@ pub fn run_grid(args: &SweepArgs) -> Result<Vec<VariantResult>, Outcome> {
         .iter()
         .find(|(flag, _)| *flag == "seed")
         .map(|(_, values)| values.clone());
+    if args.playground_url.is_some() && args.seeds > 1 {
+        return Err(Outcome::BadInput(
+            "--seeds with --playground-url: the link's own seed fixes the data and the initial \
+             weights, so every run would be the same (sweep links with other seed= values instead)"
+                .into(),
+        ));
+    }
     if seed_values.as_ref().is_some_and(|v| v.len() > 1) && args.seeds > 1 {
         return Err(Outcome::BadInput(
             "give either several --seed values or --seeds N, not both".into(),

@@ -4,7 +4,7 @@
 //! (`U(a, b) = r * (b - a) + a`, normals by the polar method), so with the same stream of
 //! uniforms it produces the same points.
 
-use rand::{Rng, RngExt};
+use super::seedrandom::Uniform01;
 use serde::{Deserialize, Serialize};
 
 use crate::named_enum;
@@ -54,6 +54,11 @@ impl DatasetKind {
             .copied()
             .filter(|d| d.problem() == problem)
             .collect()
+    }
+
+    /// Whether TensorFlow Playground has this dataset (the others are ours).
+    pub fn is_playground(self) -> bool {
+        !self.is_multi_class()
     }
 
     /// Whether the dataset can have more than two classes.
@@ -129,16 +134,16 @@ impl Example {
 
 /// `U(a, b)` exactly as the Playground computes it.
 #[inline]
-fn uniform<R: Rng + ?Sized>(rng: &mut R, a: f64, b: f64) -> f64 {
-    rng.random::<f64>() * (b - a) + a
+fn uniform<R: Uniform01 + ?Sized>(rng: &mut R, a: f64, b: f64) -> f64 {
+    rng.next_f64() * (b - a) + a
 }
 
 /// A normal sample by the polar method, as in the Playground (`variance` is a variance).
-fn normal<R: Rng + ?Sized>(rng: &mut R, mean: f64, variance: f64) -> f64 {
+fn normal<R: Uniform01 + ?Sized>(rng: &mut R, mean: f64, variance: f64) -> f64 {
     let (mut v1, mut s);
     loop {
-        v1 = 2.0 * rng.random::<f64>() - 1.0;
-        let v2 = 2.0 * rng.random::<f64>() - 1.0;
+        v1 = 2.0 * rng.next_f64() - 1.0;
+        let v2 = 2.0 * rng.next_f64() - 1.0;
         s = v1 * v1 + v2 * v2;
         // The Playground only rejects s > 1; s == 0 would give NaN, so it is rejected too.
         if s <= 1.0 && s > 0.0 {
@@ -155,7 +160,7 @@ fn distance(x: f64, y: f64) -> f64 {
 
 /// Generates `count` points of `kind` with `noise` in 0..=0.5 (the slider value / 100), two
 /// classes.
-pub fn generate<R: Rng + ?Sized>(
+pub fn generate<R: Uniform01 + ?Sized>(
     kind: DatasetKind,
     count: usize,
     noise: f64,
@@ -166,7 +171,7 @@ pub fn generate<R: Rng + ?Sized>(
 
 /// Generates `count` points of `kind` with `classes` classes (used by the multi-class sets; the
 /// Playground's own always have two).
-pub fn generate_classes<R: Rng + ?Sized>(
+pub fn generate_classes<R: Uniform01 + ?Sized>(
     kind: DatasetKind,
     count: usize,
     noise: f64,
@@ -187,7 +192,7 @@ pub fn generate_classes<R: Rng + ?Sized>(
     }
 }
 
-fn circle<R: Rng + ?Sized>(count: usize, noise: f64, rng: &mut R) -> Vec<Example> {
+fn circle<R: Uniform01 + ?Sized>(count: usize, noise: f64, rng: &mut R) -> Vec<Example> {
     let radius = 5.0;
     let mut points = Vec::with_capacity(count);
     let label_of = |x: f64, y: f64| {
@@ -212,7 +217,7 @@ fn circle<R: Rng + ?Sized>(count: usize, noise: f64, rng: &mut R) -> Vec<Example
     points
 }
 
-fn xor<R: Rng + ?Sized>(count: usize, noise: f64, rng: &mut R) -> Vec<Example> {
+fn xor<R: Uniform01 + ?Sized>(count: usize, noise: f64, rng: &mut R) -> Vec<Example> {
     let padding = 0.3;
     (0..count)
         .map(|_| {
@@ -232,7 +237,7 @@ fn xor<R: Rng + ?Sized>(count: usize, noise: f64, rng: &mut R) -> Vec<Example> {
         .collect()
 }
 
-fn two_gaussians<R: Rng + ?Sized>(count: usize, noise: f64, rng: &mut R) -> Vec<Example> {
+fn two_gaussians<R: Uniform01 + ?Sized>(count: usize, noise: f64, rng: &mut R) -> Vec<Example> {
     // d3.scale.linear().domain([0, .5]).range([0.5, 4])
     let variance = 0.5 + (4.0 - 0.5) * (noise / 0.5);
     let mut points = Vec::with_capacity(count);
@@ -246,7 +251,7 @@ fn two_gaussians<R: Rng + ?Sized>(count: usize, noise: f64, rng: &mut R) -> Vec<
     points
 }
 
-fn spiral<R: Rng + ?Sized>(count: usize, noise: f64, rng: &mut R) -> Vec<Example> {
+fn spiral<R: Uniform01 + ?Sized>(count: usize, noise: f64, rng: &mut R) -> Vec<Example> {
     let n = count / 2;
     let nf = n as f64;
     let mut points = Vec::with_capacity(count);
@@ -263,7 +268,7 @@ fn spiral<R: Rng + ?Sized>(count: usize, noise: f64, rng: &mut R) -> Vec<Example
     points
 }
 
-fn regression_plane<R: Rng + ?Sized>(count: usize, noise: f64, rng: &mut R) -> Vec<Example> {
+fn regression_plane<R: Uniform01 + ?Sized>(count: usize, noise: f64, rng: &mut R) -> Vec<Example> {
     let radius = 6.0;
     (0..count)
         .map(|_| {
@@ -285,7 +290,12 @@ fn per_class(count: usize, classes: usize, class: usize) -> usize {
 
 /// Round clusters on a ring of radius 3.5, one per class; noise widens them (variance 0.3 at
 /// noise 0 to 2.3 at the most).
-fn blobs<R: Rng + ?Sized>(count: usize, noise: f64, classes: usize, rng: &mut R) -> Vec<Example> {
+fn blobs<R: Uniform01 + ?Sized>(
+    count: usize,
+    noise: f64,
+    classes: usize,
+    rng: &mut R,
+) -> Vec<Example> {
     let variance = 0.3 + 2.0 * (noise / 0.5);
     let mut points = Vec::with_capacity(count);
     for class in 0..classes {
@@ -303,7 +313,7 @@ fn blobs<R: Rng + ?Sized>(count: usize, noise: f64, classes: usize, rng: &mut R)
 
 /// The Playground's spiral with one arm per class, each turned by a k-th of a circle. Two arms
 /// make 1.75 turns, as the Playground's; more arms make fewer turns so that they stay apart.
-fn spiral_arms<R: Rng + ?Sized>(
+fn spiral_arms<R: Uniform01 + ?Sized>(
     count: usize,
     noise: f64,
     classes: usize,
@@ -330,11 +340,16 @@ fn spiral_arms<R: Rng + ?Sized>(
 /// Points spread evenly over a disc of radius 5, labelled by which of k equal slices they fall
 /// in. Noise flips labels near the cuts, as the circle's does: the point is nudged by up to
 /// 5 * noise before its slice is read.
-fn pie<R: Rng + ?Sized>(count: usize, noise: f64, classes: usize, rng: &mut R) -> Vec<Example> {
+fn pie<R: Uniform01 + ?Sized>(
+    count: usize,
+    noise: f64,
+    classes: usize,
+    rng: &mut R,
+) -> Vec<Example> {
     let slice = 2.0 * std::f64::consts::PI / classes as f64;
     (0..count)
         .map(|_| {
-            let r = 5.0 * rng.random::<f64>().sqrt();
+            let r = 5.0 * rng.next_f64().sqrt();
             let angle = uniform(rng, 0.0, 2.0 * std::f64::consts::PI);
             let (x, y) = (r * crate::math::cos(angle), r * crate::math::sin(angle));
             let noise_x = uniform(rng, -5.0, 5.0) * noise;
@@ -357,7 +372,11 @@ pub const REGRESSION_BUMPS: [(f64, f64, f64); 6] = [
     (4.0, -2.5, -1.0),
 ];
 
-fn regression_gaussians<R: Rng + ?Sized>(count: usize, noise: f64, rng: &mut R) -> Vec<Example> {
+fn regression_gaussians<R: Uniform01 + ?Sized>(
+    count: usize,
+    noise: f64,
+    rng: &mut R,
+) -> Vec<Example> {
     let radius = 6.0;
     let label_of = |x: f64, y: f64| {
         let mut label: f64 = 0.0;
@@ -383,10 +402,10 @@ fn regression_gaussians<R: Rng + ?Sized>(count: usize, noise: f64, rng: &mut R) 
 }
 
 /// Fisher-Yates exactly as the Playground's `shuffle`.
-pub fn shuffle<T, R: Rng + ?Sized>(items: &mut [T], rng: &mut R) {
+pub fn shuffle<T, R: Uniform01 + ?Sized>(items: &mut [T], rng: &mut R) {
     let mut counter = items.len();
     while counter > 0 {
-        let index = (rng.random::<f64>() * counter as f64).floor() as usize;
+        let index = (rng.next_f64() * counter as f64).floor() as usize;
         counter -= 1;
         items.swap(counter, index.min(counter));
     }

@@ -4,9 +4,11 @@ pub mod csv_file;
 pub mod drawing;
 pub mod features;
 pub mod generators;
+pub mod seedrandom;
 
 pub use features::Feature;
 pub use generators::{DatasetKind, Example, MAX_CLASSES, Problem, class_label, label_class};
+pub use seedrandom::{SeedRandom, Uniform01};
 
 use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
@@ -68,6 +70,26 @@ impl Data {
         );
         generators::shuffle(&mut points, &mut rng);
         Self::split(points, train_percent)
+    }
+
+    /// The data a TensorFlow Playground page makes for a link with this seed string (two
+    /// classes), and the page's random stream after it, from which the page then draws the
+    /// initial weights.
+    pub fn generate_playground(
+        kind: DatasetKind,
+        noise_percent: u32,
+        train_percent: u32,
+        seed: &str,
+    ) -> (Self, SeedRandom) {
+        let mut rng = SeedRandom::new(seed);
+        let mut points = generators::generate(
+            kind,
+            kind.sample_count(),
+            f64::from(noise_percent) / 100.0,
+            &mut rng,
+        );
+        generators::shuffle(&mut points, &mut rng);
+        (Self::split(points, train_percent), rng)
     }
 
     /// Splits shuffled points: the first `floor(N * ratio / 100)` train, the rest test.

@@ -16,6 +16,8 @@ pub const REGULARIZATION_RATES: [f64; 10] =
     [0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0];
 
 pub const MAX_NOISE: u32 = 50;
+/// The longest Playground seed accepted (the page writes five decimals, "0.12345").
+pub const MAX_PLAYGROUND_SEED_CHARS: usize = 64;
 pub const TRAIN_RATIO_RANGE: (u32, u32) = (10, 90);
 pub const BATCH_SIZE_RANGE: (usize, usize) = (1, 30);
 pub const LEARNING_RATE_RANGE: (f64, f64) = (0.00001, 10.0);
@@ -60,6 +62,12 @@ pub struct ExperimentConfig {
     pub train_ratio: u32,
     /// Fixes the data and the initial weights.
     pub seed: u64,
+    /// The seed string of a TensorFlow Playground link. When set, the data and the first initial
+    /// weights come from the Playground's own random stream for that seed (see
+    /// `data::seedrandom`), so the run is the one the Playground page makes; `seed` still drives
+    /// everything the Playground does not have.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub playground_seed: Option<String>,
     /// Input features, in input order.
     pub features: Vec<Feature>,
     /// Neurons per hidden layer.
@@ -99,6 +107,7 @@ impl Default for ExperimentConfig {
             noise: 0,
             train_ratio: 50,
             seed: 1,
+            playground_seed: None,
             features: vec![Feature::X1, Feature::X2],
             hidden_layers: vec![4, 2],
             activation: Activation::Tanh,
@@ -241,6 +250,23 @@ impl ExperimentConfig {
             self.train_ratio.to_string(),
             format!("{lo} to {hi} (percent of points used for training)"),
         );
+        if let Some(seed) = &self.playground_seed {
+            check(
+                self.dataset.is_playground() && self.classes == 2,
+                "playground_seed",
+                format!(
+                    "{seed:?} with {} and {} classes",
+                    self.dataset, self.classes
+                ),
+                "only with the Playground's own datasets and two classes".into(),
+            );
+            check(
+                seed.chars().count() <= MAX_PLAYGROUND_SEED_CHARS,
+                "playground_seed",
+                format!("{} characters", seed.chars().count()),
+                format!("at most {MAX_PLAYGROUND_SEED_CHARS}"),
+            );
+        }
         check(
             !self.features.is_empty(),
             "features",

@@ -5,7 +5,9 @@ pub mod compare;
 pub mod config;
 pub mod file;
 pub mod history;
+pub mod playground_link;
 pub mod rules;
+pub mod slow_motion;
 pub mod undo;
 
 pub use config::{ConfigErrors, ExperimentConfig, FieldError, Limits};
@@ -346,6 +348,8 @@ impl Experiment {
             return;
         }
         self.config.seed = seed;
+        // The Playground draws a new seed string here; ours leaves its stream for our own.
+        self.config.playground_seed = None;
         self.regenerate_same_seed();
     }
 
@@ -746,21 +750,44 @@ pub struct TrainingProgress {
 }
 
 /// The network a configuration describes, from its seed and the given draw of weights.
+///
+/// With a Playground seed, the weights continue the page's random stream after the data, as the
+/// page draws them; each further draw is the next network from the same stream, as pressing the
+/// page's reset button again would make.
 pub fn build_network(config: &ExperimentConfig, draw: u64) -> Network {
-    let mut rng = seeded_rng(config.seed.wrapping_add(draw), streams::WEIGHTS);
-    Network::random_with_outputs(
-        &config.features,
-        &config.hidden_layers,
-        &config.hidden_activations(),
-        config.output_count(),
-        config.output_activation(),
-        config.init_zero,
-        &mut rng,
-    )
+    let build = |rng: &mut dyn crate::data::Uniform01| {
+        Network::random_with_outputs(
+            &config.features,
+            &config.hidden_layers,
+            &config.hidden_activations(),
+            config.output_count(),
+            config.output_activation(),
+            config.init_zero,
+            rng,
+        )
+    };
+    match &config.playground_seed {
+        Some(seed) => {
+            let (_, mut rng) =
+                Data::generate_playground(config.dataset, config.noise, config.train_ratio, seed);
+            let mut network = build(&mut rng);
+            for _ in 0..draw {
+                network = build(&mut rng);
+            }
+            network
+        }
+        None => build(&mut seeded_rng(
+            config.seed.wrapping_add(draw),
+            streams::WEIGHTS,
+        )),
+    }
 }
 
 /// The generated data a configuration describes.
 fn generate_data(config: &ExperimentConfig) -> Data {
+    if let Some(seed) = &config.playground_seed {
+        return Data::generate_playground(config.dataset, config.noise, config.train_ratio, seed).0;
+    }
     Data::generate_with_classes(
         config.dataset,
         config.noise,

@@ -12,6 +12,7 @@ pub mod modes;
 pub mod network_view;
 pub mod notices;
 pub mod plots;
+pub mod recording;
 pub mod save;
 pub mod screens;
 pub mod status;
@@ -110,6 +111,7 @@ pub fn add_game_plugins(app: &mut App, log_diagnostics: bool) {
         camera::plugin,
         network_view::plugin,
         modes::plugin,
+        recording::plugin,
     ));
     #[cfg(target_arch = "wasm32")]
     app.add_plugins(web::plugin);

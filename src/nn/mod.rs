@@ -1,6 +1,7 @@
 //! The network engine: a small, readable port of the Playground's `nn.ts`, as plain data.
 
 pub mod batch;
+pub mod code;
 pub mod functions;
 pub mod grid;
 pub mod kernel;

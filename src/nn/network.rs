@@ -2,6 +2,8 @@
 
 use ndarray::{Array1, Array2};
 use rand::{Rng, RngExt};
+
+use crate::data::Uniform01;
 use serde::{Deserialize, Serialize};
 
 use super::functions::Activation;
@@ -32,7 +34,7 @@ impl Layer {
 
     /// A layer initialised the Playground's way: weights `U(-0.5, 0.5)` drawn neuron by neuron,
     /// link by link, biases 0.1; or everything 0 with `init_zero`.
-    pub fn random<R: Rng + ?Sized>(
+    pub fn random<R: Uniform01 + ?Sized>(
         inputs: usize,
         neurons: usize,
         activation: Activation,
@@ -40,11 +42,7 @@ impl Layer {
         rng: &mut R,
     ) -> Self {
         let weights = Array2::from_shape_fn((neurons, inputs), |_| {
-            if init_zero {
-                0.0
-            } else {
-                rng.random::<f64>() - 0.5
-            }
+            if init_zero { 0.0 } else { rng.next_f64() - 0.5 }
         });
         let bias = if init_zero { 0.0 } else { 0.1 };
         Self::new(activation, weights, Array1::from_elem(neurons, bias))
@@ -118,7 +116,7 @@ impl Network {
     /// Builds a network with one output neuron and random (or zero) initial weights.
     ///
     /// `hidden_activations` has one entry per hidden layer.
-    pub fn random<R: Rng + ?Sized>(
+    pub fn random<R: Uniform01 + ?Sized>(
         features: &[Feature],
         hidden: &[usize],
         hidden_activations: &[Activation],
@@ -139,7 +137,7 @@ impl Network {
 
     /// Builds a network with `outputs` output neurons. Weights are drawn layer by layer, neuron
     /// by neuron, link by link (the Playground's order).
-    pub fn random_with_outputs<R: Rng + ?Sized>(
+    pub fn random_with_outputs<R: Uniform01 + ?Sized>(
         features: &[Feature],
         hidden: &[usize],
         hidden_activations: &[Activation],

@@ -113,7 +113,23 @@ function drive(p, label = "") {
     await p.keyboard.up(name);
     await p.waitForTimeout(200);
   }
-  return { state, waitFor, button, click, press, key };
+  // Opens one of the top bar's menus and clicks an item (a menu publishes its items only while it
+  // is open, and they stay where they open, so they are clicked at once).
+  async function choose(menu, item, answered, what, tries = 4) {
+    for (let attempt = 0; attempt < tries; attempt++) {
+      let s = await state();
+      if (!(s && s.buttons && s.buttons[item])) {
+        await click(await button(menu));
+        s = await waitFor((s) => s.buttons && s.buttons[item], `the ${item} item`, 10).catch(() => null);
+        if (!s) continue;
+      }
+      await click(s.buttons[item]);
+      const done = await waitFor(answered, what, 8).catch(() => null);
+      if (done) return done;
+    }
+    throw new Error(`choosing ${menu} > ${item} ${tries} times did not lead to ${what}${where}: ${JSON.stringify(await state())?.slice(0, 400)}`);
+  }
+  return { state, waitFor, button, click, press, key, choose };
 }
 async function shot(name) {
   const file = path.join(artifacts, `${name}.png`);
@@ -134,7 +150,7 @@ function countNear(png, rgb, tolerance, box) {
   }
   return n;
 }
-const { state, waitFor, button, click, press, key } = drive(page);
+const { state, waitFor, button, click, press, key, choose } = drive(page);
 const linkFor = (config) => "#cfg=" + Buffer.from(JSON.stringify(config)).toString("base64url");
 
 try {
@@ -203,7 +219,7 @@ try {
     const paused = await waitFor((s) => !s.playing, "training paused", 10);
     await page.waitForTimeout(300);
     const download = page.waitForEvent("download", { timeout: 30000 });
-    await press("Save experiment", () => true, "the save");
+    await choose("File", "Save experiment", () => true, "the save");
     const saved = path.join(os.tmpdir(), `neural-sandbox-experiment-${process.pid}.json`);
     await (await download).saveAs(saved);
     await page.goto(base);
@@ -211,7 +227,7 @@ try {
     await waitFor((s) => s.screen === "Title", "the title in a fresh page", 120);
     await press("Playground Sandbox", (s) => s.screen === "Sandbox", "the sandbox in a fresh page");
     const chooser = page.waitForEvent("filechooser", { timeout: 30000 });
-    await click(await button("Open experiment"));
+    await choose("File", "Open experiment", () => true, "the file chooser");
     await (await chooser).setFiles(saved);
     const reopened = await waitFor((s) => s.own_data === "your drawing", "the experiment opened", 30);
     check(reopened.epoch === paused.epoch && reopened.train_points + reopened.test_points === 20,
@@ -274,6 +290,71 @@ try {
           `the browser trains bit for bit like the native build (test loss after 10 epochs: ${stepped.test_loss} vs ${nativeLoss})`);
   } else {
     console.log("  (NEURAL_SANDBOX_BIN not set: the browser-vs-native check is skipped)");
+  }
+
+  // 5c. Explain and present. A TensorFlow Playground link in the page's address opens the page's
+  // own run: its points and first weights, so the losses are the Playground's (computed by its own
+  // code in Chromium: tests/fixtures/playground-links). Then backprop step by step to the update,
+  // the network as code, a WebM recording, and a teacher's lesson link opening as a challenge.
+  try {
+    const fixture = path.resolve(here, "../../tests/fixtures/playground-links/spiral-all-features-6x8");
+    const pgLink = fs.readFileSync(path.join(fixture, "link.txt"), "utf8").trim();
+    const pgCurve = fs.readFileSync(path.join(fixture, "playground_losses.csv"), "utf8").trim().split("\n")
+      .slice(1).map((line) => line.split(",").map(Number));
+    await page.goto(base + "#" + pgLink.split("#")[1]);
+    await page.reload();
+    const pg = await waitFor((s) => s.screen === "Sandbox" && s.dataset === "spiral" && s.epoch === 0,
+                             "the Playground link's sandbox", 120);
+    report.playground_link_epoch0_test_loss = [pg.test_loss, pgCurve[0][2]];
+    check(Math.abs(pg.test_loss - pgCurve[0][2]) <= 1e-12 * pgCurve[0][2],
+          `a TensorFlow Playground link opens the page's own points and weights (test loss ${pg.test_loss}; the Playground's ${pgCurve[0][2]})`);
+    await page.focus("canvas#bevy");
+    for (let k = 0; k < 10; k++) await key("s");
+    const ten = await waitFor((s) => s.epoch === 10, "ten epochs of the Playground link", 30);
+    check(Math.abs(ten.test_loss - pgCurve[10][2]) <= 1e-9 * pgCurve[10][2],
+          `and trains as the Playground does (test loss after 10 epochs ${ten.test_loss}; the Playground's ${pgCurve[10][2]})`);
+    await choose("Explain", "Backprop step by step", (s) => s.slow_motion_open === true, "backprop step by step");
+    let phases = 0;
+    for (; phases < 40; phases++) {
+      const s = await state();
+      if (s.slow_motion_phase === "Update") break;
+      await click(await button("Slow next"));
+    }
+    const updated = await waitFor((s) => s.slow_motion_phase === "Update", "the update phase", 10);
+    await shot("04b-backprop-update");
+    check(updated.test_loss !== ten.test_loss,
+          `backprop step by step goes forward, back and to the update in ${phases} clicks (test loss ${ten.test_loss} -> ${updated.test_loss})`);
+    const code = await choose("Explain", "Show as code", (s) => s.code_open === true && s.code_chars > 0, "the code");
+    await shot("04c-code");
+    check(code.code_chars > 2000, `the network shows as Python code (${code.code_chars} characters)`);
+    const download = page.waitForEvent("download", { timeout: 30000 });
+    await press("Record", (s) => s.recording === true, "recording");
+    await page.waitForTimeout(3000);
+    await shot("04d-recording");
+    await press("Record", (s) => s.recording === false, "the recording stopped");
+    const video = await download;
+    const saved = path.join(os.tmpdir(), `neural-sandbox-recording-${process.pid}.webm`);
+    await video.saveAs(saved);
+    const bytes = fs.readFileSync(saved);
+    fs.rmSync(saved, { force: true });
+    report.recording_webm_bytes_3s = bytes.length;
+    check(video.suggestedFilename().endsWith(".webm") && bytes.length > 1000 &&
+          bytes.subarray(0, 4).equals(Buffer.from([0x1a, 0x45, 0xdf, 0xa3])),
+          `Record makes a WebM video in the browser (${bytes.length} bytes for 3 s, ${video.suggestedFilename()})`);
+    const lesson = fs.readFileSync(path.resolve(here, "../../tests/fixtures/lessons/lesson-fence-in-the-blue-points.ron"));
+    await page.goto(base + "#lesson=" + lesson.toString("base64url"));
+    await page.reload();
+    const level = await waitFor((s) => s.screen === "Level", "the lesson as a challenge", 120);
+    await shot("04e-lesson");
+    check(level.level_id === "lesson-fence-in-the-blue-points",
+          `a teacher's lesson link opens as a challenge (${level.level_id})`);
+    await page.goto(base + "#lesson=" + lesson.toString("base64url").slice(0, 200) + "%%");
+    await page.reload();
+    const refused = await waitFor((s) => s.screen === "Sandbox", "the sandbox after a damaged lesson", 120);
+    check(refused.notices.some((n) => n.includes("lesson")),
+          `a damaged lesson link opens nothing and says why (${refused.notices.join(" / ")})`);
+  } catch (e) {
+    check(false, String(e));
   }
 
   // 6. Hostile links are refused with a message; the default sandbox opens.

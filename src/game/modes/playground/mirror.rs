@@ -99,6 +99,7 @@ fn publish_status(
     notices: Res<Notices>,
     screen: Res<State<Screen>>,
     own: Res<super::own_data::OwnData>,
+    level: Option<Res<super::level_run::LevelRun>>,
     mut status: ResMut<Status>,
 ) {
     let e = &sim.experiment;
@@ -115,6 +116,7 @@ fn publish_status(
     status.set("drawing", own.drawing_mode);
     status.set("drawn_points", own.drawing.len());
     status.set("buttons", serde_json::Value::Object(own.buttons.clone()));
+    status.set("level_id", level.as_ref().map(|run| run.level.id.clone()));
     status.set("train_points", e.data().train.len());
     status.set("test_points", e.data().test.len());
     status.set("classes", c.classes);

@@ -4,15 +4,20 @@
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod background;
+pub mod code_view;
 pub mod compare;
 pub mod experiment_files;
+pub mod lessons;
 pub mod level_run;
+pub mod links;
 pub mod mirror;
 pub mod own_data;
 pub mod panels;
+pub mod recording_caption;
 pub mod sandbox;
 pub mod share;
 pub mod sim;
+pub mod slow_motion;
 pub mod start;
 pub mod training;
 
@@ -35,6 +40,14 @@ pub(super) fn plugin(app: &mut App) {
         panels::plugin,
         share::plugin,
         start::plugin,
+    ));
+    // The explain and present tools.
+    app.add_plugins((
+        links::plugin,
+        code_view::plugin,
+        slow_motion::plugin,
+        lessons::plugin,
+        recording_caption::plugin,
     ));
     #[cfg(not(target_arch = "wasm32"))]
     app.add_plugins(background::plugin);

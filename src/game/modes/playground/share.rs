@@ -8,9 +8,25 @@ use crate::data::Data;
 use crate::experiment::Experiment;
 use crate::presets::Preset;
 
-/// A link given at start: a configuration to open and the student's points it carries, or why
-/// it was refused.
-pub fn start_from_link(link: &str) -> Result<(Preset, Option<Data>), String> {
+/// A link given at start: a configuration to open, the student's points it carries and what to
+/// say about it; or why it was refused. Links of the real TensorFlow Playground are read too.
+pub fn start_from_link(link: &str) -> Result<(Preset, Option<Data>, Vec<String>), String> {
+    if crate::experiment::playground_link::looks_like_playground_link(link) {
+        let read =
+            crate::experiment::playground_link::parse(link, "0.00001").map_err(|errors| {
+                format!(
+                    "This Playground link cannot be opened: {}.",
+                    errors.join("; ")
+                )
+            })?;
+        let preset = Preset {
+            name: "playground-link",
+            title: "TensorFlow Playground link",
+            lesson: "A link from TensorFlow Playground, with the page's own data and first weights.",
+            config: read.config,
+        };
+        return Ok((preset, None, read.notes));
+    }
     let fragment = link.split_once('#').map_or(link, |(_, f)| f);
     crate::share::decode_with_points(fragment).map(|(config, points)| {
         let preset = Preset {
@@ -19,7 +35,7 @@ pub fn start_from_link(link: &str) -> Result<(Preset, Option<Data>), String> {
             lesson: "A configuration someone shared.",
             config,
         };
-        (preset, points)
+        (preset, points, Vec::new())
     })
 }
 

@@ -10,8 +10,10 @@ use crate::game::screens::Screen;
 use crate::presets::Preset;
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<PlaygroundStart>()
-        .add_systems(Update, skip_title.run_if(in_state(Screen::Title)));
+    app.init_resource::<PlaygroundStart>().add_systems(
+        Update,
+        (skip_title, start_lesson).run_if(in_state(Screen::Title)),
+    );
 }
 
 /// What the command line (or the page's link) asked of the Playground, used once.
@@ -23,6 +25,10 @@ pub struct PlaygroundStart {
     pub train_epochs: u64,
     /// A share link that could not be opened: said in the sandbox, which opens with defaults.
     pub link_error: Option<String>,
+    /// A lesson from a link, to start as a level when the level list is ready.
+    pub lesson: Option<crate::level::Level>,
+    /// What to say about the link (parameters of a Playground link that were not used).
+    pub link_notes: Vec<String>,
     /// The student's own points a link carried, trained on instead of generated data.
     pub link_points: Option<crate::data::Data>,
     /// Start training at once (with a preset).
@@ -34,11 +40,29 @@ impl PlaygroundStart {
     /// Reads the options; a bad one is refused with a message before the window opens. A bad
     /// link is not refused: the default sandbox opens and says why.
     pub fn from_args(args: &GameArgs, link: Option<&str>) -> Result<Self, String> {
-        let (link_preset, link_points, link_error) = match link.map(super::share::start_from_link) {
-            Some(Ok((preset, points))) => (Some(preset), points, None),
-            Some(Err(why)) => (crate::presets::preset("default"), None, Some(why)),
-            None => (None, None, None),
+        // A lesson link opens its level once the level list is loaded.
+        let (lesson, link) = match link {
+            Some(l) if crate::level::lesson::is_lesson_link(l) => {
+                (Some(crate::level::lesson::read_link(l)), None)
+            }
+            other => (None, other),
         };
+        let (lesson, lesson_error) = match lesson {
+            Some(Ok(level)) => (Some(level), None),
+            Some(Err(why)) => (None, Some(why)),
+            None => (None, None),
+        };
+        let (link_preset, link_points, link_error, link_notes) =
+            match link.map(super::share::start_from_link) {
+                Some(Ok((preset, points, notes))) => (Some(preset), points, None, notes),
+                Some(Err(why)) => (
+                    crate::presets::preset("default"),
+                    None,
+                    Some(why),
+                    Vec::new(),
+                ),
+                None => (None, None, None, Vec::new()),
+            };
         let preset = match args.preset.as_deref() {
             Some(name) => Some(crate::presets::preset(name).ok_or_else(|| {
                 let names: Vec<_> = crate::presets::presets().iter().map(|p| p.name).collect();
@@ -49,7 +73,9 @@ impl PlaygroundStart {
         Ok(Self {
             preset,
             train_epochs: args.train_epochs,
-            link_error,
+            link_error: link_error.or(lesson_error),
+            link_notes,
+            lesson,
             link_points: if args.preset.is_some() {
                 None
             } else {
@@ -75,6 +101,20 @@ pub fn parse_speed(text: Option<&str>) -> Result<Option<TrainingSpeed>, String> 
     }
 }
 
+/// A lesson link: its level joins the list and starts, once the list is loaded.
+fn start_lesson(
+    mut start: ResMut<PlaygroundStart>,
+    mut catalog: ResMut<crate::game::levels::LevelCatalog>,
+    mut commands: MessageWriter<crate::game::levels::LevelCommand>,
+) {
+    if start.lesson.is_none() || catalog.levels().is_empty() {
+        return;
+    }
+    if let Some(level) = start.lesson.take() {
+        super::lessons::open_lesson(level, &mut catalog, &mut commands);
+    }
+}
+
 /// A preset (or a link) opens the sandbox straight away.
 fn skip_title(start: Res<PlaygroundStart>, mut next: ResMut<NextState<Screen>>) {
     if start.preset.is_some() || start.link_error.is_some() {
@@ -90,6 +130,9 @@ pub fn apply(
 ) {
     if let Some(why) = start.link_error.take() {
         notices.refused(format!("{why} The default sandbox opened instead."));
+    }
+    for note in std::mem::take(&mut start.link_notes) {
+        notices.info(note);
     }
     let Some(preset) = start.preset.take() else {
         return;

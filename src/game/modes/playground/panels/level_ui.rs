@@ -50,7 +50,7 @@ fn goal_bar(ctx: &egui::Context, s: &mut SandboxUi, run: &LevelRun) {
                 .show(ui, |ui| {
                     ui.set_width((rect.size.x - 40.0).min(600.0));
                     ui.horizontal(|ui| {
-                        ui.label(egui::RichText::new(format!("Level {}: {}", level.order, level.title)).strong());
+                        ui.label(egui::RichText::new(heading(level)).strong());
                         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                             if ui.small_button("Levels").on_hover_text("Back to the level list. Key: Esc").clicked() {
                                 s.next_screen.set(Screen::LevelSelect);
@@ -144,11 +144,7 @@ fn goal_bar(ctx: &egui::Context, s: &mut SandboxUi, run: &LevelRun) {
 
 fn briefing_body(ui: &mut egui::Ui, run: &LevelRun) {
     let level = &run.level;
-    ui.label(
-        egui::RichText::new(format!("Level {}: {}", level.order, level.title))
-            .size(22.0)
-            .strong(),
-    );
+    ui.label(egui::RichText::new(heading(level)).size(22.0).strong());
     ui.add_space(6.0);
     for paragraph in &level.briefing {
         ui.label(paragraph);
@@ -307,4 +303,13 @@ fn hints(ctx: &egui::Context, s: &SandboxUi, run: &LevelRun) {
                     }
                 });
         });
+}
+
+/// "Level 3: The circle", or "Lesson: ..." for a teacher's lesson.
+fn heading(level: &crate::level::Level) -> String {
+    if level.id.starts_with(crate::level::lesson::ID_PREFIX) {
+        format!("Lesson: {}", level.title)
+    } else {
+        format!("Level {}: {}", level.order, level.title)
+    }
 }

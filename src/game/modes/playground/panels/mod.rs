@@ -75,6 +75,11 @@ pub struct Lab<'w> {
     pub own: ResMut<'w, super::own_data::OwnData>,
     pub compare: ResMut<'w, super::compare::CompareRuns>,
     pub files: MessageWriter<'w, crate::game::files::FileRequest>,
+    pub links: ResMut<'w, super::links::LinkWindow>,
+    pub code: ResMut<'w, super::code_view::CodeWindow>,
+    pub slow: ResMut<'w, super::slow_motion::SlowMotion>,
+    pub recorder: ResMut<'w, crate::game::recording::Recorder>,
+    pub lesson: ResMut<'w, super::lessons::LessonMaker>,
 }
 
 impl SandboxUi<'_, '_> {

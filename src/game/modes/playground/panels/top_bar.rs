@@ -5,7 +5,19 @@ use bevy_egui::egui;
 use super::SandboxUi;
 use crate::game::modes::playground::{SimAction, TrainingSpeed};
 use crate::game::screens::Screen;
+use crate::game::status::remember_button;
 use crate::game::theme::widgets::with_commas;
+
+/// Items of the bar's menus: in the status only while shown.
+const MENU_ITEMS: [&str; 7] = [
+    "Snapshot",
+    "Backprop step by step",
+    "Show as code",
+    "Make a lesson",
+    "Save experiment",
+    "Open experiment",
+    "Links",
+];
 
 pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
     ui.horizontal_centered(|ui| {
@@ -107,12 +119,55 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
         {
             s.actions.write(SimAction::Redo);
         }
+        ui.separator();
+        // Menu items are published only while their menu is open (tests click what is shown).
+        for key in MENU_ITEMS {
+            s.lab.own.buttons.remove(key);
+        }
+        let explain = ui
+            .menu_button("Explain…", |ui| {
+                let slow = ui
+                    .button("Backprop, step by step")
+                    .on_hover_text("Training in slow motion: one example (or a batch) forward through the network, its error, the error flowing back along every edge, and the update.");
+                remember_button(&mut s.lab.own.buttons, "Backprop step by step", slow.rect);
+                if slow.clicked() {
+                    s.lab.slow.open = true;
+                    s.lab.slow.run = None;
+                    ui.close();
+                }
+                let code = ui
+                    .button("Show as code")
+                    .on_hover_text("The network as a short Python (NumPy) or Rust function, weights inlined: copy it, save it, run it anywhere.");
+                remember_button(&mut s.lab.own.buttons, "Show as code", code.rect);
+                if code.clicked() {
+                    s.lab.code.open = true;
+                    ui.close();
+                }
+                ui.separator();
+                if crate::game::recording::present_menu_items(ui, &mut s.lab.recorder, &mut s.lab.own.buttons) {
+                    ui.close();
+                }
+                if s.level.is_none() {
+                    ui.separator();
+                    let lesson = ui
+                        .button("Make a lesson…")
+                        .on_hover_text("Turn this sandbox into a challenge for your students: lock controls, set a goal, an epoch budget, a briefing and hints; get a level file and a link.");
+                    remember_button(&mut s.lab.own.buttons, "Make a lesson", lesson.rect);
+                    if lesson.clicked() {
+                        s.lab.lesson.open = true;
+                        ui.close();
+                    }
+                }
+            })
+            .response;
+        remember_button(&mut s.lab.own.buttons, "Explain", explain.rect);
+        crate::game::recording::record_button(ui, &mut s.lab.recorder, &mut s.lab.own.buttons);
         if s.level.is_none() {
             ui.separator();
             let compare = ui
                 .button("Compare…")
                 .on_hover_text("Train up to nine variants of this network side by side on the same data: learning rates, activations, layers, batch sizes, regularisation.");
-            crate::game::status::remember_button(&mut s.lab.own.buttons, "Compare", compare.rect);
+            remember_button(&mut s.lab.own.buttons, "Compare", compare.rect);
             if compare.clicked() {
                 s.lab.compare.open = true;
                 if s.lab.compare.runs.is_empty()
@@ -121,40 +176,57 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
                     s.notices.refused(format!("These variants cannot run: {e}"));
                 }
             }
-            let save = ui
-                .button("Save")
-                .on_hover_text("The whole experiment in one file: settings, data (your own points too), weights and history. Send it to a classmate; Open brings it back.");
-            crate::game::status::remember_button(&mut s.lab.own.buttons, "Save experiment", save.rect);
-            if save.clicked() {
-                let request = crate::game::modes::playground::experiment_files::save_request(&s.sim);
-                s.lab.files.write(request);
-            }
-            let open = ui
-                .button("Open…")
-                .on_hover_text("Open an experiment file saved here or by a classmate (natively you can also drop it onto the window).");
-            crate::game::status::remember_button(&mut s.lab.own.buttons, "Open experiment", open.rect);
-            if open.clicked() {
-                s.lab.files.write(crate::game::modes::playground::experiment_files::open_request());
-            }
-            if ui
-                .button("Copy link")
-                .on_hover_text("A link that opens this sandbox as it is now: send it to a student or a colleague.")
-                .clicked()
-            {
-                let (link, left_out) = super::super::share::link_for(&s.sim.experiment);
-                if super::super::share::copy_to_clipboard(&link) {
-                    s.notices.info("Link copied. Anyone who opens it gets this sandbox.");
-                } else {
-                    s.notices.info(format!(
-                        "Share this with `neural-sandbox --link` or after the web game's address: {link}"
-                    ));
-                }
-                if let Some(why) = left_out {
-                    s.notices.info(format!(
-                        "The link holds the settings but not your points: {why}. Save the experiment to send them."
-                    ));
-                }
-            }
+            let file = ui
+                .menu_button("File…", |ui| {
+                    let save = ui
+                        .button("Save the experiment")
+                        .on_hover_text("The whole experiment in one file: settings, data (your own points too), weights and history. Send it to a classmate; Open brings it back.");
+                    remember_button(&mut s.lab.own.buttons, "Save experiment", save.rect);
+                    if save.clicked() {
+                        let request = crate::game::modes::playground::experiment_files::save_request(&s.sim);
+                        s.lab.files.write(request);
+                        ui.close();
+                    }
+                    let open = ui
+                        .button("Open an experiment…")
+                        .on_hover_text("Open an experiment file saved here or by a classmate (natively you can also drop it onto the window).");
+                    remember_button(&mut s.lab.own.buttons, "Open experiment", open.rect);
+                    if open.clicked() {
+                        s.lab.files.write(crate::game::modes::playground::experiment_files::open_request());
+                        ui.close();
+                    }
+                    ui.separator();
+                    if ui
+                        .button("Copy link")
+                        .on_hover_text("A link that opens this sandbox as it is now: send it to a student or a colleague.")
+                        .clicked()
+                    {
+                        let (link, left_out) = super::super::share::link_for(&s.sim.experiment);
+                        if super::super::share::copy_to_clipboard(&link) {
+                            s.notices.info("Link copied. Anyone who opens it gets this sandbox.");
+                        } else {
+                            s.notices.info(format!(
+                                "Share this with `neural-sandbox --link` or after the web game's address: {link}"
+                            ));
+                        }
+                        if let Some(why) = left_out {
+                            s.notices.info(format!(
+                                "The link holds the settings but not your points: {why}. Save the experiment to send them."
+                            ));
+                        }
+                        ui.close();
+                    }
+                    let links = ui
+                        .button("Links and Playground links…")
+                        .on_hover_text("This sandbox as a link, as a TensorFlow Playground link, and a field to open a link (ours, or one copied from playground.tensorflow.org: same points, same first weights).");
+                    remember_button(&mut s.lab.own.buttons, "Links", links.rect);
+                    if links.clicked() {
+                        s.lab.links.open = true;
+                        ui.close();
+                    }
+                })
+                .response;
+            remember_button(&mut s.lab.own.buttons, "File", file.rect);
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             let in_level = s.level.is_some();
