@@ -660,7 +660,13 @@ fn write_summary(
     let data = experiment
         .data_from_file()
         .map(str::to_string)
-        .unwrap_or_else(|| format!("{} (noise {}, seed {})", c.dataset, c.noise, c.seed));
+        .unwrap_or_else(|| match &c.playground_seed {
+            Some(seed) => format!(
+                "{} (noise {}, the Playground's seed {seed})",
+                c.dataset, c.noise
+            ),
+            None => format!("{} (noise {}, seed {})", c.dataset, c.noise, c.seed),
+        });
     let features: Vec<_> = c.features.iter().map(|f| f.name()).collect();
     writeln!(
         out,

@@ -124,3 +124,49 @@ mod tests {
         assert_eq!(super::thousands(5_603_140), "5,603,140");
     }
 }
+
+/// A drop-down menu of the top bar: a button that opens a panel of items below it. Unlike egui's
+/// own menus it never closes in the frame that opened it, so a click whose press and release fall
+/// in one slow frame (software rendering, a tablet) still opens it; it closes when an item asks
+/// (`add_contents` returns true), on a click outside it, on the button again, or on Escape.
+pub fn drop_menu(
+    ui: &mut egui::Ui,
+    label: &str,
+    add_contents: impl FnOnce(&mut egui::Ui) -> bool,
+) -> egui::Response {
+    let id = ui.make_persistent_id(("drop menu", label));
+    let mut open = ui.data(|d| d.get_temp::<bool>(id).unwrap_or(false));
+    let response = ui.add(egui::Button::new(label).selected(open));
+    let toggled = response.clicked();
+    if toggled {
+        open = !open;
+    }
+    if open {
+        let area = egui::Area::new(id.with("items"))
+            .order(egui::Order::Foreground)
+            .fixed_pos(response.rect.left_bottom() + egui::vec2(0.0, 4.0))
+            .show(ui.ctx(), |ui| {
+                egui::Frame::popup(ui.style())
+                    .show(ui, |ui| {
+                        ui.set_min_width(180.0);
+                        // Items read as a menu's lines, not as buttons.
+                        ui.style_mut().visuals.button_frame = false;
+                        add_contents(ui)
+                    })
+                    .inner
+            });
+        let chosen = area.inner;
+        let clicked_outside = !toggled
+            && ui.input(|i| {
+                i.pointer.any_click()
+                    && i.pointer.interact_pos().is_some_and(|p| {
+                        !area.response.rect.contains(p) && !response.rect.contains(p)
+                    })
+            });
+        if chosen || clicked_outside || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+            open = false;
+        }
+    }
+    ui.data_mut(|d| d.insert_temp(id, open));
+    response
+}

@@ -1,4 +1,4 @@
-//! Backprop in slow motion (Explain ▸ Backprop, step by step): one training example, or a whole
+//! Backprop in slow motion (Explain > Backprop, step by step): one training example, or a whole
 //! batch, taken through training phase by phase on the sandbox's own network: the forward pass
 //! lights up layer by layer with each neuron's value, the output's error appears, the error flows
 //! back along every edge (coloured by the gradient's sign, as thick as its size, dots running

@@ -119,6 +119,30 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi, texture: Option<egui::TextureI
             );
         }
     }
+    // Backprop step by step: the examples being traced, the current one ringed boldly.
+    if s.lab.slow.open
+        && let Some(run) = s.lab.slow.run.as_ref()
+    {
+        use crate::game::modes::playground::slow_motion::Phase;
+        let current = match run.phase() {
+            Phase::Forward { example, .. }
+            | Phase::Error { example }
+            | Phase::Backward { example, .. } => Some(example),
+            Phase::Update => None,
+        };
+        for (k, e) in run.trace.examples.iter().enumerate() {
+            let at = to_screen(&Example::new(e.x1, e.x2, e.label));
+            let (radius, stroke) = if current == Some(k) {
+                (
+                    8.0,
+                    egui::Stroke::new(2.5, egui::Color32::from_rgb(250, 191, 46)),
+                )
+            } else {
+                (5.5, egui::Stroke::new(1.2, egui::Color32::from_gray(60)))
+            };
+            painter.circle_stroke(at, radius, stroke);
+        }
+    }
     ui.horizontal(|ui| {
         ui.checkbox(&mut s.display.show_test_data, "Show test data")
             .on_hover_text(

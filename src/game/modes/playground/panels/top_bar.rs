@@ -124,8 +124,9 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
         for key in MENU_ITEMS {
             s.lab.own.buttons.remove(key);
         }
-        let explain = ui
-            .menu_button("Explain…", |ui| {
+        let explain =
+            crate::game::theme::widgets::drop_menu(ui, "Explain…", |ui| {
+                let mut chosen = false;
                 let slow = ui
                     .button("Backprop, step by step")
                     .on_hover_text("Training in slow motion: one example (or a batch) forward through the network, its error, the error flowing back along every edge, and the update.");
@@ -133,7 +134,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
                 if slow.clicked() {
                     s.lab.slow.open = true;
                     s.lab.slow.run = None;
-                    ui.close();
+                    chosen = true;
                 }
                 let code = ui
                     .button("Show as code")
@@ -141,12 +142,10 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
                 remember_button(&mut s.lab.own.buttons, "Show as code", code.rect);
                 if code.clicked() {
                     s.lab.code.open = true;
-                    ui.close();
+                    chosen = true;
                 }
                 ui.separator();
-                if crate::game::recording::present_menu_items(ui, &mut s.lab.recorder, &mut s.lab.own.buttons) {
-                    ui.close();
-                }
+                chosen |= crate::game::recording::present_menu_items(ui, &mut s.lab.recorder, &mut s.lab.own.buttons);
                 if s.level.is_none() {
                     ui.separator();
                     let lesson = ui
@@ -155,11 +154,11 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
                     remember_button(&mut s.lab.own.buttons, "Make a lesson", lesson.rect);
                     if lesson.clicked() {
                         s.lab.lesson.open = true;
-                        ui.close();
+                        chosen = true;
                     }
                 }
-            })
-            .response;
+                chosen
+            });
         remember_button(&mut s.lab.own.buttons, "Explain", explain.rect);
         crate::game::recording::record_button(ui, &mut s.lab.recorder, &mut s.lab.own.buttons);
         if s.level.is_none() {
@@ -176,8 +175,9 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
                     s.notices.refused(format!("These variants cannot run: {e}"));
                 }
             }
-            let file = ui
-                .menu_button("File…", |ui| {
+            let file =
+                crate::game::theme::widgets::drop_menu(ui, "File…", |ui| {
+                    let mut chosen = false;
                     let save = ui
                         .button("Save the experiment")
                         .on_hover_text("The whole experiment in one file: settings, data (your own points too), weights and history. Send it to a classmate; Open brings it back.");
@@ -185,7 +185,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
                     if save.clicked() {
                         let request = crate::game::modes::playground::experiment_files::save_request(&s.sim);
                         s.lab.files.write(request);
-                        ui.close();
+                        chosen = true;
                     }
                     let open = ui
                         .button("Open an experiment…")
@@ -193,7 +193,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
                     remember_button(&mut s.lab.own.buttons, "Open experiment", open.rect);
                     if open.clicked() {
                         s.lab.files.write(crate::game::modes::playground::experiment_files::open_request());
-                        ui.close();
+                        chosen = true;
                     }
                     ui.separator();
                     if ui
@@ -214,7 +214,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
                                 "The link holds the settings but not your points: {why}. Save the experiment to send them."
                             ));
                         }
-                        ui.close();
+                        chosen = true;
                     }
                     let links = ui
                         .button("Links and Playground links…")
@@ -222,10 +222,10 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
                     remember_button(&mut s.lab.own.buttons, "Links", links.rect);
                     if links.clicked() {
                         s.lab.links.open = true;
-                        ui.close();
+                        chosen = true;
                     }
-                })
-                .response;
+                    chosen
+                });
             remember_button(&mut s.lab.own.buttons, "File", file.rect);
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
