@@ -112,19 +112,6 @@ pub fn speed_key_choice<T: PartialEq + Copy>(
     Some(choices[next])
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn epoch_counter_is_zero_padded_with_commas() {
-        assert_eq!(super::with_commas(0), "000,000");
-        assert_eq!(super::with_commas(1234), "001,234");
-        assert_eq!(super::with_commas(12_345_678), "12,345,678");
-        assert_eq!(super::thousands(0), "0");
-        assert_eq!(super::thousands(48_672), "48,672");
-        assert_eq!(super::thousands(5_603_140), "5,603,140");
-    }
-}
-
 /// A drop-down menu of the top bar: a button that opens a panel of items below it. Unlike egui's
 /// own menus it never closes in the frame that opened it, so a click whose press and release fall
 /// in one slow frame (software rendering, a tablet) still opens it; it closes when an item asks
@@ -169,4 +156,17 @@ pub fn drop_menu(
     }
     ui.data_mut(|d| d.insert_temp(id, open));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn epoch_counter_is_zero_padded_with_commas() {
+        assert_eq!(super::with_commas(0), "000,000");
+        assert_eq!(super::with_commas(1234), "001,234");
+        assert_eq!(super::with_commas(12_345_678), "12,345,678");
+        assert_eq!(super::thousands(0), "0");
+        assert_eq!(super::thousands(48_672), "48,672");
+        assert_eq!(super::thousands(5_603_140), "5,603,140");
+    }
 }

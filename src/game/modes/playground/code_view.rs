@@ -8,14 +8,26 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use super::sim::Simulation;
 use crate::game::files::FileRequest;
 use crate::game::notices::Notices;
-use crate::game::screens::Screen;
 use crate::nn::code::{self, CodeContext};
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<CodeWindow>().add_systems(
-        EguiPrimaryContextPass,
-        code_ui.run_if(in_state(Screen::Sandbox)),
-    );
+    app.init_resource::<CodeWindow>()
+        .add_systems(
+            EguiPrimaryContextPass,
+            code_ui.run_if(in_state(super::Workbench)),
+        )
+        .add_systems(
+            Update,
+            publish_status
+                .after(super::sim::SimSet::Mirror)
+                .run_if(in_state(super::Workbench)),
+        );
+}
+
+fn publish_status(window: Res<CodeWindow>, mut status: ResMut<crate::game::status::Status>) {
+    status.set("code_open", window.open);
+    status.set("code_language", format!("{:?}", window.language));
+    status.set("code_chars", window.text.len());
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Default, Debug)]
