@@ -302,9 +302,6 @@ pub enum Outcome {
     Failed(String),
 }
 
-/// The seed used for a Playground link without one (the page would draw a random one).
-pub const PLAYGROUND_FALLBACK_SEED: &str = "0.00001";
-
 impl TrainArgs {
     /// The `--playground-url` link, read; an error names every parameter that cannot be used.
     pub fn playground_link(
@@ -313,14 +310,17 @@ impl TrainArgs {
         let Some(url) = &self.playground_url else {
             return Ok(None);
         };
-        crate::experiment::playground_link::parse(url, PLAYGROUND_FALLBACK_SEED)
-            .map(Some)
-            .map_err(|errors| {
-                format!(
-                    "--playground-url: this link cannot be opened: {}",
-                    errors.join("; ")
-                )
-            })
+        crate::experiment::playground_link::parse(
+            url,
+            crate::experiment::playground_link::FALLBACK_SEED,
+        )
+        .map(Some)
+        .map_err(|errors| {
+            format!(
+                "--playground-url: this link cannot be opened: {}",
+                errors.join("; ")
+            )
+        })
     }
 
     /// The configuration: the `--config` file (or the defaults), then every flag on top.

@@ -51,6 +51,10 @@ const IGNORED: [(&str, &str); 5] = [
     ("hideText", "the page's text"),
 ];
 
+/// The seed used for a link without one (the page would draw a random one, which no one can
+/// reproduce; this one is written into the sandbox's own Playground link).
+pub const FALLBACK_SEED: &str = "0.00001";
+
 /// Longest link read (a full Playground link is about 400 characters).
 pub const MAX_LINK_CHARS: usize = 4096;
 

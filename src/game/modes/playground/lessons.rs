@@ -53,12 +53,10 @@ pub fn open_lesson(
 
 /// What the page's link to a lesson is: the game's address (on the web) with the fragment.
 fn lesson_link(fragment: &str) -> String {
-    #[cfg(target_arch = "wasm32")]
-    if let Some(href) = web_sys::window().and_then(|w| w.location().href().ok()) {
-        let base = href.split('#').next().unwrap_or(&href).to_string();
-        return format!("{base}#{fragment}");
+    match super::share::page_address() {
+        Some(base) => format!("{base}#{fragment}"),
+        None => format!("#{fragment}"),
     }
-    format!("#{fragment}")
 }
 
 fn lesson_ui(

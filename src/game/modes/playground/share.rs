@@ -12,13 +12,16 @@ use crate::presets::Preset;
 /// say about it; or why it was refused. Links of the real TensorFlow Playground are read too.
 pub fn start_from_link(link: &str) -> Result<(Preset, Option<Data>, Vec<String>), String> {
     if crate::experiment::playground_link::looks_like_playground_link(link) {
-        let read =
-            crate::experiment::playground_link::parse(link, "0.00001").map_err(|errors| {
-                format!(
-                    "This Playground link cannot be opened: {}.",
-                    errors.join("; ")
-                )
-            })?;
+        let read = crate::experiment::playground_link::parse(
+            link,
+            crate::experiment::playground_link::FALLBACK_SEED,
+        )
+        .map_err(|errors| {
+            format!(
+                "This Playground link cannot be opened: {}.",
+                errors.join("; ")
+            )
+        })?;
         let preset = Preset {
             name: "playground-link",
             title: "TensorFlow Playground link",
@@ -64,14 +67,14 @@ pub fn link_for(experiment: &Experiment) -> (String, Option<String>) {
 }
 
 #[cfg(target_arch = "wasm32")]
-fn page_address() -> Option<String> {
+pub fn page_address() -> Option<String> {
     let location = web_sys::window()?.location();
     let href = location.href().ok()?;
     Some(href.split('#').next().unwrap_or(&href).to_string())
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn page_address() -> Option<String> {
+pub fn page_address() -> Option<String> {
     None
 }
 
