@@ -461,6 +461,77 @@ fn the_real_game_renders_a_trained_spiral() {
     assert!(dump["test_accuracy"].as_f64().unwrap() > 0.8);
 }
 
+/// A phone held upright (390 px wide; 780 tall to fit the test's virtual screen): the network view
+/// takes the width, the output view sits under it with both classes drawn, and controls are
+/// finger-sized.
+#[test]
+fn the_real_game_fits_a_phone() {
+    let _one = one_real_game_at_a_time();
+    let dir = tempfile::tempdir().unwrap();
+    let shot = dir.path().join("phone.png");
+    let state = dir.path().join("state.json");
+    let shot_arg = shot.display().to_string();
+    let state_arg = state.display().to_string();
+    run_game_under_xvfb(&[
+        "--preset",
+        "spiral-deep",
+        "--train-epochs",
+        "400",
+        "--window",
+        "390x780",
+        "--screenshot",
+        &shot_arg,
+        "--after-frames",
+        "30",
+        "--dump-state",
+        &state_arg,
+    ]);
+    let image = image::open(&shot)
+        .expect("the screenshot was saved")
+        .to_rgb8();
+    assert_eq!((image.width(), image.height()), (390, 780));
+    let dump: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
+    assert_eq!(dump["layout"], "phone");
+    assert_eq!(dump["finger_sized"], true);
+    let numbers = |v: &serde_json::Value| -> Vec<f64> {
+        v.as_array()
+            .unwrap_or_else(|| panic!("not a list: {v}"))
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect()
+    };
+    let view = numbers(&dump["viewport"]);
+    let plot = numbers(&dump["buttons"]["plot"]);
+    let play = numbers(&dump["buttons"]["Play"]);
+    // The network across the screen, the output plane under it and inside the window.
+    assert!(
+        view[2] <= 390.0 && view[2] >= 360.0 && view[3] >= 300.0,
+        "network view {view:?}"
+    );
+    assert!(
+        plot[1] >= view[1] + view[3] - 1.0,
+        "output {plot:?} under the network {view:?}"
+    );
+    assert!(plot[0] >= 0.0 && plot[0] + plot[2] <= 390.0 && plot[1] + plot[3] <= 780.0);
+    assert!(plot[2] >= 140.0, "the output plane is {} px wide", plot[2]);
+    assert!(play[3] >= 44.0, "Play is {} px tall", play[3]);
+    use neural_sandbox::game::theme::palette::{NEGATIVE, POSITIVE};
+    let area = (
+        plot[0] as u32,
+        plot[1] as u32,
+        (plot[0] + plot[2]) as u32,
+        (plot[1] + plot[3]) as u32,
+    );
+    let orange = count_near(&image, area, heatmap_shade(NEGATIVE), 14);
+    let blue = count_near(&image, area, heatmap_shade(POSITIVE), 14);
+    assert!(
+        orange > 2_000 && blue > 2_000,
+        "orange {orange} px, blue {blue} px in the output plane"
+    );
+    assert_eq!(dump["neuron_entities"], 7 + 22 + 1);
+}
+
 mod building {
     //! Issue 4: building the network by hand, through the same pointer events Bevy's picking
     //! sends when the player drags.

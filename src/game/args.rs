@@ -69,11 +69,15 @@ pub struct DevArgs {
 
 /// "1280x720" to (1280, 720).
 pub fn parse_window_size(text: &str) -> Result<(u32, u32), String> {
-    let bad = || format!("--window {text}: expected WIDTHxHEIGHT, e.g. 1280x720, at least 800x600");
+    let bad = || {
+        format!(
+            "--window {text}: expected WIDTHxHEIGHT, e.g. 1280x720 or 390x844 (a phone), at least 320x480"
+        )
+    };
     let (w, h) = text.split_once(['x', 'X']).ok_or_else(bad)?;
     let w: u32 = w.trim().parse().map_err(|_| bad())?;
     let h: u32 = h.trim().parse().map_err(|_| bad())?;
-    if w < 800 || h < 600 || w > 8192 || h > 8192 {
+    if w < 320 || h < 480 || w > 8192 || h > 8192 {
         return Err(bad());
     }
     Ok((w, h))

@@ -28,5 +28,9 @@ pub fn remember_button(
     rect: bevy_egui::egui::Rect,
 ) {
     let c = rect.center();
-    buttons.insert(name.to_string(), serde_json::json!([c.x, c.y]));
+    // Centre, then size (a test checks that controls are finger-sized on a phone).
+    buttons.insert(
+        name.to_string(),
+        serde_json::json!([c.x, c.y, rect.width(), rect.height()]),
+    );
 }

@@ -567,6 +567,107 @@ try {
   check(false, String(e));
 }
 
+// 11. Phones and tablets, touched. A phone upright (390x844, a touch screen): the title opens
+// the sandbox with a tap, the network and the output share the screen, controls are finger-sized,
+// a finger drags a feature onto the network, and the settings open as a sheet. Then a tablet
+// (1024x768 landscape): the first level, its missing feature dragged in by a finger, played.
+try {
+  await page.goto("about:blank");
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const p = await context.newPage();
+  p.on("pageerror", (e) => errors.push(`page error (touch): ${e.message}`));
+  p.on("console", (m) => { if (m.text().includes("panicked")) errors.push(`panic (touch): ${m.text()}`); });
+  const { waitFor: waitOn, button: buttonOn } = drive(p, "touch");
+  const cdp = await context.newCDPSession(p);
+  const touch = (type, points) =>
+    cdp.send("Input.dispatchTouchEvent", { type, touchPoints: points.map(([x, y]) => ({ x, y })) });
+  // A finger's tap, and a tap until the game shows it answered (as a player taps again).
+  const tap = async ([x, y]) => {
+    await touch("touchStart", [[x, y]]);
+    await p.waitForTimeout(150);
+    await touch("touchEnd", []);
+    await p.waitForTimeout(350);
+  };
+  const tapUntil = async (name, answered, what, tries = 3) => {
+    for (let attempt = 0; attempt < tries; attempt++) {
+      await tap(await buttonOn(name));
+      const s = await waitOn(answered, what, 8).catch(() => null);
+      if (s) return s;
+    }
+    throw new Error(`tapping ${name} ${tries} times did not lead to ${what}`);
+  };
+  // A finger pressed on `from`, slid to `to` and lifted.
+  const slide = async (from, to, steps = 14) => {
+    await touch("touchStart", [from]);
+    await p.waitForTimeout(250);
+    for (let k = 1; k <= steps; k++) {
+      const t = k / steps;
+      await touch("touchMove", [[from[0] + (to[0] - from[0]) * t, from[1] + (to[1] - from[1]) * t]]);
+      await p.waitForTimeout(70);
+    }
+    await p.waitForTimeout(250);
+    await touch("touchEnd", []);
+    await p.waitForTimeout(500);
+  };
+  // Drags feature `name` onto the input column; the state once it is an input.
+  const dragFeature = async (name) => {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const s = await waitOn((s) => s.positions && s.positions.chips && s.positions.chips[name], `the ${name} chip`);
+      const chip = s.positions.chips[name];
+      const inputs = s.positions.columns[0];
+      await slide([chip[0], chip[1]], [inputs[0], inputs[1]]);
+      const done = await waitOn((s) => s.features && s.features.includes(name), `${name} among the inputs`, 6).catch(() => null);
+      if (done) return done;
+    }
+    throw new Error(`three finger drags did not add ${name}: ${JSON.stringify(await waitOn(() => true, "state")).slice(0, 300)}`);
+  };
+
+  await p.goto(base);
+  await waitOn((s) => s.screen === "Title", "the title on a phone");
+  await p.waitForTimeout(500);
+  await p.screenshot({ path: path.join(artifacts, "12-phone-title.png") });
+  const sandbox = await tapUntil("Playground Sandbox", (s) => s.screen === "Sandbox" && s.layout, "the sandbox after a tap");
+  const settled = await waitOn((s) => s.finger_sized && s.buttons && s.buttons.Play && s.buttons.Settings && s.positions, "the phone layout");
+  const [, , , playHeight] = settled.buttons.Play;
+  const [, , , settingsHeight] = settled.buttons.Settings;
+  check(sandbox.layout === "phone" && playHeight >= 44 && settingsHeight >= 44,
+        `a 390x844 phone gets the phone layout (${sandbox.layout}) with finger-sized controls (Play ${playHeight} px, ☰ ${settingsHeight} px tall)`);
+  const before = settled.features.slice();
+  const missing = ["x1_sq", "x2_sq", "x1_x2", "sin_x1", "sin_x2", "x1", "x2"].find((f) => !before.includes(f));
+  const dragged = await dragFeature(missing);
+  await p.waitForTimeout(400);
+  await p.screenshot({ path: path.join(artifacts, "12-phone-sandbox.png") });
+  check(dragged.features.length === before.length + 1,
+        `a finger drags ${missing} onto the network on a phone (inputs ${before.join(",")} -> ${dragged.features.join(",")})`);
+  const sheet = await tapUntil("Settings", (s) => s.buttons && s.buttons["Settings done"], "the settings sheet");
+  await p.waitForTimeout(400);
+  await p.screenshot({ path: path.join(artifacts, "12-phone-settings.png") });
+  const folded = await tapUntil("Settings done", (s) => s.buttons && !s.buttons["Settings done"], "the sheet folded away");
+  check(Boolean(sheet && folded), "the phone's settings open as a sheet over the network and fold away with Done");
+  const played = await tapUntil("Play", (s) => s.playing && s.epoch > 3, "training after a tap on Play", 2);
+  check(played.epoch > 3, `a tap on Play trains on a phone (epoch ${played.epoch})`);
+
+  // The tablet: the first level by touch.
+  await p.setViewportSize({ width: 1024, height: 768 });
+  await p.goto(base);
+  await waitOn((s) => s.screen === "Title", "the title on a tablet");
+  await tapUntil("Playground Challenges", (s) => s.screen === "LevelSelect", "the level list");
+  await tapUntil("Play perceptron", (s) => s.screen === "Level", "the first level");
+  const level = await waitOn((s) => s.layout && s.buttons && s.buttons.Start && s.positions, "the tablet layout with the briefing");
+  await tapUntil("Start", (s) => s.buttons && !s.buttons.Start, "the briefing closed");
+  const withFeature = await dragFeature("x2");
+  const won = await tapUntil("Play", (s) => s.playing && s.epoch > 5, "the level training", 2);
+  await waitOn((s) => s.test_accuracy !== null && s.test_accuracy >= 0.95, "the perceptron's goal", 40).catch(() => null);
+  await p.waitForTimeout(600);
+  await p.screenshot({ path: path.join(artifacts, "13-tablet-level.png") });
+  check(level.layout === "tablet" && withFeature.features.includes("x2") && won.epoch > 5,
+        `a 1024x768 tablet gets the tablet layout (${level.layout}); the first level is played by touch (x2 dragged in, epoch ${won.epoch})`);
+  report.touch = { phone_play_button_px: playHeight, phone_settings_button_px: settingsHeight };
+  await context.close();
+} catch (e) {
+  check(false, String(e));
+}
+
 check(errors.length === 0, `no page error or panic${errors.length ? ": " + errors.join(" | ") : ""}`);
 await browser.close();
 server.close();

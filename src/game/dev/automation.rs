@@ -10,7 +10,6 @@ use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_dis
 
 use crate::game::args::DevArgs;
 use crate::game::network_view::edges::EdgeShape;
-use crate::game::network_view::layout::TrayKind;
 use crate::game::network_view::{
     Edge, FeatureChip, InView, NetworkView, Neuron, PrimaryView, ViewEntities, ViewRect,
 };
@@ -127,37 +126,9 @@ fn dump_state(
             "viewport".into(),
             vec![rect.min.x, rect.min.y, rect.size.x, rect.size.y].into(),
         );
-        let to_window = |p: Vec2| {
-            let w = rect.local_to_window(p);
-            serde_json::json!([w.x, w.y])
-        };
-        let layout = &entities.layout;
-        let tray = |kind| {
-            layout
-                .tray
-                .iter()
-                .find(|(k, _)| *k == kind)
-                .map(|(_, p)| to_window(*p))
-                .unwrap_or(serde_json::json!([0.0, 0.0]))
-        };
-        let chips: serde_json::Map<String, serde_json::Value> = layout
-            .chips
-            .iter()
-            .map(|(f, p)| (f.name().to_string(), to_window(*p)))
-            .collect();
         dump.insert(
             "positions".into(),
-            serde_json::json!({
-                "chips": chips,
-                "columns": layout
-                    .columns
-                    .iter()
-                    .map(|x| to_window(Vec2::new(*x, 0.0)))
-                    .collect::<Vec<_>>(),
-                "layer_tile": tray(TrayKind::Layer),
-                "neuron_tile": tray(TrayKind::Neuron),
-                "bin": to_window(layout.bin.center()),
-            }),
+            crate::game::network_view::positions_json(rect, &entities.layout),
         );
     }
     match serde_json::to_string_pretty(&serde_json::Value::Object(dump)) {

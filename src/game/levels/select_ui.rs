@@ -52,13 +52,19 @@ fn level_select_ui(
     // Where each Play button is, for scripts and tests that click them like a player.
     let mut buttons = serde_json::Map::new();
     let levels = catalog.all();
+    // As wide as the screen allows (a phone: stars and Play under each level's text), the list
+    // as tall as the screen.
+    let screen = ctx.content_rect();
+    let width = (screen.width() - 48.0).min(720.0);
+    let narrow = width < 560.0;
+    let list_height = (screen.height() - 190.0).clamp(200.0, 580.0);
     egui::Area::new("level select".into())
         .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 24.0))
         .show(ctx, |ui| {
             egui::Frame::window(ui.style())
                 .inner_margin(egui::Margin::same(20))
                 .show(ui, |ui| {
-                    ui.set_width(720.0);
+                    ui.set_width(width);
                     ui.horizontal(|ui| {
                         ui.label(egui::RichText::new("Challenges").size(30.0).strong());
                         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -77,8 +83,8 @@ fn level_select_ui(
                     ));
                     ui.add_space(8.0);
                     egui::ScrollArea::vertical()
-                        .max_height(580.0)
-                        .min_scrolled_height(580.0)
+                        .max_height(list_height)
+                        .min_scrolled_height(list_height)
                         .show(ui, |ui| {
                         for mode in ["Playground", "GAN", "CNN"] {
                             let ids = catalog.ids_of_mode(mode);
@@ -107,13 +113,8 @@ fn level_select_ui(
                                     egui::Color32::WHITE
                                 })
                                 .show(ui, |ui| {
-                                    ui.set_width(690.0);
-                                    ui.horizontal(|ui| {
-                                        ui.label(egui::RichText::new(format!("{}", index + 1)).size(24.0).strong());
-                                        ui.vertical(|ui| {
-                                            ui.label(egui::RichText::new(level.title()).size(18.0).strong());
-                                            ui.label(egui::RichText::new(level.goal_text()).weak());
-                                        });
+                                    ui.set_width(width - 30.0);
+                                    let play_row = |ui: &mut egui::Ui, buttons: &mut serde_json::Map<String, serde_json::Value>, commands: &mut MessageWriter<LevelCommand>| {
                                         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                                             let play = ui
                                                 .add_enabled(unlocked, egui::Button::new(if solved { "Play again" } else { "Play" }))
@@ -141,7 +142,21 @@ fn level_select_ui(
                                                     .on_hover_text("Solve the level before it to open this one.");
                                             }
                                         });
+                                    };
+                                    ui.horizontal(|ui| {
+                                        ui.label(egui::RichText::new(format!("{}", index + 1)).size(24.0).strong());
+                                        ui.vertical(|ui| {
+                                            ui.label(egui::RichText::new(level.title()).size(18.0).strong());
+                                            ui.label(egui::RichText::new(level.goal_text()).weak());
+                                        });
+                                        if !narrow {
+                                            play_row(ui, &mut buttons, &mut commands);
+                                        }
                                     });
+                                    // A phone: stars and Play on a line of their own.
+                                    if narrow {
+                                        ui.horizontal(|ui| play_row(ui, &mut buttons, &mut commands));
+                                    }
                                 });
                         }
                         }

@@ -62,6 +62,8 @@ pub enum TrayKind {
 pub const TILE_SIZE: Vec2 = Vec2::new(112.0, 34.0);
 /// Size of a layer's handle.
 pub const GRIP_SIZE: Vec2 = Vec2::new(46.0, 12.0);
+/// The narrowest the tray's bin gets while there is room (its label fits).
+const BIN_MIN_WIDTH: f32 = 110.0;
 /// Half the width of a column's drop zone.
 pub const COLUMN_HALF_WIDTH: f32 = 38.0;
 
@@ -149,18 +151,24 @@ impl Layout {
         };
         let top = center_y + spacing * 3.5 + neuron / 2.0;
         let tray_y = -size.y / 2.0 + tray / 2.0 + 4.0;
+        // The tiles start under the inputs; in a narrow view (a phone) they move left so that
+        // the bin keeps room for its label.
+        let after_first_tile = 2.0 * (TILE_SIZE.x + 16.0) - TILE_SIZE.x / 2.0 + BIN_MIN_WIDTH;
+        let first_tile_x = (input_x + 40.0)
+            .min(right - 10.0 - after_first_tile)
+            .max(left + 8.0 + TILE_SIZE.x / 2.0);
         let tray_tiles = if editable {
             vec![
-                (TrayKind::Layer, Vec2::new(input_x + 40.0, tray_y)),
+                (TrayKind::Layer, Vec2::new(first_tile_x, tray_y)),
                 (
                     TrayKind::Neuron,
-                    Vec2::new(input_x + 40.0 + TILE_SIZE.x + 16.0, tray_y),
+                    Vec2::new(first_tile_x + TILE_SIZE.x + 16.0, tray_y),
                 ),
             ]
         } else {
             Vec::new()
         };
-        let bin_left = input_x + 40.0 + 2.0 * (TILE_SIZE.x + 16.0) - TILE_SIZE.x / 2.0;
+        let bin_left = first_tile_x + 2.0 * (TILE_SIZE.x + 16.0) - TILE_SIZE.x / 2.0;
         let bin = Rect::new(
             bin_left,
             tray_y - TILE_SIZE.y / 2.0,

@@ -305,3 +305,36 @@ fn place_views(space: Res<ScreenSpace>, mut roots: Query<(&ViewRect, &mut Transf
         }
     }
 }
+
+/// Where a view's parts are in window pixels (feature chips, columns, the tray's tiles and
+/// bin), for the state that scripts and the browser test read to drag things like a player.
+pub fn positions_json(rect: &ViewRect, layout: &layout::Layout) -> serde_json::Value {
+    let to_window = |p: Vec2| {
+        let w = rect.local_to_window(p);
+        serde_json::json!([w.x, w.y])
+    };
+    let tray = |kind| {
+        layout
+            .tray
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, p)| to_window(*p))
+            .unwrap_or(serde_json::json!([0.0, 0.0]))
+    };
+    let chips: serde_json::Map<String, serde_json::Value> = layout
+        .chips
+        .iter()
+        .map(|(f, p)| (f.name().to_string(), to_window(*p)))
+        .collect();
+    serde_json::json!({
+        "chips": chips,
+        "columns": layout
+            .columns
+            .iter()
+            .map(|x| to_window(Vec2::new(*x, 0.0)))
+            .collect::<Vec<_>>(),
+        "layer_tile": tray(layout::TrayKind::Layer),
+        "neuron_tile": tray(layout::TrayKind::Neuron),
+        "bin": to_window(layout.bin.center()),
+    })
+}

@@ -90,7 +90,8 @@ fn layer_headers(
         egui::Area::new(egui::Id::new(("layer header", root, layer)))
             .fixed_pos(egui::pos2(at.x, at.y))
             .pivot(egui::Align2::CENTER_CENTER)
-            .order(egui::Order::Foreground)
+            // Under menus and the phone's settings sheet, which open over the network.
+            .order(egui::Order::Middle)
             .show(ctx, |ui| {
                 ui.horizontal(|ui| {
                     // Tight, so that six layers' headers fit side by side.

@@ -88,7 +88,7 @@ fn place_tray(
                         Pickable::IGNORE,
                         children![(
                             WorldLabel::new(
-                                "Drop here to remove",
+                                "Drop to remove",
                                 13.0,
                                 palette::MUTED_INK,
                                 LabelAlign::Center

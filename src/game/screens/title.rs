@@ -160,15 +160,22 @@ fn title_ui(
     let levels = levels_available.as_ref().is_some_and(|l| l.0);
     // Where each button is, for scripts and tests that click them like a player.
     let mut buttons = serde_json::Map::new();
+    // The card fits a phone's width; there the buttons go under each mode's text.
+    let width = (ctx.content_rect().width() - 64.0).min(520.0);
+    let narrow = width < 480.0;
     egui::Area::new("title".into())
         .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
         .show(ctx, |ui| {
             egui::Frame::window(ui.style())
                 .inner_margin(egui::Margin::same(26))
                 .show(ui, |ui| {
-                    ui.set_width(520.0);
+                    ui.set_width(width);
                     ui.vertical_centered(|ui| {
-                        ui.label(egui::RichText::new("Neural Sandbox").size(40.0).strong());
+                        ui.label(
+                            egui::RichText::new("Neural Sandbox")
+                                .size(if narrow { 32.0 } else { 40.0 })
+                                .strong(),
+                        );
                         ui.label(
                             egui::RichText::new("Build a neural network. Watch it learn.")
                                 .size(16.0),
@@ -179,48 +186,49 @@ fn title_ui(
                         egui::Frame::group(ui.style())
                             .inner_margin(egui::Margin::same(10))
                             .show(ui, |ui| {
-                                ui.set_width(496.0);
-                                ui.horizontal(|ui| {
-                                    ui.vertical(|ui| {
-                                        ui.set_width(250.0);
-                                        ui.label(
-                                            egui::RichText::new(mode.title).size(22.0).strong(),
-                                        );
-                                        ui.label(egui::RichText::new(mode.blurb).size(13.0));
+                                ui.set_width(width - 24.0);
+                                let about = |ui: &mut egui::Ui| {
+                                    ui.label(egui::RichText::new(mode.title).size(22.0).strong());
+                                    ui.label(egui::RichText::new(mode.blurb).size(13.0));
+                                };
+                                if narrow {
+                                    // A phone: the buttons under the text, left to right.
+                                    about(ui);
+                                    ui.horizontal(|ui| {
+                                        for entry in &mode.entries {
+                                            mode_button(
+                                                ui,
+                                                &mode,
+                                                entry,
+                                                &mut buttons,
+                                                &mut next,
+                                                &mut focus,
+                                            );
+                                        }
                                     });
-                                    ui.with_layout(
-                                        egui::Layout::right_to_left(egui::Align::Center),
-                                        |ui| {
-                                            for (label, screen, tip) in mode.entries.iter().rev() {
-                                                let button = egui::Button::new(
-                                                    egui::RichText::new(*label).size(17.0),
-                                                )
-                                                .min_size(egui::vec2(104.0, 44.0));
-                                                let response = ui
-                                                    .add_enabled(screen.is_some(), button)
-                                                    .on_hover_text(*tip)
-                                                    .on_disabled_hover_text(*tip);
-                                                let c = response.rect.center();
-                                                buttons.insert(
-                                                    format!("{} {label}", mode.title),
-                                                    serde_json::json!([c.x, c.y]),
-                                                );
-                                                if response.clicked()
-                                                    && let Some(screen) = screen
-                                                {
-                                                    next.set(*screen);
-                                                    if *screen == Screen::LevelSelect {
-                                                        focus.0 = Some(match mode.title {
-                                                            "GAN" => "GAN",
-                                                            "CNN" => "CNN",
-                                                            _ => "Playground",
-                                                        });
-                                                    }
+                                } else {
+                                    ui.horizontal(|ui| {
+                                        ui.vertical(|ui| {
+                                            ui.set_width(250.0);
+                                            about(ui);
+                                        });
+                                        ui.with_layout(
+                                            egui::Layout::right_to_left(egui::Align::Center),
+                                            |ui| {
+                                                for entry in mode.entries.iter().rev() {
+                                                    mode_button(
+                                                        ui,
+                                                        &mode,
+                                                        entry,
+                                                        &mut buttons,
+                                                        &mut next,
+                                                        &mut focus,
+                                                    );
                                                 }
-                                            }
-                                        },
-                                    );
-                                });
+                                            },
+                                        );
+                                    });
+                                }
                             });
                         ui.add_space(6.0);
                     }
@@ -268,4 +276,38 @@ fn title_ui(
     status.set("mode", "title");
     status.set("buttons", serde_json::Value::Object(buttons));
     Ok(())
+}
+
+/// One of a mode's buttons (Sandbox, Play, Challenges), remembered for scripts and tests.
+fn mode_button(
+    ui: &mut egui::Ui,
+    mode: &ModeCard,
+    (label, screen, tip): &(&'static str, Option<Screen>, &'static str),
+    buttons: &mut serde_json::Map<String, serde_json::Value>,
+    next: &mut NextState<Screen>,
+    focus: &mut crate::game::levels::LevelListFocus,
+) {
+    let button =
+        egui::Button::new(egui::RichText::new(*label).size(17.0)).min_size(egui::vec2(104.0, 44.0));
+    let response = ui
+        .add_enabled(screen.is_some(), button)
+        .on_hover_text(*tip)
+        .on_disabled_hover_text(*tip);
+    let c = response.rect.center();
+    buttons.insert(
+        format!("{} {label}", mode.title),
+        serde_json::json!([c.x, c.y]),
+    );
+    if response.clicked()
+        && let Some(screen) = screen
+    {
+        next.set(*screen);
+        if *screen == Screen::LevelSelect {
+            focus.0 = Some(match mode.title {
+                "GAN" => "GAN",
+                "CNN" => "CNN",
+                _ => "Playground",
+            });
+        }
+    }
 }

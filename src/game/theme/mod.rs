@@ -1,6 +1,7 @@
 //! Colours, the look of the egui panels, and small widgets every mode uses.
 
 pub mod fonts;
+pub mod form_factor;
 pub mod palette;
 pub mod widgets;
 
@@ -8,9 +9,12 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_plugins(fonts::plugin)
+    app.add_plugins((fonts::plugin, form_factor::plugin))
         .insert_resource(ClearColor(palette::BACKGROUND))
-        .add_systems(EguiPrimaryContextPass, style_once);
+        .add_systems(
+            EguiPrimaryContextPass,
+            (style_once, form_factor::size_controls_for_fingers).chain(),
+        );
 }
 
 /// A light theme close to the Playground's page.

@@ -1,5 +1,6 @@
 //! Small egui pieces shared by every mode's panels.
 
+use super::form_factor::ScreenClass;
 use bevy::prelude::*;
 use bevy_egui::egui;
 
@@ -42,7 +43,8 @@ fn group_thousands(digits: &str) -> String {
     out
 }
 
-/// A card centred on `center` (window coordinates), above the world.
+/// A card centred on `center` (window coordinates), above the world. On a small screen it is
+/// narrowed to fit, kept on the screen, and scrolls when taller than the screen.
 pub fn card(
     ctx: &egui::Context,
     center: Vec2,
@@ -50,18 +52,43 @@ pub fn card(
     width: f32,
     add: impl FnOnce(&mut egui::Ui),
 ) {
+    let screen = ctx.content_rect();
+    let width = width.min(screen.width() - 56.0).max(120.0);
+    let half = width / 2.0 + 20.0;
+    let x = center.x.clamp(
+        screen.min.x + half,
+        (screen.max.x - half).max(screen.min.x + half),
+    );
     egui::Area::new(egui::Id::new(id))
-        .fixed_pos(egui::pos2(center.x, center.y))
+        .fixed_pos(egui::pos2(x, center.y))
         .pivot(egui::Align2::CENTER_CENTER)
         .order(egui::Order::Foreground)
+        .constrain(true)
         .show(ctx, |ui| {
             egui::Frame::window(ui.style())
                 .inner_margin(egui::Margin::same(18))
                 .show(ui, |ui| {
                     ui.set_width(width);
-                    add(ui);
+                    egui::ScrollArea::vertical()
+                        .max_height(screen.height() - 80.0)
+                        .show(ui, add);
                 });
         });
+}
+
+/// A small button, or a finger-sized one when the screen is touched or small (the style's
+/// interaction size says which).
+pub fn small_button(ui: &mut egui::Ui, text: impl Into<egui::WidgetText>) -> egui::Response {
+    ui.add(compact(egui::Button::new(text), ui))
+}
+
+/// `button` made small unless controls are finger-sized.
+pub fn compact<'a>(button: egui::Button<'a>, ui: &egui::Ui) -> egui::Button<'a> {
+    if ui.spacing().interact_size.y >= super::form_factor::FINGER {
+        button
+    } else {
+        button.small()
+    }
 }
 
 /// A red banner with white text, centred at the top of an area.
@@ -156,6 +183,91 @@ pub fn drop_menu(
     }
     ui.data_mut(|d| d.insert_temp(id, open));
     response
+}
+
+/// Whether a mode's settings panel shows: always on a desktop, on a tablet unless folded away,
+/// on a phone once opened (`shown` is the player's choice, `None` until they make one).
+pub fn settings_open(shown: Option<bool>, class: ScreenClass) -> bool {
+    match class {
+        ScreenClass::Wide => true,
+        ScreenClass::Tablet => shown.unwrap_or(true),
+        ScreenClass::Phone => shown.unwrap_or(false),
+    }
+}
+
+/// The ☰ button that opens or folds a mode's settings on a small screen.
+pub fn settings_toggle(
+    ui: &mut egui::Ui,
+    shown: &mut Option<bool>,
+    class: ScreenClass,
+) -> egui::Response {
+    let open = settings_open(*shown, class);
+    let toggle = ui
+        .add(egui::Button::new(egui::RichText::new("☰").size(20.0)).selected(open))
+        .on_hover_text(if open {
+            "Fold the settings away."
+        } else {
+            "Show the settings."
+        });
+    if toggle.clicked() {
+        *shown = Some(!open);
+    }
+    toggle
+}
+
+/// On a phone a mode's settings slide over its view as a sheet (the view is too narrow to share
+/// its width); "Done" folds it away. Returns where "Done" is.
+pub fn settings_sheet(
+    ctx: &egui::Context,
+    id: &str,
+    over: egui::Rect,
+    shown: &mut Option<bool>,
+    add: impl FnOnce(&mut egui::Ui),
+) -> egui::Rect {
+    let width = over.width().min(340.0);
+    egui::Area::new(egui::Id::new(id))
+        .order(egui::Order::Foreground)
+        .fixed_pos(over.min)
+        .show(ctx, |ui| {
+            egui::Frame::side_top_panel(ui.style())
+                .stroke(egui::Stroke::new(1.0, egui::Color32::from_gray(200)))
+                .show(ui, |ui| {
+                    ui.set_width(width - 16.0);
+                    ui.set_height(over.height() - 16.0);
+                    let done = ui.button("Done");
+                    if done.clicked() {
+                        *shown = Some(false);
+                    }
+                    egui::ScrollArea::vertical()
+                        .max_height(over.height() - 80.0)
+                        .show(ui, add);
+                    done.rect
+                })
+                .inner
+        })
+        .inner
+}
+
+/// A mode's run bar: one centred row on a desktop; on a small screen the row wraps onto a
+/// second line rather than running off the screen.
+pub fn bar_row(ui: &mut egui::Ui, class: ScreenClass, add: impl FnOnce(&mut egui::Ui)) {
+    if class == ScreenClass::Wide {
+        ui.horizontal_centered(add);
+    } else {
+        ui.add_space(4.0);
+        ui.horizontal_wrapped(add);
+        ui.add_space(2.0);
+    }
+}
+
+/// The run bar's panel: a fixed height on a desktop, as tall as its rows elsewhere.
+pub fn bar_panel(id: &str, class: ScreenClass) -> egui::Panel {
+    let panel = egui::Panel::top(egui::Id::new(id));
+    if class == ScreenClass::Wide {
+        panel.exact_size(46.0)
+    } else {
+        panel.resizable(false)
+    }
 }
 
 #[cfg(test)]

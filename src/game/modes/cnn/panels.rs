@@ -3,6 +3,8 @@
 //! overview in the middle (every map of every layer, links on hover) and, below it, the detail
 //! of the map the student clicked (see [`super::detail`]).
 
+use crate::game::theme::form_factor::{FormFactor, ScreenClass};
+use crate::game::theme::widgets;
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
@@ -42,6 +44,8 @@ pub struct CnnScreen {
     /// Where the mode's buttons are, for scripts that click them like a player.
     pub buttons: serde_json::Map<String, serde_json::Value>,
     pub maps: MapTextures,
+    /// Whether the settings panel shows on a small screen (None: the screen's default).
+    pub settings_shown: Option<bool>,
 }
 
 #[derive(SystemParam)]
@@ -56,6 +60,7 @@ pub struct CnnUi<'w> {
     pub time: Res<'w, Time>,
     pub images: ResMut<'w, Assets<Image>>,
     pub timings: ResMut<'w, crate::game::dev::diagnostics::WorkTimings>,
+    pub form: Res<'w, FormFactor>,
 }
 
 pub fn remember(
@@ -93,21 +98,47 @@ fn cnn_ui(mut contexts: EguiContexts, mut s: CnnUi) -> Result {
             .layer_id(egui::LayerId::background())
             .max_rect(ctx.viewport_rect()),
     );
-    egui::Panel::top("cnn run bar")
-        .exact_size(46.0)
-        .show(&mut root, |ui| run_bar(ui, &mut s));
-    egui::Panel::left("cnn settings")
-        .exact_size(LEFT_WIDTH)
-        .resizable(false)
-        .show(&mut root, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| left_panel(ui, &mut s));
+    let class = s.form.class;
+    let screen_rect = ctx.content_rect();
+    widgets::bar_panel("cnn run bar", class).show(&mut root, |ui| run_bar(ui, &mut s));
+    let settings_open = widgets::settings_open(s.screen.settings_shown, class);
+    if settings_open && class != ScreenClass::Phone {
+        egui::Panel::left("cnn settings")
+            .exact_size(LEFT_WIDTH)
+            .resizable(false)
+            .show(&mut root, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| left_panel(ui, &mut s));
+            });
+    }
+    // The results: on the right, or under the network on a phone.
+    if class == ScreenClass::Phone {
+        egui::Panel::bottom("cnn results")
+            .exact_size(screen_rect.height() * 0.36)
+            .resizable(false)
+            .show(&mut root, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| right_panel(ui, &mut s));
+            });
+    } else {
+        egui::Panel::right("cnn results")
+            .exact_size(RIGHT_WIDTH)
+            .resizable(false)
+            .show(&mut root, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| right_panel(ui, &mut s));
+            });
+    }
+    if class == ScreenClass::Phone && settings_open {
+        let top = root.available_rect_before_wrap().min.y;
+        let over = egui::Rect::from_min_max(egui::pos2(screen_rect.min.x, top), screen_rect.max);
+        let mut shown = s.screen.settings_shown;
+        let done = widgets::settings_sheet(&ctx, "cnn settings sheet", over, &mut shown, |ui| {
+            left_panel(ui, &mut s)
         });
-    egui::Panel::right("cnn results")
-        .exact_size(RIGHT_WIDTH)
-        .resizable(false)
-        .show(&mut root, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| right_panel(ui, &mut s));
-        });
+        s.screen.settings_shown = shown;
+        let c = done.center();
+        s.screen
+            .buttons
+            .insert("Settings done".into(), serde_json::json!([c.x, c.y]));
+    }
     if let Some(why) = s.sim.refusal.take() {
         s.notices.refused(why);
     }
@@ -141,7 +172,12 @@ fn cnn_ui(mut contexts: EguiContexts, mut s: CnnUi) -> Result {
 }
 
 fn run_bar(ui: &mut egui::Ui, s: &mut CnnUi) {
-    ui.horizontal_centered(|ui| {
+    let class = s.form.class;
+    widgets::bar_row(ui, class, |ui| {
+        if class != ScreenClass::Wide {
+            let toggle = widgets::settings_toggle(ui, &mut s.screen.settings_shown, class);
+            remember(&mut s.screen.buttons, "Settings", &toggle);
+        }
         let back = ui.button("← Title");
         remember(&mut s.screen.buttons, "title", &back);
         if back.clicked() {

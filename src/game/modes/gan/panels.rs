@@ -2,6 +2,8 @@
 //! layered plot on the right, and between them the model graph with the two network views. The
 //! panels read the run and send [`GanAction`]s.
 
+use crate::game::theme::form_factor::{FormFactor, ScreenClass};
+use crate::game::theme::widgets;
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
@@ -32,6 +34,8 @@ pub(super) fn plugin(app: &mut App) {
 
 pub const LEFT_WIDTH: f32 = 300.0;
 pub const RIGHT_WIDTH: f32 = 470.0;
+/// The plot's panel on a tablet, leaving the graph a third of a 1024 px screen.
+pub const TABLET_RIGHT_WIDTH: f32 = 380.0;
 /// Room kept below the model graph for slow motion's caption.
 pub const SLOW_CAPTION_HEIGHT: f32 = 118.0;
 
@@ -44,6 +48,8 @@ pub struct GanScreen {
     pub buttons: serde_json::Map<String, serde_json::Value>,
     /// Where the plot is on screen (window pixels): min and size.
     pub plot_rect: Option<(Vec2, Vec2)>,
+    /// Whether the data and measures panel shows on a small screen (None: the screen's default).
+    pub settings_shown: Option<bool>,
 }
 
 /// Everything the panels read or write.
@@ -61,6 +67,7 @@ pub struct GanUi<'w> {
     pub level_commands: MessageWriter<'w, LevelCommand>,
     pub catalog: Res<'w, LevelCatalog>,
     pub timings: ResMut<'w, crate::game::dev::diagnostics::WorkTimings>,
+    pub form: Res<'w, FormFactor>,
 }
 
 fn gan_ui(mut contexts: EguiContexts, mut s: GanUi) -> Result {
@@ -74,15 +81,28 @@ fn gan_ui(mut contexts: EguiContexts, mut s: GanUi) -> Result {
             .layer_id(egui::LayerId::background())
             .max_rect(ctx.viewport_rect()),
     );
-    egui::Panel::top("gan run bar")
-        .exact_size(46.0)
+    let class = s.form.class;
+    let screen_rect = ctx.content_rect();
+    widgets::bar_panel("gan run bar", class)
         .show(&mut root, |ui| run_bar(ui, &mut s, &mut actions));
-    egui::Panel::left("gan data")
-        .exact_size(LEFT_WIDTH)
-        .resizable(false)
-        .show(&mut root, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| left_panel(ui, &mut s, &mut actions));
-        });
+    let settings_open = widgets::settings_open(s.screen.settings_shown, class);
+    if settings_open && class != ScreenClass::Phone {
+        egui::Panel::left("gan data")
+            .exact_size(LEFT_WIDTH)
+            .resizable(false)
+            .show(&mut root, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| left_panel(ui, &mut s, &mut actions));
+            });
+    }
+    // The plot: on the right (narrower on a tablet), under the graph on a phone.
+    let (right_width, bottom_height) = match class {
+        ScreenClass::Wide => (RIGHT_WIDTH, 0.0),
+        ScreenClass::Tablet => (TABLET_RIGHT_WIDTH, 0.0),
+        ScreenClass::Phone => (
+            0.0,
+            (screen_rect.height() * 0.46).min(screen_rect.width() + 60.0),
+        ),
+    };
     let hovering_generator = {
         // The graph is laid out first (the plot morphs when its generator is hovered), in what
         // the right panel leaves.
@@ -95,7 +115,10 @@ fn gan_ui(mut contexts: EguiContexts, mut s: GanUi) -> Result {
         };
         let graph_area = egui::Rect::from_min_max(
             available.min,
-            egui::pos2(available.max.x - RIGHT_WIDTH, available.max.y - caption),
+            egui::pos2(
+                available.max.x - right_width,
+                available.max.y - caption - bottom_height,
+            ),
         );
         let edit = s.screen.edit_mode;
         let sim = &*s.sim;
@@ -130,12 +153,37 @@ fn gan_ui(mut contexts: EguiContexts, mut s: GanUi) -> Result {
         .optimal
         .as_ref()
         .map(|h| contexts.add_image(bevy_egui::EguiTextureHandle::Weak(h.id())));
-    egui::Panel::right("gan plot")
-        .exact_size(RIGHT_WIDTH)
-        .resizable(false)
-        .show(&mut root, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| right_panel(ui, &mut s, &mut actions))
+    if class == ScreenClass::Phone {
+        egui::Panel::bottom("gan plot")
+            .exact_size(bottom_height)
+            .resizable(false)
+            .show(&mut root, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    right_panel(ui, &mut s, &mut actions, bottom_height - 16.0)
+                })
+            });
+    } else {
+        egui::Panel::right("gan plot")
+            .exact_size(right_width)
+            .resizable(false)
+            .show(&mut root, |ui| {
+                egui::ScrollArea::vertical()
+                    .show(ui, |ui| right_panel(ui, &mut s, &mut actions, 440.0))
+            });
+    }
+    if class == ScreenClass::Phone && settings_open {
+        let top = root.available_rect_before_wrap().min.y;
+        let over = egui::Rect::from_min_max(egui::pos2(screen_rect.min.x, top), screen_rect.max);
+        let mut shown = s.screen.settings_shown;
+        let done = widgets::settings_sheet(&ctx, "gan settings sheet", over, &mut shown, |ui| {
+            left_panel(ui, &mut s, &mut actions)
         });
+        s.screen.settings_shown = shown;
+        let c = done.center();
+        s.screen
+            .buttons
+            .insert("Settings done".into(), serde_json::json!([c.x, c.y]));
+    }
     slow_motion_caption(&ctx, &mut s, &mut actions);
     preparing_card(&ctx, &s, &mut actions);
     level_cards(&ctx, &mut s);
@@ -165,7 +213,12 @@ fn remember(
 }
 
 fn run_bar(ui: &mut egui::Ui, s: &mut GanUi, actions: &mut Vec<GanAction>) {
-    ui.horizontal_centered(|ui| {
+    let class = s.form.class;
+    widgets::bar_row(ui, class, |ui| {
+        if class != ScreenClass::Wide {
+            let toggle = widgets::settings_toggle(ui, &mut s.screen.settings_shown, class);
+            remember(&mut s.screen.buttons, "Settings", &toggle);
+        }
         let sim = &*s.sim;
         let screen = &mut *s.screen;
         let buttons = &mut screen.buttons;
@@ -184,7 +237,9 @@ fn run_bar(ui: &mut egui::Ui, s: &mut GanUi, actions: &mut Vec<GanAction>) {
                 egui::Button::new(egui::RichText::new(label).size(18.0).strong())
                     .min_size(egui::vec2(92.0, 32.0)),
             )
-            .on_hover_text("Train continuously (in slow motion: walk on through the steps). Key: Space")
+            .on_hover_text(
+                "Train continuously (in slow motion: walk on through the steps). Key: Space",
+            )
             .on_disabled_hover_text("Training blew up: press Reset first.");
         remember(buttons, "Play", &r);
         if r.clicked() {
@@ -192,9 +247,21 @@ fn run_bar(ui: &mut egui::Ui, s: &mut GanUi, actions: &mut Vec<GanAction>) {
         }
         ui.label(egui::RichText::new("Step").weak());
         for (name, kind, tip) in [
-            ("D", StepKind::Discriminator, "One discriminator step (a batch of 150 real and 150 fake points)."),
-            ("G", StepKind::Generator, "One generator step (a batch of 150 fakes)."),
-            ("Both", StepKind::Both, "One whole epoch: k_D discriminator steps, then k_G generator steps."),
+            (
+                "D",
+                StepKind::Discriminator,
+                "One discriminator step (a batch of 150 real and 150 fake points).",
+            ),
+            (
+                "G",
+                StepKind::Generator,
+                "One generator step (a batch of 150 fakes).",
+            ),
+            (
+                "Both",
+                StepKind::Both,
+                "One whole epoch: k_D discriminator steps, then k_G generator steps.",
+            ),
         ] {
             let r = ui
                 .add_enabled(may_train, egui::Button::new(name))
@@ -242,11 +309,20 @@ fn run_bar(ui: &mut egui::Ui, s: &mut GanUi, actions: &mut Vec<GanAction>) {
             .toggle_value(&mut screen.edit_mode, "✏ Edit")
             .on_hover_text("Show every part's settings beside it in the model graph.");
         remember(buttons, "Edit", &r);
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+        // On the right of a desktop's bar; on a small screen they wrap on with the rest.
+        let mut files_and_leave = |ui: &mut egui::Ui| {
             let (label, tip, to) = if s.sim.level.is_some() {
-                ("Levels", "Back to the level list. Key: Esc", Screen::LevelSelect)
+                (
+                    "Levels",
+                    "Back to the level list. Key: Esc",
+                    Screen::LevelSelect,
+                )
             } else {
-                ("Title", "Back to the title screen (the run waits here). Key: Esc", Screen::Title)
+                (
+                    "Title",
+                    "Back to the title screen (the run waits here). Key: Esc",
+                    Screen::Title,
+                )
             };
             if ui.button(label).on_hover_text(tip).clicked() {
                 s.next_screen.set(to);
@@ -257,7 +333,11 @@ fn run_bar(ui: &mut egui::Ui, s: &mut GanUi, actions: &mut Vec<GanAction>) {
             remember(&mut s.screen.buttons, "Save model", &r);
             if r.clicked() {
                 s.files.write(FileRequest::Save {
-                    name: format!("gan-{}-epoch-{}.json", s.sim.gan.settings().distribution.name(), s.sim.gan.epoch()),
+                    name: format!(
+                        "gan-{}-epoch-{}.json",
+                        s.sim.gan.settings().distribution.name(),
+                        s.sim.gan.epoch()
+                    ),
                     bytes: crate::gan::file::model_to_json(&s.sim.gan).into_bytes(),
                     mime: "application/json",
                 });
@@ -277,7 +357,15 @@ fn run_bar(ui: &mut egui::Ui, s: &mut GanUi, actions: &mut Vec<GanAction>) {
                     multiple: true,
                 });
             }
-        });
+        };
+        if class == ScreenClass::Wide {
+            ui.with_layout(
+                egui::Layout::right_to_left(egui::Align::Center),
+                files_and_leave,
+            );
+        } else {
+            files_and_leave(ui);
+        }
     });
 }
 
@@ -566,11 +654,11 @@ fn drawing_controls(ui: &mut egui::Ui, s: &mut GanUi, actions: &mut Vec<GanActio
     });
 }
 
-fn right_panel(ui: &mut egui::Ui, s: &mut GanUi, _actions: &mut [GanAction]) {
+fn right_panel(ui: &mut egui::Ui, s: &mut GanUi, _actions: &mut [GanAction], max_side: f32) {
     let sim = &*s.sim;
     ui.add_space(4.0);
     let arrows = sim.slow_motion.is_some_and(|m| m.current().arrows);
-    let side = (ui.available_width() - 8.0).min(440.0);
+    let side = (ui.available_width() - 8.0).min(max_side);
     let before = ui.cursor().min;
     s.screen.plot.show(ui, sim, side, arrows);
     s.screen.plot_rect = Some((Vec2::new(before.x, before.y), Vec2::splat(side)));

@@ -100,6 +100,14 @@ fn publish_status(
     screen: Res<State<Screen>>,
     own: Res<super::own_data::OwnData>,
     level: Option<Res<super::level_run::LevelRun>>,
+    views: Query<
+        (
+            &crate::game::network_view::ViewRect,
+            &crate::game::network_view::ViewEntities,
+        ),
+        With<crate::game::network_view::PrimaryView>,
+    >,
+    form: Res<crate::game::theme::form_factor::FormFactor>,
     mut status: ResMut<Status>,
 ) {
     let e = &sim.experiment;
@@ -130,6 +138,14 @@ fn publish_status(
             .collect::<Vec<_>>(),
     );
     status.set("hidden_layers", e.network().hidden_sizes());
+    status.set("layout", form.class.name());
+    status.set("finger_sized", form.finger_sized());
+    if let Ok((rect, entities)) = views.single() {
+        status.set(
+            "positions",
+            crate::game::network_view::positions_json(rect, &entities.layout),
+        );
+    }
     status.set("train_loss", latest.train_loss);
     status.set("test_loss", latest.test_loss);
     status.set("test_accuracy", latest.test_accuracy);

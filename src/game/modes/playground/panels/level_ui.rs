@@ -4,6 +4,8 @@
 use bevy::prelude::*;
 use bevy_egui::egui;
 
+use crate::game::theme::widgets;
+
 use super::SandboxUi;
 use crate::game::levels::LevelCommand;
 use crate::game::levels::select_ui::stars_text;
@@ -44,43 +46,84 @@ fn goal_bar(ctx: &egui::Context, s: &mut SandboxUi, run: &LevelRun) {
         .show(ctx, |ui| {
             egui::Frame::new()
                 .fill(egui::Color32::from_rgb(255, 250, 235))
-                .stroke(egui::Stroke::new(1.0, egui::Color32::from_rgb(220, 190, 120)))
+                .stroke(egui::Stroke::new(
+                    1.0,
+                    egui::Color32::from_rgb(220, 190, 120),
+                ))
                 .corner_radius(6)
                 .inner_margin(egui::Margin::symmetric(12, 6))
                 .show(ui, |ui| {
                     ui.set_width((rect.size.x - 40.0).min(600.0));
-                    ui.horizontal(|ui| {
+                    // On a phone the buttons go under the heading, left to right.
+                    let narrow = rect.size.x < 640.0;
+                    let mut buttons = |ui: &mut egui::Ui| {
+                        if widgets::small_button(ui, "Levels")
+                            .on_hover_text("Back to the level list. Key: Esc")
+                            .clicked()
+                        {
+                            s.next_screen.set(Screen::LevelSelect);
+                        }
+                        if widgets::small_button(ui, "Retry")
+                            .on_hover_text("Start this level again from the beginning.")
+                            .clicked()
+                        {
+                            command = Some(LevelCommand::Retry);
+                        }
+                        let answer = ui
+                            .add_enabled(
+                                !run.answer_shown,
+                                widgets::compact(egui::Button::new("Answer"), ui),
+                            )
+                            .on_hover_text(
+                                "Apply the reference solution (then only the first star counts).",
+                            );
+                        if answer.clicked() {
+                            ui.ctx()
+                                .data_mut(|d| d.insert_temp(egui::Id::new("confirm answer"), true));
+                        }
+                        let left = level.hints.len() - run.hints_shown;
+                        if ui
+                            .add_enabled(
+                                left > 0,
+                                widgets::compact(egui::Button::new(format!("Hint ({left})")), ui),
+                            )
+                            .on_hover_text("Reveal the next hint.")
+                            .clicked()
+                        {
+                            command = Some(LevelCommand::Hint);
+                        }
+                        if widgets::small_button(ui, "Briefing").clicked() {
+                            ui.ctx().data_mut(|d| {
+                                d.insert_temp(egui::Id::new("reread briefing"), true)
+                            });
+                        }
+                    };
+                    if narrow {
                         ui.label(egui::RichText::new(heading(level)).strong());
-                        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                            if ui.small_button("Levels").on_hover_text("Back to the level list. Key: Esc").clicked() {
-                                s.next_screen.set(Screen::LevelSelect);
-                            }
-                            if ui.small_button("Retry").on_hover_text("Start this level again from the beginning.").clicked() {
-                                command = Some(LevelCommand::Retry);
-                            }
-                            let answer = ui
-                                .add_enabled(!run.answer_shown, egui::Button::new("Answer").small())
-                                .on_hover_text("Apply the reference solution (then only the first star counts).");
-                            if answer.clicked() {
-                                ui.ctx().data_mut(|d| d.insert_temp(egui::Id::new("confirm answer"), true));
-                            }
-                            let left = level.hints.len() - run.hints_shown;
-                            if ui
-                                .add_enabled(left > 0, egui::Button::new(format!("Hint ({left})")).small())
-                                .on_hover_text("Reveal the next hint.")
-                                .clicked()
-                            {
-                                command = Some(LevelCommand::Hint);
-                            }
-                            if ui.small_button("Briefing").clicked() {
-                                ui.ctx().data_mut(|d| d.insert_temp(egui::Id::new("reread briefing"), true));
-                            }
+                        ui.horizontal_wrapped(|ui| buttons(ui));
+                    } else {
+                        ui.horizontal(|ui| {
+                            ui.label(egui::RichText::new(heading(level)).strong());
+                            ui.with_layout(
+                                egui::Layout::right_to_left(egui::Align::Center),
+                                |ui| buttons(ui),
+                            );
                         });
-                    });
-                    ui.horizontal(|ui| {
-                        ui.label(format!("Goal: {} within {} epochs", level.goal.describe(), level.epoch_budget));
-                        ui.label(egui::RichText::new(format!("now {}", level.goal.current(&stats))).strong());
-                        ui.label(egui::RichText::new(format!("epoch {epoch} / {}", level.epoch_budget)).monospace());
+                    }
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(format!(
+                            "Goal: {} within {} epochs",
+                            level.goal.describe(),
+                            level.epoch_budget
+                        ));
+                        ui.label(
+                            egui::RichText::new(format!("now {}", level.goal.current(&stats)))
+                                .strong(),
+                        );
+                        ui.label(
+                            egui::RichText::new(format!("epoch {epoch} / {}", level.epoch_budget))
+                                .monospace(),
+                        );
                     });
                     let progress = level.goal.progress(&stats) as f32;
                     ui.add(
@@ -174,16 +217,21 @@ fn briefing_body(ui: &mut egui::Ui, run: &LevelRun) {
 
 fn briefing(ctx: &egui::Context, s: &mut SandboxUi, run: &LevelRun) {
     let mut start = false;
-    card(ctx, s, "briefing", 480.0, |ui| {
+    let mut start_rect = None;
+    let center = s.view_rect().center();
+    crate::game::theme::widgets::card(ctx, center, "briefing", 480.0, |ui| {
         briefing_body(ui, run);
         ui.add_space(8.0);
-        start = ui
-            .add(
-                egui::Button::new(egui::RichText::new("Start").size(18.0))
-                    .min_size(egui::vec2(140.0, 34.0)),
-            )
-            .clicked();
+        let button = ui.add(
+            egui::Button::new(egui::RichText::new("Start").size(18.0))
+                .min_size(egui::vec2(140.0, 34.0)),
+        );
+        start_rect = Some(button.rect);
+        start = button.clicked();
     });
+    if let Some(rect) = start_rect {
+        crate::game::status::remember_button(&mut s.lab.own.buttons, "Start", rect);
+    }
     if start {
         s.level_commands.write(LevelCommand::BeginPlaying);
     }

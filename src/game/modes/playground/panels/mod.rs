@@ -25,6 +25,8 @@ use crate::game::network_view::ViewRect;
 use crate::game::network_view::heatmaps::ViewHeatmaps;
 use crate::game::notices::Notices;
 use crate::game::screens::Screen;
+use crate::game::theme::form_factor::{FormFactor, ScreenClass};
+use crate::game::theme::widgets;
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<thumbnails::DatasetThumbnails>()
@@ -39,6 +41,9 @@ pub(super) fn plugin(app: &mut App) {
 /// Width of the controls panel and of the output panel.
 pub const CONTROLS_WIDTH: f32 = 292.0;
 pub const OUTPUT_WIDTH: f32 = 336.0;
+/// The output panel on a tablet: the network keeps 400 px of a 1024 px screen with the
+/// settings open.
+pub const TABLET_OUTPUT_WIDTH: f32 = 300.0;
 
 /// How the output view is drawn.
 #[derive(Resource, Debug, Clone, Copy, PartialEq, Default)]
@@ -47,6 +52,16 @@ pub struct DisplayOptions {
     pub discretize: bool,
     /// Draw the test points in the output view.
     pub show_test_data: bool,
+    /// Whether the settings are shown on a small screen (None: the screen's own default, open
+    /// on a tablet, folded away on a phone; a desktop always shows them).
+    pub settings_shown: Option<bool>,
+}
+
+impl DisplayOptions {
+    /// Whether the settings panel is showing on a screen of this class.
+    pub fn settings_open(&self, class: ScreenClass) -> bool {
+        widgets::settings_open(self.settings_shown, class)
+    }
 }
 
 /// Everything the workbench's panels read or write.
@@ -65,6 +80,7 @@ pub struct SandboxUi<'w, 's> {
     pub level: Option<ResMut<'w, LevelRun>>,
     pub level_commands: MessageWriter<'w, LevelCommand>,
     pub catalog: Res<'w, LevelCatalog>,
+    pub form: Res<'w, FormFactor>,
     pub lab: Lab<'w>,
 }
 
@@ -136,23 +152,54 @@ fn workbench_ui(mut contexts: EguiContexts, mut ui_state: SandboxUi) -> Result {
             .layer_id(egui::LayerId::background())
             .max_rect(ctx.viewport_rect()),
     );
+    let class = ui_state.form.class;
+    let finger = ui_state.form.finger_sized();
+    let screen = ctx.content_rect();
     egui::Panel::top("run bar")
-        .exact_size(46.0)
+        .exact_size(if finger { 58.0 } else { 46.0 })
         .show(&mut root, |ui| top_bar::show(ui, &mut ui_state));
-    egui::Panel::left("controls")
-        .exact_size(CONTROLS_WIDTH)
-        .resizable(false)
-        .show(&mut root, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| controls::show(ui, &mut ui_state));
-        });
-    egui::Panel::right("output")
-        .exact_size(OUTPUT_WIDTH)
-        .resizable(false)
-        .show(&mut root, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| {
-                output_view::show(ui, &mut ui_state, output_texture)
-            });
-        });
+    // (One row on every screen: the bar puts what does not fit in its menu.)
+    let settings_open = ui_state.display.settings_open(class);
+    match class {
+        ScreenClass::Wide | ScreenClass::Tablet => {
+            if settings_open {
+                egui::Panel::left("controls")
+                    .exact_size(CONTROLS_WIDTH)
+                    .resizable(false)
+                    .show(&mut root, |ui| {
+                        egui::ScrollArea::vertical()
+                            .show(ui, |ui| controls::show(ui, &mut ui_state));
+                    });
+            }
+            let (width, view_size) = if class == ScreenClass::Wide {
+                (OUTPUT_WIDTH, output_view::VIEW_SIZE)
+            } else {
+                (TABLET_OUTPUT_WIDTH, TABLET_OUTPUT_WIDTH - 46.0)
+            };
+            egui::Panel::right("output")
+                .exact_size(width)
+                .resizable(false)
+                .show(&mut root, |ui| {
+                    egui::ScrollArea::vertical().show(ui, |ui| {
+                        output_view::show(ui, &mut ui_state, output_texture, view_size)
+                    });
+                });
+        }
+        ScreenClass::Phone => {
+            // The output under the network, its plane as large as leaves the network most of
+            // the screen.
+            let view_size = (screen.width() * 0.45).clamp(140.0, 220.0);
+            let height = (view_size + 40.0).max(screen.height() * 0.32);
+            egui::Panel::bottom("output")
+                .exact_size(height)
+                .resizable(false)
+                .show(&mut root, |ui| {
+                    egui::ScrollArea::vertical().show(ui, |ui| {
+                        output_view::show_phone(ui, &mut ui_state, output_texture, view_size)
+                    });
+                });
+        }
+    }
     // What is left is the network view.
     let rect = root.available_rect_before_wrap();
     let wanted = ViewRect::new(
@@ -166,6 +213,16 @@ fn workbench_ui(mut contexts: EguiContexts, mut ui_state: SandboxUi) -> Result {
         *current = wanted;
     }
     overlay::show(&ctx, &mut ui_state);
+    if class == ScreenClass::Phone && settings_open {
+        // Over the network and the output, down to the bottom of the screen.
+        let over = egui::Rect::from_min_max(rect.min, egui::pos2(rect.max.x, screen.max.y));
+        let mut shown = ui_state.display.settings_shown;
+        let done = widgets::settings_sheet(&ctx, "settings sheet", over, &mut shown, |ui| {
+            controls::show(ui, &mut ui_state)
+        });
+        ui_state.display.settings_shown = shown;
+        crate::game::status::remember_button(&mut ui_state.lab.own.buttons, "Settings done", done);
+    }
     level_ui::show(&ctx, &mut ui_state);
     Ok(())
 }

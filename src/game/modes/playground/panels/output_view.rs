@@ -10,16 +10,73 @@ use crate::game::status::remember_button;
 use crate::game::theme::palette;
 use crate::game::theme::widgets::section_heading;
 
-/// Side of the large heatmap on screen.
+/// Side of the large heatmap on a desktop.
 pub const VIEW_SIZE: f32 = 290.0;
 
-pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi, texture: Option<egui::TextureId>) {
-    let experiment = &s.sim.experiment;
-    let latest = experiment.latest();
+/// The output panel in a column (desktop, tablet): readouts, the plane of `view_size` pixels,
+/// its options, your data, the loss chart.
+pub fn show(
+    ui: &mut egui::Ui,
+    s: &mut SandboxUi,
+    texture: Option<egui::TextureId>,
+    view_size: f32,
+) {
     ui.add_space(4.0);
     section_heading(ui, "OUTPUT");
     ui.separator();
-    egui::Grid::new("readouts").num_columns(2).spacing([16.0, 2.0]).show(ui, |ui| {
+    ui.scope(|ui| readouts(ui, s));
+    ui.add_space(6.0);
+    plane(ui, s, texture, view_size);
+    plane_options(ui, s, view_size);
+    rest(ui, s);
+}
+
+/// The output panel under the network on a phone: the plane beside the epoch and the readouts,
+/// then its options, your data and the loss chart below (the panel scrolls).
+pub fn show_phone(
+    ui: &mut egui::Ui,
+    s: &mut SandboxUi,
+    texture: Option<egui::TextureId>,
+    view_size: f32,
+) {
+    ui.horizontal_top(|ui| {
+        ui.vertical(|ui| plane(ui, s, texture, view_size));
+        ui.vertical(|ui| {
+            ui.label(egui::RichText::new("Epoch").weak());
+            ui.label(
+                egui::RichText::new(crate::game::theme::widgets::with_commas(
+                    s.sim.experiment.epoch(),
+                ))
+                .size(18.0)
+                .monospace()
+                .strong(),
+            );
+            readouts(ui, s);
+        });
+    });
+    plane_options(ui, s, view_size);
+    rest(ui, s);
+}
+
+/// Your data (in the sandbox) and the loss chart.
+fn rest(ui: &mut egui::Ui, s: &mut SandboxUi) {
+    let classes = s.sim.experiment.config().output_count().max(2);
+    if s.level.is_none() {
+        ui.add_space(6.0);
+        own_data_section(ui, s, classes);
+    }
+    ui.add_space(8.0);
+    section_heading(ui, "LOSS OVER EPOCHS");
+    loss_chart(ui, s.sim.experiment.history());
+}
+
+/// Test and training loss and accuracy.
+fn readouts(ui: &mut egui::Ui, s: &mut SandboxUi) {
+    let experiment = &s.sim.experiment;
+    let latest = experiment.latest();
+    // Readouts are text, not controls: rows as tall as the text even on a touch screen.
+    ui.spacing_mut().interact_size.y = 18.0;
+    egui::Grid::new("readouts").num_columns(2).spacing([10.0, 2.0]).show(ui, |ui| {
         let loss_tip = match experiment.config().effective_loss() {
             crate::nn::Loss::Square => "Mean of 0.5·(output − label)² over the test points: data the network never trains on.",
             crate::nn::Loss::CrossEntropy => "Mean cross-entropy over the test points: data the network never trains on.",
@@ -40,8 +97,12 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi, texture: Option<egui::TextureI
             ui.end_row();
         }
     });
-    ui.add_space(6.0);
+}
 
+/// The network's output over the plane with the data, the traced examples of slow motion, and
+/// (while drawing) the pen.
+fn plane(ui: &mut egui::Ui, s: &mut SandboxUi, texture: Option<egui::TextureId>, view_size: f32) {
+    let experiment = &s.sim.experiment;
     let shown = s
         .heatmaps()
         .and_then(|h| h.shown)
@@ -57,7 +118,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi, texture: Option<egui::TextureI
     ui.label(egui::RichText::new(caption).small());
     let drawing = s.lab.own.drawing_mode && s.level.is_none();
     let (response, painter) = ui.allocate_painter(
-        egui::vec2(VIEW_SIZE + 28.0, VIEW_SIZE + 22.0),
+        egui::vec2(view_size + 28.0, view_size + 22.0),
         if drawing {
             egui::Sense::click_and_drag()
         } else {
@@ -66,7 +127,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi, texture: Option<egui::TextureI
     );
     let rect = egui::Rect::from_min_size(
         response.rect.min + egui::vec2(24.0, 2.0),
-        egui::vec2(VIEW_SIZE, VIEW_SIZE),
+        egui::vec2(view_size, view_size),
     );
     if let Some(texture) = texture {
         painter.image(
@@ -143,7 +204,12 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi, texture: Option<egui::TextureI
             painter.circle_stroke(at, radius, stroke);
         }
     }
-    ui.horizontal(|ui| {
+}
+
+/// Show test data, discretize, and the colour legend.
+fn plane_options(ui: &mut egui::Ui, s: &mut SandboxUi, view_size: f32) {
+    let classes = s.sim.experiment.config().output_count().max(2);
+    ui.horizontal_wrapped(|ui| {
         ui.checkbox(&mut s.display.show_test_data, "Show test data")
             .on_hover_text(
                 "Draw the test points too (dark outline). They are never used for training.",
@@ -156,16 +222,8 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi, texture: Option<egui::TextureI
     if classes > 2 {
         class_legend(ui, classes);
     } else {
-        color_legend(ui);
+        color_legend(ui, view_size);
     }
-    if s.level.is_none() {
-        ui.add_space(6.0);
-        own_data_section(ui, s, classes);
-    }
-
-    ui.add_space(8.0);
-    section_heading(ui, "LOSS OVER EPOCHS");
-    loss_chart(ui, s.sim.experiment.history());
 }
 
 /// The colour of each class.
@@ -224,9 +282,8 @@ fn draw_axes(painter: &egui::Painter, rect: egui::Rect) {
 }
 
 /// The colour scale from -1 to +1.
-fn color_legend(ui: &mut egui::Ui) {
-    let (response, painter) =
-        ui.allocate_painter(egui::vec2(VIEW_SIZE, 26.0), egui::Sense::hover());
+fn color_legend(ui: &mut egui::Ui, width: f32) {
+    let (response, painter) = ui.allocate_painter(egui::vec2(width, 26.0), egui::Sense::hover());
     let bar = egui::Rect::from_min_size(
         response.rect.min + egui::vec2(24.0, 2.0),
         egui::vec2(160.0, 10.0),
