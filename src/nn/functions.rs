@@ -253,16 +253,15 @@ pub fn tanh_lanes(x: &[f64; TANH_LANES], out: &mut [f64; TANH_LANES]) {
         let expm1_y = scale[l] * expm1_r + (scale[l] - 1.0);
         out[l] = (expm1_y / (expm1_y + 2.0)).copysign(x[l]);
     }
+    // Selects rather than branches, so that the lanes stay side by side.
     for l in 0..TANH_LANES {
-        let saturated_or_nan = 2.0 * x[l].abs() >= 40.0 || x[l].is_nan();
-        if saturated_or_nan {
-            // |tanh| rounds to 1 beyond |x| = 19; NaN passes through.
-            out[l] = if x[l].is_nan() {
-                x[l]
-            } else {
-                1.0f64.copysign(x[l])
-            };
-        }
+        // |tanh| rounds to 1 beyond |x| = 19; NaN passes through.
+        let saturated = if 2.0 * x[l].abs() >= 40.0 {
+            1.0f64.copysign(x[l])
+        } else {
+            out[l]
+        };
+        out[l] = if x[l].is_nan() { x[l] } else { saturated };
     }
 }
 

@@ -51,6 +51,196 @@ impl InputMajor {
     }
 }
 
+/// A layer's weights laid out for the backward pass: output-major (`values[j * padded + i]` is
+/// the weight from input `i` to neuron `j`), each neuron's row padded to whole blocks of inputs,
+/// so that a block of inputs' error sums stays in registers while the neurons go by.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OutputMajor {
+    pub values: Vec<f64>,
+    /// Inputs rounded up to whole blocks.
+    pub padded: usize,
+}
+
+impl OutputMajor {
+    /// Copies a layer's weights output-major with padded rows (reusing the buffer).
+    pub fn load(&mut self, layer: &Layer) {
+        let (n_out, n_in) = layer.weights.dim();
+        self.padded = n_in.div_ceil(NEURON_BLOCK) * NEURON_BLOCK;
+        self.values.clear();
+        self.values.resize(self.padded * n_out, 0.0);
+        let weights = layer.weights.as_slice().expect("contiguous weights");
+        for (j, row) in weights.chunks_exact(n_in.max(1)).enumerate().take(n_out) {
+            self.values[j * self.padded..j * self.padded + n_in].copy_from_slice(row);
+        }
+    }
+}
+
+/// The error at a layer's inputs for a group of [`EXAMPLES`] examples:
+/// `output_ders[l * n_in + i]` = the sum over the layer's neurons `j`, in order and starting from
+/// 0, of `w[j][i] * input_ders[l * n_out + j]`, the order in which the Playground adds a node's
+/// outgoing links. A block of inputs is summed in registers for the four examples at once.
+#[inline(always)]
+pub fn backward_inputs(weights: &OutputMajor, input_ders: &[f64], output_ders: &mut [f64]) {
+    let n_in = output_ders.len() / EXAMPLES;
+    let n_out = input_ders.len() / EXAMPLES;
+    let mut i0 = 0;
+    while i0 < n_in {
+        let width = (n_in - i0).min(NEURON_BLOCK);
+        if width <= NEURON_BLOCK / 2 {
+            backward_block::<{ NEURON_BLOCK / 2 }>(
+                weights,
+                input_ders,
+                n_out,
+                output_ders,
+                n_in,
+                i0,
+                width,
+            );
+        } else {
+            backward_block::<NEURON_BLOCK>(
+                weights,
+                input_ders,
+                n_out,
+                output_ders,
+                n_in,
+                i0,
+                width,
+            );
+        }
+        i0 += width;
+    }
+}
+
+/// The error sums of inputs `i0..i0 + width` (at most `B`) for every example of the group.
+#[inline(always)]
+fn backward_block<const B: usize>(
+    weights: &OutputMajor,
+    input_ders: &[f64],
+    n_out: usize,
+    output_ders: &mut [f64],
+    n_in: usize,
+    i0: usize,
+    width: usize,
+) {
+    const { assert!(EXAMPLES == 4) };
+    let padded = weights.padded;
+    let (mut s0, mut s1, mut s2, mut s3) = ([0.0; B], [0.0; B], [0.0; B], [0.0; B]);
+    let (d0, rest) = input_ders.split_at(n_out);
+    let (d1, rest) = rest.split_at(n_out);
+    let (d2, d3) = rest.split_at(n_out);
+    for j in 0..n_out {
+        let start = j * padded + i0;
+        let row: &[f64; B] = weights.values[start..start + B]
+            .try_into()
+            .expect("padded to whole blocks");
+        let (a0, a1, a2, a3) = (d0[j], d1[j], d2[j], d3[j]);
+        for b in 0..B {
+            s0[b] += row[b] * a0;
+            s1[b] += row[b] * a1;
+            s2[b] += row[b] * a2;
+            s3[b] += row[b] * a3;
+        }
+    }
+    for (l, sum) in [s0, s1, s2, s3].iter().enumerate() {
+        store_block(
+            &mut output_ders[l * n_in + i0..l * n_in + i0 + width],
+            sum,
+            width,
+        );
+    }
+}
+
+/// Adds the first `group` examples' contributions to the gradient sums of neuron `j`: its bias
+/// and its row of weights (`input_ders` holds `n_out` values per example, `source` the layer's
+/// inputs, `acc_row.len()` per example). Each sum gets the examples in order, as one example at
+/// a time adds them; a block of a row's sums stays in registers for the whole group.
+#[inline(always)]
+pub fn accumulate_gradients(
+    acc_b: &mut f64,
+    acc_row: &mut [f64],
+    input_ders: &[f64],
+    source: &[f64],
+    j: usize,
+    group: usize,
+) {
+    match group {
+        4 => accumulate_group::<4>(acc_b, acc_row, input_ders, source, j),
+        3 => accumulate_group::<3>(acc_b, acc_row, input_ders, source, j),
+        2 => accumulate_group::<2>(acc_b, acc_row, input_ders, source, j),
+        1 => accumulate_group::<1>(acc_b, acc_row, input_ders, source, j),
+        _ => {}
+    }
+}
+
+/// [`accumulate_gradients`] for a group of `G` examples (a constant, so the examples' loop
+/// unrolls and each block of sums is one register).
+#[inline(always)]
+fn accumulate_group<const G: usize>(
+    acc_b: &mut f64,
+    acc_row: &mut [f64],
+    input_ders: &[f64],
+    source: &[f64],
+    j: usize,
+) {
+    const { assert!(G <= EXAMPLES) };
+    let n_in = acc_row.len();
+    let n_out = input_ders.len() / EXAMPLES;
+    let d: [f64; G] = std::array::from_fn(|l| input_ders[l * n_out + j]);
+    for &d in &d {
+        *acc_b += d;
+    }
+    let rows: [&[f64]; G] = std::array::from_fn(|l| &source[l * n_in..(l + 1) * n_in]);
+    let mut i0 = 0;
+    while i0 + NEURON_BLOCK <= n_in {
+        accumulate_block::<G, NEURON_BLOCK>(&mut acc_row[i0..i0 + NEURON_BLOCK], &d, &rows, i0);
+        i0 += NEURON_BLOCK;
+    }
+    if i0 + NEURON_BLOCK / 2 <= n_in {
+        accumulate_block::<G, { NEURON_BLOCK / 2 }>(
+            &mut acc_row[i0..i0 + NEURON_BLOCK / 2],
+            &d,
+            &rows,
+            i0,
+        );
+        i0 += NEURON_BLOCK / 2;
+    }
+    for (k, acc) in acc_row[i0..].iter_mut().enumerate() {
+        for (&d, row) in d.iter().zip(&rows) {
+            *acc += d * row[i0 + k];
+        }
+    }
+}
+
+/// A block of `W` gradient sums of a row, starting at input `i0`, gets the `G` examples in order.
+#[inline(always)]
+fn accumulate_block<const G: usize, const W: usize>(
+    acc: &mut [f64],
+    d: &[f64; G],
+    rows: &[&[f64]; G],
+    i0: usize,
+) {
+    let acc: &mut [f64; W] = acc.try_into().expect("a whole block");
+    let mut sums = *acc;
+    for (&d, row) in d.iter().zip(rows) {
+        let x: &[f64; W] = row[i0..i0 + W].try_into().expect("a whole block");
+        for b in 0..W {
+            sums[b] += d * x[b];
+        }
+    }
+    *acc = sums;
+}
+
+/// Writes a block of `B` sums (the first `width` of them) to `out`: a whole block as one store.
+#[inline(always)]
+fn store_block<const B: usize>(out: &mut [f64], sums: &[f64; B], width: usize) {
+    if width == B {
+        let out: &mut [f64; B] = out.try_into().expect("a whole block");
+        *out = *sums;
+    } else {
+        out.copy_from_slice(&sums[..width]);
+    }
+}
+
 /// Computes every neuron's total input and output for a group of [`EXAMPLES`] examples.
 /// `input` holds `n_in` values per example, `totals` and `outputs` `n_out` per example.
 #[inline(always)]
@@ -119,7 +309,11 @@ fn block<const B: usize>(
         }
     }
     for (l, sum) in [s0, s1, s2, s3].iter().enumerate() {
-        totals[l * n_out + j0..l * n_out + j0 + width].copy_from_slice(&sum[..width]);
+        store_block(
+            &mut totals[l * n_out + j0..l * n_out + j0 + width],
+            sum,
+            width,
+        );
     }
 }
 

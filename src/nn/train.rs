@@ -8,7 +8,9 @@
 use rand::{Rng, RngExt};
 
 use super::functions::{Activation, Loss, OptimizerKind, Regularization, class_index};
-use super::kernel::{EXAMPLES, InputMajor, forward_layer, gather};
+use super::kernel::{
+    EXAMPLES, InputMajor, OutputMajor, accumulate_gradients, backward_inputs, forward_layer, gather,
+};
 use super::network::Network;
 
 /// Hyperparameters of one epoch.
@@ -96,6 +98,8 @@ struct LayerScratch {
     mask: Vec<f64>,
     /// The layer's weights in the forward kernel's layout; rebuilt whenever they change.
     weights: InputMajor,
+    /// The same weights in the backward kernel's layout.
+    backward_weights: OutputMajor,
 }
 
 /// Gradient sums since the last update, and the optimiser's state.
@@ -156,6 +160,7 @@ impl Trainer {
                 input_ders: vec![0.0; EXAMPLES * l.neurons()],
                 mask: Vec::new(),
                 weights: InputMajor::default(),
+                backward_weights: OutputMajor::default(),
             })
             .collect();
         self.grads = network
@@ -175,6 +180,10 @@ impl Trainer {
     fn load_weights(&mut self, network: &Network) {
         for (scratch, layer) in self.scratch.iter_mut().zip(&network.layers) {
             scratch.weights.load(layer);
+        }
+        // The first layer's errors are never passed further back.
+        for (scratch, layer) in self.scratch.iter_mut().zip(&network.layers).skip(1) {
+            scratch.backward_weights.load(layer);
         }
     }
 
@@ -401,42 +410,21 @@ impl Trainer {
             };
             let grads = &mut self.grads[l];
             let n_in = source.len() / EXAMPLES;
-            let n_out = scratch.input_ders.len() / EXAMPLES;
-            // Each accumulator gets the examples' contributions in example order, as one at a
-            // time would add them; a row of accumulators is reused across the group.
             for (j, (acc_b, acc_row)) in grads
                 .biases
                 .iter_mut()
                 .zip(grads.weights.chunks_exact_mut(n_in))
                 .enumerate()
             {
-                if group == EXAMPLES {
-                    accumulate_full_group(acc_b, acc_row, &scratch.input_ders, source, j, n_out);
-                    continue;
-                }
-                for example in 0..group {
-                    let d = scratch.input_ders[example * n_out + j];
-                    *acc_b += d;
-                    let a = &source[example * n_in..(example + 1) * n_in];
-                    for (acc, &x) in acc_row.iter_mut().zip(a) {
-                        *acc += d * x;
-                    }
-                }
+                accumulate_gradients(acc_b, acc_row, &scratch.input_ders, source, j, group);
             }
             if l > 0 {
                 // dE/d(output) of the previous layer: sum over this layer's neurons, in order.
-                let prev = &mut before[l - 1];
-                prev.output_ders.fill(0.0);
-                let weights = layer.weights.as_slice().expect("contiguous weights");
-                for (j, row) in weights.chunks_exact(n_in).enumerate() {
-                    for example in 0..EXAMPLES {
-                        let d = scratch.input_ders[example * n_out + j];
-                        let od = &mut prev.output_ders[example * n_in..(example + 1) * n_in];
-                        for (o, &w) in od.iter_mut().zip(row) {
-                            *o += w * d;
-                        }
-                    }
-                }
+                backward_inputs(
+                    &scratch.backward_weights,
+                    &scratch.input_ders,
+                    &mut before[l - 1].output_ders,
+                );
             }
         }
         self.accumulated += group;
@@ -629,44 +617,6 @@ impl Trainer {
             loss: total_loss / n,
             accuracy: is_classification.then_some(correct as f64 / n),
         }
-    }
-}
-
-/// Adds a whole group's contributions to the gradient sums of neuron `j` (its bias and its row of
-/// weights), example after example for each sum, with each row of sums loaded and stored once for
-/// the group rather than once per example.
-#[inline(always)]
-fn accumulate_full_group(
-    acc_b: &mut f64,
-    acc_row: &mut [f64],
-    input_ders: &[f64],
-    source: &[f64],
-    j: usize,
-    n_out: usize,
-) {
-    let n_in = acc_row.len();
-    let d = [
-        input_ders[j],
-        input_ders[n_out + j],
-        input_ders[2 * n_out + j],
-        input_ders[3 * n_out + j],
-    ];
-    *acc_b = *acc_b + d[0] + d[1] + d[2] + d[3];
-    let (x0, rest) = source.split_at(n_in);
-    let (x1, rest) = rest.split_at(n_in);
-    let (x2, x3) = rest.split_at(n_in);
-    let mut chunks = acc_row.chunks_exact_mut(4);
-    let mut i = 0;
-    for acc in &mut chunks {
-        let acc: &mut [f64; 4] = acc.try_into().expect("a chunk of four");
-        for b in 0..4 {
-            acc[b] =
-                acc[b] + d[0] * x0[i + b] + d[1] * x1[i + b] + d[2] * x2[i + b] + d[3] * x3[i + b];
-        }
-        i += 4;
-    }
-    for (b, acc) in chunks.into_remainder().iter_mut().enumerate() {
-        *acc = *acc + d[0] * x0[i + b] + d[1] * x1[i + b] + d[2] * x2[i + b] + d[3] * x3[i + b];
     }
 }
 
