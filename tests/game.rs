@@ -461,6 +461,37 @@ fn the_real_game_renders_a_trained_spiral() {
     assert!(dump["test_accuracy"].as_f64().unwrap() > 0.8);
 }
 
+/// On a touch screen a neuron is shown large while a finger rests on it; lifting the last finger
+/// leaves nothing hovered (a mouse would have moved away), so the output view shows the output
+/// again.
+#[test]
+fn lifting_the_last_finger_leaves_nothing_hovered() {
+    use bevy::input::touch::{TouchInput, TouchPhase};
+    use neural_sandbox::game::network_view::NodeKey;
+    use neural_sandbox::game::network_view::hover::ViewHover;
+    let mut app = sandbox(ExperimentConfig::default());
+    let view = playground_view(&app);
+    let touch = |phase, id| TouchInput {
+        phase,
+        position: Vec2::new(400.0, 300.0),
+        window: Entity::PLACEHOLDER,
+        force: None,
+        id,
+    };
+    let hovered = |app: &App| app.world().get::<ViewHover>(view).unwrap().node;
+    app.world_mut().write_message(touch(TouchPhase::Started, 1));
+    app.world_mut().write_message(touch(TouchPhase::Started, 2));
+    run(&mut app, 1);
+    app.world_mut().get_mut::<ViewHover>(view).unwrap().node = Some(NodeKey::OUTPUT);
+    // One of two fingers lifts: the other still rests on the neuron.
+    app.world_mut().write_message(touch(TouchPhase::Ended, 1));
+    run(&mut app, 1);
+    assert_eq!(hovered(&app), Some(NodeKey::OUTPUT));
+    app.world_mut().write_message(touch(TouchPhase::Ended, 2));
+    run(&mut app, 1);
+    assert_eq!(hovered(&app), None);
+}
+
 /// A phone held upright (390 px wide; 780 tall to fit the test's virtual screen): the network view
 /// takes the width, the output view sits under it with both classes drawn, and controls are
 /// finger-sized.

@@ -18,7 +18,12 @@ pub const EDGE_HOVER_DISTANCE: f32 = 6.0;
 pub(super) fn plugin(app: &mut App) {
     app.add_observer(on_over).add_observer(on_out).add_systems(
         Update,
-        (track_pointer, hover_edges, highlight_frames)
+        (
+            forget_hover_when_the_finger_lifts,
+            track_pointer,
+            hover_edges,
+            highlight_frames,
+        )
             .chain()
             .in_set(ViewSet::Interact),
     );
@@ -72,6 +77,22 @@ fn on_out(
         && hover.chip == Some(chip.feature)
     {
         hover.chip = None;
+    }
+}
+
+/// On a touch screen a neuron or chip is "hovered" while a finger rests on it (press and hold a
+/// neuron to see its heatmap large); when the last finger lifts, nothing stays hovered, as a mouse
+/// moving away would leave it.
+fn forget_hover_when_the_finger_lifts(touches: Res<Touches>, mut views: Query<&mut ViewHover>) {
+    let lifted = touches.any_just_released() || touches.any_just_canceled();
+    if !lifted || touches.iter().next().is_some() {
+        return;
+    }
+    for mut hover in &mut views {
+        if hover.node.is_some() || hover.chip.is_some() {
+            hover.node = None;
+            hover.chip = None;
+        }
     }
 }
 
