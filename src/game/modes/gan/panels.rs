@@ -100,7 +100,7 @@ fn gan_ui(mut contexts: EguiContexts, mut s: GanUi) -> Result {
         ScreenClass::Tablet => (TABLET_RIGHT_WIDTH, 0.0),
         ScreenClass::Phone => (
             0.0,
-            (screen_rect.height() * 0.46).min(screen_rect.width() + 60.0),
+            (screen_rect.height() * 0.4).min(screen_rect.width() + 40.0),
         ),
     };
     let hovering_generator = {
