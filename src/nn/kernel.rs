@@ -34,7 +34,7 @@ impl InputMajor {
     pub fn load(&mut self, layer: &Layer) {
         let (n_out, n_in) = layer.weights.dim();
         self.padded = n_out.div_ceil(NEURON_BLOCK) * NEURON_BLOCK;
-        self.values.clear();
+        // Not cleared between loads: the padding only ever feeds sums that are thrown away.
         self.values.resize(self.padded * n_in, 0.0);
         let weights = layer.weights.as_slice().expect("contiguous weights");
         for (j, row) in weights.chunks_exact(n_in.max(1)).enumerate().take(n_out) {
@@ -66,7 +66,7 @@ impl OutputMajor {
     pub fn load(&mut self, layer: &Layer) {
         let (n_out, n_in) = layer.weights.dim();
         self.padded = n_in.div_ceil(NEURON_BLOCK) * NEURON_BLOCK;
-        self.values.clear();
+        // Not cleared between loads: the padding only ever feeds sums that are thrown away.
         self.values.resize(self.padded * n_out, 0.0);
         let weights = layer.weights.as_slice().expect("contiguous weights");
         for (j, row) in weights.chunks_exact(n_in.max(1)).enumerate().take(n_out) {
