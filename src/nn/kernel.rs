@@ -86,67 +86,35 @@ pub fn backward_inputs(weights: &OutputMajor, input_ders: &[f64], output_ders: &
     let mut i0 = 0;
     while i0 < n_in {
         let width = (n_in - i0).min(NEURON_BLOCK);
+        let (values, padded) = (&weights.values, weights.padded);
         if width <= NEURON_BLOCK / 2 {
-            backward_block::<{ NEURON_BLOCK / 2 }>(
-                weights,
+            let zero = [0.0; NEURON_BLOCK / 2];
+            block(
+                values,
+                padded,
+                i0,
+                zero,
                 input_ders,
                 n_out,
                 output_ders,
                 n_in,
-                i0,
                 width,
             );
         } else {
-            backward_block::<NEURON_BLOCK>(
-                weights,
+            let zero = [0.0; NEURON_BLOCK];
+            block(
+                values,
+                padded,
+                i0,
+                zero,
                 input_ders,
                 n_out,
                 output_ders,
                 n_in,
-                i0,
                 width,
             );
         }
         i0 += width;
-    }
-}
-
-/// The error sums of inputs `i0..i0 + width` (at most `B`) for every example of the group.
-#[inline(always)]
-fn backward_block<const B: usize>(
-    weights: &OutputMajor,
-    input_ders: &[f64],
-    n_out: usize,
-    output_ders: &mut [f64],
-    n_in: usize,
-    i0: usize,
-    width: usize,
-) {
-    const { assert!(EXAMPLES == 4) };
-    let padded = weights.padded;
-    let (mut s0, mut s1, mut s2, mut s3) = ([0.0; B], [0.0; B], [0.0; B], [0.0; B]);
-    let (d0, rest) = input_ders.split_at(n_out);
-    let (d1, rest) = rest.split_at(n_out);
-    let (d2, d3) = rest.split_at(n_out);
-    for j in 0..n_out {
-        let start = j * padded + i0;
-        let row: &[f64; B] = weights.values[start..start + B]
-            .try_into()
-            .expect("padded to whole blocks");
-        let (a0, a1, a2, a3) = (d0[j], d1[j], d2[j], d3[j]);
-        for b in 0..B {
-            s0[b] += row[b] * a0;
-            s1[b] += row[b] * a1;
-            s2[b] += row[b] * a2;
-            s3[b] += row[b] * a3;
-        }
-    }
-    for (l, sum) in [s0, s1, s2, s3].iter().enumerate() {
-        store_block(
-            &mut output_ders[l * n_in + i0..l * n_in + i0 + width],
-            sum,
-            width,
-        );
     }
 }
 
@@ -230,6 +198,14 @@ fn accumulate_block<const G: usize, const W: usize>(
     *acc = sums;
 }
 
+/// The biases of neurons `j0..j0 + width` as a block of `B` (zeros past them).
+#[inline(always)]
+fn bias_block<const B: usize>(biases: &[f64], j0: usize, width: usize) -> [f64; B] {
+    let mut bias = [0.0; B];
+    bias[..width].copy_from_slice(&biases[j0..j0 + width]);
+    bias
+}
+
 /// Writes a block of `B` sums (the first `width` of them) to `out`: a whole block as one store.
 #[inline(always)]
 fn store_block<const B: usize>(out: &mut [f64], sums: &[f64; B], width: usize) {
@@ -258,10 +234,13 @@ pub fn forward_layer(
     while j0 < n_out {
         let width = (n_out - j0).min(NEURON_BLOCK);
         // Narrow layers (the output, small hidden layers) use half a block.
+        let (values, padded) = (&weights.values, weights.padded);
         if width <= NEURON_BLOCK / 2 {
-            block::<{ NEURON_BLOCK / 2 }>(weights, biases, input, n_in, totals, n_out, j0, width);
+            let bias = bias_block::<{ NEURON_BLOCK / 2 }>(biases, j0, width);
+            block(values, padded, j0, bias, input, n_in, totals, n_out, width);
         } else {
-            block::<NEURON_BLOCK>(weights, biases, input, n_in, totals, n_out, j0, width);
+            let bias = bias_block::<NEURON_BLOCK>(biases, j0, width);
+            block(values, padded, j0, bias, input, n_in, totals, n_out, width);
         }
         j0 += width;
     }
@@ -273,44 +252,45 @@ pub fn forward_layer(
     }
 }
 
-/// The sums of neurons `j0..j0 + width` (at most `B`) for every example of the group. The four
-/// examples' sums are four separate arrays updated in one loop, the shape the compiler turns into
-/// whole-register vector operations (one register per half block and example).
+/// One block of `B` sums for each of the group's four examples, the forward pass's and the
+/// backward pass's alike: example `l`'s sum `b` starts at `start[b]` and adds, for `k` in order,
+/// `matrix[k * padded + offset + b] * vectors[l * count + k]` (a column of weights times an input,
+/// or a row of weights times an error). The first `width` sums of example `l` go to
+/// `out[l * stride + offset..]`. The four examples' sums are four separate arrays updated in one
+/// loop, the shape the compiler turns into whole-register vector operations.
 #[inline(always)]
 fn block<const B: usize>(
-    weights: &InputMajor,
-    biases: &[f64],
-    input: &[f64],
-    n_in: usize,
-    totals: &mut [f64],
-    n_out: usize,
-    j0: usize,
+    matrix: &[f64],
+    padded: usize,
+    offset: usize,
+    start: [f64; B],
+    vectors: &[f64],
+    count: usize,
+    out: &mut [f64],
+    stride: usize,
     width: usize,
 ) {
     const { assert!(EXAMPLES == 4) };
-    let padded = weights.padded;
-    let mut bias = [0.0; B];
-    bias[..width].copy_from_slice(&biases[j0..j0 + width]);
-    let (mut s0, mut s1, mut s2, mut s3) = (bias, bias, bias, bias);
-    let (x0, rest) = input.split_at(n_in);
-    let (x1, rest) = rest.split_at(n_in);
-    let (x2, x3) = rest.split_at(n_in);
-    for i in 0..n_in {
-        let start = i * padded + j0;
-        let column: &[f64; B] = weights.values[start..start + B]
+    let (mut s0, mut s1, mut s2, mut s3) = (start, start, start, start);
+    let (x0, rest) = vectors.split_at(count);
+    let (x1, rest) = rest.split_at(count);
+    let (x2, x3) = rest.split_at(count);
+    for k in 0..count {
+        let at = k * padded + offset;
+        let weights: &[f64; B] = matrix[at..at + B]
             .try_into()
             .expect("padded to whole blocks");
-        let (a0, a1, a2, a3) = (x0[i], x1[i], x2[i], x3[i]);
+        let (a0, a1, a2, a3) = (x0[k], x1[k], x2[k], x3[k]);
         for b in 0..B {
-            s0[b] += column[b] * a0;
-            s1[b] += column[b] * a1;
-            s2[b] += column[b] * a2;
-            s3[b] += column[b] * a3;
+            s0[b] += weights[b] * a0;
+            s1[b] += weights[b] * a1;
+            s2[b] += weights[b] * a2;
+            s3[b] += weights[b] * a3;
         }
     }
     for (l, sum) in [s0, s1, s2, s3].iter().enumerate() {
         store_block(
-            &mut totals[l * n_out + j0..l * n_out + j0 + width],
+            &mut out[l * stride + offset..l * stride + offset + width],
             sum,
             width,
         );
