@@ -10,9 +10,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/neural-sandbox/target}
 cargo test --all-targets
 
 if [ "${NO_WEB:-0}" != "1" ]; then
-    # wasm-opt (minutes of CPU) is left out here to keep a cold CI run well inside its time; the
-    # page and the game are the same with or without it (checked with both), only 15% larger raw.
-    WASM_OPT="${WASM_OPT:-0}" web/build.sh
+    web/build.sh
     # The browser test compares a run in the page with the same run of the native build.
     export NEURAL_SANDBOX_BIN="$CARGO_TARGET_DIR/debug/neural-sandbox"
     (cd web/e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent && node test.mjs ../../dist)

@@ -2,7 +2,8 @@
 # Builds the web version into dist/ (or $OUT): the game as size-optimised WebAssembly, its
 # JavaScript glue, index.html and the level files. Serve the folder from any static host, under
 # any path. Installs what it needs (the wasm target, wasm-bindgen-cli at the version in
-# Cargo.lock) and binaryen's wasm-opt (npm's; WASM_OPT=0 skips it: 15% smaller raw, 1% compressed).
+# Cargo.lock). WASM_OPT=1 also runs binaryen's wasm-opt -Oz (npm's): 10% smaller raw, but 2% larger
+# compressed, which is what travels, so it is off by default (see web/README.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/neural-sandbox/target}"
@@ -24,8 +25,47 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WBG_VERSION\$"; then
 fi
 
 started=$(date +%s)
+
+# Features that Bevy's crates turn on by default and the game never uses, which Cargo has no way
+# to turn off from here: the web build uses copies of those crates' manifests without them (the
+# sources are the registry's, unchanged). See "Size" in web/README.md.
+#   bevy_reflect: `auto_register_inventory` (every reflected type's registration and serde glue
+#     kept alive, for an automatic registry the App does not use) and `debug` (type-info stacks
+#     in reflection errors).
+#   bevy_egui: `debug` names for every system and component (bevy_utils), and zstd for KTX2
+#     textures (bevy_image), which egui never loads.
+PATCHES="$CARGO_TARGET_DIR/web-patches"
+patch_args=()
+patched() { # crate, sed script for its Cargo.toml
+    local crate=$1 script=$2 manifest
+    manifest=$(cargo metadata --format-version 1 --locked --filter-platform wasm32-unknown-unknown 2>/dev/null |
+        grep -o "\"manifest_path\":\"[^\"]*/$crate-[0-9][^/\"]*/Cargo.toml\"" | head -1 | cut -d'"' -f4)
+    [ -n "$manifest" ] || fail "could not find $crate's sources (cargo fetch failed?)"
+    local copy="$PATCHES/$crate" fresh="$PATCHES/.$crate.new"
+    rm -rf "$fresh"
+    mkdir -p "$PATCHES"
+    cp -r --preserve=timestamps "$(dirname "$manifest")" "$fresh"
+    chmod -R u+w "$fresh"
+    sed -i "$script" "$fresh/Cargo.toml"
+    cmp -s "$manifest" "$fresh/Cargo.toml" && fail "$crate's manifest changed upstream: update the patch in web/build.sh"
+    # Replaced only when it differs, so that Cargo does not rebuild Bevy every time.
+    if diff -rq "$fresh" "$copy" >/dev/null 2>&1; then
+        rm -rf "$fresh"
+    else
+        rm -rf "$copy"
+        mv "$fresh" "$copy"
+    fi
+    patch_args+=(--config "patch.crates-io.$crate.path='$copy'")
+}
+cargo fetch --locked >/dev/null
+patched bevy_reflect '/^default = \[/,/^\]/{/"auto_register_inventory",/d;/"debug",/d}'
+patched bevy_egui '/^\[dependencies.bevy_utils\]/,/^$/{/^features = \["debug"\]/d};/^\[dependencies.bevy_image\]/,/^$/{/^features = \["zstd_rust"\]/d}'
+# A patch changes Cargo.lock's entries for those crates; the repository keeps the registry's.
+cp Cargo.lock "$PATCHES/Cargo.lock.orig"
+trap 'cp "$PATCHES/Cargo.lock.orig" Cargo.lock' EXIT
+
 echo "building the game for the web ($PROFILE)"
-cargo build --profile "$PROFILE" --target wasm32-unknown-unknown --bin neural-sandbox
+cargo build --profile "$PROFILE" --target wasm32-unknown-unknown --bin neural-sandbox "${patch_args[@]}"
 WASM="$CARGO_TARGET_DIR/wasm32-unknown-unknown/$PROFILE/neural-sandbox.wasm"
 [ -f "$WASM" ] || fail "the build produced no $WASM"
 
@@ -34,13 +74,13 @@ mkdir -p "$OUT"
 wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
     --out-dir "$OUT" --out-name neural-sandbox "$WASM"
 
-if [ "${WASM_OPT:-1}" = "1" ]; then
+if [ "${WASM_OPT:-0}" = "1" ]; then
     # Debian's binaryen (108) breaks Bevy's output at load; npm's (132 when written) handles it.
     # The features the module uses are named, since binaryen assumes an older baseline.
     if ! [ -x web/tools/node_modules/.bin/wasm-opt ]; then
         (cd web/tools && npm install --no-audit --no-fund --no-save binaryen@132 >/dev/null) || fail "could not install binaryen"
     fi
-    echo "running wasm-opt -Oz (a few minutes; WASM_OPT=0 skips it)"
+    echo "running wasm-opt -Oz (a few minutes)"
     web/tools/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
         --enable-sign-ext --enable-mutable-globals --enable-simd --enable-reference-types \
         --enable-multivalue \
