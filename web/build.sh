@@ -34,6 +34,8 @@ started=$(date +%s)
 #     in reflection errors).
 #   bevy_egui: `debug` names for every system and component (bevy_utils), and zstd for KTX2
 #     textures (bevy_image), which egui never loads.
+#   bevy_winit: input focus with gamepad navigation, which turns on all of bevy_input's gamepad
+#     support (its systems, events and reflected types); the game has no gamepad controls.
 #   naga_oil: `regex` with every Unicode table and search engine; its shader preprocessor's
 #     patterns need only the Perl classes (\s \w \d) and short lines need no lazy DFA.
 PATCHES="$CARGO_TARGET_DIR/web-patches"
@@ -63,6 +65,7 @@ cargo fetch --locked >/dev/null
 patched bevy_reflect '/^default = \[/,/^\]/{/"auto_register_inventory",/d;/"debug",/d}'
 patched bevy_egui '/^\[dependencies.bevy_utils\]/,/^$/{/^features = \["debug"\]/d};/^\[dependencies.bevy_image\]/,/^$/{/^features = \["zstd_rust"\]/d}'
 # A patch changes Cargo.lock's entries for those crates; the repository keeps the registry's.
+patched bevy_winit '/^\[dependencies.bevy_input_focus\]/,/^$/{s/^version = "\(.*\)"$/version = "\1"\ndefault-features = false\nfeatures = ["std", "bevy_reflect", "keyboard", "mouse"]/}'
 patched naga_oil '/^\[dependencies.regex\]/,/^$/{s/^version = "\(.*\)"$/version = "\1"\ndefault-features = false\nfeatures = ["std", "unicode-perl", "perf-cache", "perf-onepass", "perf-backtrack", "perf-inline"]/}'
 cp Cargo.lock "$PATCHES/Cargo.lock.orig"
 trap 'cp "$PATCHES/Cargo.lock.orig" Cargo.lock' EXIT
