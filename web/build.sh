@@ -40,10 +40,11 @@ started=$(date +%s)
 #     patterns need only the Perl classes (\s \w \d) and short lines need no lazy DFA.
 PATCHES="$CARGO_TARGET_DIR/web-patches"
 patch_args=()
+cargo fetch --locked >/dev/null
+metadata=$(cargo metadata --format-version 1 --locked --filter-platform wasm32-unknown-unknown)
 patched() { # crate, sed script for its Cargo.toml
     local crate=$1 script=$2 manifest
-    manifest=$(cargo metadata --format-version 1 --locked --filter-platform wasm32-unknown-unknown 2>/dev/null |
-        grep -o "\"manifest_path\":\"[^\"]*/$crate-[0-9][^/\"]*/Cargo.toml\"" | head -1 | cut -d'"' -f4)
+    manifest=$(grep -o "\"manifest_path\":\"[^\"]*/$crate-[0-9][^/\"]*/Cargo.toml\"" <<<"$metadata" | head -1 | cut -d'"' -f4)
     [ -n "$manifest" ] || fail "could not find $crate's sources (cargo fetch failed?)"
     local copy="$PATCHES/$crate" fresh="$PATCHES/.$crate.new"
     rm -rf "$fresh"
@@ -61,12 +62,11 @@ patched() { # crate, sed script for its Cargo.toml
     fi
     patch_args+=(--config "patch.crates-io.$crate.path='$copy'")
 }
-cargo fetch --locked >/dev/null
 patched bevy_reflect '/^default = \[/,/^\]/{/"auto_register_inventory",/d;/"debug",/d}'
 patched bevy_egui '/^\[dependencies.bevy_utils\]/,/^$/{/^features = \["debug"\]/d};/^\[dependencies.bevy_image\]/,/^$/{/^features = \["zstd_rust"\]/d}'
-# A patch changes Cargo.lock's entries for those crates; the repository keeps the registry's.
 patched bevy_winit '/^\[dependencies.bevy_input_focus\]/,/^$/{s/^version = "\(.*\)"$/version = "\1"\ndefault-features = false\nfeatures = ["std", "bevy_reflect", "keyboard", "mouse"]/}'
 patched naga_oil '/^\[dependencies.regex\]/,/^$/{s/^version = "\(.*\)"$/version = "\1"\ndefault-features = false\nfeatures = ["std", "unicode-perl", "perf-cache", "perf-onepass", "perf-backtrack", "perf-inline"]/}'
+# A patch changes Cargo.lock's entries for those crates; the repository keeps the registry's.
 cp Cargo.lock "$PATCHES/Cargo.lock.orig"
 trap 'cp "$PATCHES/Cargo.lock.orig" Cargo.lock' EXIT
 
