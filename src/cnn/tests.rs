@@ -286,6 +286,20 @@ fn digits_are_the_uci_set_split_eighty_twenty() {
 }
 
 #[test]
+fn the_embedded_digits_are_smartcores_copy_of_the_uci_set() {
+    let reference = smartcore::dataset::digits::load_dataset();
+    let ours: Vec<_> = super::images::uci_digits().collect();
+    assert_eq!(ours.len(), reference.num_samples);
+    assert_eq!(reference.num_features, 64);
+    for (i, (label, pixels)) in ours.iter().enumerate() {
+        assert_eq!(f32::from(*label), reference.target[i], "digit {i}'s label");
+        let expected = &reference.data[i * 64..(i + 1) * 64];
+        let got: Vec<f32> = pixels.iter().map(|&v| f32::from(v)).collect();
+        assert_eq!(got, expected, "digit {i}'s pixels");
+    }
+}
+
+#[test]
 fn training_is_deterministic_and_the_same_on_one_thread_as_on_many() {
     let (train, test) = (shapes(3, 60, 1, 0), shapes(3, 30, 1, 1));
     let model = MiniSpec::default()

@@ -403,6 +403,29 @@ try {
       check(vgg.parameters === 19920 && best === 8,
             `CNN Explainer's Tiny VGG opens in the browser and calls the sample picture an orange (class ${best}, ${vgg.parameters} parameters, ${report.tiny_vgg_inference_ms} ms per image)`);
       await shot("09b-tiny-vgg");
+      // A JPEG photo opens too. The web build has no JPEG decoder: the browser decodes it.
+      const jpeg = path.join(os.tmpdir(), `neural-sandbox-photo-${process.pid}.jpg`);
+      const dataUrl = await page.evaluate(() => {
+        const canvas = document.createElement("canvas");
+        canvas.width = 96;
+        canvas.height = 80;
+        const g = canvas.getContext("2d");
+        g.fillStyle = "#2050c0";
+        g.fillRect(0, 0, 96, 80);
+        g.fillStyle = "#f8f0e0";
+        g.fillRect(20, 10, 40, 60);
+        return canvas.toDataURL("image/jpeg", 0.9);
+      });
+      fs.writeFileSync(jpeg, Buffer.from(dataUrl.split(",")[1], "base64"));
+      const photoChooser = page.waitForEvent("filechooser", { timeout: 30000 });
+      await click(await button("open_picture"));
+      await (await photoChooser).setFiles(jpeg);
+      const photo = await waitFor((s) => s.picture === path.basename(jpeg), "the JPEG picture to open", 30);
+      const changed = Math.max(...photo.probabilities.map((q, i) => Math.abs(q - vgg.probabilities[i])));
+      check(changed > 0.01,
+            `a JPEG picture opens in the browser (decoded by the page) and Tiny VGG classifies it (probabilities moved by up to ${changed.toFixed(3)} from the orange's)`);
+      await shot("09c-jpeg-picture");
+      fs.rmSync(jpeg, { force: true });
     } else {
       console.log("  (no Tiny VGG in ../shared/models: the browser's model-opening check is skipped)");
     }
@@ -492,7 +515,7 @@ try {
   }
   report.throttled_wire_mb = +(wireBytes / 1e6).toFixed(2);
   const wasmFile = fetched.filter((u) => u.includes(".wasm")).join(", ");
-  // The goal is 4 s (issue 14, open); measured here 3.9-5.0 s with software WebGL on an idle
+  // The goal is 4 s (issue 14); measured here 3.4-3.97 s with software WebGL on an idle
   // machine and 6.4 s while a compiler shared its two cores. The check leaves room for a slower
   // CI machine and still catches a page busy elsewhere (15 s) or a download that never ends.
   check(report.throttled_first_frame_ms < 7500 && report.throttled_first_interaction_ms !== null,

@@ -44,6 +44,10 @@ fn publish_status(sim: Res<CnnSim>, screen: Res<CnnScreen>, mut status: ResMut<S
     status.set("train_ms_last_frame", sim.train_ms_last_frame);
     status.set("inference_ms", sim.inference_ms);
     status.set(
+        "picture",
+        (sim.shown == super::sim::Shown::Custom).then(|| sim.custom_name.clone()),
+    );
+    status.set(
         "probabilities",
         sim.acts
             .probabilities
