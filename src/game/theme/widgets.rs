@@ -69,8 +69,14 @@ pub fn card(
                 .inner_margin(egui::Margin::same(18))
                 .show(ui, |ui| {
                     ui.set_width(width);
+                    // An area lays its content out in last frame's size (at first egui's
+                    // default, 400 px tall), and a scroll area never outgrows the space it is
+                    // given: without this the card stayed 400 px tall and a tablet's briefing
+                    // hid its Start button below the fold. Now it grows to fit the screen.
+                    let max_height = screen.height() - 80.0;
+                    ui.set_max_height(max_height);
                     egui::ScrollArea::vertical()
-                        .max_height(screen.height() - 80.0)
+                        .max_height(max_height)
                         .show(ui, add);
                 });
         });

@@ -196,7 +196,7 @@ pub fn show(ui: &mut egui::Ui, sim: &mut CnnSim, screen: &mut CnnScreen, dt: f32
     } else if let Some(hyper) = detail.hyper.as_mut() {
         hyperparameter_view(ui, hyper);
     } else if detail.layer < sim.model().layers.len() {
-        layer_view(ui, sim, &mut detail, dt);
+        layer_view(ui, sim, &mut screen.buttons, &mut detail, dt);
     } else {
         keep = false;
     }
@@ -205,7 +205,13 @@ pub fn show(ui: &mut egui::Ui, sim: &mut CnnSim, screen: &mut CnnScreen, dt: f32
     }
 }
 
-fn layer_view(ui: &mut egui::Ui, sim: &mut CnnSim, detail: &mut Detail, dt: f32) {
+fn layer_view(
+    ui: &mut egui::Ui,
+    sim: &mut CnnSim,
+    buttons: &mut serde_json::Map<String, serde_json::Value>,
+    detail: &mut Detail,
+    dt: f32,
+) {
     let model = sim.model().clone();
     let layer = &model.layers[detail.layer];
     let in_shape = model.layer_input(detail.layer);
@@ -246,7 +252,16 @@ fn layer_view(ui: &mut egui::Ui, sim: &mut CnnSim, detail: &mut Detail, dt: f32)
     ui.small(explain);
     let avail = ui.available_rect_before_wrap();
     let side = (avail.height() - 40.0).clamp(60.0, 140.0);
-    ui.horizontal_top(|ui| {
+    // The maps, then the arithmetic (the window, the kernel and its presets) beside them, or
+    // under them where the column is narrow (a tablet with both side panels open): beside, the
+    // kernel's presets were cut off behind the right panel.
+    let narrow = ui.available_width() < 2.0 * side + 440.0;
+    let layout = if narrow {
+        egui::Layout::top_down(egui::Align::Min)
+    } else {
+        egui::Layout::left_to_right(egui::Align::Min)
+    };
+    ui.with_layout(layout, |ui| {
         // The input map with the window.
         let source_channel = match layer {
             Layer::Conv { .. } => detail.input_channel,
@@ -254,12 +269,17 @@ fn layer_view(ui: &mut egui::Ui, sim: &mut CnnSim, detail: &mut Detail, dt: f32)
         };
         let source = channel(input_all, in_shape, source_channel);
         let in_scale = source.iter().fold(0.0f32, |m, v| m.max(v.abs()));
-        let (rect, _) = ui.allocate_exact_size(egui::vec2(side, side), egui::Sense::hover());
-        let painter = ui.painter_at(rect.expand(3.0));
+        let (rect, painter, out_rect, out_painter, response) = ui
+            .horizontal_top(|ui| {
+                let (rect, _) = ui.allocate_exact_size(egui::vec2(side, side), egui::Sense::hover());
+                let painter = ui.painter_at(rect.expand(3.0));
+                // The output map, the current pixel marked; hovering it moves the window.
+                let (out_rect, response) = ui.allocate_exact_size(egui::vec2(side, side), egui::Sense::hover());
+                let out_painter = ui.painter_at(out_rect.expand(3.0));
+                (rect, painter, out_rect, out_painter, response)
+            })
+            .inner;
         small_map(&painter, rect, &source, in_shape.width, in_shape.height, |v| diverging(v, in_scale));
-        // The output map, the current pixel marked; hovering it moves the window.
-        let (out_rect, response) = ui.allocate_exact_size(egui::vec2(side, side), egui::Sense::hover());
-        let out_painter = ui.painter_at(out_rect.expand(3.0));
         small_map(&out_painter, out_rect, &output, out_shape.width, out_shape.height, |v| diverging(v, out_scale));
         window_box(&out_painter, out_rect, out_shape.width, out_shape.height, oy as isize, ox as isize, 1);
         if let Some(pos) = response.hover_pos() {
@@ -296,7 +316,7 @@ fn layer_view(ui: &mut egui::Ui, sim: &mut CnnSim, detail: &mut Detail, dt: f32)
                     ui.horizontal_top(|ui| {
                         number_grid(ui, "cnn window", &window, *kernel);
                         ui.label("×");
-                        kernel_editor(ui, sim, weights.start, *kernel, in_shape.channels, *filters, source_channel, detail.map);
+                        kernel_editor(ui, sim, buttons, weights.start, *kernel, in_shape.channels, *filters, source_channel, detail.map);
                         ui.label(format!("= {channel_sum:.3}"));
                     });
                     // What the last training step did to this kernel: its gradient and its
@@ -524,6 +544,7 @@ fn kernel_grid(ui: &mut egui::Ui, sim: &CnnSim, detail: &mut Detail, layer_index
 fn kernel_editor(
     ui: &mut egui::Ui,
     sim: &mut CnnSim,
+    buttons: &mut serde_json::Map<String, serde_json::Value>,
     start: usize,
     kernel: usize,
     channels: usize,
@@ -551,13 +572,12 @@ fn kernel_editor(
                     ui.end_row();
                 }
             });
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             for (name, pattern) in KERNELS {
-                if ui
-                    .small_button(name)
-                    .on_hover_text("Put this classic filter into the kernel")
-                    .clicked()
-                {
+                let preset = crate::game::theme::widgets::small_button(ui, name)
+                    .on_hover_text("Put this classic filter into the kernel");
+                remember(buttons, &format!("kernel {name}"), &preset);
+                if preset.clicked() {
                     for ky in 0..kernel {
                         for kx in 0..kernel {
                             changes.push((

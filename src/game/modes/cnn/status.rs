@@ -56,6 +56,10 @@ fn publish_status(sim: Res<CnnSim>, screen: Res<CnnScreen>, mut status: ResMut<S
             .collect::<Vec<_>>(),
     );
     status.set("detail", screen.detail.as_ref().map(|d| format!("{d:?}")));
+    if let Some(run) = &sim.level {
+        status.set("level", run.level.id.clone());
+        status.set("level_phase", format!("{:?}", run.phase));
+    }
     status.set("buttons", serde_json::Value::Object(screen.buttons.clone()));
 }
 
