@@ -7,7 +7,9 @@
 //! discriminator's input gradient). Both use the same forward kernel.
 
 use super::functions::{Activation, OptimizerKind, softmax_backward};
-use super::kernel::{EXAMPLES, InputMajor, forward_layer, gather};
+use super::kernel::{
+    MAX_LANES, forward_layer, gather, lanes_for, lanes_to_rows, transpose, with_lanes,
+};
 use super::network::Network;
 use super::train::{ADAM_BETA1, ADAM_BETA2, adam_step};
 
@@ -30,7 +32,7 @@ impl BatchPass {
 }
 
 /// Runs `batch` examples (`inputs`: `batch` rows of one value per feature) through the network,
-/// a few at a time side by side (the same kernel and order as training).
+/// a group at a time side by side (the same kernel and order as training).
 pub fn forward_batch(network: &Network, inputs: &[f64], batch: usize) -> BatchPass {
     let mut pass = BatchPass {
         batch,
@@ -46,36 +48,58 @@ pub fn forward_batch(network: &Network, inputs: &[f64], batch: usize) -> BatchPa
             .collect(),
     };
     let width = inputs.len() / batch.max(1);
-    let weights: Vec<InputMajor> = network.layers.iter().map(InputMajor::of).collect();
-    let mut layer_in: Vec<f64> = Vec::new();
-    let mut totals: Vec<f64> = Vec::new();
-    let mut outputs: Vec<f64> = Vec::new();
-    for start in (0..batch).step_by(EXAMPLES) {
-        let group = EXAMPLES.min(batch - start);
-        gather(
-            (start..start + group).map(|k| &inputs[k * width..(k + 1) * width]),
-            width,
-            &mut layer_in,
-        );
-        for (l, layer) in network.layers.iter().enumerate() {
-            let n = layer.neurons();
-            totals.clear();
-            totals.resize(n * EXAMPLES, 0.0);
-            outputs.clear();
-            outputs.resize(n * EXAMPLES, 0.0);
-            forward_layer(
-                &weights[l],
-                layer.biases.as_slice().expect("biases are contiguous"),
-                layer.activation,
-                &layer_in,
-                &mut totals,
-                &mut outputs,
+    let widest = network
+        .layers
+        .iter()
+        .map(|l| l.neurons())
+        .max()
+        .unwrap_or(0);
+    // The kernel reads weights input-major.
+    let weights: Vec<Vec<f64>> = network
+        .layers
+        .iter()
+        .map(|layer| {
+            let (n_out, n_in) = layer.weights.dim();
+            let mut t = vec![0.0; layer.weights.len()];
+            transpose(
+                layer.weights.as_slice().expect("weights are contiguous"),
+                n_out,
+                n_in,
+                &mut t,
             );
-            let span = start * n..(start + group) * n;
-            pass.totals[l][span.clone()].copy_from_slice(&totals[..group * n]);
-            pass.outputs[l][span].copy_from_slice(&outputs[..group * n]);
-            std::mem::swap(&mut layer_in, &mut outputs);
-        }
+            t
+        })
+        .collect();
+    let mut layer_in: Vec<f64> = Vec::new();
+    let mut totals = vec![0.0; widest * MAX_LANES];
+    let mut outputs = vec![0.0; widest * MAX_LANES];
+    let mut start = 0;
+    while start < batch {
+        let group = lanes_for(batch - start);
+        with_lanes!(group, L => {
+            gather::<L>(
+                (start..start + L).map(|k| &inputs[k * width..(k + 1) * width]),
+                width,
+                &mut layer_in,
+            );
+            for (l, layer) in network.layers.iter().enumerate() {
+                let n = layer.neurons();
+                forward_layer::<L>(
+                    &weights[l],
+                    layer.biases.as_slice().expect("biases are contiguous"),
+                    layer.activation,
+                    &layer_in,
+                    &mut totals,
+                    &mut outputs,
+                );
+                let span = start * n..(start + L) * n;
+                lanes_to_rows::<L>(&totals[..n * L], &mut pass.totals[l][span.clone()]);
+                lanes_to_rows::<L>(&outputs[..n * L], &mut pass.outputs[l][span]);
+                layer_in.clear();
+                layer_in.extend_from_slice(&outputs[..n * L]);
+            }
+        });
+        start += group;
     }
     pass
 }

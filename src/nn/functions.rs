@@ -159,8 +159,8 @@ pub fn softmax_backward(probabilities: &[f64], output_grad: &[f64], input_grad: 
 /// polynomial for `e^r - 1` (truncation below 1e-17). NaN stays NaN, so divergence is detected.
 #[inline]
 pub fn tanh(x: f64) -> f64 {
-    let mut out = [0.0; TANH_LANES];
-    tanh_lanes(&[x; TANH_LANES], &mut out);
+    let mut out = [0.0; TANH_LANES / 2];
+    tanh_lanes(&[x; TANH_LANES / 2], &mut out);
     out[0]
 }
 
@@ -171,28 +171,36 @@ pub fn tanh_slice(values: &[f64], out: &mut [f64]) {
     let mut chunks = values.chunks_exact(TANH_LANES);
     let mut out_chunks = out.chunks_exact_mut(TANH_LANES);
     for (v, o) in (&mut chunks).zip(&mut out_chunks) {
-        tanh_lanes(
+        tanh_lanes::<TANH_LANES>(
             v.try_into().expect("a full chunk"),
             o.try_into().expect("a full chunk"),
         );
     }
+    // The rest in half blocks (padded with zeros at the end).
     let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut v = [0.0; TANH_LANES];
-        let mut o = [0.0; TANH_LANES];
-        v[..rest.len()].copy_from_slice(rest);
-        tanh_lanes(&v, &mut o);
-        out_chunks
-            .into_remainder()
-            .copy_from_slice(&o[..rest.len()]);
+    let out_rest = out_chunks.into_remainder();
+    for (v, o) in rest
+        .chunks(TANH_LANES / 2)
+        .zip(out_rest.chunks_mut(TANH_LANES / 2))
+    {
+        let mut padded = [0.0; TANH_LANES / 2];
+        let mut result = [0.0; TANH_LANES / 2];
+        for (p, &v) in padded.iter_mut().zip(v) {
+            *p = v;
+        }
+        tanh_lanes(&padded, &mut result);
+        for (o, r) in o.iter_mut().zip(result) {
+            *o = r;
+        }
     }
 }
 
-/// Values computed side by side by the vectorised tanh.
-const TANH_LANES: usize = 8;
+/// Values computed side by side by the vectorised tanh: two AVX-512 registers, whose
+/// independent chains the CPU interleaves.
+const TANH_LANES: usize = 16;
 
 #[inline(always)]
-pub fn tanh_lanes(x: &[f64; TANH_LANES], out: &mut [f64; TANH_LANES]) {
+pub fn tanh_lanes<const N: usize>(x: &[f64; N], out: &mut [f64; N]) {
     // fdlibm's split of ln 2: LN2_HI has trailing zero bits, so k * LN2_HI is exact.
     const LN2_HI: f64 = 6.931_471_803_691_238e-1;
     const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
@@ -214,14 +222,16 @@ pub fn tanh_lanes(x: &[f64; TANH_LANES], out: &mut [f64; TANH_LANES]) {
         1.666_666_666_666_666_6e-1,
         0.5,
     ];
-    let mut y = [0.0; TANH_LANES];
-    let mut k = [0.0; TANH_LANES];
-    let mut r = [0.0; TANH_LANES];
-    let mut scale = [0.0; TANH_LANES];
-    for l in 0..TANH_LANES {
+    let mut y = [0.0; N];
+    let mut k = [0.0; N];
+    let mut r = [0.0; N];
+    let mut scale = [0.0; N];
+    for l in 0..N {
         let two_x = 2.0 * x[l].abs();
-        // Saturated lanes (and NaN) compute tanh(0) here and are fixed up below.
-        y[l] = if two_x < 40.0 { two_x } else { 0.0 };
+        // From 2|x| = 40 on, e^y / (e^y + 2) rounds to exactly 1 (e^40 + 2 rounds to e^40), which
+        // is what tanh rounds to there too: capping y at 40 saturates without a fix-up and
+        // keeps e^y finite. (NaN lanes are fixed up below.)
+        y[l] = if two_x < 40.0 { two_x } else { 40.0 };
         let rounded = y[l] * LOG2_E + ROUNDER;
         k[l] = rounded - ROUNDER;
         let k_int = rounded.to_bits().wrapping_sub(ROUNDER.to_bits());
@@ -230,9 +240,9 @@ pub fn tanh_lanes(x: &[f64; TANH_LANES], out: &mut [f64; TANH_LANES]) {
     }
     // Estrin's scheme instead of Horner's: the same polynomial in 8 dependent steps instead of
     // 24, which matters because each layer waits for its activations.
-    let mut q = [0.0; TANH_LANES];
+    let mut q = [0.0; N];
     let a = |n: usize| TAYLOR[11 - n];
-    for l in 0..TANH_LANES {
+    for l in 0..N {
         let r1 = r[l];
         let r2 = r1 * r1;
         let r4 = r2 * r2;
@@ -248,20 +258,14 @@ pub fn tanh_lanes(x: &[f64; TANH_LANES], out: &mut [f64; TANH_LANES]) {
         let p811 = p89 + p1011 * r2;
         q[l] = (p03 + p47 * r4) + p811 * r8;
     }
-    for l in 0..TANH_LANES {
+    for l in 0..N {
         let expm1_r = r[l] + (r[l] * r[l]) * q[l];
         let expm1_y = scale[l] * expm1_r + (scale[l] - 1.0);
         out[l] = (expm1_y / (expm1_y + 2.0)).copysign(x[l]);
     }
-    // Selects rather than branches, so that the lanes stay side by side.
-    for l in 0..TANH_LANES {
-        // |tanh| rounds to 1 beyond |x| = 19; NaN passes through.
-        let saturated = if 2.0 * x[l].abs() >= 40.0 {
-            1.0f64.copysign(x[l])
-        } else {
-            out[l]
-        };
-        out[l] = if x[l].is_nan() { x[l] } else { saturated };
+    // A select rather than a branch, so that the lanes stay side by side: NaN passes through.
+    for l in 0..N {
+        out[l] = if x[l].is_nan() { x[l] } else { out[l] };
     }
 }
 

@@ -1,309 +1,347 @@
-//! The forward pass of one dense layer in double precision: the one implementation that the
-//! exact training path, evaluation and the general batch API all use (the heatmaps have their own
-//! in single precision, `grid.rs`).
+//! Dense layers in double precision for a group of examples side by side: the one implementation
+//! that the exact training path, evaluation and the general batch API all use (the heatmaps have
+//! their own in single precision, `grid.rs`).
 //!
-//! A group of examples goes through together ([`EXAMPLES`] of them, all seeing the same weights).
-//! Each example's values are contiguous (`values[l * n + j]` is neuron `j` of example `l`), and
-//! every loop runs over the examples side by side: for each input, one column of weights is
-//! loaded and used by all of them. Each neuron's sum still starts from its bias and adds the
-//! inputs one by one, as the Playground's `updateOutput` does, so the results are bit-identical
-//! to one example at a time; the CPU just has several independent chains of additions to work on
-//! instead of waiting on one.
+//! A group's examples are the SIMD lanes. Values are kept "lanes inner": `values[j * L + l]` is
+//! neuron `j` of example `l`, so a neuron's values for the whole group are one vector, and every
+//! multiply and add below works on all examples at once while each lane performs exactly the
+//! operations, in exactly the order, of one example alone: a neuron's sum starts from its bias
+//! and adds its inputs one by one, as the Playground's `updateOutput` does. The results are
+//! therefore bit-identical to one example at a time; the CPU just has a whole group's worth of
+//! independent work in every instruction instead of waiting on one chain of additions.
+//!
+//! Weights are read in input-major order (`weights[i * n_out + j]` is the weight from input `i`
+//! to neuron `j`, see [`transpose`]), so that a block of neurons' weights from one input, and a
+//! block of their gradient sums, are contiguous.
+//!
+//! Gradient sums are the exception to the lanes: a weight's sum must take the examples one after
+//! the other (example order), so the gradient step reads each example's errors as a row
+//! (`rows[l * n_out + j]`, [`lanes_to_rows`]) and runs its vectors over a block of neurons.
+//!
+//! The lane count `L` is a compile-time constant, so a neuron's values for the group sit in
+//! registers; groups of other sizes are split into the sizes compiled here ([`lanes_for`]).
 
 use super::functions::{Activation, softmax_in_place};
-use super::network::Layer;
 
-/// Examples computed side by side.
-pub const EXAMPLES: usize = 4;
+/// The largest group of examples computed side by side.
+pub const MAX_LANES: usize = 10;
 
-/// Neurons whose sums are kept in registers together (a column of weights is loaded as a block).
-const NEURON_BLOCK: usize = 8;
-
-/// A layer's weights laid out for [`forward_layer`]: input-major, each input's column padded
-/// to whole blocks of neurons.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct InputMajor {
-    /// `values[i * padded + j]` is the weight from input `i` to neuron `j`.
-    pub values: Vec<f64>,
-    /// Neurons rounded up to whole blocks.
-    pub padded: usize,
+/// The number of lanes used for the next `remaining` examples: the largest compiled size that
+/// fits. Ten is the Playground's default batch; more lanes defeat LLVM's vectoriser.
+#[inline]
+pub fn lanes_for(remaining: usize) -> usize {
+    match remaining {
+        10.. => 10,
+        8 | 9 => 8,
+        4..=7 => 4,
+        2 | 3 => 2,
+        _ => 1,
+    }
 }
 
-impl InputMajor {
-    /// Copies a layer's weights input-major (reusing the buffer).
-    pub fn load(&mut self, layer: &Layer) {
-        let (n_out, n_in) = layer.weights.dim();
-        self.padded = n_out.div_ceil(NEURON_BLOCK) * NEURON_BLOCK;
-        // Not cleared between loads: the padding only ever feeds sums that are thrown away.
-        self.values.resize(self.padded * n_in, 0.0);
-        let weights = layer.weights.as_slice().expect("contiguous weights");
-        for (j, row) in weights.chunks_exact(n_in.max(1)).enumerate().take(n_out) {
-            for (i, &w) in row.iter().enumerate() {
-                self.values[i * self.padded + j] = w;
+/// Calls `$body` with `$lanes` as a constant `L` (one of [`lanes_for`]'s sizes).
+macro_rules! with_lanes {
+    ($lanes:expr, $L:ident => $body:expr) => {
+        match $lanes {
+            10 => {
+                const $L: usize = 10;
+                $body
+            }
+            8 => {
+                const $L: usize = 8;
+                $body
+            }
+            4 => {
+                const $L: usize = 4;
+                $body
+            }
+            2 => {
+                const $L: usize = 2;
+                $body
+            }
+            _ => {
+                const $L: usize = 1;
+                $body
             }
         }
-    }
-
-    pub fn of(layer: &Layer) -> Self {
-        let mut weights = Self::default();
-        weights.load(layer);
-        weights
-    }
+    };
 }
+pub(crate) use with_lanes;
 
-/// A layer's weights laid out for the backward pass: output-major (`values[j * padded + i]` is
-/// the weight from input `i` to neuron `j`), each neuron's row padded to whole blocks of inputs,
-/// so that a block of inputs' error sums stays in registers while the neurons go by.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct OutputMajor {
-    pub values: Vec<f64>,
-    /// Inputs rounded up to whole blocks.
-    pub padded: usize,
-}
+/// Accumulator values kept in registers at once: neurons are taken in blocks of up to this many
+/// values (5 AVX-512 registers, 10 AVX2 ones), leaving room for the inputs. Measured best
+/// with ten lanes: four neurons at a time.
+#[cfg(not(target_arch = "wasm32"))]
+const REGISTER_VALUES: usize = 40;
+/// WebAssembly's 128-bit vectors hold two values, and engines have 16 registers on x86-64.
+#[cfg(target_arch = "wasm32")]
+const REGISTER_VALUES: usize = 20;
 
-impl OutputMajor {
-    /// Copies a layer's weights output-major with padded rows (reusing the buffer).
-    pub fn load(&mut self, layer: &Layer) {
-        let (n_out, n_in) = layer.weights.dim();
-        self.padded = n_in.div_ceil(NEURON_BLOCK) * NEURON_BLOCK;
-        // Not cleared between loads: the padding only ever feeds sums that are thrown away.
-        self.values.resize(self.padded * n_out, 0.0);
-        let weights = layer.weights.as_slice().expect("contiguous weights");
-        for (j, row) in weights.chunks_exact(n_in.max(1)).enumerate().take(n_out) {
-            self.values[j * self.padded..j * self.padded + n_in].copy_from_slice(row);
-        }
-    }
-}
-
-/// The error at a layer's inputs for a group of [`EXAMPLES`] examples:
-/// `output_ders[l * n_in + i]` = the sum over the layer's neurons `j`, in order and starting from
-/// 0, of `w[j][i] * input_ders[l * n_out + j]`, the order in which the Playground adds a node's
-/// outgoing links. A block of inputs is summed in registers for the four examples at once.
+/// The widest block of `remaining` neurons (8, 4, 2 or 1 of them) whose sums for `L` lanes fit
+/// the registers.
 #[inline(always)]
-pub fn backward_inputs(weights: &OutputMajor, input_ders: &[f64], output_ders: &mut [f64]) {
-    let n_in = output_ders.len() / EXAMPLES;
-    let n_out = input_ders.len() / EXAMPLES;
-    let mut i0 = 0;
-    while i0 < n_in {
-        let width = (n_in - i0).min(NEURON_BLOCK);
-        let (values, padded) = (&weights.values, weights.padded);
-        if width <= NEURON_BLOCK / 2 {
-            let zero = [0.0; NEURON_BLOCK / 2];
-            block(
-                values,
-                padded,
-                i0,
-                zero,
-                input_ders,
-                n_out,
-                output_ders,
-                n_in,
-                width,
-            );
-        } else {
-            let zero = [0.0; NEURON_BLOCK];
-            block(
-                values,
-                padded,
-                i0,
-                zero,
-                input_ders,
-                n_out,
-                output_ders,
-                n_in,
-                width,
-            );
-        }
-        i0 += width;
-    }
-}
-
-/// Adds the first `group` examples' contributions to the gradient sums of neuron `j`: its bias
-/// and its row of weights (`input_ders` holds `n_out` values per example, `source` the layer's
-/// inputs, `acc_row.len()` per example). Each sum gets the examples in order, as one example at
-/// a time adds them; a block of a row's sums stays in registers for the whole group.
-#[inline(always)]
-pub fn accumulate_gradients(
-    acc_b: &mut f64,
-    acc_row: &mut [f64],
-    input_ders: &[f64],
-    source: &[f64],
-    j: usize,
-    group: usize,
-) {
-    match group {
-        4 => accumulate_group::<4>(acc_b, acc_row, input_ders, source, j),
-        3 => accumulate_group::<3>(acc_b, acc_row, input_ders, source, j),
-        2 => accumulate_group::<2>(acc_b, acc_row, input_ders, source, j),
-        1 => accumulate_group::<1>(acc_b, acc_row, input_ders, source, j),
-        _ => {}
-    }
-}
-
-/// [`accumulate_gradients`] for a group of `G` examples (a constant, so the examples' loop
-/// unrolls and each block of sums is one register).
-#[inline(always)]
-fn accumulate_group<const G: usize>(
-    acc_b: &mut f64,
-    acc_row: &mut [f64],
-    input_ders: &[f64],
-    source: &[f64],
-    j: usize,
-) {
-    const { assert!(G <= EXAMPLES) };
-    let n_in = acc_row.len();
-    let n_out = input_ders.len() / EXAMPLES;
-    let d: [f64; G] = std::array::from_fn(|l| input_ders[l * n_out + j]);
-    for &d in &d {
-        *acc_b += d;
-    }
-    let rows: [&[f64]; G] = std::array::from_fn(|l| &source[l * n_in..(l + 1) * n_in]);
-    let mut i0 = 0;
-    while i0 + NEURON_BLOCK <= n_in {
-        accumulate_block::<G, NEURON_BLOCK>(&mut acc_row[i0..i0 + NEURON_BLOCK], &d, &rows, i0);
-        i0 += NEURON_BLOCK;
-    }
-    if i0 + NEURON_BLOCK / 2 <= n_in {
-        accumulate_block::<G, { NEURON_BLOCK / 2 }>(
-            &mut acc_row[i0..i0 + NEURON_BLOCK / 2],
-            &d,
-            &rows,
-            i0,
-        );
-        i0 += NEURON_BLOCK / 2;
-    }
-    for (k, acc) in acc_row[i0..].iter_mut().enumerate() {
-        for (&d, row) in d.iter().zip(&rows) {
-            *acc += d * row[i0 + k];
-        }
-    }
-}
-
-/// A block of `W` gradient sums of a row, starting at input `i0`, gets the `G` examples in order.
-#[inline(always)]
-fn accumulate_block<const G: usize, const W: usize>(
-    acc: &mut [f64],
-    d: &[f64; G],
-    rows: &[&[f64]; G],
-    i0: usize,
-) {
-    let acc: &mut [f64; W] = acc.try_into().expect("a whole block");
-    let mut sums = *acc;
-    for (&d, row) in d.iter().zip(rows) {
-        let x: &[f64; W] = row[i0..i0 + W].try_into().expect("a whole block");
-        for b in 0..W {
-            sums[b] += d * x[b];
-        }
-    }
-    *acc = sums;
-}
-
-/// The biases of neurons `j0..j0 + width` as a block of `B` (zeros past them).
-#[inline(always)]
-fn bias_block<const B: usize>(biases: &[f64], j0: usize, width: usize) -> [f64; B] {
-    let mut bias = [0.0; B];
-    bias[..width].copy_from_slice(&biases[j0..j0 + width]);
-    bias
-}
-
-/// Writes a block of `B` sums (the first `width` of them) to `out`: a whole block as one store.
-#[inline(always)]
-fn store_block<const B: usize>(out: &mut [f64], sums: &[f64; B], width: usize) {
-    if width == B {
-        let out: &mut [f64; B] = out.try_into().expect("a whole block");
-        *out = *sums;
+const fn block_width<const L: usize>(remaining: usize) -> usize {
+    if remaining >= 8 && 8 * L <= REGISTER_VALUES {
+        8
+    } else if remaining >= 4 && 4 * L <= REGISTER_VALUES {
+        4
+    } else if remaining >= 2 && 2 * L <= REGISTER_VALUES {
+        2
     } else {
-        out.copy_from_slice(&sums[..width]);
+        1
     }
 }
 
-/// Computes every neuron's total input and output for a group of [`EXAMPLES`] examples.
-/// `input` holds `n_in` values per example, `totals` and `outputs` `n_out` per example.
+/// Runs `$block::<L, W>($args)` for a block of `W` neurons starting at `$start` and returns `W`.
+macro_rules! in_blocks {
+    ($count:expr, $L:ident, |$start:ident, $W:ident| $body:expr) => {{
+        let count = $count;
+        let mut $start = 0;
+        while $start < count {
+            $start += match block_width::<$L>(count - $start) {
+                8 => {
+                    const $W: usize = 8;
+                    $body;
+                    $W
+                }
+                4 => {
+                    const $W: usize = 4;
+                    $body;
+                    $W
+                }
+                2 => {
+                    const $W: usize = 2;
+                    $body;
+                    $W
+                }
+                _ => {
+                    const $W: usize = 1;
+                    $body;
+                    $W
+                }
+            };
+        }
+    }};
+}
+
+/// Lane `l`'s vector of value `k` in the lanes layout.
 #[inline(always)]
-pub fn forward_layer(
-    weights: &InputMajor,
+fn lanes<const L: usize>(values: &[f64], k: usize) -> &[f64; L] {
+    values[k * L..(k + 1) * L]
+        .try_into()
+        .expect("whole groups of lanes")
+}
+
+/// Computes every neuron's total input and output for a group of `L` examples.
+/// `weights` is the layer's matrix input-major, `input` holds `n_in` vectors, `totals` and
+/// `outputs` `n_out` vectors (lanes layout).
+#[inline(always)]
+pub fn forward_layer<const L: usize>(
+    weights: &[f64],
     biases: &[f64],
     activation: Activation,
     input: &[f64],
     totals: &mut [f64],
     outputs: &mut [f64],
 ) {
-    let n_in = input.len() / EXAMPLES;
-    let n_out = totals.len() / EXAMPLES;
-    let mut j0 = 0;
-    while j0 < n_out {
-        let width = (n_out - j0).min(NEURON_BLOCK);
-        // Narrow layers (the output, small hidden layers) use half a block.
-        let (values, padded) = (&weights.values, weights.padded);
-        if width <= NEURON_BLOCK / 2 {
-            let bias = bias_block::<{ NEURON_BLOCK / 2 }>(biases, j0, width);
-            block(values, padded, j0, bias, input, n_in, totals, n_out, width);
-        } else {
-            let bias = bias_block::<NEURON_BLOCK>(biases, j0, width);
-            block(values, padded, j0, bias, input, n_in, totals, n_out, width);
-        }
-        j0 += width;
-    }
+    let n_out = biases.len();
+    let n_in = input.len() / L;
+    let totals = &mut totals[..n_out * L];
+    let outputs = &mut outputs[..n_out * L];
+    in_blocks!(n_out, L, |j0, W| forward_block::<L, W>(
+        weights, biases, n_in, j0, input, totals
+    ));
     activation.apply_slice_elementwise(totals, outputs);
     if activation.is_layer_wide() {
-        for example in outputs.chunks_exact_mut(n_out) {
-            softmax_in_place(example);
+        for l in 0..L {
+            across_neurons(outputs, l, L, softmax_in_place);
         }
     }
 }
 
-/// One block of `B` sums for each of the group's four examples, the forward pass's and the
-/// backward pass's alike: example `l`'s sum `b` starts at `start[b]` and adds, for `k` in order,
-/// `matrix[k * padded + offset + b] * vectors[l * count + k]` (a column of weights times an input,
-/// or a row of weights times an error). The first `width` sums of example `l` go to
-/// `out[l * stride + offset..]`. The four examples' sums are four separate arrays updated in one
-/// loop, the shape the compiler turns into whole-register vector operations.
+/// Applies `f` to example `l`'s values of every neuron (lanes layout with `lanes` lanes) as one
+/// contiguous slice: softmax and the multi-output losses work across a layer.
+pub fn across_neurons(values: &mut [f64], l: usize, lanes: usize, f: impl FnOnce(&mut [f64])) {
+    let mut row: Vec<f64> = values.iter().skip(l).step_by(lanes).copied().collect();
+    f(&mut row);
+    for (v, r) in values.iter_mut().skip(l).step_by(lanes).zip(row) {
+        *v = r;
+    }
+}
+
+/// The sums of neurons `j0..j0 + W` for the `L` examples: each starts at the bias and adds
+/// `w[j][i] * input[i]` for `i` in order.
 #[inline(always)]
-fn block<const B: usize>(
-    matrix: &[f64],
-    padded: usize,
-    offset: usize,
-    start: [f64; B],
-    vectors: &[f64],
-    count: usize,
-    out: &mut [f64],
-    stride: usize,
-    width: usize,
+fn forward_block<const L: usize, const W: usize>(
+    weights: &[f64],
+    biases: &[f64],
+    n_in: usize,
+    j0: usize,
+    input: &[f64],
+    totals: &mut [f64],
 ) {
-    const { assert!(EXAMPLES == 4) };
-    let (mut s0, mut s1, mut s2, mut s3) = (start, start, start, start);
-    let (x0, rest) = vectors.split_at(count);
-    let (x1, rest) = rest.split_at(count);
-    let (x2, x3) = rest.split_at(count);
-    for k in 0..count {
-        let at = k * padded + offset;
-        let weights: &[f64; B] = matrix[at..at + B]
+    let n_out = biases.len();
+    let mut sums: [[f64; L]; W] = std::array::from_fn(|b| [biases[j0 + b]; L]);
+    for i in 0..n_in {
+        let x = lanes::<L>(input, i);
+        let column: &[f64; W] = weights[i * n_out + j0..i * n_out + j0 + W]
             .try_into()
-            .expect("padded to whole blocks");
-        let (a0, a1, a2, a3) = (x0[k], x1[k], x2[k], x3[k]);
-        for b in 0..B {
-            s0[b] += weights[b] * a0;
-            s1[b] += weights[b] * a1;
-            s2[b] += weights[b] * a2;
-            s3[b] += weights[b] * a3;
+            .expect("a whole block");
+        for b in 0..W {
+            for l in 0..L {
+                sums[b][l] += column[b] * x[l];
+            }
         }
     }
-    for (l, sum) in [s0, s1, s2, s3].iter().enumerate() {
-        store_block(
-            &mut out[l * stride + offset..l * stride + offset + width],
-            sum,
-            width,
-        );
+    for (b, sum) in sums.iter().enumerate() {
+        let out: &mut [f64; L] = (&mut totals[(j0 + b) * L..(j0 + b + 1) * L])
+            .try_into()
+            .expect("whole groups of lanes");
+        *out = *sum;
     }
 }
 
-/// Copies up to [`EXAMPLES`] rows of `width` values one after the other into `group`; the
-/// places of missing rows are zero.
+/// The error at a layer's inputs for a group of `L` examples: `output_ders[i]` = the sum over
+/// the layer's neurons `j`, in order and starting from 0, of `w[j][i] * input_ders[j]`, the order
+/// in which the Playground adds a node's outgoing links (lanes layout).
+#[inline(always)]
+pub fn backward_inputs<const L: usize>(
+    weights: &[f64],
+    input_ders: &[f64],
+    output_ders: &mut [f64],
+    n_in: usize,
+) {
+    let n_out = input_ders.len() / L;
+    in_blocks!(n_in, L, |i0, W| backward_block::<L, W>(
+        weights,
+        i0,
+        input_ders,
+        n_out,
+        output_ders
+    ));
+}
+
+// `j` walks the errors and every row of weights in step: the loop shape the vectoriser keeps.
+#[allow(clippy::needless_range_loop)]
+#[inline(always)]
+fn backward_block<const L: usize, const W: usize>(
+    weights: &[f64],
+    i0: usize,
+    input_ders: &[f64],
+    n_out: usize,
+    output_ders: &mut [f64],
+) {
+    let rows: [&[f64]; W] = std::array::from_fn(|b| &weights[(i0 + b) * n_out..][..n_out]);
+    let mut sums = [[0.0; L]; W];
+    for j in 0..n_out {
+        let d = lanes::<L>(input_ders, j);
+        for b in 0..W {
+            let w = rows[b][j];
+            for l in 0..L {
+                sums[b][l] += w * d[l];
+            }
+        }
+    }
+    for (b, sum) in sums.iter().enumerate() {
+        let out: &mut [f64; L] = (&mut output_ders[(i0 + b) * L..(i0 + b + 1) * L])
+            .try_into()
+            .expect("whole groups of lanes");
+        *out = *sum;
+    }
+}
+
+/// Adds the group's contributions to a layer's gradient sums: for every neuron `j`, its bias
+/// gets `d[j]` and its weight from input `i` gets `d[j] * input[i]`, example after example in
+/// order, as one example at a time adds them. `der_rows` holds each example's `d` as a row,
+/// `input` the layer's inputs in the lanes layout, `acc_w` the sums input-major.
+#[inline(always)]
+pub fn accumulate_gradients<const L: usize>(
+    acc_b: &mut [f64],
+    acc_w: &mut [f64],
+    der_rows: &[f64],
+    input: &[f64],
+) {
+    let n_out = acc_b.len();
+    let n_in = input.len() / L;
+    // The biases are weights from an input that is always 1 (`d * 1.0` is exactly `d`).
+    let ones = [1.0; L];
+    for i in 0..=n_in {
+        let (x, acc) = if i < n_in {
+            (lanes::<L>(input, i), &mut acc_w[i * n_out..(i + 1) * n_out])
+        } else {
+            (&ones, &mut *acc_b)
+        };
+        let mut j0 = 0;
+        while j0 < n_out {
+            j0 += match n_out - j0 {
+                8.. => accumulate_block::<L, 8>(acc, der_rows, x, n_out, j0),
+                4..=7 => accumulate_block::<L, 4>(acc, der_rows, x, n_out, j0),
+                2 | 3 => accumulate_block::<L, 2>(acc, der_rows, x, n_out, j0),
+                _ => accumulate_block::<L, 1>(acc, der_rows, x, n_out, j0),
+            };
+        }
+    }
+}
+
+/// The sums of the weights from one input to neurons `j0..j0 + W` get the `L` examples in
+/// order; returns `W`.
+#[inline(always)]
+fn accumulate_block<const L: usize, const W: usize>(
+    acc: &mut [f64],
+    der_rows: &[f64],
+    x: &[f64; L],
+    n_out: usize,
+    j0: usize,
+) -> usize {
+    let acc: &mut [f64; W] = (&mut acc[j0..j0 + W]).try_into().expect("a whole block");
+    let mut sums = *acc;
+    for (l, &x) in x.iter().enumerate() {
+        let d: &[f64; W] = der_rows[l * n_out + j0..l * n_out + j0 + W]
+            .try_into()
+            .expect("a whole block");
+        for b in 0..W {
+            sums[b] += d[b] * x;
+        }
+    }
+    *acc = sums;
+    W
+}
+
+/// Copies a layer's values from the lanes layout to rows (`rows[l * n + j] = values[j * L + l]`).
+#[inline(always)]
+pub fn lanes_to_rows<const L: usize>(values: &[f64], rows: &mut [f64]) {
+    let n = values.len() / L;
+    let rows = &mut rows[..n * L];
+    for j in 0..n {
+        let v = lanes::<L>(values, j);
+        for l in 0..L {
+            rows[l * n + j] = v[l];
+        }
+    }
+}
+
+/// Copies `L` examples' input rows of `width` values into the lanes layout.
 #[inline]
-pub fn gather<'a>(rows: impl Iterator<Item = &'a [f64]>, width: usize, group: &mut Vec<f64>) {
-    group.clear();
-    group.resize(width * EXAMPLES, 0.0);
-    for (l, row) in rows.take(EXAMPLES).enumerate() {
-        group[l * width..(l + 1) * width].copy_from_slice(&row[..width]);
+pub fn gather<'a, const L: usize>(
+    examples: impl Iterator<Item = &'a [f64]>,
+    width: usize,
+    lanes: &mut Vec<f64>,
+) {
+    lanes.clear();
+    lanes.resize(width * L, 0.0);
+    for (l, row) in examples.take(L).enumerate() {
+        for (i, &x) in row[..width].iter().enumerate() {
+            lanes[i * L + l] = x;
+        }
+    }
+}
+
+/// Writes the `rows x columns` matrix `values` (row after row) column after column into `out`
+/// (as long): a layer's weights (`[j][i]`) become input-major (`[i][j]`) and back.
+pub fn transpose<T: Copy>(values: &[T], rows: usize, columns: usize, out: &mut [T]) {
+    for (r, row) in values.chunks_exact(columns.max(1)).enumerate().take(rows) {
+        for (c, &v) in row.iter().enumerate() {
+            out[c * rows + r] = v;
+        }
     }
 }

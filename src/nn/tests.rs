@@ -605,6 +605,16 @@ fn fast_double_tanh_is_within_a_few_ulps_of_the_c_library() {
     assert_eq!(tanh(f64::NEG_INFINITY), -1.0);
     assert_eq!(tanh(0.0), 0.0);
     assert_eq!(tanh(50.0), 1.0);
+    // Saturation: from |x| = 20 on every value is exactly +-1 (the cap at 2|x| = 40 must not
+    // leave a value just below 1), and the last values below the cap are already 1 too.
+    let mut v = 20.0f64;
+    while v < 1e300 {
+        assert_eq!(tanh(v), 1.0, "{v}");
+        assert_eq!(tanh(-v), -1.0, "{v}");
+        v = if v < 21.0 { v + 1e-4 } else { v * 1.5 };
+    }
+    assert_eq!(tanh(20.0f64.next_down()).to_bits(), 1.0f64.to_bits());
+    assert!(tanh(-0.0).is_sign_negative() && tanh(-0.0) == 0.0);
 }
 
 /// The vectorised (AVX-512, AVX2) builds of an epoch and the portable one give the same bits, so runs are

@@ -9,7 +9,8 @@ use rand::{Rng, RngExt};
 
 use super::functions::{Activation, Loss, OptimizerKind, Regularization, class_index};
 use super::kernel::{
-    EXAMPLES, InputMajor, OutputMajor, accumulate_gradients, backward_inputs, forward_layer, gather,
+    MAX_LANES, accumulate_gradients, across_neurons, backward_inputs, forward_layer, gather,
+    lanes_for, lanes_to_rows, transpose, with_lanes,
 };
 use super::network::Network;
 
@@ -85,9 +86,9 @@ impl InputMatrix {
     }
 }
 
-/// Per-layer scratch buffers for the forward and backward pass of a group of examples: each
-/// holds the layer's values for every example of the group, example after example
-/// (`values[l * neurons + j]`).
+/// Per-layer scratch buffers for the forward and backward pass of a group of `L` examples:
+/// each holds the layer's values for every example of the group in the kernel's lanes layout
+/// (`values[j * L + l]`, room for [`MAX_LANES`]).
 #[derive(Debug, Clone, Default)]
 struct LayerScratch {
     totals: Vec<f64>,
@@ -96,10 +97,14 @@ struct LayerScratch {
     input_ders: Vec<f64>,
     /// Dropout scale per neuron and example (0 or 1/(1-p)); empty when dropout is off.
     mask: Vec<f64>,
-    /// The layer's weights in the forward kernel's layout; rebuilt whenever they change.
-    weights: InputMajor,
-    /// The same weights in the backward kernel's layout.
-    backward_weights: OutputMajor,
+    /// `input_ders` again, example after example (`der_rows[l * neurons + j]`), for the
+    /// gradient sums.
+    der_rows: Vec<f64>,
+    /// The layer's weights, input-major (the kernel's order), while an epoch runs: the network
+    /// gets them back at its end.
+    weights: Vec<f64>,
+    /// Dead links (L1), in the same order.
+    dead: Vec<bool>,
 }
 
 /// Gradient sums since the last update, and the optimiser's state.
@@ -117,7 +122,7 @@ struct LayerGrads {
 #[derive(Debug, Clone, Default)]
 pub struct Trainer {
     scratch: Vec<LayerScratch>,
-    /// The inputs of the current group of examples, example after example.
+    /// The inputs of the current group of examples, in the lanes layout.
     inputs: Vec<f64>,
     grads: Vec<LayerGrads>,
     /// Examples accumulated since the last update (leftovers carry into the next epoch).
@@ -154,13 +159,14 @@ impl Trainer {
             .layers
             .iter()
             .map(|l| LayerScratch {
-                totals: vec![0.0; EXAMPLES * l.neurons()],
-                outputs: vec![0.0; EXAMPLES * l.neurons()],
-                output_ders: vec![0.0; EXAMPLES * l.neurons()],
-                input_ders: vec![0.0; EXAMPLES * l.neurons()],
+                totals: vec![0.0; MAX_LANES * l.neurons()],
+                outputs: vec![0.0; MAX_LANES * l.neurons()],
+                output_ders: vec![0.0; MAX_LANES * l.neurons()],
+                input_ders: vec![0.0; MAX_LANES * l.neurons()],
                 mask: Vec::new(),
-                weights: InputMajor::default(),
-                backward_weights: OutputMajor::default(),
+                der_rows: vec![0.0; MAX_LANES * l.neurons()],
+                weights: vec![0.0; l.weights.len()],
+                dead: vec![false; l.weights.len()],
             })
             .collect();
         self.grads = network
@@ -176,14 +182,25 @@ impl Trainer {
         self.updates = 0;
     }
 
-    /// Copies the network's current weights into the forward kernel's layout.
+    /// Copies the network's weights and dead links into the kernel's order.
     fn load_weights(&mut self, network: &Network) {
         for (scratch, layer) in self.scratch.iter_mut().zip(&network.layers) {
-            scratch.weights.load(layer);
+            let (n_out, n_in) = layer.weights.dim();
+            let weights = layer.weights.as_slice().expect("contiguous weights");
+            transpose(weights, n_out, n_in, &mut scratch.weights);
+            let dead = layer.dead.as_slice().expect("contiguous dead marks");
+            transpose(dead, n_out, n_in, &mut scratch.dead);
         }
-        // The first layer's errors are never passed further back.
-        for (scratch, layer) in self.scratch.iter_mut().zip(&network.layers).skip(1) {
-            scratch.backward_weights.load(layer);
+    }
+
+    /// Gives the network back its trained weights and dead links.
+    fn store_weights(&self, network: &mut Network) {
+        for (scratch, layer) in self.scratch.iter().zip(&mut network.layers) {
+            let (n_out, n_in) = layer.weights.dim();
+            let weights = layer.weights.as_slice_mut().expect("contiguous weights");
+            transpose(&scratch.weights, n_in, n_out, weights);
+            let dead = layer.dead.as_slice_mut().expect("contiguous dead marks");
+            transpose(&scratch.dead, n_in, n_out, dead);
         }
     }
 
@@ -219,20 +236,24 @@ impl Trainer {
         #[cfg(target_arch = "x86_64")]
         #[allow(unsafe_code)]
         {
-            if wide_enough_for_avx512(network) && std::arch::is_x86_feature_detected!("avx512f") {
-                // SAFETY: the CPU has AVX-512F, checked just above.
-                return unsafe { self.train_epoch_avx512(network, set, order, settings, rng) };
-            }
-            if std::arch::is_x86_feature_detected!("avx2") {
-                // SAFETY: the CPU has AVX2, checked just above.
-                return unsafe { self.train_epoch_avx2(network, set, order, settings, rng) };
+            match simd() {
+                // SAFETY: `simd` only answers what the CPU has.
+                Simd::Avx512 => {
+                    return unsafe { self.train_epoch_avx512(network, set, order, settings, rng) };
+                }
+                // SAFETY: as above.
+                Simd::Avx2 => {
+                    return unsafe { self.train_epoch_avx2(network, set, order, settings, rng) };
+                }
+                Simd::Portable => {}
             }
         }
         self.train_epoch_portable(network, set, order, settings, rng)
     }
 
-    /// The same epoch compiled with AVX2: four lanes instead of two. No FMA, so every
-    /// multiply and add rounds exactly as in the portable build and the results are identical.
+    /// The same epoch compiled with AVX2: four lanes to a register instead of two. No FMA, so
+    /// every multiply and add rounds exactly as in the portable build and the results are
+    /// identical.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     pub(crate) fn train_epoch_avx2<R: Rng + ?Sized>(
@@ -246,8 +267,8 @@ impl Trainer {
         self.train_epoch_portable(network, set, order, settings, rng)
     }
 
-    /// The same epoch with AVX-512: a block of eight neurons' sums in one register. No FMA
-    /// either (Rust never fuses a multiply and an add by itself), so the bits stay the same.
+    /// The same epoch with AVX-512: eight lanes to a register. No FMA either (Rust never fuses a
+    /// multiply and an add by itself), so the bits stay the same.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx512f")]
     fn train_epoch_avx512<R: Rng + ?Sized>(
@@ -261,10 +282,10 @@ impl Trainer {
         self.train_epoch_portable(network, set, order, settings, rng)
     }
 
-    /// The epoch: examples go through in groups of up to [`EXAMPLES`], one per lane; a group
-    /// never spans an update (all its examples see the same weights, as they would one by one),
-    /// and their gradients are added in example order. So every number is what the one-by-one
-    /// Playground order gives, bit for bit.
+    /// The epoch: examples go through in groups of up to [`MAX_LANES`], one per SIMD lane; a
+    /// group never spans an update (all its examples see the same weights, as they would one by
+    /// one), and their gradients are added in example order. So every number is what the
+    /// one-by-one Playground order gives, bit for bit.
     #[inline(always)]
     pub(crate) fn train_epoch_portable<R: Rng + ?Sized>(
         &mut self,
@@ -281,35 +302,49 @@ impl Trainer {
         let mut position = 0;
         while position < count {
             let to_update = batch - position % batch;
-            let group = EXAMPLES.min(to_update).min(count - position);
-            let rows = (position..position + group).map(|p| order.map_or(p, |o| o[p]));
-            gather(
-                rows.clone().map(|k| set.row(k)),
-                set.width,
-                &mut self.inputs,
-            );
-            self.draw_dropout(network, settings.dropout, group, rng);
-            self.forward(network);
-            let mut labels = [0.0; EXAMPLES];
-            for (label, k) in labels.iter_mut().zip(rows) {
-                *label = set.labels[k];
-            }
-            self.backward(network, &labels[..group], settings.loss);
+            let group = lanes_for(MAX_LANES.min(to_update).min(count - position));
+            let rows = position..position + group;
+            with_lanes!(group, L => self.train_group::<L, R>(network, set, order, rows, settings, rng));
             position += group;
             if position % batch == 0 {
                 self.apply_update(network, settings);
-                self.load_weights(network);
             }
         }
+        self.store_weights(network);
     }
 
-    /// Draws the dropout masks of a group of examples, example after example and layer after
+    /// Forward and backward passes of the `L` examples at `positions` of the epoch's order.
+    #[inline(always)]
+    fn train_group<const L: usize, R: Rng + ?Sized>(
+        &mut self,
+        network: &Network,
+        set: &InputMatrix,
+        order: Option<&[usize]>,
+        positions: std::ops::Range<usize>,
+        settings: &TrainSettings,
+        rng: &mut R,
+    ) {
+        let examples = positions.map(|p| order.map_or(p, |o| o[p]));
+        gather::<L>(
+            examples.clone().map(|k| set.row(k)),
+            set.width,
+            &mut self.inputs,
+        );
+        self.draw_dropout::<L, R>(network, settings.dropout, rng);
+        self.forward::<L>(network);
+        let mut labels = [0.0; L];
+        for (label, k) in labels.iter_mut().zip(examples) {
+            *label = set.labels[k];
+        }
+        self.backward::<L>(network, &labels, settings.loss);
+    }
+
+    /// Draws the dropout masks of a group of `L` examples, example after example and layer after
     /// layer: the order in which examples one at a time would draw them.
-    fn draw_dropout<R: Rng + ?Sized>(
+    fn draw_dropout<const L: usize, R: Rng + ?Sized>(
         &mut self,
         network: &Network,
         dropout: f64,
-        group: usize,
         rng: &mut R,
     ) {
         let hidden = network.layers.len() - 1;
@@ -320,14 +355,13 @@ impl Trainer {
             return;
         }
         let keep = 1.0 - dropout;
-        for scratch in &mut self.scratch[..hidden] {
+        for (scratch, layer) in self.scratch[..hidden].iter_mut().zip(&network.layers) {
             scratch.mask.clear();
-            scratch.mask.resize(scratch.totals.len(), 0.0);
+            scratch.mask.resize(layer.neurons() * L, 0.0);
         }
-        for example in 0..group {
+        for example in 0..L {
             for scratch in &mut self.scratch[..hidden] {
-                let n = scratch.totals.len() / EXAMPLES;
-                for m in &mut scratch.mask[example * n..(example + 1) * n] {
+                for m in scratch.mask.iter_mut().skip(example).step_by(L) {
                     *m = if rng.random::<f64>() < keep {
                         1.0 / keep
                     } else {
@@ -338,98 +372,102 @@ impl Trainer {
         }
     }
 
-    /// The forward pass of the group in `self.inputs`, keeping what backprop needs.
+    /// The forward pass of the group of `L` examples in `self.inputs`, keeping what backprop
+    /// needs.
     #[inline(always)]
-    fn forward(&mut self, network: &Network) {
+    fn forward<const L: usize>(&mut self, network: &Network) {
         for (l, layer) in network.layers.iter().enumerate() {
             let (before, rest) = self.scratch.split_at_mut(l);
-            let scratch = &mut rest[0];
+            let LayerScratch {
+                totals,
+                outputs,
+                mask,
+                weights,
+                ..
+            } = &mut rest[0];
             let source: &[f64] = if l == 0 {
                 &self.inputs
             } else {
-                &before[l - 1].outputs
+                &before[l - 1].outputs[..layer.inputs() * L]
             };
-            let biases = layer.biases.as_slice().expect("contiguous biases");
-            forward_layer(
-                &scratch.weights,
-                biases,
+            forward_layer::<L>(
+                weights,
+                layer.biases.as_slice().expect("contiguous biases"),
                 layer.activation,
                 source,
-                &mut scratch.totals,
-                &mut scratch.outputs,
+                totals,
+                outputs,
             );
-            for (o, m) in scratch.outputs.iter_mut().zip(&scratch.mask) {
+            for (o, m) in outputs.iter_mut().zip(mask.iter()) {
                 *o *= m;
             }
         }
     }
 
-    /// Backpropagation of the first `labels.len()` examples of the group after
-    /// [`Self::forward`]: accumulates dE/db and dE/dw, example after example.
+    /// Backpropagation of the group after [`Self::forward`]: accumulates dE/db and dE/dw,
+    /// example after example.
     #[inline(always)]
-    fn backward(&mut self, network: &Network, labels: &[f64], loss: Loss) {
+    fn backward<const L: usize>(&mut self, network: &Network, labels: &[f64; L], loss: Loss) {
         let last = network.layers.len() - 1;
-        let group = labels.len();
         {
             let out = &mut self.scratch[last];
             let activation = network.layers[last].activation;
-            let n = out.outputs.len() / EXAMPLES;
-            for (example, &label) in labels.iter().enumerate() {
-                let row = example * n..(example + 1) * n;
-                if n == 1 {
-                    let k = example;
-                    out.input_ders[k] = loss.output_input_derivative(
+            let n = network.layers[last].neurons();
+            if n == 1 {
+                for (l, &label) in labels.iter().enumerate() {
+                    out.input_ders[l] = loss.output_input_derivative(
                         activation,
-                        out.outputs[k],
-                        out.totals[k],
+                        out.outputs[l],
+                        out.totals[l],
                         label,
                     );
-                } else {
-                    loss.output_gradient(
-                        activation,
-                        &out.outputs[row.clone()],
-                        &out.totals[row.clone()],
-                        label,
-                        &mut out.input_ders[row],
-                    );
+                }
+            } else {
+                for (l, &label) in labels.iter().enumerate() {
+                    let column = |values: &[f64]| -> Vec<f64> {
+                        values[..n * L].iter().skip(l).step_by(L).copied().collect()
+                    };
+                    let (outputs, totals) = (column(&out.outputs), column(&out.totals));
+                    across_neurons(&mut out.input_ders[..n * L], l, L, |ders| {
+                        loss.output_gradient(activation, &outputs, &totals, label, ders);
+                    });
                 }
             }
         }
         for l in (0..=last).rev() {
             let layer = &network.layers[l];
+            let (n, n_in) = (layer.neurons(), layer.inputs());
             let (before, rest) = self.scratch.split_at_mut(l);
             let scratch = &mut rest[0];
             if l < last {
                 // dE/d(total input) = dE/d(output) * activation'(total) (times the dropout mask).
-                derive_inputs(layer.activation, scratch);
+                derive_inputs(layer.activation, scratch, n * L);
             }
             let source: &[f64] = if l == 0 {
                 &self.inputs
             } else {
-                &before[l - 1].outputs
+                &before[l - 1].outputs[..n_in * L]
             };
+            lanes_to_rows::<L>(&scratch.input_ders[..n * L], &mut scratch.der_rows);
             let grads = &mut self.grads[l];
-            let n_in = source.len() / EXAMPLES;
-            for (j, (acc_b, acc_row)) in grads
-                .biases
-                .iter_mut()
-                .zip(grads.weights.chunks_exact_mut(n_in))
-                .enumerate()
-            {
-                accumulate_gradients(acc_b, acc_row, &scratch.input_ders, source, j, group);
-            }
+            accumulate_gradients::<L>(
+                &mut grads.biases,
+                &mut grads.weights,
+                &scratch.der_rows[..n * L],
+                source,
+            );
             if l > 0 {
                 // dE/d(output) of the previous layer: sum over this layer's neurons, in order.
-                backward_inputs(
-                    &scratch.backward_weights,
-                    &scratch.input_ders,
+                backward_inputs::<L>(
+                    &scratch.weights,
+                    &scratch.input_ders[..n * L],
                     &mut before[l - 1].output_ders,
+                    n_in,
                 );
             }
         }
-        self.accumulated += group;
+        self.accumulated += L;
     }
-
     /// Applies the mean accumulated gradient, then regularisation, then clears the sums.
     #[inline(always)]
     fn apply_update(&mut self, network: &mut Network, settings: &TrainSettings) {
@@ -441,22 +479,28 @@ impl Trainer {
         self.updates += 1;
         let reg = settings.regularization;
         let reg_step = lr * settings.regularization_rate;
-        for (layer, grads) in network.layers.iter_mut().zip(&mut self.grads) {
+        let layers = network.layers.iter_mut().zip(&mut self.scratch);
+        for ((layer, scratch), grads) in layers.zip(&mut self.grads) {
+            // The weights, their sums and the optimiser's state all in the kernel's order.
             let biases = layer.biases.as_slice_mut().expect("contiguous biases");
-            let weights = layer.weights.as_slice_mut().expect("contiguous weights");
-            let dead = layer.dead.as_slice_mut().expect("contiguous dead marks");
+            let (weights, dead) = (&mut scratch.weights, &mut scratch.dead);
             match settings.optimizer {
                 OptimizerKind::Sgd if reg == Regularization::None => {
                     // No penalty: the same step for every live weight, without branches, so the
-                    // compiler vectorises it (a dead weight keeps its value).
-                    for (b, acc) in biases.iter_mut().zip(&grads.biases) {
-                        *b -= lr * acc / n;
+                    // compiler vectorises it (a dead weight keeps its value). The sums are
+                    // cleared on the way, the hot path's one pass over them.
+                    for (b, acc) in biases.iter_mut().zip(&mut grads.biases) {
+                        *b -= lr * *acc / n;
+                        *acc = 0.0;
                     }
                     let step = lr / n;
-                    for ((w, acc), is_dead) in weights.iter_mut().zip(&grads.weights).zip(dead) {
-                        let moved = *w - step * acc;
+                    for ((w, acc), is_dead) in weights.iter_mut().zip(&mut grads.weights).zip(dead)
+                    {
+                        let moved = *w - step * *acc;
                         *w = if *is_dead { *w } else { moved };
+                        *acc = 0.0;
                     }
+                    continue;
                 }
                 OptimizerKind::Sgd => {
                     for (b, acc) in biases.iter_mut().zip(&grads.biases) {
@@ -542,13 +586,12 @@ impl Trainer {
         #[cfg(target_arch = "x86_64")]
         #[allow(unsafe_code)]
         {
-            if wide_enough_for_avx512(network) && std::arch::is_x86_feature_detected!("avx512f") {
-                // SAFETY: the CPU has AVX-512F, checked just above.
-                return unsafe { self.evaluate_avx512(network, set, loss) };
-            }
-            if std::arch::is_x86_feature_detected!("avx2") {
-                // SAFETY: the CPU has AVX2, checked just above.
-                return unsafe { self.evaluate_avx2(network, set, loss) };
+            match simd() {
+                // SAFETY: `simd` only answers what the CPU has.
+                Simd::Avx512 => return unsafe { self.evaluate_avx512(network, set, loss) },
+                // SAFETY: as above.
+                Simd::Avx2 => return unsafe { self.evaluate_avx2(network, set, loss) },
+                Simd::Portable => {}
             }
         }
         self.evaluate_portable(network, set, loss)
@@ -579,37 +622,13 @@ impl Trainer {
             scratch.mask.clear();
         }
         let last = network.layers.len() - 1;
-        let threshold = decision_threshold(network.layers[last].activation);
         let mut total_loss = 0.0;
         let mut correct = 0usize;
-        for start in (0..set.len()).step_by(EXAMPLES) {
-            let group = EXAMPLES.min(set.len() - start);
-            gather(
-                (start..start + group).map(|k| set.row(k)),
-                set.width,
-                &mut self.inputs,
-            );
-            self.forward(network);
-            let out = &self.scratch[last];
-            let n = out.outputs.len() / EXAMPLES;
-            for example in 0..group {
-                let label = set.labels[start + example];
-                if n == 1 {
-                    let (output, total) = (out.outputs[example], out.totals[example]);
-                    total_loss += loss.value(output, total, label);
-                    let predicted = if output > threshold { 1.0 } else { -1.0 };
-                    if predicted == label {
-                        correct += 1;
-                    }
-                } else {
-                    let row = example * n..(example + 1) * n;
-                    let outputs = &out.outputs[row.clone()];
-                    total_loss += loss.value_of(outputs, &out.totals[row], label);
-                    if predicted_class(outputs) == class_index(label, n) {
-                        correct += 1;
-                    }
-                }
-            }
+        let mut start = 0;
+        while start < set.len() {
+            let group = lanes_for(set.len() - start);
+            with_lanes!(group, L => self.evaluate_group::<L>(network, set, start, loss, &mut total_loss, &mut correct));
+            start += group;
         }
         let n = set.len().max(1) as f64;
         let is_classification = network.layers[last].activation != Activation::Linear;
@@ -618,18 +637,86 @@ impl Trainer {
             accuracy: is_classification.then_some(correct as f64 / n),
         }
     }
+
+    /// Adds the loss of examples `start..start + L` to `total_loss` (in order) and counts the
+    /// correctly classified ones.
+    #[inline(always)]
+    fn evaluate_group<const L: usize>(
+        &mut self,
+        network: &Network,
+        set: &InputMatrix,
+        start: usize,
+        loss: Loss,
+        total_loss: &mut f64,
+        correct: &mut usize,
+    ) {
+        gather::<L>(
+            (start..start + L).map(|k| set.row(k)),
+            set.width,
+            &mut self.inputs,
+        );
+        self.forward::<L>(network);
+        let last = network.layers.len() - 1;
+        let threshold = decision_threshold(network.layers[last].activation);
+        let out = &self.scratch[last];
+        let n = network.layers[last].neurons();
+        for l in 0..L {
+            let label = set.labels[start + l];
+            if n == 1 {
+                let (output, total) = (out.outputs[l], out.totals[l]);
+                *total_loss += loss.value(output, total, label);
+                let predicted = if output > threshold { 1.0 } else { -1.0 };
+                if predicted == label {
+                    *correct += 1;
+                }
+            } else {
+                let column = |values: &[f64]| -> Vec<f64> {
+                    values[..n * L].iter().skip(l).step_by(L).copied().collect()
+                };
+                let outputs = column(&out.outputs);
+                *total_loss += loss.value_of(&outputs, &column(&out.totals), label);
+                if predicted_class(&outputs) == class_index(label, n) {
+                    *correct += 1;
+                }
+            }
+        }
+    }
+}
+
+/// The vector instructions training uses.
+#[cfg(target_arch = "x86_64")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Simd {
+    Portable,
+    Avx2,
+    Avx512,
+}
+
+/// The widest vector instructions of this CPU that training uses. `NEURAL_SANDBOX_SIMD=avx2`
+/// (or `portable`) caps it, to measure what computers without AVX-512 get; the results are the
+/// same bits either way.
+#[cfg(target_arch = "x86_64")]
+pub fn simd() -> Simd {
+    static SIMD: std::sync::OnceLock<Simd> = std::sync::OnceLock::new();
+    *SIMD.get_or_init(|| {
+        let cap = match std::env::var("NEURAL_SANDBOX_SIMD").as_deref() {
+            Ok("portable") => Simd::Portable,
+            Ok("avx2") => Simd::Avx2,
+            _ => Simd::Avx512,
+        };
+        let available = if std::arch::is_x86_feature_detected!("avx512f") {
+            Simd::Avx512
+        } else if std::arch::is_x86_feature_detected!("avx2") {
+            Simd::Avx2
+        } else {
+            Simd::Portable
+        };
+        available.min(cap)
+    })
 }
 
 /// The class with the highest output (the first of equals; NaN never wins).
 #[inline]
-/// AVX-512 pays on networks with a layer of eight neurons or more (a whole block of sums in
-/// one register): measured 14% faster on the 6x8 spiral, but 16% slower than AVX2 on the
-/// Playground's small 4-2 default, whose half blocks it handles worse.
-#[cfg(target_arch = "x86_64")]
-fn wide_enough_for_avx512(network: &Network) -> bool {
-    network.layers.iter().any(|layer| layer.biases.len() >= 8)
-}
-
 pub fn predicted_class(outputs: &[f64]) -> usize {
     let mut best = 0;
     for (k, &v) in outputs.iter().enumerate() {
@@ -653,7 +740,7 @@ pub fn decision_threshold(output_activation: Activation) -> f64 {
 /// dropout, times the mask (the activation's value recovered as output / mask, as one example
 /// at a time computes it).
 #[inline(always)]
-fn derive_inputs(activation: Activation, scratch: &mut LayerScratch) {
+fn derive_inputs(activation: Activation, scratch: &mut LayerScratch, count: usize) {
     let LayerScratch {
         totals,
         outputs,
@@ -662,8 +749,10 @@ fn derive_inputs(activation: Activation, scratch: &mut LayerScratch) {
         mask,
         ..
     } = scratch;
+    let (totals, outputs) = (&totals[..count], &outputs[..count]);
+    let (output_ders, input_ders) = (&output_ders[..count], &mut input_ders[..count]);
     if !mask.is_empty() {
-        for k in 0..totals.len() {
+        for k in 0..count {
             let m = mask[k];
             let activated = if m > 0.0 { outputs[k] / m } else { 0.0 };
             input_ders[k] = output_ders[k] * m * activation.derivative(totals[k], activated);
@@ -733,23 +822,33 @@ pub fn mean_gradient(
 ) -> Vec<(Vec<f64>, Vec<f64>)> {
     let mut trainer = Trainer::new(network);
     trainer.load_weights(network);
-    for start in (0..set.len()).step_by(EXAMPLES) {
-        let group = EXAMPLES.min(set.len() - start);
-        gather(
-            (start..start + group).map(|k| set.row(k)),
-            set.width,
-            &mut trainer.inputs,
-        );
-        trainer.forward(network);
-        trainer.backward(network, &set.labels[start..start + group], loss);
+    let mut start = 0;
+    while start < set.len() {
+        let group = lanes_for(set.len() - start);
+        with_lanes!(group, L => {
+            let labels: &[f64; L] = set.labels[start..start + L].try_into().expect("L labels");
+            gather::<L>(
+                (start..start + L).map(|k| set.row(k)),
+                set.width,
+                &mut trainer.inputs,
+            );
+            trainer.forward::<L>(network);
+            trainer.backward::<L>(network, labels, loss);
+        });
+        start += group;
     }
     let n = set.len().max(1) as f64;
     trainer
         .grads
         .iter()
-        .map(|g| {
+        .zip(&network.layers)
+        .map(|(g, layer)| {
+            // The sums are input-major; the caller gets them in the weights' order.
+            let (n_out, n_in) = layer.weights.dim();
+            let mut weights = vec![0.0; g.weights.len()];
+            transpose(&g.weights, n_in, n_out, &mut weights);
             (
-                g.weights.iter().map(|x| x / n).collect(),
+                weights.iter().map(|x| x / n).collect(),
                 g.biases.iter().map(|x| x / n).collect(),
             )
         })
