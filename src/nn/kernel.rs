@@ -162,12 +162,44 @@ pub fn forward_layer<const L: usize>(
 /// Applies `f` to example `l`'s values of every neuron (lanes layout with `lanes` lanes) as one
 /// contiguous slice: softmax and the multi-output losses work across a layer.
 pub fn across_neurons(values: &mut [f64], l: usize, lanes: usize, f: impl FnOnce(&mut [f64])) {
-    let mut row: Vec<f64> = values.iter().skip(l).step_by(lanes).copied().collect();
-    f(&mut row);
-    for (v, r) in values.iter_mut().skip(l).step_by(lanes).zip(row) {
-        *v = r;
+    let (mut stack, mut heap) = ([0.0; ROW], Vec::new());
+    let row = example_row(values, l, lanes, &mut stack, &mut heap);
+    f(row);
+    for (v, r) in values.iter_mut().skip(l).step_by(lanes).zip(row.iter()) {
+        *v = *r;
     }
 }
+
+/// Calls `f` with example `l`'s values of every neuron as one contiguous slice.
+pub fn with_example<R>(values: &[f64], l: usize, lanes: usize, f: impl FnOnce(&[f64]) -> R) -> R {
+    let (mut stack, mut heap) = ([0.0; ROW], Vec::new());
+    f(example_row(values, l, lanes, &mut stack, &mut heap))
+}
+
+/// Example `l`'s values copied into `stack` (layers of up to [`ROW`] neurons) or `heap`: no
+/// allocation per example on the multi-class training path.
+fn example_row<'a>(
+    values: &[f64],
+    l: usize,
+    lanes: usize,
+    stack: &'a mut [f64; ROW],
+    heap: &'a mut Vec<f64>,
+) -> &'a mut [f64] {
+    let n = values.len() / lanes;
+    let row: &mut [f64] = if n <= ROW {
+        &mut stack[..n]
+    } else {
+        heap.resize(n, 0.0);
+        heap
+    };
+    for (r, v) in row.iter_mut().zip(values.iter().skip(l).step_by(lanes)) {
+        *r = *v;
+    }
+    row
+}
+
+/// The widest layer whose example rows stay on the stack.
+const ROW: usize = 16;
 
 /// The sums of neurons `j0..j0 + W` for the `L` examples: each starts at the bias and adds
 /// `w[j][i] * input[i]` for `i` in order.

@@ -10,7 +10,7 @@ use rand::{Rng, RngExt};
 use super::functions::{Activation, Loss, OptimizerKind, Regularization, class_index};
 use super::kernel::{
     MAX_LANES, accumulate_gradients, across_neurons, backward_inputs, forward_layer, gather,
-    lanes_for, lanes_to_rows, transpose, with_lanes,
+    lanes_for, lanes_to_rows, transpose, with_example, with_lanes,
 };
 use super::network::Network;
 
@@ -423,13 +423,14 @@ impl Trainer {
                     );
                 }
             } else {
+                let (outputs, totals) = (&out.outputs[..n * L], &out.totals[..n * L]);
                 for (l, &label) in labels.iter().enumerate() {
-                    let column = |values: &[f64]| -> Vec<f64> {
-                        values[..n * L].iter().skip(l).step_by(L).copied().collect()
-                    };
-                    let (outputs, totals) = (column(&out.outputs), column(&out.totals));
-                    across_neurons(&mut out.input_ders[..n * L], l, L, |ders| {
-                        loss.output_gradient(activation, &outputs, &totals, label, ders);
+                    with_example(outputs, l, L, |outputs| {
+                        with_example(totals, l, L, |totals| {
+                            across_neurons(&mut out.input_ders[..n * L], l, L, |ders| {
+                                loss.output_gradient(activation, outputs, totals, label, ders);
+                            })
+                        })
                     });
                 }
             }
@@ -670,12 +671,17 @@ impl Trainer {
                     *correct += 1;
                 }
             } else {
-                let column = |values: &[f64]| -> Vec<f64> {
-                    values[..n * L].iter().skip(l).step_by(L).copied().collect()
-                };
-                let outputs = column(&out.outputs);
-                *total_loss += loss.value_of(&outputs, &column(&out.totals), label);
-                if predicted_class(&outputs) == class_index(label, n) {
+                let (outputs, totals) = (&out.outputs[..n * L], &out.totals[..n * L]);
+                let (example_loss, class) = with_example(outputs, l, L, |outputs| {
+                    with_example(totals, l, L, |totals| {
+                        (
+                            loss.value_of(outputs, totals, label),
+                            predicted_class(outputs),
+                        )
+                    })
+                });
+                *total_loss += example_loss;
+                if class == class_index(label, n) {
                     *correct += 1;
                 }
             }
