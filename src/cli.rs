@@ -35,12 +35,15 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Train a network headlessly and print (or write) its losses.
+    #[command(allow_negative_numbers = true)]
     Train(Box<TrainArgs>),
     /// Train a grid of variants (every combination of the values given, e.g. --lr 0.003,0.03
     /// --activation tanh,relu --layers '4,2;8,8'), several seeds each, in parallel; print them
     /// best first with the mean and spread of their final losses and accuracies.
+    #[command(allow_negative_numbers = true)]
     Sweep(Box<sweep::SweepArgs>),
     /// Measure training and heatmap speed on the Playground's comparison networks.
+    #[command(allow_negative_numbers = true)]
     Bench(BenchArgs),
     /// Check or solve challenge level files.
     #[command(subcommand)]
@@ -57,8 +60,10 @@ pub enum Command {
 pub enum GanCommand {
     /// Train headlessly; print and write one row per epoch:
     /// epoch,d_loss,g_loss,kl,js,js_precise (d_loss halved as GAN Lab shows it).
+    #[command(allow_negative_numbers = true)]
     Train(Box<GanTrainArgs>),
     /// GAN epochs per second on each preset (single-threaded).
+    #[command(allow_negative_numbers = true)]
     Bench(BenchArgs),
 }
 
@@ -328,8 +333,7 @@ impl TrainArgs {
         let mut c = match &self.config {
             _ if self.playground_url.is_some() => self.playground_link()?.unwrap().config,
             Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+                let text = crate::limits::read_text(path, crate::limits::FileKind::Config)?;
                 ExperimentConfig::from_ron(&text, &path.display().to_string())?
             }
             None => ExperimentConfig::default(),
@@ -375,6 +379,18 @@ impl TrainArgs {
             Some(path) => {
                 let file = read_data_file(path).map_err(|e| e.to_string())?;
                 let inferred = file.inferred_classes();
+                if config.problem.is_none()
+                    && let Some((line, label)) = file.too_many_classes()
+                {
+                    return Err(format!(
+                        "{}: line {line}: label {label} would be class {} of {}: a classification has at most {} classes (labels 0 to {}); give --problem regression to fit the labels as numbers",
+                        path.display(),
+                        label + 1.0,
+                        file.highest_label() + 1.0,
+                        crate::data::MAX_CLASSES,
+                        crate::data::MAX_CLASSES - 1
+                    ));
+                }
                 if config.problem.is_none() {
                     config.problem = Some(if inferred.is_some() {
                         Problem::Classification
@@ -424,6 +440,108 @@ pub fn history_row(s: &EpochStats) -> String {
         acc(s.train_accuracy),
         acc(s.test_accuracy)
     )
+}
+
+/// `-` as an output file means standard output, as for Unix tools.
+pub fn is_standard_output(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Where a path leads, for comparing two of them: the file itself if it exists (links
+/// followed), else its folder's real place and its name.
+fn real_place(path: &Path) -> PathBuf {
+    if let Ok(real) = path.canonicalize() {
+        return real;
+    }
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    match (folder.canonicalize(), path.file_name()) {
+        (Ok(real), Some(name)) => real.join(name),
+        _ => path.to_path_buf(),
+    }
+}
+
+/// Refuses, before anything runs, an output that is also an input (it would overwrite the
+/// student's file) and two outputs to one file (one would be lost).
+pub fn check_distinct_files(
+    inputs: &[(&Option<PathBuf>, &str)],
+    outputs: &[(&Option<PathBuf>, &str)],
+) -> Result<(), String> {
+    let given = |list: &[(&Option<PathBuf>, &str)]| -> Vec<(PathBuf, String)> {
+        list.iter()
+            .filter_map(|(path, flag)| path.as_ref().map(|p| (p.clone(), flag.to_string())))
+            .filter(|(p, flag)| !(flag == "--csv" && is_standard_output(p)))
+            .collect()
+    };
+    let inputs = given(inputs);
+    let outputs = given(outputs);
+    for (k, (out_path, out_flag)) in outputs.iter().enumerate() {
+        let place = real_place(out_path);
+        if let Some((_, in_flag)) = inputs.iter().find(|(p, _)| real_place(p) == place) {
+            return Err(format!(
+                "{out_flag} {} is also the {in_flag} file: writing it would overwrite what is read; choose another name",
+                out_path.display()
+            ));
+        }
+        if let Some((_, other_flag)) = outputs[..k].iter().find(|(p, _)| real_place(p) == place) {
+            return Err(format!(
+                "{other_flag} and {out_flag} both write {}: one would be lost; choose two names",
+                out_path.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Whether the process's standard output is open. Rust's standard output quietly drops what is
+/// written to a closed one, so a command would "succeed" having printed nothing.
+///
+/// Rust's runtime opens `/dev/null` (for reading and writing) in place of a standard output that
+/// was closed when the program started, so "closed" is either no descriptor 1 at all, or
+/// `/dev/null` opened that way; a `> /dev/null` of the shell opens it for writing only, and is
+/// a place to write like any other.
+pub fn standard_output_is_open() -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // SAFETY: F_GETFL only asks about descriptor 1; it reads and changes no memory.
+        #[allow(unsafe_code)]
+        let flags = unsafe { libc::fcntl(1, libc::F_GETFL) };
+        if flags == -1 {
+            return false;
+        }
+        let opened_for_both = flags & libc::O_ACCMODE == libc::O_RDWR;
+        let is_null = match (
+            std::fs::metadata("/proc/self/fd/1"),
+            std::fs::metadata("/dev/null"),
+        ) {
+            (Ok(out), Ok(null)) => out.rdev() == null.rdev() && out.dev() == null.dev(),
+            _ => false,
+        };
+        !(opened_for_both && is_null)
+    }
+    #[cfg(not(unix))]
+    {
+        true
+    }
+}
+
+/// What commands write to when standard output is closed: every write fails, and says why.
+pub struct ClosedOutput;
+
+impl Write for ClosedOutput {
+    fn write(&mut self, _buf: &[u8]) -> std::io::Result<usize> {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::BrokenPipe,
+            "standard output is closed",
+        ))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 fn write_file(path: &Path, contents: &str) -> Result<(), String> {
@@ -528,10 +646,19 @@ pub fn run_train(args: &TrainArgs, out: &mut dyn Write) -> Outcome {
     ];
     for (path, flag) in outputs {
         if let Some(path) = path
+            && !(flag == "--csv" && is_standard_output(path))
             && let Err(e) = check_output_path(path, flag)
         {
             return Outcome::BadInput(e);
         }
+    }
+    let inputs = [
+        (&args.config, "--config"),
+        (&args.data, "--data"),
+        (&args.weights, "--weights"),
+    ];
+    if let Err(e) = check_distinct_files(&inputs, &outputs) {
+        return Outcome::BadInput(e);
     }
     if let Some(path) = &args.save_config
         && let Err(e) = write_file(path, &experiment.config().to_ron())
@@ -547,13 +674,21 @@ pub fn run_train(args: &TrainArgs, out: &mut dyn Write) -> Outcome {
             return Outcome::Failed(e);
         }
     }
+    // `--csv -`: the rows go to standard output, and the summary after them as comments.
+    let csv_to_output = args.csv.as_deref().is_some_and(is_standard_output);
     let mut csv = match &args.csv {
-        Some(path) => match HistoryCsv::create(path, &experiment.latest()) {
+        Some(path) if !csv_to_output => match HistoryCsv::create(path, &experiment.latest()) {
             Ok(csv) => Some(csv),
             Err(e) => return Outcome::Failed(e),
         },
-        None => None,
+        _ => None,
     };
+    if csv_to_output {
+        let first = format!("{HISTORY_HEADER}\n{}", history_row(&experiment.latest()));
+        if let Err(e) = writeln!(out, "{first}") {
+            return Outcome::Failed(format!("cannot write to standard output: {e}"));
+        }
+    }
     // With a Playground link, its notes and the loss curve as the page draws it.
     let curve = match args.playground_link() {
         Ok(Some(link)) => {
@@ -569,7 +704,7 @@ pub fn run_train(args: &TrainArgs, out: &mut dyn Write) -> Outcome {
         Err(e) => return Outcome::BadInput(e),
     };
     watch_for_interrupt();
-    let mut progress = Progress::new(args.epochs, args.quiet || curve);
+    let mut progress = Progress::new(args.epochs, args.quiet || curve || csv_to_output);
     let start = Instant::now();
     let mut trained = 0;
     let mut interrupted = false;
@@ -583,6 +718,9 @@ pub fn run_train(args: &TrainArgs, out: &mut dyn Write) -> Outcome {
             && let Err(e) = csv.line(&history_row(&latest))
         {
             return Outcome::Failed(e);
+        }
+        if csv_to_output && let Err(e) = writeln!(out, "{}", history_row(&latest)) {
+            return Outcome::Failed(format!("cannot write to standard output: {e}"));
         }
         if curve && let Err(e) = writeln!(out, "{}", playground_curve_row(&latest)) {
             return Outcome::Failed(format!("cannot write to standard output: {e}"));
@@ -626,8 +764,9 @@ pub fn run_train(args: &TrainArgs, out: &mut dyn Write) -> Outcome {
         let mut summary = Vec::new();
         let _ = write_summary(&experiment, trained, elapsed, &mut summary);
         let summary = String::from_utf8_lossy(&summary);
-        // After the curve, the summary is comments, so the output stays one CSV table.
-        let comment = if curve { "# " } else { "" };
+        // After the curve or the rows, the summary is comments, so the output stays one CSV
+        // table.
+        let comment = if curve || csv_to_output { "# " } else { "" };
         let written = summary
             .lines()
             .chain(notes.iter().map(String::as_str))
@@ -784,10 +923,10 @@ impl GanTrainArgs {
 /// Reads rows of numbers from a CSV file whose header names exactly `columns`.
 fn read_columns(path: &Path, columns: &[&[&str]]) -> Result<(Vec<f64>, usize), String> {
     let shown = path.display();
+    let bytes = crate::limits::read_bytes(path, crate::limits::FileKind::Data)?;
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
-        .from_path(path)
-        .map_err(|e| format!("{shown}: cannot read: {e}"))?;
+        .from_reader(bytes.as_slice());
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| format!("{shown}: {e}"))?
@@ -802,7 +941,7 @@ fn read_columns(path: &Path, columns: &[&[&str]]) -> Result<(Vec<f64>, usize), S
         return Err(format!(
             "{shown}: line 1: the header must be {} (found: {})",
             names.join(" or "),
-            header.join(",")
+            crate::limits::shorten_message(&header.join(","), crate::limits::QUOTE_CHARS)
         ));
     };
     let mut values = Vec::new();
@@ -822,9 +961,25 @@ fn read_columns(path: &Path, columns: &[&[&str]]) -> Result<(Vec<f64>, usize), S
                 .ok()
                 .filter(|v: &f64| v.is_finite())
                 .ok_or_else(|| {
-                    format!("{shown}: line {line}: {name} \"{text}\" is not a number")
+                    format!(
+                        "{shown}: line {line}: {name} {} is not a number",
+                        crate::limits::quote(text)
+                    )
                 })?;
+            if v.abs() > crate::data::csv_file::MAX_VALUE {
+                return Err(format!(
+                    "{shown}: line {line}: {name} {} is too large (at most {:e} either way)",
+                    crate::limits::quote(text),
+                    crate::data::csv_file::MAX_VALUE
+                ));
+            }
             values.push(v);
+        }
+        if values.len() / wanted.len() > crate::limits::MAX_DATA_ROWS {
+            return Err(format!(
+                "{shown}: more than {} rows (the most a samples file may have)",
+                crate::limits::MAX_DATA_ROWS
+            ));
         }
     }
     if values.is_empty() {
@@ -868,12 +1023,26 @@ fn gan_row(r: &crate::gan::EpochRecord) -> String {
 /// Runs `gan train`.
 pub fn run_gan_train(args: &GanTrainArgs, out: &mut dyn Write) -> Outcome {
     use crate::gan::model::Sources;
-    for (path, flag) in [(&args.csv, "--csv"), (&args.save_model, "--save-model")] {
+    let outputs = [(&args.csv, "--csv"), (&args.save_model, "--save-model")];
+    for (path, flag) in outputs {
         if let Some(path) = path
+            && !(flag == "--csv" && is_standard_output(path))
             && let Err(e) = check_output_path(path, flag)
         {
             return Outcome::BadInput(e);
         }
+    }
+    let noise_path = match &args.noise {
+        Some(NoiseArg::File(path)) => Some(path.clone()),
+        _ => args.noise_file.clone(),
+    };
+    let inputs = [
+        (&args.load_model, "--load-model"),
+        (&args.real, "--real"),
+        (&noise_path, "--noise"),
+    ];
+    if let Err(e) = check_distinct_files(&inputs, &outputs) {
+        return Outcome::BadInput(e);
     }
     let loaded = match &args.load_model {
         Some(path) => match crate::gan::file::read_model(path) {
@@ -913,27 +1082,41 @@ pub fn run_gan_train(args: &GanTrainArgs, out: &mut dyn Write) -> Outcome {
     {
         return Outcome::BadInput(e);
     }
+    let Some(end) = gan
+        .epoch()
+        .checked_add(args.epochs)
+        .filter(|&e| e <= crate::limits::MAX_EPOCH)
+    else {
+        return Outcome::BadInput(format!(
+            "--epochs {}: from epoch {} that passes {}, the most epochs a run counts",
+            args.epochs,
+            gan.epoch(),
+            crate::limits::MAX_EPOCH
+        ));
+    };
+    // `--csv -`: the rows are printed (once), even with --quiet.
+    let csv_to_output = args.csv.as_deref().is_some_and(is_standard_output);
     let mut csv = match &args.csv {
-        Some(path) => match std::fs::File::create(path) {
+        Some(path) if !csv_to_output => match std::fs::File::create(path) {
             Ok(file) => Some(std::io::BufWriter::new(file)),
             Err(e) => return Outcome::Failed(format!("{}: cannot write: {e}", path.display())),
         },
-        None => None,
+        _ => None,
     };
+    let print_rows = !args.quiet || csv_to_output;
     watch_for_interrupt();
     let mut emit = |line: &str, csv: &mut Option<std::io::BufWriter<std::fs::File>>| {
         if let Some(file) = csv.as_mut() {
             writeln!(file, "{line}").map_err(|e| format!("--csv: cannot write: {e}"))?;
         }
-        if !args.quiet {
+        if print_rows {
             writeln!(out, "{line}").map_err(|e| format!("cannot write to standard output: {e}"))?;
         }
         Ok::<(), String>(())
     };
     let mut result =
         emit(GAN_HEADER, &mut csv).and_then(|_| emit(&gan_row(&gan.latest()), &mut csv));
-    let start = gan.epoch();
-    while result.is_ok() && gan.epoch() < start + args.epochs {
+    while result.is_ok() && gan.epoch() < end {
         gan.train_epoch(true);
         result = emit(&gan_row(&gan.latest()), &mut csv);
         if !gan.is_finite() || INTERRUPTED.load(Ordering::Relaxed) {
@@ -964,7 +1147,7 @@ pub fn run_gan_train(args: &GanTrainArgs, out: &mut dyn Write) -> Outcome {
     {
         return Outcome::Failed(e);
     }
-    if args.quiet {
+    if args.quiet && !csv_to_output {
         let last = gan.latest();
         let (floor, precise_floor) = gan.noise_floor();
         let summary = format!(

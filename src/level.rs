@@ -237,6 +237,7 @@ impl fmt::Display for LevelError {
 impl Level {
     /// Parses and validates a level file's text. Every problem is reported, each with its line.
     pub fn parse(text: &str, file: &str) -> Result<Level, Vec<LevelError>> {
+        let text = crate::limits::without_bom(text);
         let level: Level = read_level_ron(text, file)?;
         checked(level.problems(text, file), level)
     }
@@ -529,6 +530,7 @@ impl AnyLevel {
     /// Parses a level file of either mode: one with `mode: "gan"` is a GAN level, one with no
     /// mode (or `mode: "playground"`) a Playground level.
     pub fn parse(text: &str, file: &str) -> Result<AnyLevel, Vec<LevelError>> {
+        let text = crate::limits::without_bom(text);
         let mode = crate::names::ron_options()
             .from_str::<ModeOnly>(text)
             .ok()
@@ -727,9 +729,13 @@ pub struct LevelFile {
     pub level: Result<AnyLevel, Vec<LevelError>>,
 }
 
+/// The most levels one folder's index may list (the game ships 18).
+pub const MAX_LEVELS_IN_INDEX: usize = 500;
+
 /// The file names listed in the index. Every entry must be a plain `.ron` file name in the
 /// index's own folder (no path, no `..`): a level pack cannot reach outside its folder.
 pub fn parse_index(text: &str, file: &str) -> Result<Vec<String>, LevelError> {
+    let text = crate::limits::without_bom(text);
     let names = crate::names::ron_options()
         .from_str::<Vec<String>>(text)
         .map_err(|e| LevelError {
@@ -740,6 +746,16 @@ pub fn parse_index(text: &str, file: &str) -> Result<Vec<String>, LevelError> {
                 e.code
             ),
         })?;
+    if names.len() > MAX_LEVELS_IN_INDEX {
+        return Err(LevelError {
+            file: file.to_string(),
+            line: 0,
+            message: format!(
+                "{} levels are listed: at most {MAX_LEVELS_IN_INDEX} in one folder",
+                names.len()
+            ),
+        });
+    }
     for name in &names {
         let plain = !name.is_empty()
             && !name.contains(['/', '\\', ':'])
@@ -800,7 +816,7 @@ pub fn load_dir(dir: &Path) -> (Vec<LevelFile>, Vec<LevelError>) {
     let mut problems = Vec::new();
     let index_path = dir.join(INDEX_FILE);
     let index_name = index_path.display().to_string();
-    let names = match std::fs::read_to_string(&index_path) {
+    let names = match crate::limits::read_text(&index_path, crate::limits::FileKind::Level) {
         Ok(text) => match parse_index(&text, &index_name) {
             Ok(names) => names,
             Err(e) => {
@@ -812,7 +828,10 @@ pub fn load_dir(dir: &Path) -> (Vec<LevelFile>, Vec<LevelError>) {
             problems.push(LevelError {
                 file: index_name.clone(),
                 line: 0,
-                message: format!("cannot read the index: {e}"),
+                message: format!(
+                    "cannot read the index: {}",
+                    e.strip_prefix(&format!("{index_name}: ")).unwrap_or(&e)
+                ),
             });
             Vec::new()
         }
@@ -822,7 +841,16 @@ pub fn load_dir(dir: &Path) -> (Vec<LevelFile>, Vec<LevelError>) {
     for name in &names {
         let path = dir.join(name);
         let shown = path.display().to_string();
-        let (level, text) = match std::fs::read_to_string(&path) {
+        // A level is read only from the folder itself (a link out of it is refused), as a
+        // regular file of at most a level's size.
+        let read = crate::limits::inside_folder(dir, name, &index_name)
+            .and_then(|path| crate::limits::read_text(&path, crate::limits::FileKind::Level))
+            .map_err(|e| {
+                e.strip_prefix(&format!("{shown}: "))
+                    .unwrap_or(&e)
+                    .to_string()
+            });
+        let (level, text) = match read {
             Ok(text) => (AnyLevel::parse(&text, &shown), text),
             Err(e) => (
                 Err(vec![LevelError {

@@ -19,6 +19,7 @@ pub mod data;
 pub mod experiment;
 pub mod gan;
 pub mod level;
+pub mod limits;
 pub mod math;
 pub mod nn;
 pub mod presets;

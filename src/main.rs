@@ -14,8 +14,24 @@ fn main() -> ExitCode {
         Cli, Command, GanCommand, LevelsCommand, Outcome, run_bench, run_gan_bench, run_gan_train,
         run_levels_check, run_levels_solve, run_train,
     };
-    let cli = Cli::parse();
-    let mut stdout = std::io::stdout();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // Help and version as clap prints them; a bad flag's message with its value cut short.
+        Err(e) if !e.use_stderr() => e.exit(),
+        Err(e) => {
+            eprint!(
+                "{}",
+                neural_sandbox::limits::tidy_message(&e.render().to_string())
+            );
+            return ExitCode::from(2);
+        }
+    };
+    // A closed standard output fails the first write (exit 1), rather than being ignored.
+    let mut stdout: Box<dyn std::io::Write> = if neural_sandbox::cli::standard_output_is_open() {
+        Box::new(std::io::stdout())
+    } else {
+        Box::new(neural_sandbox::cli::ClosedOutput)
+    };
     let outcome = match &cli.command {
         Some(Command::Train(args)) => run_train(args, &mut stdout),
         Some(Command::Sweep(args)) => neural_sandbox::cli::sweep::run_sweep(args, &mut stdout),
@@ -27,18 +43,20 @@ fn main() -> ExitCode {
         Some(Command::Cnn(command)) => neural_sandbox::cli::cnn::run(command, &mut stdout),
         None => play(&cli),
     };
+    // A message quotes at most a little of a bad value, however long the value was.
+    let tidy = neural_sandbox::limits::tidy_message;
     match outcome {
         Outcome::Done => ExitCode::SUCCESS,
         Outcome::BadInput(message) => {
-            eprintln!("error: {message}");
+            eprintln!("error: {}", tidy(&message));
             ExitCode::from(2)
         }
         Outcome::Diverged(message) => {
-            eprintln!("{message}");
+            eprintln!("{}", tidy(&message));
             ExitCode::from(3)
         }
         Outcome::Failed(message) => {
-            eprintln!("error: {message}");
+            eprintln!("error: {}", tidy(&message));
             ExitCode::from(1)
         }
     }

@@ -101,7 +101,8 @@ impl Progress {
     /// Reads a save part by part: what cannot be read falls back to its default and is listed
     /// in `problems`. Only a text that is not a save at all (not a JSON object) is an error.
     pub fn read_parts(text: &str) -> Result<ReadProgress, String> {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let value: serde_json::Value =
+            serde_json::from_str(crate::limits::without_bom(text)).map_err(|e| e.to_string())?;
         let serde_json::Value::Object(mut fields) = value else {
             return Err("it is not a saved game (not a JSON object)".into());
         };
@@ -271,11 +272,11 @@ impl FileStore {
 
 impl SaveStore for FileStore {
     fn read(&self) -> Result<Option<String>, String> {
-        match std::fs::read(&self.path) {
-            Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(format!("{}: {e}", self.path.display())),
+        if !self.path.exists() && std::fs::symlink_metadata(&self.path).is_err() {
+            return Ok(None);
         }
+        let bytes = crate::limits::read_bytes(&self.path, crate::limits::FileKind::Progress)?;
+        Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
     }
 
     fn write(&self, text: &str) -> Result<(), String> {

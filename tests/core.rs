@@ -12,6 +12,8 @@ use neural_sandbox::nn::functions::max_or_nan;
 use neural_sandbox::nn::weights_file::parse_network;
 use proptest::prelude::*;
 
+mod hostile;
+
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/playground")
 }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use clap::{Args, Subcommand};
 
-use super::{Outcome, check_output_path};
+use super::{Outcome, check_distinct_files, check_output_path, is_standard_output};
 use crate::cnn::images::ImageDataset;
 use crate::cnn::train::{CnnOptimizer, CnnTraining};
 use crate::cnn::{CnnActivation, CnnModel, MiniSpec, Padding, tfjs};
@@ -15,11 +15,14 @@ use crate::cnn::{CnnActivation, CnnModel, MiniSpec, Padding, tfjs};
 #[derive(Debug, Subcommand)]
 pub enum CnnCommand {
     /// Print each class's probability for each picture (PNG or JPEG).
+    #[command(allow_negative_numbers = true)]
     Classify(ClassifyArgs),
     /// Train the mini Tiny VGG; one row per epoch:
     /// epoch,train_loss,test_loss,train_accuracy,test_accuracy.
+    #[command(allow_negative_numbers = true)]
     Train(Box<CnnTrainArgs>),
     /// Training images/s and inference ms/image for the mini net (and a model given with --model).
+    #[command(allow_negative_numbers = true)]
     Bench(CnnBenchArgs),
 }
 
@@ -118,6 +121,20 @@ fn open_model(path: &std::path::Path, classes: Option<&str>) -> Result<CnnModel,
                 model.classes()
             ));
         }
+        // Each probability is printed under its class's name: two classes of one name would
+        // lose one of them.
+        if let Some((k, name)) = names
+            .iter()
+            .enumerate()
+            .find(|(k, name)| names[..*k].contains(name))
+        {
+            return Err(format!(
+                "--classes names {} twice (classes {} and {}): every class needs its own name",
+                crate::limits::quote(name),
+                names.iter().position(|n| n == name).unwrap_or(0) + 1,
+                k + 1
+            ));
+        }
         model.class_names = names;
     }
     Ok(model)
@@ -130,12 +147,14 @@ fn classify(args: &ClassifyArgs, out: &mut dyn Write) -> Outcome {
     };
     let mut text = String::new();
     for path in &args.images {
-        let pixels = std::fs::read(path)
-            .map_err(|e| e.to_string())
-            .and_then(|bytes| crate::cnn::preprocess::image_for_model(&bytes, model.input));
+        let pixels =
+            crate::limits::read_bytes(path, crate::limits::FileKind::Picture).and_then(|bytes| {
+                crate::cnn::preprocess::image_for_model(&bytes, model.input)
+                    .map_err(|e| format!("{}: {e}", path.display()))
+            });
         let pixels = match pixels {
             Ok(p) => p,
-            Err(e) => return Outcome::BadInput(format!("{}: {e}", path.display())),
+            Err(e) => return Outcome::BadInput(e),
         };
         let p = model.predict(&pixels);
         if args.json {
@@ -215,12 +234,17 @@ pub fn mini_spec(args: &CnnTrainArgs) -> Result<(MiniSpec, CnnOptimizer), String
 }
 
 fn train(args: &CnnTrainArgs, out: &mut dyn Write) -> Outcome {
-    for (path, flag) in [(&args.csv, "--csv"), (&args.save_model, "--save-model")] {
+    let outputs = [(&args.csv, "--csv"), (&args.save_model, "--save-model")];
+    for (path, flag) in outputs {
         if let Some(path) = path
+            && !(flag == "--csv" && is_standard_output(path))
             && let Err(e) = check_output_path(path, flag)
         {
             return Outcome::BadInput(e);
         }
+    }
+    if let Err(e) = check_distinct_files(&[], &outputs) {
+        return Outcome::BadInput(e);
     }
     let (spec, optimizer) = match mini_spec(args) {
         Ok(s) => s,
@@ -258,7 +282,9 @@ fn train(args: &CnnTrainArgs, out: &mut dyn Write) -> Outcome {
         }
         rows.push_str(&row);
     }
+    // (`--csv -`: the rows were printed already.)
     if let Some(path) = &args.csv
+        && !is_standard_output(path)
         && let Err(e) = std::fs::write(path, &rows)
     {
         return Outcome::Failed(format!("--csv {}: {e}", path.display()));

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser};
 use rayon::prelude::*;
 
-use super::{Outcome, TrainArgs, check_output_path, write_file};
+use super::{Outcome, TrainArgs, check_output_path, is_standard_output, write_file};
 use crate::experiment::compare::mean_sd;
 
 /// `neural-sandbox sweep`.
@@ -308,6 +308,16 @@ pub fn run_one(train: &TrainArgs) -> Result<RunResult, String> {
     })
 }
 
+/// The worker threads a sweep starts: as asked (else one per core), but never more than there
+/// are runs, nor more than four per core (a sweep's runs never wait on anything but a core).
+pub fn worker_threads(asked: Option<usize>, runs: usize, cores: usize) -> usize {
+    asked
+        .unwrap_or(cores)
+        .min(runs.max(1))
+        .min(cores.max(1) * 4)
+        .max(1)
+}
+
 /// Builds the grid, checks every run's settings, runs them all; results in grid order.
 pub fn run_grid(args: &SweepArgs) -> Result<Vec<VariantResult>, Outcome> {
     if args.seeds == 0 || args.seeds > 100 {
@@ -383,8 +393,20 @@ pub fn run_grid(args: &SweepArgs) -> Result<Vec<VariantResult>, Outcome> {
             })
             .collect()
     };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = worker_threads(args.threads, runs, cores);
+    if let Some(asked) = args.threads
+        && asked > threads
+        && !args.quiet
+    {
+        eprintln!(
+            "note: --threads {asked} capped to {threads} ({runs} run{} on {cores} core{}): more threads would only wait",
+            if runs == 1 { "" } else { "s" },
+            if cores == 1 { "" } else { "s" },
+        );
+    }
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
+        .num_threads(threads)
         .build()
         .map_err(|e| Outcome::Failed(format!("cannot start the worker threads: {e}")))?;
     let results = pool.install(work);
@@ -544,6 +566,7 @@ pub fn csv(results: &[VariantResult]) -> String {
 
 pub fn run_sweep(args: &SweepArgs, out: &mut dyn Write) -> Outcome {
     if let Some(path) = &args.csv
+        && !is_standard_output(path)
         && let Err(e) = check_output_path(path, "--csv")
     {
         return Outcome::BadInput(e);
@@ -552,10 +575,17 @@ pub fn run_sweep(args: &SweepArgs, out: &mut dyn Write) -> Outcome {
         Ok(r) => r,
         Err(outcome) => return outcome,
     };
-    if let Some(path) = &args.csv
-        && let Err(e) = write_file(path, &csv(&results))
-    {
-        return Outcome::Failed(e);
+    if let Some(path) = &args.csv {
+        // `--csv -`: the CSV alone goes to standard output, instead of the table.
+        if is_standard_output(path) {
+            return match write!(out, "{}", csv(&results)).and_then(|_| out.flush()) {
+                Ok(()) => Outcome::Done,
+                Err(e) => Outcome::Failed(format!("cannot write to standard output: {e}")),
+            };
+        }
+        if let Err(e) = write_file(path, &csv(&results)) {
+            return Outcome::Failed(e);
+        }
     }
     let runs: usize = results.iter().map(|r| r.runs.len()).sum();
     let written = write!(

@@ -225,18 +225,44 @@ impl CnnModel {
         specs: &[LayerSpec],
         class_names: Vec<String>,
     ) -> Result<Self, ModelError> {
+        use crate::limits::{
+            MAX_CNN_ACTIVATIONS, MAX_CNN_CHANNELS, MAX_CNN_LAYERS, MAX_CNN_PARAMETERS,
+            MAX_CNN_SIDE, MAX_CNN_UNITS,
+        };
+        // Every size is checked before anything is laid out: a file may declare anything.
+        if input.height > MAX_CNN_SIDE
+            || input.width > MAX_CNN_SIDE
+            || input.channels > MAX_CNN_CHANNELS
+        {
+            return Err(ModelError::Other(format!(
+                "the input {input} is too big (at most {MAX_CNN_SIDE}x{MAX_CNN_SIDE} with {MAX_CNN_CHANNELS} channels)"
+            )));
+        }
         if input.is_empty() {
             return Err(ModelError::Other(format!("the input {input} is empty")));
         }
+        if specs.len() > MAX_CNN_LAYERS {
+            return Err(ModelError::Other(format!(
+                "{} layers: at most {MAX_CNN_LAYERS}",
+                specs.len()
+            )));
+        }
+        let mut activations = input.len();
         let mut layers = Vec::with_capacity(specs.len());
         let mut shapes = Vec::with_capacity(specs.len());
         let mut shape = input;
         let mut next = 0usize;
-        let mut take = |count: usize| {
-            let range = next..next + count;
-            next += count;
-            range
+        // The parameters' ranges, laid out one after another; None once they pass the limit.
+        let mut take = |count: Option<usize>| {
+            let end = count
+                .and_then(|c| next.checked_add(c))
+                .filter(|&end| end <= MAX_CNN_PARAMETERS)?;
+            let range = next..end;
+            next = end;
+            Some(range)
         };
+        let too_many_parameters =
+            || format!("more than {MAX_CNN_PARAMETERS} parameters, the most a model may have");
         for (index, spec) in specs.iter().enumerate() {
             let fail = |why: String| ModelError::Layer {
                 layer: index + 1,
@@ -251,9 +277,13 @@ impl CnnModel {
                     padding,
                     filters,
                 } => {
-                    if !(1..=16).contains(kernel) || *stride == 0 || *filters == 0 {
+                    if !(1..=16).contains(kernel)
+                        || *stride == 0
+                        || *filters == 0
+                        || *filters > MAX_CNN_CHANNELS
+                    {
                         return Err(fail(format!(
-                            "kernel {kernel}, stride {stride} and {filters} filters: the kernel must be 1 to 16, the stride and filters at least 1"
+                            "kernel {kernel}, stride {stride} and {filters} filters: the kernel must be 1 to 16, the stride at least 1, the filters 1 to {MAX_CNN_CHANNELS}"
                         )));
                     }
                     let rows = padding.output(shape.height, *kernel, *stride);
@@ -264,8 +294,11 @@ impl CnnModel {
                             padding.name()
                         )));
                     };
-                    let weights = take(kernel * kernel * shape.channels * filters);
-                    let bias = take(*filters);
+                    let count = (kernel * kernel)
+                        .checked_mul(shape.channels)
+                        .and_then(|n| n.checked_mul(*filters));
+                    let weights = take(count).ok_or_else(|| fail(too_many_parameters()))?;
+                    let bias = take(Some(*filters)).ok_or_else(|| fail(too_many_parameters()))?;
                     (
                         Layer::Conv {
                             name: name.clone(),
@@ -308,16 +341,19 @@ impl CnnModel {
                     Shape::new(1, 1, shape.len()),
                 ),
                 LayerSpec::Dense { name, units } => {
-                    if *units == 0 {
-                        return Err(fail("a dense layer needs at least one unit".into()));
+                    if *units == 0 || *units > MAX_CNN_UNITS {
+                        return Err(fail(format!(
+                            "{units} units: a dense layer has 1 to {MAX_CNN_UNITS}"
+                        )));
                     }
                     if shape.height != 1 || shape.width != 1 {
                         return Err(fail(format!(
                             "a dense layer needs a flat input, not {shape}: flatten first"
                         )));
                     }
-                    let weights = take(shape.channels * units);
-                    let bias = take(*units);
+                    let weights = take(shape.channels.checked_mul(*units))
+                        .ok_or_else(|| fail(too_many_parameters()))?;
+                    let bias = take(Some(*units)).ok_or_else(|| fail(too_many_parameters()))?;
                     (
                         Layer::Dense {
                             name: name.clone(),
@@ -329,6 +365,18 @@ impl CnnModel {
                     )
                 }
             };
+            // What one image leaves behind in the layers (kept for the views and training).
+            activations = out
+                .height
+                .checked_mul(out.width)
+                .and_then(|n| n.checked_mul(out.channels))
+                .and_then(|n| activations.checked_add(n))
+                .filter(|&n| n <= MAX_CNN_ACTIVATIONS)
+                .ok_or_else(|| {
+                    fail(format!(
+                        "its output {out} takes the model past {MAX_CNN_ACTIVATIONS} numbers per image, the most it may have"
+                    ))
+                })?;
             layers.push(layer);
             shapes.push(out);
             shape = out;

@@ -644,3 +644,152 @@ fn receptive_fields_grow_through_the_layers() {
     .unwrap();
     assert_eq!(same.receptive_field(0, 0, 0), (0, 0, 1, 1));
 }
+
+/// A PNG of any declared size: a real header, and an image data chunk of a few bytes (a
+/// picture bomb says it is huge and holds nothing).
+pub(crate) fn png_declaring(width: u32, height: u32) -> Vec<u8> {
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = 0xFFFF_FFFFu32;
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 != 0 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+    fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+        out.extend((data.len() as u32).to_be_bytes());
+        let mut body = kind.to_vec();
+        body.extend(data);
+        out.extend(&body);
+        out.extend(crc32(&body).to_be_bytes());
+    }
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut header = Vec::new();
+    header.extend(width.to_be_bytes());
+    header.extend(height.to_be_bytes());
+    header.extend([8, 2, 0, 0, 0]);
+    chunk(&mut png, b"IHDR", &header);
+    chunk(
+        &mut png,
+        b"IDAT",
+        &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
+    );
+    chunk(&mut png, b"IEND", &[]);
+    png
+}
+
+#[test]
+fn pictures_that_declare_too_many_pixels_are_refused_before_decoding() {
+    let shape = Shape::new(64, 64, 3);
+    for (w, h) in [
+        (100_000, 100_000),
+        (20_000, 10),
+        (10, 40_000),
+        (8_000, 8_000),
+    ] {
+        let e = preprocess::image_for_model(&png_declaring(w, h), shape).unwrap_err();
+        assert!(
+            e.contains(&format!("the picture is {w}x{h} pixels")),
+            "{w}x{h}: {e}"
+        );
+    }
+    // Within the limits but holding nothing: a message, not a panic.
+    let e = preprocess::image_for_model(&png_declaring(100, 100), shape).unwrap_err();
+    assert!(e.contains("cannot read the picture"), "{e}");
+    // Other files say what they are.
+    let e = preprocess::image_for_model(b"GIF89a....", shape).unwrap_err();
+    assert!(e.contains("a GIF picture"), "{e}");
+}
+
+#[test]
+fn a_long_thin_strip_is_scaled_from_its_middle_without_a_huge_copy() {
+    // 1 x 1,000,000 pixels (a 4 KB file): scaled whole, it would be 65 x 65,000,000.
+    let strip = image::RgbImage::from_fn(1_000_000, 1, |x, _| {
+        image::Rgb([if x < 500_000 { 0 } else { 255 }, 0, 0])
+    });
+    let mut png = Vec::new();
+    strip
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    assert!(png.len() < 64 * 1024, "{} bytes", png.len());
+    let pixels = preprocess::image_for_model(&png, Shape::new(64, 64, 3)).unwrap();
+    assert_eq!(pixels.len(), 64 * 64 * 3);
+    // The middle: dark on the left half, red on the right.
+    assert!(
+        pixels[0] < 0.1 && pixels[63 * 3] > 0.9,
+        "{} {}",
+        pixels[0],
+        pixels[63 * 3]
+    );
+    // Ordinary pictures are untouched by the aspect rule (16:1 and under).
+    let wide = vec![120u8; 160 * 10 * 3];
+    let out = preprocess::pixels_for_model(&wide, 160, 10, Shape::new(4, 4, 3));
+    assert!(out.iter().all(|v| (v - 120.0 / 255.0).abs() < 1e-3));
+}
+
+#[test]
+fn models_that_declare_huge_layers_are_refused_before_anything_is_laid_out() {
+    let conv = |filters: usize| LayerSpec::Conv {
+        name: "c".into(),
+        kernel: 3,
+        stride: 1,
+        padding: Padding::Same,
+        filters,
+    };
+    let dense = |units: usize| LayerSpec::Dense {
+        name: "d".into(),
+        units,
+    };
+    let flatten = LayerSpec::Flatten { name: "f".into() };
+    let cases: Vec<(Shape, Vec<LayerSpec>, &str)> = vec![
+        (
+            Shape::new(100_000, 100_000, 3),
+            vec![flatten.clone(), dense(2)],
+            "too big",
+        ),
+        (
+            Shape::new(8, 8, 1_000_000),
+            vec![flatten.clone(), dense(2)],
+            "too big",
+        ),
+        (
+            Shape::new(8, 8, 3),
+            vec![conv(1_000_000), flatten.clone(), dense(2)],
+            "filters 1 to",
+        ),
+        (
+            Shape::new(8, 8, 3),
+            vec![flatten.clone(), dense(100_000_000)],
+            "units",
+        ),
+        (
+            Shape::new(64, 64, 3),
+            vec![flatten.clone(), dense(100_000), dense(2)],
+            "parameters",
+        ),
+        (
+            Shape::new(2048, 2048, 3),
+            vec![conv(64), flatten.clone(), dense(2)],
+            "numbers per image",
+        ),
+        (
+            Shape::new(usize::MAX, usize::MAX, usize::MAX),
+            vec![flatten.clone(), dense(2)],
+            "too big",
+        ),
+    ];
+    for (input, specs, why) in cases {
+        let e = CnnModel::from_specs(input, &specs, Vec::new())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(why), "{input}: {e}");
+    }
+    let many = vec![LayerSpec::Flatten { name: "f".into() }; 300];
+    assert!(CnnModel::from_specs(Shape::new(2, 2, 1), &many, Vec::new()).is_err());
+}

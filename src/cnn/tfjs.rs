@@ -49,18 +49,28 @@ fn field<'a>(value: &'a Value, names: &[&str]) -> Option<&'a Value> {
     names.iter().find_map(|n| value.get(*n))
 }
 
+/// A size the file declares, checked against `max` before anything is laid out for it (and
+/// before it could wrap in the browser's 32-bit `usize`).
+fn declared(value: u64, max: usize, what: &str) -> Result<usize, String> {
+    usize::try_from(value)
+        .ok()
+        .filter(|&v| v <= max)
+        .ok_or_else(|| format!("{what} {value} is more than {max}, the most a model may have"))
+}
+
 fn pair(value: Option<&Value>, default: usize, what: &str) -> Result<usize, String> {
+    let max = crate::limits::MAX_CNN_SIDE;
     match value {
         None | Some(Value::Null) => Ok(default),
         Some(Value::Number(n)) => n
             .as_u64()
-            .map(|n| n as usize)
-            .ok_or_else(|| format!("{what} is not a whole number")),
+            .ok_or_else(|| format!("{what} is not a whole number"))
+            .and_then(|n| declared(n, max, what)),
         Some(Value::Array(items)) => {
             let values: Vec<u64> = items.iter().filter_map(Value::as_u64).collect();
             match values.as_slice() {
-                [a, b] if a == b => Ok(*a as usize),
-                [a] => Ok(*a as usize),
+                [a, b] if a == b => declared(*a, max, what),
+                [a] => declared(*a, max, what),
                 [a, b] => Err(format!("{what} {a}x{b}: only square {what}s are supported")),
                 _ => Err(format!("{what} is not a pair of whole numbers")),
             }
@@ -83,7 +93,8 @@ fn activation(name: Option<&Value>, layer: &str) -> Result<Option<CnnActivation>
 
 /// Reads the topology and the weights manifest of a `model.json`.
 pub fn parse_topology(text: &str) -> Result<Topology, String> {
-    let root: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+    let root: Value = serde_json::from_str(crate::limits::without_bom(text))
+        .map_err(|e| format!("not JSON: {e}"))?;
     let topology = root
         .get("modelTopology")
         .ok_or("no modelTopology: this is not a TensorFlow.js layers model")?;
@@ -109,6 +120,13 @@ pub fn parse_topology(text: &str) -> Result<Topology, String> {
         .and_then(Value::as_array)
         .ok_or("the model lists no layers")?;
 
+    if layers_value.len() > crate::limits::MAX_CNN_LAYERS {
+        return Err(format!(
+            "{} layers: at most {} in a model",
+            layers_value.len(),
+            crate::limits::MAX_CNN_LAYERS
+        ));
+    }
     let mut input: Option<Shape> = None;
     let mut specs = Vec::new();
     let mut ended_in_softmax = false;
@@ -129,11 +147,17 @@ pub fn parse_topology(text: &str) -> Result<Topology, String> {
             let dims: Vec<Option<u64>> = shape.iter().map(Value::as_u64).collect();
             match dims.as_slice() {
                 [_, Some(h), Some(w), Some(c)] => {
-                    input = Some(Shape::new(*h as usize, *w as usize, *c as usize));
+                    use crate::limits::{MAX_CNN_CHANNELS, MAX_CNN_SIDE};
+                    input = Some(Shape::new(
+                        declared(*h, MAX_CNN_SIDE, "the input's height")?,
+                        declared(*w, MAX_CNN_SIDE, "the input's width")?,
+                        declared(*c, MAX_CNN_CHANNELS, "the input's channels")?,
+                    ));
                 }
                 _ => {
                     return Err(format!(
-                        "the input shape {shape:?} is not an image (height, width, channels)"
+                        "the input shape {} is not an image (height, width, channels)",
+                        crate::limits::quote(&Value::Array(shape.clone()).to_string())
                     ));
                 }
             }
@@ -175,7 +199,11 @@ pub fn parse_topology(text: &str) -> Result<Topology, String> {
                     kernel: pair(cfg.get("kernel_size"), 0, "kernel")?,
                     stride: pair(cfg.get("strides"), 1, "stride")?,
                     padding,
-                    filters: cfg.get("filters").and_then(Value::as_u64).unwrap_or(0) as usize,
+                    filters: declared(
+                        cfg.get("filters").and_then(Value::as_u64).unwrap_or(0),
+                        crate::limits::MAX_CNN_CHANNELS,
+                        &format!("layer {name}: filters"),
+                    )?,
                 });
                 if let Some(function) = activation(cfg.get("activation"), &name)? {
                     specs.push(LayerSpec::Activation {
@@ -219,7 +247,11 @@ pub fn parse_topology(text: &str) -> Result<Topology, String> {
                 }
                 specs.push(LayerSpec::Dense {
                     name: name.clone(),
-                    units: cfg.get("units").and_then(Value::as_u64).unwrap_or(0) as usize,
+                    units: declared(
+                        cfg.get("units").and_then(Value::as_u64).unwrap_or(0),
+                        crate::limits::MAX_CNN_UNITS,
+                        &format!("layer {name}: units"),
+                    )?,
                 });
                 if cfg.get("activation").and_then(Value::as_str) == Some("softmax") {
                     ended_in_softmax = true;
@@ -232,7 +264,8 @@ pub fn parse_topology(text: &str) -> Result<Topology, String> {
             }
             other => {
                 return Err(format!(
-                    "layer {name} is a {other}: only Conv2D, Activation, MaxPooling2D, Flatten, Dense and Dropout layers are supported"
+                    "layer {name} is a {}: only Conv2D, Activation, MaxPooling2D, Flatten, Dense and Dropout layers are supported",
+                    crate::limits::quote(other)
                 ));
             }
         }
@@ -302,11 +335,35 @@ pub fn parse_topology(text: &str) -> Result<Topology, String> {
             let shape: Vec<usize> = w
                 .get("shape")
                 .and_then(Value::as_array)
-                .map(|s| s.iter().map(|d| d.as_u64().unwrap_or(0) as usize).collect())
+                .map(|s| {
+                    s.iter()
+                        .map(|d| {
+                            declared(
+                                d.as_u64().unwrap_or(0),
+                                crate::limits::MAX_CNN_PARAMETERS,
+                                &format!("weight {}: a side of", crate::limits::quote(&name)),
+                            )
+                        })
+                        .collect::<Result<Vec<usize>, String>>()
+                })
+                .transpose()?
                 .unwrap_or_default();
             weights.push((name, shape));
         }
         groups.push(WeightGroup { paths, weights });
+    }
+    // Everything the manifest declares, in numbers, before any byte of it is read.
+    let mut declared_total = 0usize;
+    for group in &groups {
+        declared_total = declared_total
+            .checked_add(group.size_in_bytes()? / 4)
+            .filter(|&n| n <= crate::limits::MAX_CNN_PARAMETERS)
+            .ok_or_else(|| {
+                format!(
+                    "the weights manifest declares more than {} numbers, the most a model may have",
+                    crate::limits::MAX_CNN_PARAMETERS
+                )
+            })?;
     }
     let inline_weights = match root.get("weightsData").and_then(Value::as_str) {
         Some(data) => Some(
@@ -322,6 +379,31 @@ pub fn parse_topology(text: &str) -> Result<Topology, String> {
         inline_weights,
         named_classes,
     })
+}
+
+impl WeightGroup {
+    /// The bytes the group's weights take, as declared (checked: no product may wrap).
+    pub fn size_in_bytes(&self) -> Result<usize, String> {
+        let too_many = || {
+            format!(
+                "the weights manifest declares more than {} numbers, the most a model may have",
+                crate::limits::MAX_CNN_PARAMETERS
+            )
+        };
+        let mut total = 0usize;
+        for (_, shape) in &self.weights {
+            let count = shape
+                .iter()
+                .try_fold(1usize, |n, &d| n.checked_mul(d))
+                .filter(|&n| n <= crate::limits::MAX_CNN_PARAMETERS)
+                .ok_or_else(too_many)?;
+            total = total
+                .checked_add(count)
+                .filter(|&n| n <= crate::limits::MAX_CNN_PARAMETERS)
+                .ok_or_else(too_many)?;
+        }
+        Ok(total * 4)
+    }
 }
 
 /// The layer a weight belongs to and whether it is the kernel: "conv_1_1/kernel" or
@@ -349,30 +431,35 @@ impl Topology {
         let mut filled = vec![false; model.layers.len() * 2];
         let mut inline_offset = 0usize;
         for group in &self.groups {
+            let size = group.size_in_bytes()?;
             let bytes = match &self.inline_weights {
                 Some(all) => {
-                    let size: usize = group
-                        .weights
-                        .iter()
-                        .map(|(_, s)| s.iter().product::<usize>() * 4)
-                        .sum();
-                    let slice = all
-                        .get(inline_offset..inline_offset + size)
+                    let slice = inline_offset
+                        .checked_add(size)
+                        .and_then(|end| all.get(inline_offset..end))
                         .ok_or("the inline weights are shorter than the manifest says")?
                         .to_vec();
                     inline_offset += size;
                     slice
                 }
                 None => {
+                    // Shard by shard, never more than the manifest declares (a manifest may
+                    // name one big file ten thousand times).
                     let mut bytes = Vec::new();
                     for path in &group.paths {
                         bytes.extend(read_shard(path)?);
+                        if bytes.len() > size {
+                            return Err(format!(
+                                "the weights files have more than the {size} bytes the manifest describes"
+                            ));
+                        }
                     }
                     bytes
                 }
             };
             let mut offset = 0usize;
             for (name, shape) in &group.weights {
+                // (Checked to fit by `size_in_bytes`.)
                 let count: usize = shape.iter().product();
                 let chunk = bytes.get(offset..offset + count * 4).ok_or_else(|| {
                     format!(
@@ -448,15 +535,27 @@ pub fn is_tiny_vgg(model: &CnnModel) -> bool {
 
 /// Opens a `model.json` natively, its shards read from beside it.
 pub fn read_model(path: &std::path::Path) -> Result<CnnModel, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let topology = parse_topology(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    let folder = path.parent().unwrap_or(std::path::Path::new("."));
+    use crate::limits::{FileKind, inside_folder, read_bytes, read_text};
+    let shown = path.display().to_string();
+    let text = read_text(path, FileKind::CnnModel)?;
+    let topology = parse_topology(&text).map_err(|e| format!("{shown}: {e}"))?;
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
     topology
         .with_weights(|shard| {
-            let file = folder.join(shard);
-            std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))
+            let file = inside_folder(folder, shard, &shown)?;
+            read_bytes(&file, FileKind::CnnWeights)
         })
-        .map_err(|e| format!("{}: {e}", path.display()))
+        .map_err(|e| {
+            // A shard's messages name their file already (a path in the model's folder).
+            if e.starts_with(&shown) || e.starts_with(&folder.display().to_string()) {
+                e
+            } else {
+                format!("{shown}: {e}")
+            }
+        })
 }
 
 /// Our file: the TensorFlow.js topology and manifest, the weights inline, the class names.

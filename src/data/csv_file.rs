@@ -4,12 +4,20 @@ use std::io::{Read, Write};
 use std::path::Path;
 
 use super::{Data, Example, MAX_CLASSES, Problem, class_label};
+use crate::limits::{FileKind, MAX_DATA_ROWS, quote};
 
 /// Why a data file could not be used. Every variant names the file and, where there is one, the line.
 #[derive(Debug, thiserror::Error)]
 pub enum DataFileError {
     #[error("{file}: cannot read: {reason}")]
     Io { file: String, reason: String },
+    /// Refused before reading (not a regular file, too big): the message names the file.
+    #[error("{0}")]
+    Refused(String),
+    #[error(
+        "{file}: more than {MAX_DATA_ROWS} rows (the most a data file may have; the Playground's datasets have 500)"
+    )]
+    TooManyRows { file: String },
     #[error(
         "{file}: line 1: the header must name the columns x1,x2,label and, if it likes, split (found: {found})"
     )]
@@ -22,6 +30,10 @@ pub enum DataFileError {
     },
     #[error("{file}: no rows with split \"{split}\": a run needs both a training and a test set")]
     EmptySplit { file: String, split: &'static str },
+    #[error(
+        "{file}: {rows} row(s) and no split column: a run needs at least one training and one test point (add a split column of train and test, or more rows)"
+    )]
+    TooFewRows { file: String, rows: usize },
 }
 
 /// A loaded data file: the data and the file line of every example (for later messages).
@@ -59,6 +71,27 @@ impl DataFile {
         }
         let highest = labels().fold(0.0, f64::max) as usize;
         Some((highest + 1).max(2))
+    }
+
+    /// Labels that are class numbers (whole numbers from 0, up to 99) but more classes than
+    /// a classification may have: the first label at or over the limit, with its line. Such a
+    /// file is refused unless it is meant as a regression.
+    pub fn too_many_classes(&self) -> Option<(u64, f64)> {
+        let class_like = self
+            .labelled_lines()
+            .all(|(_, l)| l >= 0.0 && l.fract() == 0.0 && l < 100.0);
+        if !class_like {
+            return None;
+        }
+        self.labelled_lines()
+            .find(|&(_, l)| l >= MAX_CLASSES as f64)
+    }
+
+    /// The largest label.
+    pub fn highest_label(&self) -> f64 {
+        self.labelled_lines()
+            .map(|(_, l)| l)
+            .fold(f64::NEG_INFINITY, f64::max)
     }
 
     /// Every (line, label) in file order.
@@ -116,15 +149,16 @@ impl DataFile {
     }
 }
 
-/// Reads a data file from disk.
+/// Reads a data file from disk (a regular file of at most [`FileKind::Data`]'s size).
 pub fn read_data_file(path: &Path) -> Result<DataFile, DataFileError> {
     let name = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|e| DataFileError::Io {
-        file: name.clone(),
-        reason: e.to_string(),
-    })?;
-    read_data(file, &name)
+    let bytes = crate::limits::read_bytes(path, FileKind::Data).map_err(DataFileError::Refused)?;
+    read_data(bytes.as_slice(), &name)
 }
+
+/// The largest coordinate or label a data file may hold: points live in about -6..6, labels
+/// are classes or modest values, and a square of 1e150 still fits in a double.
+pub const MAX_VALUE: f64 = 1e12;
 
 /// Reads CSV data from any reader; `name` is used in messages.
 pub fn read_data<R: Read>(reader: R, name: &str) -> Result<DataFile, DataFileError> {
@@ -145,7 +179,10 @@ pub fn read_data<R: Read>(reader: R, name: &str) -> Result<DataFile, DataFileErr
     let (Some(cx1), Some(cx2), Some(clabel)) = (column("x1"), column("x2"), column("label")) else {
         return Err(DataFileError::Header {
             file: name.to_string(),
-            found: headers.iter().collect::<Vec<_>>().join(","),
+            found: crate::limits::shorten_message(
+                &headers.iter().collect::<Vec<_>>().join(","),
+                crate::limits::QUOTE_CHARS,
+            ),
         });
     };
     let mut out = DataFile {
@@ -170,6 +207,7 @@ pub fn read_data<R: Read>(reader: R, name: &str) -> Result<DataFile, DataFileErr
             what,
         };
         if record.len() != headers.len() {
+            // (Counted, never echoed: a row may have thousands of values.)
             return Err(row_error(format!(
                 "{} values, but the header has {} columns",
                 record.len(),
@@ -180,11 +218,22 @@ pub fn read_data<R: Read>(reader: R, name: &str) -> Result<DataFile, DataFileErr
             let text = &record[col];
             let at = col + 1;
             let value: f64 = text.parse().map_err(|_| {
-                row_error(format!("column {at}: {what} \"{text}\" is not a number"))
+                row_error(format!(
+                    "column {at}: {what} {} is not a number",
+                    quote(text)
+                ))
             })?;
             if !value.is_finite() {
                 return Err(row_error(format!(
-                    "column {at}: {what} \"{text}\" is not a finite number"
+                    "column {at}: {what} {} is not a finite number",
+                    quote(text)
+                )));
+            }
+            // Beyond this, squares and sums of the values overflow to infinity in training.
+            if value.abs() > MAX_VALUE {
+                return Err(row_error(format!(
+                    "column {at}: {what} {} is too large (at most {MAX_VALUE:e} either way)",
+                    quote(text)
                 )));
             }
             Ok(value)
@@ -215,14 +264,27 @@ pub fn read_data<R: Read>(reader: R, name: &str) -> Result<DataFile, DataFileErr
             }
             other => {
                 return Err(row_error(format!(
-                    "column {}: split \"{other}\" must be \"train\" or \"test\"",
-                    csplit.map_or(0, |c| c + 1)
+                    "column {}: split {} must be \"train\" or \"test\"",
+                    csplit.map_or(0, |c| c + 1),
+                    quote(other)
                 )));
             }
         }
+        if out.data.train.len() + out.data.test.len() > MAX_DATA_ROWS {
+            return Err(DataFileError::TooManyRows {
+                file: name.to_string(),
+            });
+        }
     }
-    for (rows, split) in [(&out.data.train, "train"), (&out.data.test, "test")] {
-        if rows.is_empty() {
+    let rows = out.data.train.len() + out.data.test.len();
+    for (set, split) in [(&out.data.train, "train"), (&out.data.test, "test")] {
+        if set.is_empty() && csplit.is_none() {
+            return Err(DataFileError::TooFewRows {
+                file: name.to_string(),
+                rows,
+            });
+        }
+        if set.is_empty() {
             return Err(DataFileError::EmptySplit {
                 file: name.to_string(),
                 split,

@@ -442,7 +442,7 @@ impl ExperimentConfig {
     /// Parses a RON configuration; `file` names it in messages (line and column included).
     pub fn from_ron(text: &str, file: &str) -> Result<Self, String> {
         crate::names::ron_options()
-            .from_str(text)
+            .from_str(crate::limits::without_bom(text))
             .map_err(|e| format!("{file}: {e}"))
     }
 

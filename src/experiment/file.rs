@@ -17,7 +17,7 @@ pub const FORMAT: &str = "neural-sandbox-experiment";
 /// The version this build writes and the newest it reads.
 pub const VERSION: u32 = 1;
 /// The largest file read (a drawing has at most 2,000 points; a long history 8,192 entries).
-pub const MAX_BYTES: usize = 16 * 1024 * 1024;
+pub const MAX_BYTES: usize = crate::limits::FileKind::Experiment.max_bytes() as usize;
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -75,6 +75,7 @@ pub fn to_json(experiment: &Experiment) -> String {
 
 /// Reads an experiment file; `name` names it in messages.
 pub fn from_json(text: &str, name: &str) -> Result<Experiment, String> {
+    let text = crate::limits::without_bom(text);
     let fail = |what: String| format!("{name}: {what}");
     if text.len() > MAX_BYTES {
         return Err(fail(format!(

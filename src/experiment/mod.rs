@@ -628,6 +628,27 @@ impl Experiment {
                 "at least one training point and one test point",
             ));
         }
+        let limit = crate::data::csv_file::MAX_VALUE;
+        if let Some(e) = data
+            .train
+            .iter()
+            .chain(&data.test)
+            .find(|e| e.x1.abs() > limit || e.x2.abs() > limit || e.label.abs() > limit)
+        {
+            return Err(ConfigErrors::single(
+                "data",
+                format!("a point at {}, {} labelled {}", e.x1, e.x2, e.label),
+                format!("numbers from -{limit:e} to {limit:e}"),
+            ));
+        }
+        let count = data.train.len() + data.test.len();
+        if count > crate::limits::MAX_DATA_ROWS {
+            return Err(ConfigErrors::single(
+                "data",
+                format!("{count} points"),
+                format!("at most {} points", crate::limits::MAX_DATA_ROWS),
+            ));
+        }
         if let Some(e) = data
             .train
             .iter()
@@ -668,6 +689,13 @@ impl Experiment {
         };
         if history.windows(2).any(|w| w[1].epoch <= w[0].epoch) {
             return Err("the history's epochs do not increase".into());
+        }
+        if last.epoch > crate::limits::MAX_EPOCH {
+            return Err(format!(
+                "epoch {} is more than {}, the most an experiment may have trained",
+                last.epoch,
+                crate::limits::MAX_EPOCH
+            ));
         }
         self.history.clear();
         for stats in history {

@@ -161,6 +161,18 @@ pub fn parse(link: &str, fallback_seed: &str) -> Result<PlaygroundLink, Vec<Stri
         values.retain(|(n, _)| *n != name);
         values.push((name, value));
     }
+    // Text that is neither a Playground address nor has a single one of its parameters is not
+    // a link at all (a typo, or something else pasted).
+    let is_address = link.contains("playground.tensorflow.org");
+    let any_parameter = values.iter().any(|(n, _)| {
+        KNOWN.contains(&n.as_str()) || IGNORED.iter().any(|(k, _)| k == n) || n.ends_with("_hide")
+    });
+    if !is_address && !any_parameter {
+        return Err(vec![format!(
+            "{} is not a TensorFlow Playground link: it has none of the page's parameters (such as activation=tanh&dataset=circle), and is not an address of playground.tensorflow.org",
+            crate::limits::quote(link.trim())
+        )]);
+    }
     let get = |name: &str| {
         values
             .iter()
@@ -364,10 +376,17 @@ pub fn parse(link: &str, fallback_seed: &str) -> Result<PlaygroundLink, Vec<Stri
             show_test_data,
             discretize,
             hidden,
-            notes,
+            // A value is quoted back a little at most (a link may hold thousands of them).
+            notes: notes
+                .iter()
+                .map(|n| crate::limits::tidy_message(n))
+                .collect(),
         })
     } else {
-        Err(errors)
+        Err(errors
+            .iter()
+            .map(|e| crate::limits::tidy_message(e))
+            .collect())
     }
 }
 

@@ -203,7 +203,8 @@ fn receive_dropped_files(
 }
 
 fn read(path: &std::path::Path, purpose: &'static str) -> Result<OpenedFile, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    // A regular file of a size some kind may have; each mode checks its own kind's limit.
+    let bytes = crate::limits::read_bytes(path, crate::limits::FileKind::Any)?;
     Ok(OpenedFile {
         purpose,
         name: path
@@ -283,8 +284,8 @@ mod web {
 
     use super::OpenedFile;
 
-    /// Files the page has read, waiting for the next frame.
-    static PICKED: Mutex<Vec<OpenedFile>> = Mutex::new(Vec::new());
+    /// Files the page has read, waiting for the next frame (or why one was not read).
+    static PICKED: Mutex<Vec<Result<OpenedFile, String>>> = Mutex::new(Vec::new());
 
     pub fn pick_file(purpose: &'static str, accept: &str, multiple: bool) {
         let Some(document) = web_sys::window().and_then(|w| w.document()) else {
@@ -305,6 +306,24 @@ mod web {
                 return;
             };
             let count = files.length();
+            // A file too big for any kind is not read at all: the page would hold it twice
+            // (JavaScript's copy and ours) before anything could look at it.
+            let limit = crate::limits::FileKind::Any.max_bytes();
+            for index in 0..count {
+                if let Some(file) = files.get(index)
+                    && file.size() > limit as f64
+                {
+                    if let Ok(mut picked) = PICKED.lock() {
+                        picked.push(Err(format!(
+                            "{}: {} is too big to open (at most {}). Nothing was changed.",
+                            file.name(),
+                            crate::limits::size_in_words(file.size() as u64),
+                            crate::limits::size_in_words(limit)
+                        )));
+                    }
+                    return;
+                }
+            }
             // Every chosen file is read before any is delivered, so a model.json arrives with
             // its weights whatever order the reads finish in.
             let chosen: std::rc::Rc<std::cell::RefCell<Vec<Option<(String, Vec<u8>)>>>> =
@@ -438,28 +457,38 @@ mod web {
                 .position(|(name, _)| is_json(name))
                 .unwrap_or(0);
             let (name, bytes) = files.remove(at);
-            picked.push(OpenedFile {
+            picked.push(Ok(OpenedFile {
                 purpose,
                 name,
                 bytes,
                 path: None,
                 companions: files,
-            });
+            }));
         } else {
-            picked.extend(files.into_iter().map(|(name, bytes)| OpenedFile {
-                purpose,
-                name,
-                bytes,
-                path: None,
-                companions: Vec::new(),
+            picked.extend(files.into_iter().map(|(name, bytes)| {
+                Ok(OpenedFile {
+                    purpose,
+                    name,
+                    bytes,
+                    path: None,
+                    companions: Vec::new(),
+                })
             }));
         }
     }
 
-    pub fn deliver_picked_files(mut opened: MessageWriter<OpenedFile>) {
+    pub fn deliver_picked_files(
+        mut opened: MessageWriter<OpenedFile>,
+        mut notices: ResMut<crate::game::notices::Notices>,
+    ) {
         if let Ok(mut picked) = PICKED.lock() {
             for file in picked.drain(..) {
-                opened.write(file);
+                match file {
+                    Ok(file) => {
+                        opened.write(file);
+                    }
+                    Err(why) => notices.refused(why),
+                }
             }
         }
     }

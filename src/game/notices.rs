@@ -42,6 +42,8 @@ impl Notices {
     }
 
     fn push(&mut self, text: String, kind: NoticeKind) {
+        // A message quotes at most a little of a bad value (a file may hold megabytes of one).
+        let text = crate::limits::tidy_message(&text);
         // The same message twice in a row is shown once, fresh.
         self.items.retain(|n| n.text != text);
         self.items.push(Notice {

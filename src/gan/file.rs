@@ -135,7 +135,9 @@ fn from_json(
 /// (layers, neurons, noise dimensions) is read from the networks themselves.
 pub fn parse_model(text: &str, file: &str) -> Result<LoadedModel, String> {
     let error = |e: String| format!("{file}: {e}");
-    let json: ModelJson = serde_json::from_str(text).map_err(|e| error(e.to_string()))?;
+    let json: ModelJson =
+        serde_json::from_str(crate::limits::without_bom(text)).map_err(|e| error(e.to_string()))?;
+    check_epoch(json.epoch).map_err(&error)?;
     let noise_dims = json
         .generator
         .layers
@@ -200,7 +202,8 @@ fn shape_settings(settings: &mut GanSettings, g: &Network, d: &Network) -> Resul
 /// its `.weights.bin`.
 pub fn parse_ganlab(json: &str, weights: &[u8], file: &str) -> Result<LoadedModel, String> {
     let error = |e: String| format!("{file}: {e}");
-    let root: serde_json::Value = serde_json::from_str(json).map_err(|e| error(e.to_string()))?;
+    let root: serde_json::Value =
+        serde_json::from_str(crate::limits::without_bom(json)).map_err(|e| error(e.to_string()))?;
     let topology = &root["modelTopology"];
     let config = &topology["config"];
     let text = |key: &str| config[key].as_str().unwrap_or_default().to_string();
@@ -218,20 +221,21 @@ pub fn parse_ganlab(json: &str, weights: &[u8], file: &str) -> Result<LoadedMode
     } else {
         NoiseKind::Normal
     };
-    if let Some(n) = number("noiseSize") {
-        settings.noise_dims = n as usize;
-    }
-    let count = |key: &str, into: &mut usize| {
+    // Counts are checked as read (a cast would turn 1e20 into 18446744073709551615), against
+    // GAN Lab's own ranges.
+    let count = |key: &str, min: u64, max: u64, into: &mut usize| {
         if let Some(n) = number(key) {
-            *into = n as usize;
+            *into = crate::limits::whole_number(n, min, max, key).map_err(&error)? as usize;
         }
+        Ok::<(), String>(())
     };
-    count("numGeneratorLayers", &mut settings.g_layers);
-    count("numDiscriminatorLayers", &mut settings.d_layers);
-    count("numGeneratorNeurons", &mut settings.g_neurons);
-    count("numDiscriminatorNeurons", &mut settings.d_neurons);
-    count("kDSteps", &mut settings.k_d);
-    count("kGSteps", &mut settings.k_g);
+    count("noiseSize", 1, 2, &mut settings.noise_dims)?;
+    count("numGeneratorLayers", 0, 5, &mut settings.g_layers)?;
+    count("numDiscriminatorLayers", 0, 5, &mut settings.d_layers)?;
+    count("numGeneratorNeurons", 1, 100, &mut settings.g_neurons)?;
+    count("numDiscriminatorNeurons", 1, 100, &mut settings.d_neurons)?;
+    count("kDSteps", 0, 10, &mut settings.k_d)?;
+    count("kGSteps", 0, 10, &mut settings.k_g)?;
     if let Some(lr) = number("dLearningRate") {
         settings.learning_rate_d = lr;
     }
@@ -253,11 +257,16 @@ pub fn parse_ganlab(json: &str, weights: &[u8], file: &str) -> Result<LoadedMode
         GanLoss::Log
     };
     settings.validate().map_err(|e| error(e.to_string()))?;
+    let epoch = match topology["iter_count"].as_f64() {
+        Some(n) => crate::limits::whole_number(n, 0, crate::limits::MAX_EPOCH, "iter_count")
+            .map_err(&error)?,
+        None => 0,
+    };
     // The weights, in the manifest's order, each [in, out].
     let specs = root["weightsManifest"][0]["weights"]
         .as_array()
         .ok_or_else(|| error("no weightsManifest[0].weights".into()))?;
-    let mut offset = 0;
+    let mut offset = 0usize;
     let mut tensors: std::collections::HashMap<String, (Vec<usize>, Vec<f64>)> =
         std::collections::HashMap::new();
     for spec in specs {
@@ -272,10 +281,24 @@ pub fn parse_ganlab(json: &str, weights: &[u8], file: &str) -> Result<LoadedMode
             })
             .unwrap_or_default();
         if spec["dtype"].as_str() != Some("float32") {
-            return Err(error(format!("{name}: only float32 weights can be read")));
+            return Err(error(format!(
+                "{}: only float32 weights can be read",
+                crate::limits::quote(&name)
+            )));
         }
-        let len: usize = shape.iter().product();
-        let end = offset + len * 4;
+        // The declared size is checked against the bytes there are before anything is taken.
+        let end = shape
+            .iter()
+            .try_fold(4usize, |n, &d| n.checked_mul(d))
+            .and_then(|bytes| offset.checked_add(bytes))
+            .filter(|&end| end <= weights.len())
+            .ok_or_else(|| {
+                error(format!(
+                    "{} has shape {shape:?}: more than the {} bytes of the weights file",
+                    crate::limits::quote(&name),
+                    weights.len()
+                ))
+            })?;
         let bytes = weights.get(offset..end).ok_or_else(|| {
             error(format!(
                 "the weights file has {} bytes, the manifest needs more ({name} ends at {end})",
@@ -332,15 +355,28 @@ pub fn parse_ganlab(json: &str, weights: &[u8], file: &str) -> Result<LoadedMode
         settings,
         generator,
         discriminator,
-        epoch: topology["iter_count"].as_u64().unwrap_or(0),
+        epoch,
     })
+}
+
+/// A model's epoch, as read: no more than [`crate::limits::MAX_EPOCH`], so that training on
+/// from it can count.
+pub fn check_epoch(epoch: u64) -> Result<(), String> {
+    if epoch > crate::limits::MAX_EPOCH {
+        return Err(format!(
+            "epoch {epoch} is more than {}, the most a model may have trained",
+            crate::limits::MAX_EPOCH
+        ));
+    }
+    Ok(())
 }
 
 /// Reads a model file from disk: ours (`.json` with both networks), or GAN Lab's (`.json` with a
 /// weights manifest, its `.weights.bin` beside it).
 pub fn read_model(path: &std::path::Path) -> Result<LoadedModel, String> {
+    use crate::limits::{FileKind, inside_folder, read_bytes, read_text};
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
+    let text = read_text(path, FileKind::GanModel)?;
     if text.contains("\"weightsManifest\"") {
         let root: serde_json::Value =
             serde_json::from_str(&text).map_err(|e| format!("{shown}: {e}"))?;
@@ -352,16 +388,13 @@ pub fn read_model(path: &std::path::Path) -> Result<LoadedModel, String> {
         let bin_name = std::path::Path::new(bin)
             .file_name()
             .ok_or_else(|| format!("{shown}: weightsManifest[0].paths[0] names no file"))?;
-        let bin_path = path
-            .parent()
-            .unwrap_or(std::path::Path::new("."))
-            .join(bin_name);
-        let bytes = std::fs::read(&bin_path).map_err(|e| {
-            format!(
-                "{}: cannot read the weights beside the model: {e}",
-                bin_path.display()
-            )
-        })?;
+        let folder = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => std::path::Path::new("."),
+        };
+        let bin_path = inside_folder(folder, &bin_name.to_string_lossy(), &shown)?;
+        let bytes = read_bytes(&bin_path, FileKind::GanWeights)
+            .map_err(|e| format!("{e} (the weights beside the model)"))?;
         parse_ganlab(&text, &bytes, &shown)
     } else {
         parse_model(&text, &shown)

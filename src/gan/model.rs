@@ -247,6 +247,12 @@ impl Gan {
         discriminator: Network,
         epoch: u64,
     ) -> Result<(), String> {
+        if epoch > crate::limits::MAX_EPOCH {
+            return Err(format!(
+                "epoch {epoch} is more than {}, the most a model may have trained",
+                crate::limits::MAX_EPOCH
+            ));
+        }
         let expected_g = self.generator.shape();
         let expected_d = self.discriminator.shape();
         if generator.shape() != expected_g || discriminator.shape() != expected_d {

@@ -75,7 +75,8 @@ pub fn parse_network(text: &str, file: &str) -> Result<LoadedNetwork, NetworkFil
         file: file.to_string(),
         what,
     };
-    let parsed: NetworkFile = serde_json::from_str(text).map_err(|e| error(e.to_string()))?;
+    let parsed: NetworkFile =
+        serde_json::from_str(crate::limits::without_bom(text)).map_err(|e| error(e.to_string()))?;
     let mut features = Vec::with_capacity(parsed.features.len());
     for (k, name) in parsed.features.iter().enumerate() {
         let feature: Feature = name
@@ -143,9 +144,15 @@ pub fn parse_network(text: &str, file: &str) -> Result<LoadedNetwork, NetworkFil
 /// Reads a network file from disk.
 pub fn read_network(path: &std::path::Path) -> Result<LoadedNetwork, NetworkFileError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| NetworkFileError {
-        file: file.clone(),
-        what: format!("cannot read: {e}"),
+    let text = crate::limits::read_text(path, crate::limits::FileKind::Network).map_err(|e| {
+        NetworkFileError {
+            file: file.clone(),
+            // The reader's message names the file itself.
+            what: e
+                .strip_prefix(&format!("{file}: "))
+                .unwrap_or(&e)
+                .to_string(),
+        }
     })?;
     parse_network(&text, &file)
 }

@@ -15,8 +15,14 @@ pub const SOURCE: &str = "levels";
 /// `dir` overrides where the level files are (native only).
 pub fn register_source(app: &mut App, dir: Option<&std::path::Path>) {
     let path = levels_dir(dir);
+    app.insert_resource(LevelsFolder(std::path::PathBuf::from(&path)));
     app.register_asset_source(SOURCE, AssetSourceBuilder::platform_default(&path, None));
 }
+
+/// The folder the `levels://` source reads (natively: each level is checked there before it is
+/// read, see [`read_levels`]).
+#[derive(Resource, Debug, Clone)]
+pub struct LevelsFolder(pub std::path::PathBuf);
 
 /// Where the levels are: the given folder, else `levels/` in the working directory, beside the
 /// executable, or in the source tree (`cargo run`). On the web, `levels/` beside the page.
@@ -58,8 +64,13 @@ fn levels_dir(dir: Option<&std::path::Path>) -> String {
 }
 
 pub(super) fn plugin(app: &mut App) {
+    let folder = app
+        .world()
+        .get_resource::<LevelsFolder>()
+        .map(|f| f.0.clone())
+        .unwrap_or_else(|| std::path::PathBuf::from(SOURCE));
     app.init_asset::<LevelPack>()
-        .register_asset_loader(LevelPackLoader);
+        .register_asset_loader(LevelPackLoader { folder });
 }
 
 /// One level file: its level, or everything wrong with it (a broken or missing file still
@@ -86,17 +97,57 @@ pub struct LevelAssets {
 }
 
 #[derive(Debug, Default, TypePath)]
-struct LevelPackLoader;
+struct LevelPackLoader {
+    /// Where the levels are natively (unused on the web, where the server is asked).
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+    folder: std::path::PathBuf,
+}
+
+/// Reads at most a level file's size from `reader`: a level linked to an endless stream (or
+/// a server that never stops sending) ends in a message, not in all of memory.
+async fn read_bounded(reader: &mut dyn Reader) -> Result<Vec<u8>, String> {
+    use bevy::tasks::futures_lite::AsyncReadExt;
+    let limit = crate::limits::FileKind::Level.max_bytes() as usize;
+    let mut bytes = Vec::new();
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        let read = reader.read(&mut chunk).await.map_err(|e| e.to_string())?;
+        if read == 0 {
+            return Ok(bytes);
+        }
+        bytes.extend_from_slice(&chunk[..read]);
+        if bytes.len() > limit {
+            return Err(format!(
+                "more than {}, the most a level file may have",
+                crate::limits::size_in_words(limit as u64)
+            ));
+        }
+    }
+}
 
 /// The files the index lists, natively one after the other through the load context (which
 /// records them as dependencies, for hot reloading).
 #[cfg(not(target_arch = "wasm32"))]
 async fn read_levels(
     names: &[String],
+    folder: &std::path::Path,
     context: &mut LoadContext<'_>,
 ) -> Vec<Result<Vec<u8>, String>> {
     let mut contents = Vec::with_capacity(names.len());
     for name in names {
+        // Only a regular file of a level's size inside the folder (not a link out of it, a
+        // device or a FIFO) is read.
+        let checked = crate::limits::inside_folder(folder, name, INDEX_FILE).and_then(|path| {
+            let metadata = std::fs::metadata(&path).map_err(|e| e.to_string())?;
+            if !metadata.is_file() {
+                return Err("not a regular file".to_string());
+            }
+            crate::limits::check_len(metadata.len(), crate::limits::FileKind::Level, name)
+        });
+        if let Err(e) = checked {
+            contents.push(Err(e));
+            continue;
+        }
         let read = context.read_asset_bytes(format!("{SOURCE}://{name}")).await;
         contents.push(read.map_err(|e| e.to_string()));
     }
@@ -108,6 +159,7 @@ async fn read_levels(
 #[cfg(target_arch = "wasm32")]
 async fn read_levels(
     names: &[String],
+    _folder: &std::path::Path,
     _context: &mut LoadContext<'_>,
 ) -> Vec<Result<Vec<u8>, String>> {
     use bevy::asset::io::AssetReader;
@@ -120,11 +172,7 @@ async fn read_levels(
                 .read(std::path::Path::new(name))
                 .await
                 .map_err(|e| e.to_string())?;
-            let mut bytes = Vec::new();
-            file.read_to_end(&mut bytes)
-                .await
-                .map_err(|e| e.to_string())?;
-            Ok(bytes)
+            read_bounded(&mut *file).await
         }
     });
     join_all(reads.collect()).await
@@ -167,16 +215,20 @@ impl AssetLoader for LevelPackLoader {
         _settings: &(),
         context: &mut LoadContext<'_>,
     ) -> Result<LevelPack, std::io::Error> {
-        let mut bytes = Vec::new();
-        reader.read_to_end(&mut bytes).await?;
         let shown = format!("levels/{INDEX_FILE}");
-        let (names, problems) = match parse_index(&String::from_utf8_lossy(&bytes), &shown) {
+        let read = read_bounded(reader).await.map_err(|message| LevelError {
+            file: shown.clone(),
+            line: 0,
+            message,
+        });
+        let read = read.and_then(|bytes| parse_index(&String::from_utf8_lossy(&bytes), &shown));
+        let (names, problems) = match read {
             Ok(names) => (names, Vec::new()),
             Err(e) => (Vec::new(), vec![e]),
         };
         let mut levels = Vec::with_capacity(names.len());
         let mut texts = Vec::with_capacity(names.len());
-        let contents = read_levels(&names, context).await;
+        let contents = read_levels(&names, &self.folder, context).await;
         for (name, read) in names.iter().zip(contents) {
             let file = format!("levels/{name}");
             let (level, text) = match read {

@@ -76,10 +76,13 @@ fn receive_files(
             }
             continue;
         }
-        let text = match String::from_utf8(file.bytes.clone()) {
+        use crate::limits::{FileKind, check_len, text_of};
+        let text = check_len(file.bytes.len() as u64, FileKind::CnnModel, &file.name)
+            .and_then(|_| text_of(file.bytes.clone(), FileKind::CnnModel, &file.name));
+        let text = match text {
             Ok(t) => t,
-            Err(_) => {
-                notices.refused(format!("{}: not a text file (a model is JSON)", file.name));
+            Err(e) => {
+                notices.refused(format!("Cannot open the model: {e}"));
                 continue;
             }
         };

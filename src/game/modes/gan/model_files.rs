@@ -34,8 +34,9 @@ fn read(file: &OpenedFile) -> Result<Reading, String> {
         // Natively, the weights are read from beside the manifest.
         return crate::gan::file::read_model(path).map(|m| Reading::Model(Box::new(m)));
     }
-    let text = String::from_utf8(file.bytes.clone())
-        .map_err(|_| format!("{name}: not a text file (a model is JSON)"))?;
+    use crate::limits::{FileKind, check_len, text_of};
+    check_len(file.bytes.len() as u64, FileKind::GanModel, name)?;
+    let text = text_of(file.bytes.clone(), FileKind::GanModel, name)?;
     if text.contains("\"weightsManifest\"") {
         let root: serde_json::Value =
             serde_json::from_str(&text).map_err(|e| format!("{name}: {e}"))?;
@@ -68,7 +69,14 @@ fn receive_models(
             let Some((manifest, name)) = pending.0.take() else {
                 continue;
             };
-            match crate::gan::file::parse_ganlab(&manifest, &file.bytes, &name) {
+            let checked = crate::limits::check_len(
+                file.bytes.len() as u64,
+                crate::limits::FileKind::GanWeights,
+                &file.name,
+            );
+            match checked
+                .and_then(|_| crate::gan::file::parse_ganlab(&manifest, &file.bytes, &name))
+            {
                 Ok(model) => {
                     actions.write(GanAction::Open {
                         model: Box::new(model),

@@ -144,6 +144,14 @@ fn receive_data_files(
         if file.purpose != DATA_PURPOSE && !dropped_csv {
             continue;
         }
+        if let Err(e) = crate::limits::check_len(
+            file.bytes.len() as u64,
+            crate::limits::FileKind::Data,
+            &file.name,
+        ) {
+            notices.refused(format!("{e}. Your points are unchanged."));
+            continue;
+        }
         let parsed = match read_data(&file.bytes[..], &file.name) {
             Ok(parsed) => parsed,
             Err(e) => {
