@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand};
 
 pub mod cnn;
 pub mod sweep;
+pub mod sweep_shard;
 
 use crate::data::csv_file::read_data_file;
 use crate::data::{DatasetKind, Feature, Problem};
@@ -40,7 +41,7 @@ pub enum Command {
     /// Train a grid of variants (every combination of the values given, e.g. --lr 0.003,0.03
     /// --activation tanh,relu --layers '4,2;8,8'), several seeds each, in parallel; print them
     /// best first with the mean and spread of their final losses and accuracies.
-    #[command(allow_negative_numbers = true)]
+    #[command(allow_negative_numbers = true, args_conflicts_with_subcommands = true)]
     Sweep(Box<sweep::SweepArgs>),
     /// Measure training and heatmap speed on the Playground's comparison networks.
     #[command(allow_negative_numbers = true)]
@@ -659,6 +660,12 @@ pub fn run_train(args: &TrainArgs, out: &mut dyn Write) -> Outcome {
     ];
     if let Err(e) = check_distinct_files(&inputs, &outputs) {
         return Outcome::BadInput(e);
+    }
+    if args.csv.as_deref().is_some_and(is_standard_output) && args.playground_url.is_some() {
+        return Outcome::BadInput(
+            "--csv - and --playground-url both print their rows to standard output: give --csv a file name"
+                .into(),
+        );
     }
     if let Some(path) = &args.save_config
         && let Err(e) = write_file(path, &experiment.config().to_ron())

@@ -1545,3 +1545,297 @@ fn a_broken_playground_link_names_what_is_wrong() {
         other => panic!("{other:?}"),
     }
 }
+
+mod cluster_sweeps {
+    //! Issue 29, part 3: a sweep cut into slices (run as separate processes, as a cluster's
+    //! job engine runs them) and merged is byte for byte the unsplit sweep; the examples for
+    //! Kubernetes and SLURM in `deploy/cluster` run as written.
+    use super::*;
+
+    fn bin_dir() -> PathBuf {
+        Path::new(env!("CARGO_BIN_EXE_neural-sandbox"))
+            .parent()
+            .unwrap()
+            .to_path_buf()
+    }
+
+    /// `neural-sandbox` on the PATH, as in the examples.
+    fn path_with_bin() -> std::ffi::OsString {
+        let mut paths = vec![bin_dir()];
+        if let Some(old) = std::env::var_os("PATH") {
+            paths.extend(std::env::split_paths(&old));
+        }
+        std::env::join_paths(paths).unwrap()
+    }
+
+    fn sweep(dir: &Path, args: &[&str], env: &[(&str, String)]) -> std::process::Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_neural-sandbox"));
+        command.current_dir(dir).arg("sweep").args(args);
+        command
+            .env_remove("JOB_COMPLETION_INDEX")
+            .env_remove("SLURM_ARRAY_TASK_ID");
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        command.output().unwrap()
+    }
+
+    fn ok(out: &std::process::Output) {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    const GRID: [&str; 10] = [
+        "--dataset",
+        "xor",
+        "--lr",
+        "0.03,0.3,3",
+        "--activation",
+        "tanh,relu",
+        "--epochs",
+        "30",
+        "--seeds",
+        "2",
+    ];
+
+    #[test]
+    fn three_slices_merge_into_the_unsplit_sweep_byte_for_byte() {
+        let dir = temp_dir();
+        let d = dir.path();
+        let mut whole = GRID.to_vec();
+        whole.extend(["--quiet", "--csv", "whole.csv"]);
+        ok(&sweep(d, &whole, &[]));
+        // Slices by number, each its own process; one merge in any order.
+        for k in 1..=3 {
+            let shard = format!("{k}/3");
+            let csv = format!("slice-{k}.csv");
+            let mut args = GRID.to_vec();
+            args.extend(["--quiet", "--shard", &shard, "--csv", &csv]);
+            ok(&sweep(d, &args, &[]));
+        }
+        let merged = sweep(
+            d,
+            &[
+                "merge",
+                "slice-3.csv",
+                "slice-1.csv",
+                "slice-2.csv",
+                "--csv",
+                "merged.csv",
+            ],
+            &[],
+        );
+        ok(&merged);
+        let whole = std::fs::read(d.join("whole.csv")).unwrap();
+        assert_eq!(std::fs::read(d.join("merged.csv")).unwrap(), whole);
+        let table = String::from_utf8_lossy(&merged.stdout);
+        assert!(
+            table.contains("6 variants x 2 seeds = 12 runs of 30 epochs"),
+            "{table}"
+        );
+        // The same sweep in 5 slices: the same runs, the same merge.
+        for k in 1..=5 {
+            let shard = format!("{k}/5");
+            let csv = format!("five-{k}.csv");
+            let mut args = GRID.to_vec();
+            args.extend(["--quiet", "--shard", &shard, "--csv", &csv]);
+            ok(&sweep(d, &args, &[]));
+        }
+        let five: Vec<String> = (1..=5).map(|k| format!("five-{k}.csv")).collect();
+        let mut args = vec!["merge"];
+        args.extend(five.iter().map(String::as_str));
+        args.extend(["--csv", "-"]);
+        let out = sweep(d, &args, &[]);
+        ok(&out);
+        assert_eq!(out.stdout, whole);
+
+        // Refused: a missing slice, a slice twice, slices of another sweep, a cut slice.
+        let refused = |args: &[&str], needle: &str| {
+            let out = sweep(d, args, &[]);
+            assert_eq!(out.status.code(), Some(2), "{args:?}");
+            let e = String::from_utf8_lossy(&out.stderr);
+            assert!(e.contains(needle), "{args:?}: {e}");
+        };
+        refused(
+            &["merge", "slice-1.csv", "slice-3.csv", "--csv", "m.csv"],
+            "slice 2 of 3 of sweep",
+        );
+        refused(
+            &[
+                "merge",
+                "slice-1.csv",
+                "slice-1.csv",
+                "slice-2.csv",
+                "slice-3.csv",
+            ],
+            "are both slice 1/3",
+        );
+        refused(
+            &["merge", "slice-1.csv", "slice-2.csv", "five-3.csv"],
+            "slices of different sweeps",
+        );
+        let mut other = GRID.to_vec();
+        other[7] = "31";
+        other.extend(["--quiet", "--shard", "2/3", "--csv", "other-2.csv"]);
+        ok(&sweep(d, &other, &[]));
+        refused(
+            &["merge", "slice-1.csv", "other-2.csv", "slice-3.csv"],
+            "slices of different sweeps",
+        );
+        let cut = std::fs::read_to_string(d.join("slice-2.csv")).unwrap();
+        let cut: String = cut.lines().take(3).map(|l| format!("{l}\n")).collect();
+        std::fs::write(d.join("cut-2.csv"), cut).unwrap();
+        refused(
+            &["merge", "slice-1.csv", "cut-2.csv", "slice-3.csv"],
+            "is in no slice",
+        );
+        refused(&["merge", "whole.csv"], "is not a sweep slice's");
+        refused(
+            &[
+                "merge",
+                "slice-1.csv",
+                "slice-2.csv",
+                "slice-3.csv",
+                "--csv",
+                "slice-1.csv",
+            ],
+            "is also the slice file",
+        );
+        refused(&["--shard", "4/3", "--csv", "x.csv"], "does not exist");
+        refused(
+            &["--shard", "auto/3", "--csv", "x.csv"],
+            "JOB_COMPLETION_INDEX",
+        );
+        refused(&["--shard", "1/3"], "give --csv");
+    }
+
+    /// The text of the `neural-sandbox sweep ...` command in an example, joined into one line.
+    fn example_command(text: &str) -> String {
+        let mut lines = text
+            .lines()
+            .skip_while(|l| !l.trim_start().starts_with("neural-sandbox sweep"));
+        let first = lines.next().expect("the example runs neural-sandbox sweep");
+        let indent = first.len() - first.trim_start().len();
+        let mut command = first.trim().trim_end_matches('\\').to_string();
+        for line in lines {
+            let trimmed = line.trim();
+            if trimmed.is_empty() || line.len() - line.trim_start().len() < indent {
+                break;
+            }
+            command.push(' ');
+            command.push_str(trimmed.trim_end_matches('\\'));
+        }
+        command
+    }
+
+    fn unsplit(command: &str) -> Vec<String> {
+        // The same sweep on one machine: without --shard, and its own CSV.
+        let words: Vec<&str> = command.split_whitespace().collect();
+        let mut args = Vec::new();
+        let mut skip = false;
+        for w in &words[2..] {
+            if skip {
+                skip = false;
+                continue;
+            }
+            if *w == "--shard" || *w == "--csv" {
+                skip = true;
+                continue;
+            }
+            args.push(w.to_string());
+        }
+        args.extend(["--csv".into(), "whole.csv".into()]);
+        args
+    }
+
+    #[test]
+    fn the_kubernetes_indexed_job_example_runs_and_merges() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/cluster");
+        let yaml = std::fs::read_to_string(root.join("sweep-indexed-job.yaml")).unwrap();
+        assert!(yaml.contains("completionMode: Indexed"));
+        let completions: usize = yaml
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("completions:"))
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        assert!(yaml.contains(r#"command: ["sh", "-c"]"#));
+        let command = example_command(&yaml);
+        let dir = temp_dir();
+        let results = dir.path().join("results");
+        std::fs::create_dir(&results).unwrap();
+        // The volume mounted at /results is a folder here.
+        let local = command.replace("/results", &results.display().to_string());
+        for index in 0..completions {
+            let out = Command::new("sh")
+                .arg("-c")
+                .arg(&local)
+                .current_dir(dir.path())
+                .env("PATH", path_with_bin())
+                .env("JOB_COMPLETION_INDEX", index.to_string())
+                .env_remove("SLURM_ARRAY_TASK_ID")
+                .output()
+                .unwrap();
+            ok(&out);
+        }
+        let slices: Vec<String> = (0..completions)
+            .map(|k| results.join(format!("slice-{k}.csv")).display().to_string())
+            .collect();
+        let mut merge = vec!["merge"];
+        merge.extend(slices.iter().map(String::as_str));
+        merge.extend(["--csv", "merged.csv"]);
+        ok(&sweep(dir.path(), &merge, &[]));
+        let whole: Vec<String> = unsplit(&command);
+        let whole: Vec<&str> = whole.iter().map(String::as_str).collect();
+        ok(&sweep(dir.path(), &whole, &[]));
+        assert_eq!(
+            std::fs::read(dir.path().join("merged.csv")).unwrap(),
+            std::fs::read(dir.path().join("whole.csv")).unwrap()
+        );
+    }
+
+    #[test]
+    fn the_slurm_job_array_example_runs_and_merges() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/cluster");
+        let script = root.join("sweep-array.slurm");
+        let text = std::fs::read_to_string(&script).unwrap();
+        let range = text
+            .lines()
+            .find_map(|l| l.strip_prefix("#SBATCH --array="))
+            .unwrap();
+        let (first, last) = range.split_once('-').unwrap();
+        let (first, last): (u64, u64) = (first.parse().unwrap(), last.parse().unwrap());
+        let dir = temp_dir();
+        for task in first..=last {
+            let out = Command::new("bash")
+                .arg(&script)
+                .current_dir(dir.path())
+                .env("PATH", path_with_bin())
+                .env("SLURM_ARRAY_TASK_ID", task.to_string())
+                .env("SLURM_ARRAY_TASK_MIN", first.to_string())
+                .env_remove("JOB_COMPLETION_INDEX")
+                .output()
+                .unwrap();
+            ok(&out);
+        }
+        let slices: Vec<String> = (first..=last)
+            .map(|k| format!("results/slice-{k}.csv"))
+            .collect();
+        let mut merge = vec!["merge"];
+        merge.extend(slices.iter().map(String::as_str));
+        merge.extend(["--csv", "sweep.csv"]);
+        ok(&sweep(dir.path(), &merge, &[]));
+        let command = example_command(&text).replace('"', "");
+        let whole: Vec<String> = unsplit(&command);
+        let whole: Vec<&str> = whole.iter().map(String::as_str).collect();
+        ok(&sweep(dir.path(), &whole, &[]));
+        assert_eq!(
+            std::fs::read(dir.path().join("sweep.csv")).unwrap(),
+            std::fs::read(dir.path().join("whole.csv")).unwrap()
+        );
+    }
+}

@@ -3094,3 +3094,287 @@ mod cnn_levels {
         assert!(sim.level.as_ref().unwrap().answer_shown);
     }
 }
+
+mod hostile_files {
+    //! Issue 25: a hostile file opened in the game (by Open..., or dropped onto the window)
+    //! shows a notice, keeps the student's work and keeps the game on its screen.
+    use super::*;
+    use bevy::window::FileDragAndDrop;
+    use neural_sandbox::game::files::OpenedFile;
+    use neural_sandbox::game::modes::cnn::sim::CnnSim;
+    use neural_sandbox::game::modes::gan::GanSim;
+    use serde_json::json;
+
+    fn opened(purpose: &'static str, name: &str, bytes: Vec<u8>) -> OpenedFile {
+        OpenedFile {
+            purpose,
+            name: name.into(),
+            bytes,
+            path: None,
+            companions: Vec::new(),
+        }
+    }
+
+    /// Drops a file onto the (headless) window, as the player would.
+    fn drop_file(app: &mut App, path: &std::path::Path) {
+        app.world_mut().write_message(FileDragAndDrop::DroppedFile {
+            window: Entity::PLACEHOLDER,
+            path_buf: path.to_path_buf(),
+        });
+        run(app, 2);
+    }
+
+    fn screen(app: &App) -> Screen {
+        *app.world().resource::<State<Screen>>().get()
+    }
+
+    /// Sends `file`, checks a refusal saying `needle` came, and returns it.
+    fn refused(app: &mut App, file: OpenedFile, needle: &str) -> String {
+        let name = file.name.clone();
+        app.world_mut().write_message(file);
+        run(app, 2);
+        let said = last_refusal(app);
+        assert!(said.contains(needle), "{name}: {said}");
+        assert!(
+            said.chars().count() < 1100,
+            "{name}: {} characters",
+            said.len()
+        );
+        said
+    }
+
+    /// A TensorFlow.js model declaring an `h` x `w` x `c` input.
+    fn tfjs_declaring(h: u64, w: u64, c: u64, units: u64) -> Vec<u8> {
+        json!({
+            "modelTopology": {"class_name": "Sequential", "config": {"layers": [
+                {"class_name": "Flatten", "config": {"name": "f", "batch_input_shape": [null, h, w, c]}},
+                {"class_name": "Dense", "config": {"name": "d", "units": units, "activation": "softmax"}}
+            ]}},
+            "weightsManifest": [{"paths": ["../../secret.bin"], "weights": []}]
+        })
+        .to_string()
+        .into_bytes()
+    }
+
+    fn png_declaring(width: u32, height: u32) -> Vec<u8> {
+        // A real header (its checksum included) that declares the size, and no pixels.
+        let mut png = Vec::new();
+        image::RgbImage::from_pixel(1, 1, image::Rgb([0, 0, 0]))
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        png[16..20].copy_from_slice(&width.to_be_bytes());
+        png[20..24].copy_from_slice(&height.to_be_bytes());
+        let crc = {
+            let mut crc = 0xFFFF_FFFFu32;
+            for &b in &png[12..29] {
+                crc ^= u32::from(b);
+                for _ in 0..8 {
+                    crc = if crc & 1 != 0 {
+                        (crc >> 1) ^ 0xEDB8_8320
+                    } else {
+                        crc >> 1
+                    };
+                }
+            }
+            !crc
+        };
+        png[29..33].copy_from_slice(&crc.to_be_bytes());
+        png
+    }
+
+    #[test]
+    fn hostile_data_and_experiment_files_keep_the_sandbox_and_its_network() {
+        let mut app = sandbox(spiral_config());
+        act(&mut app, SimAction::Step);
+        let network = sim(&app).experiment.network().clone();
+        let data = sim(&app).experiment.data().clone();
+        let epoch = sim(&app).experiment.epoch();
+
+        // Data files: a 5 MB field, seven classes, too many rows, a picture.
+        refused(
+            &mut app,
+            opened(
+                "dropped",
+                "field.csv",
+                format!("x1,x2,label\n{},1,1\n", "7".repeat(5_000_000)).into_bytes(),
+            ),
+            "(5000000 characters)",
+        );
+        refused(
+            &mut app,
+            opened(
+                "dropped",
+                "rows.csv",
+                format!("x1,x2,label\n{}", "0.5,0.5,1\n".repeat(100_001)).into_bytes(),
+            ),
+            "more than 100000 rows",
+        );
+        refused(
+            &mut app,
+            opened("dropped", "big.csv", vec![b' '; 17 * 1024 * 1024]),
+            "is too big for a data file",
+        );
+        // Experiment files: an epoch at the end of counting, a newer version, deep nesting.
+        let mut file: serde_json::Value = serde_json::from_str(
+            &neural_sandbox::experiment::file::to_json(&sim(&app).experiment),
+        )
+        .unwrap();
+        file["history"] = json!([[0, 0.5, 0.5, 0.5, 0.5], [u64::MAX, 0.5, 0.5, 0.5, 0.5]]);
+        refused(
+            &mut app,
+            opened("dropped", "late.json", file.to_string().into_bytes()),
+            "the most an experiment may have trained",
+        );
+        refused(
+            &mut app,
+            opened("dropped", "deep.json", "[".repeat(200_000).into_bytes()),
+            "not an experiment file",
+        );
+        // Files dropped from disk: a device, a FIFO, a 2 GB file, a folder.
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("points.csv");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let big = dir.path().join("big.json");
+        std::fs::File::create(&big)
+            .unwrap()
+            .set_len(2 * 1024 * 1024 * 1024)
+            .unwrap();
+        for (path, needle) in [
+            (std::path::PathBuf::from("/dev/zero"), "is a device"),
+            (fifo, "a pipe (FIFO)"),
+            (big, "is too big"),
+            (dir.path().to_path_buf(), "is a folder"),
+        ] {
+            drop_file(&mut app, &path);
+            let said = last_refusal(&app);
+            assert!(said.contains(needle), "{}: {said}", path.display());
+        }
+        // Still the sandbox, with the same network, points and epoch; and it still trains.
+        assert_eq!(screen(&app), Screen::Sandbox);
+        assert_eq!(sim(&app).experiment.network(), &network);
+        assert_eq!(sim(&app).experiment.data(), &data);
+        assert_eq!(sim(&app).experiment.epoch(), epoch);
+        act(&mut app, SimAction::Step);
+        assert_eq!(sim(&app).experiment.epoch(), epoch + 1);
+    }
+
+    #[test]
+    fn hostile_models_and_pictures_keep_the_cnn_mode_and_its_model() {
+        let mut app = loaded_app();
+        app.world_mut()
+            .resource_mut::<NextState<Screen>>()
+            .set(Screen::Cnn);
+        run(&mut app, 3);
+        let cnn = |app: &App| app.world().resource::<CnnSim>().model().clone();
+        let before = cnn(&app);
+        // The model that killed the browser page: a 100000x100000x3 input.
+        refused(
+            &mut app,
+            opened(
+                "cnn-model",
+                "huge.json",
+                tfjs_declaring(100_000, 100_000, 3, 10),
+            ),
+            "the input's height 100000 is more than 4096",
+        );
+        refused(
+            &mut app,
+            opened(
+                "cnn-model",
+                "units.json",
+                tfjs_declaring(64, 64, 3, 100_000),
+            ),
+            "parameters",
+        );
+        refused(
+            &mut app,
+            opened("cnn-model", "picture.json", png_declaring(8, 8)),
+            "it looks like a PNG picture",
+        );
+        refused(
+            &mut app,
+            opened("cnn-picture", "bomb.png", png_declaring(100_000, 100_000)),
+            "the picture is 100000x100000 pixels",
+        );
+        refused(
+            &mut app,
+            opened("dropped", "bomb2.png", png_declaring(1, 1_000_000)),
+            "at most 16384 a side",
+        );
+        // From disk: weights named outside the model's folder are never read.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("m")).unwrap();
+        std::fs::write(dir.path().join("secret.bin"), [0u8; 808]).unwrap();
+        let model = dir.path().join("m/model.json");
+        std::fs::write(&model, tfjs_declaring(8, 8, 3, 2)).unwrap();
+        drop_file(&mut app, &model);
+        let said = last_refusal(&app);
+        assert!(said.contains("goes up a folder (..)"), "{said}");
+        assert!(!said.contains("808"), "{said}");
+        assert_eq!(screen(&app), Screen::Cnn);
+        assert_eq!(cnn(&app), before);
+    }
+
+    #[test]
+    fn hostile_gan_models_keep_the_gan_mode_and_its_run() {
+        let mut app = loaded_app();
+        app.world_mut()
+            .resource_mut::<NextState<Screen>>()
+            .set(Screen::Gan);
+        run(&mut app, 3);
+        // Past GAN Lab's starting point (trained while the screen opens), paused.
+        for _ in 0..2000 {
+            if app.world().resource::<GanSim>().preparing.is_none() {
+                break;
+            }
+            run(&mut app, 1);
+        }
+        app.world_mut().resource_mut::<GanSim>().playing = false;
+        run(&mut app, 1);
+        let run_of = |app: &App| {
+            let sim = app.world().resource::<GanSim>();
+            (
+                sim.gan.generator.clone(),
+                sim.gan.epoch(),
+                sim.generation,
+                sim.origin.clone(),
+            )
+        };
+        let before = run_of(&app);
+        let ours: serde_json::Value = serde_json::from_str(
+            &neural_sandbox::gan::file::model_to_json(&app.world().resource::<GanSim>().gan),
+        )
+        .unwrap();
+        let mut late = ours.clone();
+        late["epoch"] = json!(18_446_744_073_709_551_000u64);
+        refused(
+            &mut app,
+            opened("gan-model", "late.json", late.to_string().into_bytes()),
+            "is more than",
+        );
+        let ganlab = json!({
+            "modelTopology": {"config": {"kDSteps": 1e20}},
+            "weightsManifest": [{"paths": ["m.weights.bin"], "weights": []}]
+        });
+        let mut with_weights = opened("gan-model", "m.json", ganlab.to_string().into_bytes());
+        with_weights.companions = vec![("m.weights.bin".into(), vec![0; 16])];
+        refused(
+            &mut app,
+            with_weights,
+            "kDSteps 100000000000000000000 must be",
+        );
+        refused(
+            &mut app,
+            opened("gan-model", "huge.json", vec![b' '; 17 * 1024 * 1024]),
+            "is too big for a GAN model file",
+        );
+        assert_eq!(screen(&app), Screen::Gan);
+        assert_eq!(run_of(&app), before);
+    }
+}

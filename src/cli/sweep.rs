@@ -96,6 +96,21 @@ pub struct SweepArgs {
     /// Shuffle the training order every epoch, in every run.
     #[arg(long)]
     pub reshuffle: bool,
+    /// Run only the K-th of N slices of the runs (K from 1 to N), for a cluster: `auto/N` takes
+    /// K from a Kubernetes Indexed Job (JOB_COMPLETION_INDEX + 1) or a SLURM job array
+    /// (SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN + 1). --csv then gets each run's result;
+    /// `sweep merge` joins the slices into the whole sweep's CSV.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<SweepCommand>,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum SweepCommand {
+    /// Join the slices of a sweep run with --shard into exactly the CSV the whole sweep writes
+    /// (ranks recomputed), and print its table.
+    Merge(super::sweep_shard::MergeArgs),
 }
 
 /// `train`'s flags, read from text by `train`'s own parser.
@@ -108,6 +123,32 @@ struct OneRun {
 
 /// The most runs one sweep may ask for (variants times seeds).
 pub const MAX_RUNS: usize = 10_000;
+
+/// The settings a sweep varies, in the order of its CSV's columns.
+pub const SWEEP_FLAGS: [&str; 22] = [
+    "config",
+    "playground-url",
+    "dataset",
+    "problem",
+    "classes",
+    "features",
+    "layers",
+    "activation",
+    "layer-activations",
+    "lr",
+    "batch",
+    "reg",
+    "reg-rate",
+    "noise",
+    "ratio",
+    "seed",
+    "optimizer",
+    "momentum",
+    "loss",
+    "dropout",
+    "data",
+    "weights",
+];
 
 impl SweepArgs {
     /// Every sweepable setting given: its flag, and its values. Lists (layers, features,
@@ -164,7 +205,7 @@ pub struct Variant {
 
 impl Variant {
     /// Every setting, for messages: "--dataset spiral --lr abc".
-    fn describe(&self) -> String {
+    pub fn describe(&self) -> String {
         let parts: Vec<String> = self
             .settings
             .iter()
@@ -318,8 +359,18 @@ pub fn worker_threads(asked: Option<usize>, runs: usize, cores: usize) -> usize 
         .max(1)
 }
 
-/// Builds the grid, checks every run's settings, runs them all; results in grid order.
-pub fn run_grid(args: &SweepArgs) -> Result<Vec<VariantResult>, Outcome> {
+/// A sweep's runs, in grid order (each variant's runs one after another), every one's flags
+/// read and checked.
+pub struct Plan {
+    pub variants: Vec<Variant>,
+    /// Each run: its variant, its number among the variant's runs, and its flags.
+    pub jobs: Vec<(usize, usize, TrainArgs)>,
+    /// What makes two sweeps the same: every run's settings, seeds and epochs.
+    pub id: String,
+}
+
+/// Builds the grid and reads every run's flags, before anything trains.
+pub fn plan(args: &SweepArgs) -> Result<Plan, Outcome> {
     if args.seeds == 0 || args.seeds > 100 {
         return Err(Outcome::BadInput(format!(
             "--seeds {} must be 1 to 100",
@@ -357,7 +408,13 @@ pub fn run_grid(args: &SweepArgs) -> Result<Vec<VariantResult>, Outcome> {
     }
     // Every run's flags are read before anything trains, so a bad value stops the sweep at once.
     let mut jobs = Vec::with_capacity(runs);
+    let mut identity = format!(
+        "epochs {} seeds {} init_zero {} reshuffle {}",
+        args.epochs, args.seeds, args.init_zero, args.reshuffle
+    );
     for (index, variant) in variants.iter().enumerate() {
+        identity.push('\n');
+        identity.push_str(&variant.describe());
         // With --seeds N, the runs take the seeds S..S+N-1 (S: --seed, else train's default);
         // with one run per variant, its settings are exactly those given.
         let first_seed = match &seed_values {
@@ -367,17 +424,32 @@ pub fn run_grid(args: &SweepArgs) -> Result<Vec<VariantResult>, Outcome> {
             None => crate::experiment::ExperimentConfig::default().seed,
         };
         for k in 0..args.seeds {
-            let seed = (args.seeds > 1).then_some(first_seed + k);
+            let seed = (args.seeds > 1).then_some(first_seed.wrapping_add(k));
             jobs.push((
                 index,
+                k as usize,
                 train_args(variant, seed, args).map_err(Outcome::BadInput)?,
             ));
         }
     }
-    let bar = if args.quiet {
+    Ok(Plan {
+        variants,
+        jobs,
+        id: super::sweep_shard::fingerprint(&identity),
+    })
+}
+
+/// Trains the given runs on `threads` worker threads (capped, see [`worker_threads`]); their
+/// results in the same order.
+pub fn execute(
+    runs: &[&TrainArgs],
+    threads: Option<usize>,
+    quiet: bool,
+) -> Result<Vec<Result<RunResult, String>>, Outcome> {
+    let bar = if quiet {
         indicatif::ProgressBar::hidden()
     } else {
-        let bar = indicatif::ProgressBar::new(runs as u64);
+        let bar = indicatif::ProgressBar::new(runs.len() as u64);
         bar.set_style(
             indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs, {eta} left")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
@@ -385,8 +457,8 @@ pub fn run_grid(args: &SweepArgs) -> Result<Vec<VariantResult>, Outcome> {
         bar
     };
     let work = || -> Vec<Result<RunResult, String>> {
-        jobs.par_iter()
-            .map(|(_, train)| {
+        runs.par_iter()
+            .map(|train| {
                 let result = run_one(train);
                 bar.inc(1);
                 result
@@ -394,23 +466,33 @@ pub fn run_grid(args: &SweepArgs) -> Result<Vec<VariantResult>, Outcome> {
             .collect()
     };
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let threads = worker_threads(args.threads, runs, cores);
-    if let Some(asked) = args.threads
-        && asked > threads
-        && !args.quiet
+    let used = worker_threads(threads, runs.len(), cores);
+    if let Some(asked) = threads
+        && asked > used
+        && !quiet
     {
         eprintln!(
-            "note: --threads {asked} capped to {threads} ({runs} run{} on {cores} core{}): more threads would only wait",
-            if runs == 1 { "" } else { "s" },
+            "note: --threads {asked} capped to {used} ({} run{} on {cores} core{}): more threads would only wait",
+            runs.len(),
+            if runs.len() == 1 { "" } else { "s" },
             if cores == 1 { "" } else { "s" },
         );
     }
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
+        .num_threads(used)
         .build()
         .map_err(|e| Outcome::Failed(format!("cannot start the worker threads: {e}")))?;
     let results = pool.install(work);
     bar.finish_and_clear();
+    Ok(results)
+}
+
+/// Each variant with its runs' results (`results[k]` is run `runs[k]` = (variant, number)).
+pub fn group(
+    variants: Vec<Variant>,
+    runs: &[(usize, usize)],
+    results: Vec<Result<RunResult, String>>,
+) -> Result<Vec<VariantResult>, Outcome> {
     let mut grouped: Vec<VariantResult> = variants
         .into_iter()
         .map(|variant| VariantResult {
@@ -418,16 +500,31 @@ pub fn run_grid(args: &SweepArgs) -> Result<Vec<VariantResult>, Outcome> {
             runs: Vec::new(),
         })
         .collect();
-    for ((index, _), result) in jobs.iter().zip(results) {
+    let mut ordered: Vec<(usize, usize, Result<RunResult, String>)> = runs
+        .iter()
+        .zip(results)
+        .map(|(&(variant, number), result)| (variant, number, result))
+        .collect();
+    ordered.sort_by_key(|(variant, number, _)| (*variant, *number));
+    for (index, _, result) in ordered {
         let run = result.map_err(|e| {
             Outcome::BadInput(format!(
                 "{e} (in the variant {})",
-                grouped[*index].variant.describe()
+                grouped[index].variant.describe()
             ))
         })?;
-        grouped[*index].runs.push(run);
+        grouped[index].runs.push(run);
     }
     Ok(grouped)
+}
+
+/// Builds the grid, checks every run's settings, runs them all; results in grid order.
+pub fn run_grid(args: &SweepArgs) -> Result<Vec<VariantResult>, Outcome> {
+    let plan = plan(args)?;
+    let runs: Vec<&TrainArgs> = plan.jobs.iter().map(|(_, _, train)| train).collect();
+    let results = execute(&runs, args.threads, args.quiet)?;
+    let numbers: Vec<(usize, usize)> = plan.jobs.iter().map(|&(v, k, _)| (v, k)).collect();
+    group(plan.variants, &numbers, results)
 }
 
 /// The flags whose values differ between variants.
@@ -565,6 +662,12 @@ pub fn csv(results: &[VariantResult]) -> String {
 }
 
 pub fn run_sweep(args: &SweepArgs, out: &mut dyn Write) -> Outcome {
+    if let Some(SweepCommand::Merge(merge)) = &args.command {
+        return super::sweep_shard::run_merge(merge, out);
+    }
+    if let Some(shard) = &args.shard {
+        return super::sweep_shard::run_slice(args, shard, out);
+    }
     if let Some(path) = &args.csv
         && !is_standard_output(path)
         && let Err(e) = check_output_path(path, "--csv")
@@ -587,16 +690,26 @@ pub fn run_sweep(args: &SweepArgs, out: &mut dyn Write) -> Outcome {
             return Outcome::Failed(e);
         }
     }
+    print_summary(&results, args.seeds, args.epochs, out)
+}
+
+/// "N variants x S seeds = R runs of E epochs", then the table.
+pub fn print_summary(
+    results: &[VariantResult],
+    seeds: u64,
+    epochs: u64,
+    out: &mut dyn Write,
+) -> Outcome {
     let runs: usize = results.iter().map(|r| r.runs.len()).sum();
     let written = write!(
         out,
         "{} variant{} x {} seed{} = {runs} runs of {} epochs\n{}",
         results.len(),
         if results.len() == 1 { "" } else { "s" },
-        args.seeds,
-        if args.seeds == 1 { "" } else { "s" },
-        args.epochs,
-        table(&results)
+        seeds,
+        if seeds == 1 { "" } else { "s" },
+        epochs,
+        table(results)
     )
     .and_then(|_| out.flush());
     match written {

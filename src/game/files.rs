@@ -255,7 +255,10 @@ fn open_box_ui(
                 }
             });
         });
-    if submit {
+    if submit && open_box.path.trim().is_empty() {
+        open_box.error =
+            Some("Type the file's path first, or drop the file onto this window.".into());
+    } else if submit {
         let path = std::path::PathBuf::from(open_box.path.trim());
         match read(&path, purpose) {
             Ok(file) => {

@@ -30,6 +30,7 @@ fn publish_state(
     screen: Res<State<Screen>>,
     status: Res<Status>,
     catalog: Res<LevelCatalog>,
+    notices: Res<crate::game::notices::Notices>,
     mut frame: Local<u64>,
 ) {
     *frame += 1;
@@ -43,6 +44,8 @@ fn publish_state(
     let problems =
         catalog.problems.len() + catalog.entries.iter().filter(|e| e.level.is_err()).count();
     state.insert("level_problems".into(), problems.into());
+    // What the player was last told could not be done (a refused file, a bad link).
+    state.insert("last_refusal".into(), notices.last_refusal().into());
     if let Some(window) = web_sys::window() {
         let _ = js_sys::Reflect::set(
             &window,

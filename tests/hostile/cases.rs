@@ -547,7 +547,7 @@ fn config_and_network_cases(f: &Fixtures, cases: &mut Vec<Case>) {
     );
     config(
         "truncated",
-        good[..good.len() / 2].as_bytes().to_vec(),
+        good.as_bytes()[..good.len() / 2].to_vec(),
         refused(&["config-"]),
     );
     config(
@@ -607,7 +607,7 @@ fn config_and_network_cases(f: &Fixtures, cases: &mut Vec<Case>) {
     );
     network(
         "truncated",
-        good[..good.len() / 2].as_bytes().to_vec(),
+        good.as_bytes()[..good.len() / 2].to_vec(),
         refused(&["net-"]),
     );
     network(
@@ -700,7 +700,7 @@ fn gan_cases(f: &Fixtures, cases: &mut Vec<Case>) {
     );
     model(
         "truncated",
-        good.to_string()[..200].as_bytes().to_vec(),
+        good.to_string().as_bytes()[..200].to_vec(),
         refused(&["gan-"]),
     );
     let mut huge_neurons = good.clone();
@@ -1550,6 +1550,19 @@ fn flag_cases(f: &Fixtures, cases: &mut Vec<Case>) {
             "https://playground.tensorflow.org/#activation=tanh&seed=0.5",
         ],
         done(&["epoch,train_loss,test_loss"]),
+    );
+    flags(
+        "--csv - with --playground-url",
+        &[
+            "train",
+            "--epochs",
+            "1",
+            "--csv",
+            "-",
+            "--playground-url",
+            "https://playground.tensorflow.org/#activation=tanh&seed=0.5",
+        ],
+        refused(&["both print their rows to standard output"]),
     );
     flags(
         "sweep --threads 100000",

@@ -151,6 +151,8 @@ fn run(case: &Case, cwd: &Path) -> RunResult {
         });
     }
     let start = Instant::now();
+    // Reaped by `wait4` below (which also reports its peak memory), not by `Child::wait`.
+    #[allow(clippy::zombie_processes)]
     let mut child = command.spawn().expect("the binary starts");
     let pid = child.id() as libc::pid_t;
     // The pipes are read on threads while the process runs (a full pipe would block it).

@@ -389,6 +389,31 @@ try {
     await press("first_conv_map", (s) => s.detail !== null, "the convolution's detail");
     await shot("09-cnn");
 
+    // 6b'. A hostile model through the same file input: it declares a 100000x100000x3 input
+    // (which once took the page down with "capacity overflow" and "unreachable"). The page
+    // says why, keeps its model and keeps running.
+    {
+      await press("close_detail", (s) => s.detail === null, "the overview again").catch(() => null);
+      const before = await state();
+      const hostile = path.join(os.tmpdir(), `neural-sandbox-hostile-${process.pid}.json`);
+      fs.writeFileSync(hostile, JSON.stringify({
+        modelTopology: { class_name: "Sequential", config: { layers: [
+          { class_name: "Flatten", config: { name: "f", batch_input_shape: [null, 100000, 100000, 3] } },
+          { class_name: "Dense", config: { name: "d", units: 10, activation: "softmax" } },
+        ] } },
+        weightsManifest: [{ paths: ["../../x.bin"], weights: [] }],
+      }));
+      const hostileChooser = page.waitForEvent("filechooser", { timeout: 30000 });
+      await click(await button("open_model"));
+      await (await hostileChooser).setFiles(hostile);
+      const refused = await waitFor((s) => (s.last_refusal || "").includes("100000"), "the hostile model's refusal", 30);
+      const later = await waitFor((s) => s.frames > refused.frames + 10, "frames after the hostile model", 30);
+      check(later.screen === "Cnn" && later.parameters === before.parameters && later.model === before.model,
+            `a model declaring a 100000x100000x3 input is refused in the browser ("${refused.last_refusal}"), and the page keeps its model and runs on (${later.frames - refused.frames} frames since)`);
+      await shot("09a-hostile-model");
+      fs.rmSync(hostile, { force: true });
+    }
+
     // 6c. CNN Explainer's Tiny VGG opens from the page's file input (model.json and its weights
     // chosen together, as a student would) and classifies the sample picture, an orange.
     const tinyVgg = path.join(here, "../../../shared/models/cnn-explainer-tiny-vgg");

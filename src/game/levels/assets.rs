@@ -172,7 +172,7 @@ async fn read_levels(
                 .read(std::path::Path::new(name))
                 .await
                 .map_err(|e| e.to_string())?;
-            read_bounded(&mut *file).await
+            read_bounded(&mut file).await
         }
     });
     join_all(reads.collect()).await

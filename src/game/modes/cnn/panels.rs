@@ -143,11 +143,13 @@ fn cnn_ui(mut contexts: EguiContexts, mut s: CnnUi) -> Result {
         s.notices.refused(why);
     }
     level_cards(&ctx, &mut s);
+    let mut central = screen_rect;
     egui::CentralPanel::default().show(&mut root, |ui| {
         let dt = s.time.delta_secs();
         let CnnUi { sim, screen, .. } = &mut s;
         let has_detail = screen.detail.is_some();
         let full = ui.available_rect_before_wrap();
+        central = full;
         let overview_height = if has_detail {
             full.height() * 0.5
         } else {
@@ -168,6 +170,15 @@ fn cnn_ui(mut contexts: EguiContexts, mut s: CnnUi) -> Result {
                 .show(&mut child, |ui| detail::show(ui, sim, screen, dt));
         }
     });
+    // What was refused (a file, a setting) or done, at the foot of the maps, as the other
+    // modes show it: unseen here, it would wait and pop up later on another screen.
+    let dt = s.time.delta_secs();
+    crate::game::notices::show(
+        &ctx,
+        &mut s.notices,
+        Vec2::new(central.center().x, central.max.y - 12.0),
+        dt,
+    );
     Ok(())
 }
 
