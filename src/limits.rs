@@ -583,10 +583,10 @@ mod tests {
         let list = format!("hidden layers [{}] are too many", layers.join(", "));
         let tidy = tidy_message(&list);
         assert!(tidy.len() < 200 && tidy.ends_with("are too many"), "{tidy}");
-        let number = format!("--noise {}: invalid digit", "9".repeat(309));
+        let number = format!("--noise {}: invalid digit", "9".repeat(309)); // (the run: the number and its colon)
         let tidy = tidy_message(&number);
         assert!(
-            tidy.len() < 150 && tidy.contains("(309 characters)"),
+            tidy.len() < 150 && tidy.contains("(310 characters)"),
             "{tidy}"
         );
         let many_words = "word ".repeat(10_000);

@@ -18,6 +18,9 @@ use neural_sandbox::game::notices::Notices;
 use neural_sandbox::game::screens::Screen;
 use neural_sandbox::nn::Activation;
 
+#[path = "common/pictures.rs"]
+mod pictures;
+
 /// A headless game past its loading screen (the level files load from disk).
 fn loaded_app() -> App {
     loaded_with(None, neural_sandbox::game::save::SaveLocation::Memory)
@@ -2537,7 +2540,7 @@ mod gan {
         );
         assert_eq!(gan_sim(&app).gan.epoch(), trained.epoch());
         open(&mut app, "binary.json", vec![0xff, 0xfe, 0x00], None);
-        assert!(last_refusal(&app).contains("not a text file"));
+        assert!(last_refusal(&app).contains("binary.json: is not text"));
         // GAN Lab's pretrained model: natively from its path (weights beside it)...
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../shared/models/ganlab-pretrained");
@@ -3156,31 +3159,7 @@ mod hostile_files {
         .into_bytes()
     }
 
-    fn png_declaring(width: u32, height: u32) -> Vec<u8> {
-        // A real header (its checksum included) that declares the size, and no pixels.
-        let mut png = Vec::new();
-        image::RgbImage::from_pixel(1, 1, image::Rgb([0, 0, 0]))
-            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-            .unwrap();
-        png[16..20].copy_from_slice(&width.to_be_bytes());
-        png[20..24].copy_from_slice(&height.to_be_bytes());
-        let crc = {
-            let mut crc = 0xFFFF_FFFFu32;
-            for &b in &png[12..29] {
-                crc ^= u32::from(b);
-                for _ in 0..8 {
-                    crc = if crc & 1 != 0 {
-                        (crc >> 1) ^ 0xEDB8_8320
-                    } else {
-                        crc >> 1
-                    };
-                }
-            }
-            !crc
-        };
-        png[29..33].copy_from_slice(&crc.to_be_bytes());
-        png
-    }
+    use super::pictures::png_declaring;
 
     #[test]
     fn hostile_data_and_experiment_files_keep_the_sandbox_and_its_network() {

@@ -645,44 +645,9 @@ fn receptive_fields_grow_through_the_layers() {
     assert_eq!(same.receptive_field(0, 0, 0), (0, 0, 1, 1));
 }
 
-/// A PNG of any declared size: a real header, and an image data chunk of a few bytes (a
-/// picture bomb says it is huge and holds nothing).
-pub(crate) fn png_declaring(width: u32, height: u32) -> Vec<u8> {
-    fn crc32(bytes: &[u8]) -> u32 {
-        let mut crc = 0xFFFF_FFFFu32;
-        for &b in bytes {
-            crc ^= u32::from(b);
-            for _ in 0..8 {
-                crc = if crc & 1 != 0 {
-                    (crc >> 1) ^ 0xEDB8_8320
-                } else {
-                    crc >> 1
-                };
-            }
-        }
-        !crc
-    }
-    fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-        out.extend((data.len() as u32).to_be_bytes());
-        let mut body = kind.to_vec();
-        body.extend(data);
-        out.extend(&body);
-        out.extend(crc32(&body).to_be_bytes());
-    }
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut header = Vec::new();
-    header.extend(width.to_be_bytes());
-    header.extend(height.to_be_bytes());
-    header.extend([8, 2, 0, 0, 0]);
-    chunk(&mut png, b"IHDR", &header);
-    chunk(
-        &mut png,
-        b"IDAT",
-        &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
-    );
-    chunk(&mut png, b"IEND", &[]);
-    png
-}
+#[path = "../../tests/common/pictures.rs"]
+mod pictures;
+use pictures::png_declaring;
 
 #[test]
 fn pictures_that_declare_too_many_pixels_are_refused_before_decoding() {
@@ -709,18 +674,24 @@ fn pictures_that_declare_too_many_pixels_are_refused_before_decoding() {
 
 #[test]
 fn a_long_thin_strip_is_scaled_from_its_middle_without_a_huge_copy() {
-    // 1 x 1,000,000 pixels (a 4 KB file): scaled whole, it would be 65 x 65,000,000.
-    let strip = image::RgbImage::from_fn(1_000_000, 1, |x, _| {
-        image::Rgb([if x < 500_000 { 0 } else { 255 }, 0, 0])
-    });
-    let mut png = Vec::new();
-    strip
-        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-        .unwrap();
-    assert!(png.len() < 64 * 1024, "{} bytes", png.len());
-    let pixels = preprocess::image_for_model(&png, Shape::new(64, 64, 3)).unwrap();
+    let strip = |width: u32| {
+        let picture = image::RgbImage::from_fn(width, 1, |x, _| {
+            image::Rgb([if x < width / 2 { 0 } else { 255 }, 0, 0])
+        });
+        let mut png = Vec::new();
+        picture
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        png
+    };
+    // 1 x 1,000,000 pixels (a 4 KB file), scaled whole, would be 65 x 65,000,000: refused.
+    let e = preprocess::image_for_model(&strip(1_000_000), Shape::new(64, 64, 3)).unwrap_err();
+    assert!(e.contains("at most 16384 a side"), "{e}");
+    // 16,000 x 1 is within the limits: only its middle 16 x 1 is scaled (1,040 x 65, not
+    // 1,040,000 x 65).
+    let pixels = preprocess::image_for_model(&strip(16_000), Shape::new(64, 64, 3)).unwrap();
     assert_eq!(pixels.len(), 64 * 64 * 3);
-    // The middle: dark on the left half, red on the right.
+    // The middle: dark on the left, red on the right.
     assert!(
         pixels[0] < 0.1 && pixels[63 * 3] > 0.9,
         "{} {}",

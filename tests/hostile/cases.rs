@@ -68,46 +68,9 @@ fn png(width: u32, height: u32) -> Vec<u8> {
     bytes
 }
 
-/// A PNG header that declares `width` x `height` and holds nothing (a picture bomb).
-fn png_declaring(width: u32, height: u32) -> Vec<u8> {
-    fn crc32(bytes: &[u8]) -> u32 {
-        let mut crc = 0xFFFF_FFFFu32;
-        for &b in bytes {
-            crc ^= u32::from(b);
-            for _ in 0..8 {
-                crc = if crc & 1 != 0 {
-                    (crc >> 1) ^ 0xEDB8_8320
-                } else {
-                    crc >> 1
-                };
-            }
-        }
-        !crc
-    }
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    for (kind, data) in [
-        (
-            *b"IHDR",
-            [
-                &width.to_be_bytes()[..],
-                &height.to_be_bytes(),
-                &[8, 2, 0, 0, 0],
-            ]
-            .concat(),
-        ),
-        (
-            *b"IDAT",
-            vec![0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
-        ),
-        (*b"IEND", Vec::new()),
-    ] {
-        out.extend((data.len() as u32).to_be_bytes());
-        let body = [&kind[..], &data].concat();
-        out.extend(&body);
-        out.extend(crc32(&body).to_be_bytes());
-    }
-    out
-}
+#[path = "../common/pictures.rs"]
+mod pictures;
+use pictures::png_declaring;
 
 /// float32 weights, little-endian.
 fn floats(count: usize, value: f32) -> Vec<u8> {
@@ -264,25 +227,44 @@ fn case_args(
     Case::new(kind, name, &dyns, expect)
 }
 
-fn data_cases(f: &Fixtures, cases: &mut Vec<Case>) {
-    for (name, path, why) in not_files(f, "data", TWO_GB) {
-        cases.push(case_args(
-            "data",
-            format!("--data {name}"),
-            train_data(&path),
-            refused(&[why]),
-        ));
+/// The cases of one kind of file, each run as `args(path)`.
+struct Kind<'a> {
+    kind: &'static str,
+    /// The flag that names the file, for the cases' names.
+    flag: &'static str,
+    args: &'a dyn Fn(&Path) -> Vec<String>,
+}
+
+impl Kind<'_> {
+    /// The seven files that are not regular files of a fitting size (see [`not_files`]).
+    fn not_files(&self, f: &Fixtures, cases: &mut Vec<Case>, tag: &str, too_big: u64) {
+        for (name, path, why) in not_files(f, tag, too_big) {
+            let args = (self.args)(&path);
+            let name = format!("{} {name}", self.flag);
+            cases.push(case_args(self.kind, name, args, refused(&[why])));
+        }
     }
+
+    /// One case: `bytes` written at `path`, then run.
+    fn file(&self, cases: &mut Vec<Case>, path: PathBuf, bytes: &[u8], name: &str, expect: Expect) {
+        let path = write(&path, bytes);
+        let args = (self.args)(&path);
+        cases.push(case_args(self.kind, name.to_string(), args, expect));
+    }
+}
+
+fn data_cases(f: &Fixtures, cases: &mut Vec<Case>) {
+    let kind = Kind {
+        kind: "data",
+        flag: "--data",
+        args: &|path| train_data(path),
+    };
+    kind.not_files(f, cases, "data", TWO_GB);
     let good = f.text(&f.points);
     let body: String = good.lines().skip(1).map(|l| format!("{l}\n")).collect();
     let mut data = |name: &str, text: Vec<u8>, expect: Expect| {
-        let path = write(&f.file(&format!("data-{}.csv", cases.len())), text);
-        cases.push(case_args(
-            "data",
-            name.to_string(),
-            train_data(&path),
-            expect,
-        ));
+        let n = cases.len();
+        kind.file(cases, f.file(&format!("data-{n}.csv")), &text, name, expect);
     };
     data("a byte-order mark", with_bom(&good), done(&[]));
     data(
@@ -516,23 +498,22 @@ fn config_and_network_cases(f: &Fixtures, cases: &mut Vec<Case>) {
             path.display().to_string(),
         ]
     };
-    for (name, path, why) in not_files(f, "config", 2 * 1024 * 1024) {
-        cases.push(case_args(
-            "config",
-            format!("--config {name}"),
-            train_with("--config", &path),
-            refused(&[why]),
-        ));
-    }
+    let kind = Kind {
+        kind: "config",
+        flag: "--config",
+        args: &|path| train_with("--config", path),
+    };
+    kind.not_files(f, cases, "config", 2 * 1024 * 1024);
     let good = f.text(&f.config);
     let mut config = |name: &str, text: Vec<u8>, expect: Expect| {
-        let path = write(&f.file(&format!("config-{}.ron", cases.len())), text);
-        cases.push(case_args(
-            "config",
-            name.to_string(),
-            train_with("--config", &path),
+        let n = cases.len();
+        kind.file(
+            cases,
+            f.file(&format!("config-{n}.ron")),
+            &text,
+            name,
             expect,
-        ));
+        );
     };
     config("a byte-order mark", with_bom(&good), done(&[]));
     config(
@@ -581,23 +562,16 @@ fn config_and_network_cases(f: &Fixtures, cases: &mut Vec<Case>) {
         refused(&["limits.max_hidden_layers"]),
     );
 
-    for (name, path, why) in not_files(f, "network", 8 * 1024 * 1024) {
-        cases.push(case_args(
-            "network",
-            format!("--weights {name}"),
-            train_with("--weights", &path),
-            refused(&[why]),
-        ));
-    }
+    let kind = Kind {
+        kind: "network",
+        flag: "--weights",
+        args: &|path| train_with("--weights", path),
+    };
+    kind.not_files(f, cases, "network", 8 * 1024 * 1024);
     let good = f.text(&f.network);
     let mut network = |name: &str, text: Vec<u8>, expect: Expect| {
-        let path = write(&f.file(&format!("net-{}.json", cases.len())), text);
-        cases.push(case_args(
-            "network",
-            name.to_string(),
-            train_with("--weights", &path),
-            expect,
-        ));
+        let n = cases.len();
+        kind.file(cases, f.file(&format!("net-{n}.json")), &text, name, expect);
     };
     network("a byte-order mark", with_bom(&good), done(&[]));
     network(
@@ -656,23 +630,16 @@ fn gan_cases(f: &Fixtures, cases: &mut Vec<Case>) {
             path.display().to_string(),
         ]
     };
-    for (name, path, why) in not_files(f, "gan", 32 * 1024 * 1024) {
-        cases.push(case_args(
-            "gan model",
-            format!("--load-model {name}"),
-            gan_with("--load-model", &path),
-            refused(&[why]),
-        ));
-    }
+    let kind = Kind {
+        kind: "gan model",
+        flag: "--load-model",
+        args: &|path| gan_with("--load-model", path),
+    };
+    kind.not_files(f, cases, "gan", 32 * 1024 * 1024);
     let good: serde_json::Value = serde_json::from_str(&f.text(&f.gan_model)).unwrap();
     let mut model = |name: &str, text: Vec<u8>, expect: Expect| {
-        let path = write(&f.file(&format!("gan-{}.json", cases.len())), text);
-        cases.push(case_args(
-            "gan model",
-            name.to_string(),
-            gan_with("--load-model", &path),
-            expect,
-        ));
+        let n = cases.len();
+        kind.file(cases, f.file(&format!("gan-{n}.json")), &text, name, expect);
     };
     model(
         "a byte-order mark",
@@ -723,16 +690,8 @@ fn gan_cases(f: &Fixtures, cases: &mut Vec<Case>) {
     let folder = f.folder("ganlab");
     write(&folder.join("m.weights.bin"), floats(4, 0.1));
     let mut manifest = |name: &str, value: serde_json::Value, expect: Expect| {
-        let path = write(
-            &folder.join(format!("m-{}.json", cases.len())),
-            value.to_string(),
-        );
-        cases.push(case_args(
-            "gan model",
-            name.to_string(),
-            gan_with("--load-model", &path),
-            expect,
-        ));
+        let path = folder.join(format!("m-{}.json", cases.len()));
+        kind.file(cases, path, value.to_string().as_bytes(), name, expect);
     };
     for (key, value, needle) in [
         (
@@ -814,22 +773,27 @@ fn gan_cases(f: &Fixtures, cases: &mut Vec<Case>) {
     );
 
     // Real points and noise.
-    for (name, path, why) in not_files(f, "real", TWO_GB) {
-        cases.push(case_args(
-            "gan samples",
-            format!("--real {name}"),
-            gan_with("--real", &path),
-            refused(&[why]),
-        ));
-    }
-    let mut samples = |name: &str, flag: &str, text: String, expect: Expect| {
-        let path = write(&f.file(&format!("samples-{}.csv", cases.len())), text);
-        cases.push(case_args(
-            "gan samples",
-            name.to_string(),
-            gan_with(flag, &path),
+    let real = Kind {
+        kind: "gan samples",
+        flag: "--real",
+        args: &|path| gan_with("--real", path),
+    };
+    real.not_files(f, cases, "real", TWO_GB);
+    let mut samples = |name: &str, flag: &'static str, text: String, expect: Expect| {
+        let n = cases.len();
+        let args = |path: &Path| gan_with(flag, path);
+        let kind = Kind {
+            kind: "gan samples",
+            flag,
+            args: &args,
+        };
+        kind.file(
+            cases,
+            f.file(&format!("samples-{n}.csv")),
+            text.as_bytes(),
+            name,
             expect,
-        ));
+        );
     };
     samples(
         "real points with a BOM",
@@ -933,14 +897,13 @@ fn cnn_model_cases(f: &Fixtures, cases: &mut Vec<Case>) {
         classify(&good_model, &f.picture),
         done(&["pic.png", "class 0"]),
     ));
-    for (name, path, why) in not_files(f, "cnn", 64 * 1024 * 1024) {
-        cases.push(case_args(
-            "cnn model",
-            format!("--model {name}"),
-            classify(&path, &f.picture),
-            refused(&[why]),
-        ));
-    }
+    let picture = f.picture.clone();
+    let kind = Kind {
+        kind: "cnn model",
+        flag: "--model",
+        args: &|path| classify(path, &picture),
+    };
+    kind.not_files(f, cases, "cnn", 64 * 1024 * 1024);
     cases.push(case_args(
         "cnn model",
         "a picture as the model",
@@ -949,16 +912,8 @@ fn cnn_model_cases(f: &Fixtures, cases: &mut Vec<Case>) {
     ));
     // Models beside their weights, each in the model's folder.
     let mut model = |name: &str, value: serde_json::Value, expect: Expect| {
-        let path = write(
-            &f.cnn_dir.join(format!("m-{}.json", cases.len())),
-            value.to_string(),
-        );
-        cases.push(case_args(
-            "cnn model",
-            name.to_string(),
-            classify(&path, &f.picture),
-            expect,
-        ));
+        let path = f.cnn_dir.join(format!("m-{}.json", cases.len()));
+        kind.file(cases, path, value.to_string().as_bytes(), name, expect);
     };
     let w = &["w.bin"][..];
     model(
@@ -1150,22 +1105,21 @@ fn cnn_model_cases(f: &Fixtures, cases: &mut Vec<Case>) {
 
 fn picture_cases(f: &Fixtures, cases: &mut Vec<Case>) {
     let model = f.cnn_dir.join("model.json");
-    for (name, path, why) in not_files(f, "picture", 64 * 1024 * 1024) {
-        cases.push(case_args(
-            "picture",
-            format!("a picture: {name}"),
-            classify(&model, &path),
-            refused(&[why]),
-        ));
-    }
+    let kind = Kind {
+        kind: "picture",
+        flag: "a picture:",
+        args: &|path| classify(&model, path),
+    };
+    kind.not_files(f, cases, "picture", 64 * 1024 * 1024);
     let mut picture = |name: &str, bytes: Vec<u8>, expect: Expect| {
-        let path = write(&f.file(&format!("picture-{}.png", cases.len())), bytes);
-        cases.push(case_args(
-            "picture",
-            name.to_string(),
-            classify(&model, &path),
+        let n = cases.len();
+        kind.file(
+            cases,
+            f.file(&format!("picture-{n}.png")),
+            &bytes,
+            name,
             expect,
-        ));
+        );
     };
     picture(
         "a PNG declaring 100000x100000",
