@@ -206,14 +206,7 @@ pub fn process_cases(f: &Fixtures) -> Vec<Case> {
 }
 
 fn train_data(path: &Path) -> Vec<String> {
-    vec![
-        "train".into(),
-        "--epochs".into(),
-        "1".into(),
-        "--quiet".into(),
-        "--data".into(),
-        path.display().to_string(),
-    ]
+    one_epoch(&["train"], "--data", path)
 }
 
 fn case_args(
@@ -487,17 +480,16 @@ fn data_cases(f: &Fixtures, cases: &mut Vec<Case>) {
     );
 }
 
+/// `command --epochs 1 --quiet flag path`.
+fn one_epoch(command: &[&str], flag: &str, path: &Path) -> Vec<String> {
+    let mut args: Vec<String> = command.iter().map(|s| s.to_string()).collect();
+    args.extend(["--epochs".into(), "1".into(), "--quiet".into(), flag.into()]);
+    args.push(path.display().to_string());
+    args
+}
+
 fn config_and_network_cases(f: &Fixtures, cases: &mut Vec<Case>) {
-    let train_with = |flag: &str, path: &Path| -> Vec<String> {
-        vec![
-            "train".into(),
-            "--epochs".into(),
-            "1".into(),
-            "--quiet".into(),
-            flag.into(),
-            path.display().to_string(),
-        ]
-    };
+    let train_with = |flag: &str, path: &Path| one_epoch(&["train"], flag, path);
     let kind = Kind {
         kind: "config",
         flag: "--config",
@@ -619,17 +611,7 @@ fn config_and_network_cases(f: &Fixtures, cases: &mut Vec<Case>) {
 }
 
 fn gan_cases(f: &Fixtures, cases: &mut Vec<Case>) {
-    let gan_with = |flag: &str, path: &Path| -> Vec<String> {
-        vec![
-            "gan".into(),
-            "train".into(),
-            "--epochs".into(),
-            "1".into(),
-            "--quiet".into(),
-            flag.into(),
-            path.display().to_string(),
-        ]
-    };
+    let gan_with = |flag: &str, path: &Path| one_epoch(&["gan", "train"], flag, path);
     let kind = Kind {
         kind: "gan model",
         flag: "--load-model",
