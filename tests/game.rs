@@ -3357,3 +3357,98 @@ mod hostile_files {
         assert_eq!(run_of(&app), before);
     }
 }
+
+mod hostile_levels {
+    //! Issue 25: a levels folder given with --levels-dir whose index or levels are devices,
+    //! FIFOs or links out of the folder: the game loads, lists what is wrong, and the rest of
+    //! the levels stay playable.
+    use super::*;
+    use neural_sandbox::game::levels::LevelCatalog;
+    use neural_sandbox::game::save::SaveLocation;
+
+    fn mkfifo(path: &std::path::Path) {
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(path)
+                .status()
+                .unwrap()
+                .success()
+        );
+    }
+
+    #[test]
+    fn an_index_that_is_a_device_or_a_fifo_is_reported_and_the_games_levels_load() {
+        for make in [
+            |index: &std::path::Path| std::os::unix::fs::symlink("/dev/zero", index).unwrap(),
+            mkfifo,
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            make(&dir.path().join("index.ron"));
+            let app = loaded_with(Some(dir.path()), SaveLocation::Memory);
+            let catalog = app.world().resource::<LevelCatalog>();
+            assert!(
+                catalog
+                    .problems
+                    .iter()
+                    .any(|p| p.contains("is not a regular file")),
+                "{:?}",
+                catalog.problems
+            );
+            assert!(!catalog.levels().is_empty(), "the game's own levels");
+        }
+    }
+
+    #[test]
+    fn levels_that_are_devices_fifos_or_links_out_are_listed_as_broken() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("levels");
+        std::fs::copy(
+            shipped.join("01-perceptron.ron"),
+            dir.path().join("01-perceptron.ron"),
+        )
+        .unwrap();
+        std::fs::copy(
+            shipped.join("02-xor.ron"),
+            outside.path().join("02-xor.ron"),
+        )
+        .unwrap();
+        std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.ron")).unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("02-xor.ron"),
+            dir.path().join("out.ron"),
+        )
+        .unwrap();
+        mkfifo(&dir.path().join("pipe.ron"));
+        std::fs::File::create(dir.path().join("big.ron"))
+            .unwrap()
+            .set_len(2 * 1024 * 1024)
+            .unwrap();
+        std::fs::write(
+            dir.path().join("index.ron"),
+            r#"["01-perceptron.ron", "zero.ron", "out.ron", "pipe.ron", "big.ron"]"#,
+        )
+        .unwrap();
+        let app = loaded_with(Some(dir.path()), SaveLocation::Memory);
+        let catalog = app.world().resource::<LevelCatalog>();
+        assert_eq!(catalog.levels().len(), 1, "the perceptron stays playable");
+        let errors: Vec<String> = catalog
+            .entries
+            .iter()
+            .filter_map(|e| e.level.as_ref().err())
+            .flatten()
+            .map(|e| e.to_string())
+            .collect();
+        for (file, why) in [
+            ("zero.ron", "outside its folder"),
+            ("out.ron", "outside its folder"),
+            ("pipe.ron", "not a regular file"),
+            ("big.ron", "is too big for a level file"),
+        ] {
+            assert!(
+                errors.iter().any(|e| e.contains(file) && e.contains(why)),
+                "{file}: {errors:?}"
+            );
+        }
+    }
+}

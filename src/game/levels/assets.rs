@@ -16,7 +16,29 @@ pub const SOURCE: &str = "levels";
 pub fn register_source(app: &mut App, dir: Option<&std::path::Path>) {
     let path = levels_dir(dir);
     app.insert_resource(LevelsFolder(std::path::PathBuf::from(&path)));
+    app.insert_resource(LevelsFolderProblem(given_folder_problem(dir)));
     app.register_asset_source(SOURCE, AssetSourceBuilder::platform_default(&path, None));
+}
+
+/// Why a levels folder given on the command line is not the one read (its index is missing,
+/// or is a device, a FIFO or a folder: reading it could hang or never end), shown with the
+/// level list's problems.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct LevelsFolderProblem(pub Option<String>);
+
+fn given_folder_problem(dir: Option<&std::path::Path>) -> Option<String> {
+    let index = dir?.join(INDEX_FILE);
+    let why = match std::fs::metadata(&index) {
+        Ok(m) if m.is_file() => return None,
+        Ok(m) if m.is_dir() => "is a folder".to_string(),
+        Ok(_) => "is not a regular file".to_string(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => "does not exist".to_string(),
+        Err(e) => e.to_string(),
+    };
+    Some(format!(
+        "--levels-dir: {} {why}, so the game's own levels are listed instead",
+        index.display()
+    ))
 }
 
 /// The folder the `levels://` source reads (natively: each level is checked there before it is

@@ -133,12 +133,18 @@ fn build_catalog(
     mut commands: Commands,
     collection: Option<Res<assets::LevelAssets>>,
     packs: Res<Assets<assets::LevelPack>>,
+    folder_problem: Option<Res<assets::LevelsFolderProblem>>,
     mut catalog: ResMut<LevelCatalog>,
 ) {
     let mut result = LevelCatalog::default();
+    if let Some(problem) = folder_problem.and_then(|p| p.0.clone()) {
+        result.problems.push(problem);
+    }
     match collection.as_ref().and_then(|c| packs.get(&c.pack)) {
         Some(pack) => {
-            result.problems = pack.problems.iter().map(|e| e.to_string()).collect();
+            result
+                .problems
+                .extend(pack.problems.iter().map(|e| e.to_string()));
             for asset in &pack.levels {
                 result.entries.push(CatalogEntry {
                     file: asset.file.clone(),
