@@ -19,9 +19,9 @@ pub const MAX_PICTURE_SIDE: u32 = 16_384;
 pub const MAX_PICTURE_PIXELS: u64 = 32_000_000;
 /// What decoding a picture may allocate (RGBA of the largest picture, with room to spare).
 pub const MAX_PICTURE_DECODE_BYTES: u64 = 256 * 1024 * 1024;
-/// A CNN's parameters (CNN Explainer's Tiny VGG has about 18,000; the mini nets fewer), and the
+/// A CNN's parameters (CNN Explainer's Tiny VGG has 19,920; the mini nets fewer), and the
 /// numbers one image leaves behind in all its layers (Tiny VGG: about 170,000).
-pub const MAX_CNN_PARAMETERS: usize = 4_000_000;
+pub const MAX_CNN_PARAMETERS: usize = 1_000_000;
 pub const MAX_CNN_ACTIVATIONS: usize = 16_000_000;
 /// A CNN's layers, a side of its input and of any map, and its channels, filters and units.
 pub const MAX_CNN_LAYERS: usize = 256;
@@ -74,11 +74,14 @@ impl FileKind {
             FileKind::Data => 16 * MIB,
             FileKind::Config | FileKind::Level => MIB,
             FileKind::Network => 4 * MIB,
-            // The points (up to the data limit) and the history, as JSON.
-            FileKind::Experiment => 16 * MIB,
-            FileKind::GanModel | FileKind::GanWeights => 16 * MIB,
-            // Inline weights are base64: 4/3 of the largest model's 16 MB of float32.
-            FileKind::CnnModel => 32 * MIB,
+            // The points (up to the data limit) and the history, as JSON. JSON files are
+            // parsed into a tree that can take 20 to 40 times the file for a list of small
+            // numbers: these limits keep that tree within a few hundred MB.
+            FileKind::Experiment => 8 * MIB,
+            // Ours holds two networks of at most 6 layers of 100 neurons (about 2 MB as JSON).
+            FileKind::GanModel | FileKind::GanWeights => 4 * MIB,
+            // Inline weights are base64: 4/3 of the largest model's 4 MB of float32.
+            FileKind::CnnModel => 8 * MIB,
             FileKind::CnnWeights => (MAX_CNN_PARAMETERS as u64) * 4,
             FileKind::Picture => 32 * MIB,
             FileKind::Progress => 4 * MIB,

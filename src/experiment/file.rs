@@ -83,15 +83,21 @@ pub fn from_json(text: &str, name: &str) -> Result<Experiment, String> {
             text.len() / 1_000_000
         )));
     }
-    // The format and version first, so a newer file gets that message rather than a field's.
-    let head: serde_json::Value =
+    // The format and version first, so a newer file gets that message rather than a field's
+    // (read without building the rest: every other field is skipped).
+    #[derive(Deserialize)]
+    struct Head {
+        format: Option<serde_json::Value>,
+        version: Option<serde_json::Value>,
+    }
+    let head: Head =
         serde_json::from_str(text).map_err(|e| fail(format!("not an experiment file ({e})")))?;
-    if head.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
+    if head.format.as_ref().and_then(|f| f.as_str()) != Some(FORMAT) {
         return Err(fail(format!(
             "not an experiment file (no \"format\": \"{FORMAT}\")"
         )));
     }
-    match head.get("version").and_then(|v| v.as_u64()) {
+    match head.version.as_ref().and_then(|v| v.as_u64()) {
         Some(v) if v > u64::from(VERSION) => {
             return Err(fail(format!(
                 "made by a newer Neural Sandbox (file version {v}; this one reads up to {VERSION}): update the game to open it"
@@ -101,7 +107,7 @@ pub fn from_json(text: &str, name: &str) -> Result<Experiment, String> {
         None => return Err(fail("its \"version\" is missing".into())),
     }
     let file: ExperimentFile =
-        serde_json::from_value(head).map_err(|e| fail(format!("damaged: {e}")))?;
+        serde_json::from_str(text).map_err(|e| fail(format!("damaged: {e}")))?;
     let mut experiment = Experiment::new(file.config.clone()).map_err(|e| fail(e.to_string()))?;
     let data = Data {
         train: examples(&file.train),

@@ -72,6 +72,17 @@ fn png(width: u32, height: u32) -> Vec<u8> {
 mod pictures;
 use pictures::png_declaring;
 
+/// A JSON object of `len` bytes that is one long list of zeros.
+fn numbers_json(len: usize) -> String {
+    let mut text = String::with_capacity(len);
+    text.push_str("{\"x\": [0");
+    while text.len() + 4 < len {
+        text.push_str(",0");
+    }
+    text.push_str("]}");
+    text
+}
+
 /// float32 weights, little-endian.
 fn floats(count: usize, value: f32) -> Vec<u8> {
     (0..count).flat_map(|_| value.to_le_bytes()).collect()
@@ -623,6 +634,20 @@ fn gan_cases(f: &Fixtures, cases: &mut Vec<Case>) {
         let n = cases.len();
         kind.file(cases, f.file(&format!("gan-{n}.json")), &text, name, expect);
     };
+    let limit = neural_sandbox::limits::FileKind::GanModel.max_bytes() as usize;
+    model(
+        "a model at its size limit, all numbers",
+        numbers_json(limit).into_bytes(),
+        refused(&["unknown field"]),
+    );
+    model(
+        "GAN Lab's manifest at its size limit, all numbers",
+        numbers_json(limit)
+            .replacen("{", "{\"weightsManifest\": [], ", 1)
+            .into_bytes()[..limit]
+            .to_vec(),
+        refused(&["gan-"]),
+    );
     model(
         "a byte-order mark",
         with_bom(&good.to_string()),
@@ -995,11 +1020,11 @@ fn cnn_model_cases(f: &Fixtures, cases: &mut Vec<Case>) {
     model("a weight of 10^18 numbers", wide, refused(&["a side of"]));
     let mut wrapping = tfjs_model([8, 8, 3], 2, 2, w);
     wrapping["weightsManifest"][0]["weights"][2]["shape"] =
-        json!([4_000_000, 4_000_000, 4_000_000, 4_000_000]);
+        json!([1_000_000, 1_000_000, 1_000_000, 1_000_000]);
     model(
         "a weight whose size wraps",
         wrapping,
-        refused(&["declares more than 4000000 numbers"]),
+        refused(&["declares more than 1000000 numbers"]),
     );
     write(&f.cnn_dir.join("short.bin"), floats(10, 0.1));
     model(
@@ -1042,6 +1067,15 @@ fn cnn_model_cases(f: &Fixtures, cases: &mut Vec<Case>) {
         long_name,
         refused(&["(5000000 characters)"]),
     );
+    // At the size limit, every byte a number: the parsed tree is many times the file.
+    let limit = neural_sandbox::limits::FileKind::CnnModel.max_bytes() as usize;
+    let path = write(&f.cnn_dir.join("numbers.json"), numbers_json(limit));
+    cases.push(case_args(
+        "cnn model",
+        "a model.json at its size limit, all numbers",
+        classify(&path, &f.picture),
+        refused(&["no modelTopology"]),
+    ));
     let nested = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     let path = write(&f.cnn_dir.join("nested.json"), nested);
     cases.push(case_args(
