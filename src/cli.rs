@@ -536,7 +536,9 @@ impl Write for ClosedOutput {
     fn write(&mut self, _buf: &[u8]) -> std::io::Result<usize> {
         Err(std::io::Error::new(
             std::io::ErrorKind::BrokenPipe,
-            "standard output is closed",
+            "standard output is closed (or is /dev/null opened for reading and writing, which \
+             is how a closed one reaches a program; give --quiet to print nothing, or send the \
+             output to a file)",
         ))
     }
 
