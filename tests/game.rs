@@ -3131,6 +3131,16 @@ mod hostile_files {
         *app.world().resource::<State<Screen>>().get()
     }
 
+    /// A loaded game on `screen`.
+    fn on_screen(screen: Screen) -> App {
+        let mut app = loaded_app();
+        app.world_mut()
+            .resource_mut::<NextState<Screen>>()
+            .set(screen);
+        run(&mut app, 3);
+        app
+    }
+
     /// Sends `file`, checks a refusal saying `needle` came, and returns it.
     fn refused(app: &mut App, file: OpenedFile, needle: &str) -> String {
         let name = file.name.clone();
@@ -3245,11 +3255,7 @@ mod hostile_files {
 
     #[test]
     fn hostile_models_and_pictures_keep_the_cnn_mode_and_its_model() {
-        let mut app = loaded_app();
-        app.world_mut()
-            .resource_mut::<NextState<Screen>>()
-            .set(Screen::Cnn);
-        run(&mut app, 3);
+        let mut app = on_screen(Screen::Cnn);
         let cnn = |app: &App| app.world().resource::<CnnSim>().model().clone();
         let before = cnn(&app);
         // The model that killed the browser page: a 100000x100000x3 input.
@@ -3302,11 +3308,7 @@ mod hostile_files {
 
     #[test]
     fn hostile_gan_models_keep_the_gan_mode_and_its_run() {
-        let mut app = loaded_app();
-        app.world_mut()
-            .resource_mut::<NextState<Screen>>()
-            .set(Screen::Gan);
-        run(&mut app, 3);
+        let mut app = on_screen(Screen::Gan);
         // Past GAN Lab's starting point (trained while the screen opens), paused.
         for _ in 0..2000 {
             if app.world().resource::<GanSim>().preparing.is_none() {
