@@ -149,11 +149,7 @@ pub fn check_len(len: u64, kind: FileKind, name: &str) -> Result<(), String> {
 /// or a FIFO, which would never end or never answer), and at most the kind's limit, checked
 /// before reading and again while reading (a file that grows meanwhile is cut off and refused).
 pub fn read_bytes(path: &Path, kind: FileKind) -> Result<Vec<u8>, String> {
-    read_bytes_within(path, kind.max_bytes(), kind)
-}
-
-fn read_bytes_within(path: &Path, limit: u64, kind: FileKind) -> Result<Vec<u8>, String> {
-    // (One reader for every kind; `limit` is the kind's.)
+    let limit = kind.max_bytes();
     let shown = path.display().to_string();
     let cannot = |e: std::io::Error| format!("{shown}: cannot read: {}", io_reason(&e));
     // Looked at before opening: opening a FIFO for reading waits for a writer.

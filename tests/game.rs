@@ -88,6 +88,17 @@ fn view_heatmaps(app: &App) -> &ViewHeatmaps {
         .expect("the workbench's view has heatmaps")
 }
 
+/// Every error of the level files the catalog lists as broken.
+fn level_file_errors(catalog: &neural_sandbox::game::levels::LevelCatalog) -> Vec<String> {
+    catalog
+        .entries
+        .iter()
+        .filter_map(|e| e.level.as_ref().err())
+        .flatten()
+        .map(|e| e.to_string())
+        .collect()
+}
+
 /// The newest refusal the player was shown ("" if none).
 fn last_refusal(app: &App) -> String {
     app.world()
@@ -1140,13 +1151,7 @@ mod levels {
         let app = loaded_with(Some(dir.path()), SaveLocation::Memory);
         let catalog = app.world().resource::<LevelCatalog>();
         assert_eq!(catalog.levels().len(), 2);
-        let errors: Vec<String> = catalog
-            .entries
-            .iter()
-            .filter_map(|e| e.level.as_ref().err())
-            .flatten()
-            .map(|e| e.to_string())
-            .collect();
+        let errors = level_file_errors(catalog);
         assert!(
             errors
                 .iter()
@@ -3434,13 +3439,7 @@ mod hostile_levels {
         let app = loaded_with(Some(dir.path()), SaveLocation::Memory);
         let catalog = app.world().resource::<LevelCatalog>();
         assert_eq!(catalog.levels().len(), 1, "the perceptron stays playable");
-        let errors: Vec<String> = catalog
-            .entries
-            .iter()
-            .filter_map(|e| e.level.as_ref().err())
-            .flatten()
-            .map(|e| e.to_string())
-            .collect();
+        let errors = level_file_errors(catalog);
         for (file, why) in [
             ("zero.ron", "outside its folder"),
             ("out.ron", "outside its folder"),

@@ -137,7 +137,6 @@ pub fn parse_model(text: &str, file: &str) -> Result<LoadedModel, String> {
     let error = |e: String| format!("{file}: {e}");
     let json: ModelJson =
         serde_json::from_str(crate::limits::without_bom(text)).map_err(|e| error(e.to_string()))?;
-    check_epoch(json.epoch).map_err(&error)?;
     let noise_dims = json
         .generator
         .layers
@@ -357,18 +356,6 @@ pub fn parse_ganlab(json: &str, weights: &[u8], file: &str) -> Result<LoadedMode
         discriminator,
         epoch,
     })
-}
-
-/// A model's epoch, as read: no more than [`crate::limits::MAX_EPOCH`], so that training on
-/// from it can count.
-pub fn check_epoch(epoch: u64) -> Result<(), String> {
-    if epoch > crate::limits::MAX_EPOCH {
-        return Err(format!(
-            "epoch {epoch} is more than {}, the most a model may have trained",
-            crate::limits::MAX_EPOCH
-        ));
-    }
-    Ok(())
 }
 
 /// Reads a model file from disk: ours (`.json` with both networks), or GAN Lab's (`.json` with a
