@@ -16,6 +16,8 @@ apt-get install -y -qq --no-install-recommends \
 apt-get install -y -qq --no-install-recommends chromium brotli >/dev/null
 # "Show as code": the generated Python is run against the network (python3 with NumPy).
 apt-get install -y -qq --no-install-recommends python3 python3-numpy >/dev/null
+# The class server's tests start their own PostgreSQL cluster (Debian's).
+apt-get install -y -qq --no-install-recommends postgresql >/dev/null
 if ! command -v npm >/dev/null; then
     apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 fi

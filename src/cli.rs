@@ -55,6 +55,13 @@ pub enum Command {
     /// CNN Explainer's kind of network: classify pictures, train on shapes or digits, measure.
     #[command(subcommand)]
     Cnn(cnn::CnnCommand),
+    /// The class server: the web game, the teacher's page and the class API, on SQLite or
+    /// PostgreSQL.
+    #[cfg(feature = "server")]
+    Serve(Box<crate::server::ServeArgs>),
+    /// Simulated students against a running class server: writes per second and latency.
+    #[cfg(feature = "server")]
+    ClassBench(crate::server::bench::ClassBenchArgs),
 }
 
 #[derive(Debug, Subcommand)]

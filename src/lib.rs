@@ -28,3 +28,6 @@ pub mod share;
 
 #[cfg(feature = "game")]
 pub mod game;
+// The class server (`serve`), natively only: it needs sockets and a database.
+#[cfg(all(feature = "server", not(target_arch = "wasm32")))]
+pub mod server;

@@ -41,6 +41,12 @@ fn main() -> ExitCode {
         Some(Command::Gan(GanCommand::Train(args))) => run_gan_train(args, &mut stdout),
         Some(Command::Gan(GanCommand::Bench(args))) => run_gan_bench(args, &mut stdout),
         Some(Command::Cnn(command)) => neural_sandbox::cli::cnn::run(command, &mut stdout),
+        #[cfg(feature = "server")]
+        Some(Command::Serve(args)) => neural_sandbox::server::run_serve(args, &mut stdout),
+        #[cfg(feature = "server")]
+        Some(Command::ClassBench(args)) => {
+            neural_sandbox::server::bench::run_class_bench(args, &mut stdout)
+        }
         None => play(&cli),
     };
     // A message quotes at most a little of a bad value, however long the value was.

@@ -12,6 +12,8 @@ use neural_sandbox::nn::functions::max_or_nan;
 use neural_sandbox::nn::weights_file::parse_network;
 use proptest::prelude::*;
 
+#[cfg(feature = "server")]
+mod class_server;
 mod hostile;
 
 fn fixtures() -> PathBuf {

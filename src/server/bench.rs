@@ -1,0 +1,333 @@
+//! `neural-sandbox class-bench`: a class of simulated students against a running server. First
+//! every student writes progress at a steady pace (a real class: each student every few seconds),
+//! then a number of clients write back to back (the most the server acknowledges). Latency is
+//! measured from sending to the acknowledgement, which the server gives only once the write is
+//! durable.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::Args;
+use serde_json::json;
+
+use super::client::Connection;
+use crate::cli::Outcome;
+
+#[derive(Debug, Args, Clone)]
+pub struct ClassBenchArgs {
+    /// The server (`neural-sandbox serve`) to measure.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Simulated students in the class.
+    #[arg(long, default_value_t = 1000)]
+    pub students: usize,
+    /// In the steady phase, each student writes once every this many seconds.
+    #[arg(long, default_value_t = 10.0)]
+    pub every: f64,
+    /// Connections writing back to back in the flat-out phase.
+    #[arg(long, default_value_t = 40)]
+    pub clients: usize,
+    /// Seconds of each phase.
+    #[arg(long, default_value_t = 20.0)]
+    pub seconds: f64,
+    /// The server's admin key, if it has one.
+    #[arg(long)]
+    pub admin_key: Option<String>,
+    /// Print the figures as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What one phase measured.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PhaseFigures {
+    pub phase: String,
+    pub acknowledged: usize,
+    pub failed: usize,
+    pub writes_per_second: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+}
+
+fn figures(phase: &str, mut latencies: Vec<f64>, failed: usize, seconds: f64) -> PhaseFigures {
+    latencies.sort_by(f64::total_cmp);
+    let at = |q: f64| {
+        if latencies.is_empty() {
+            f64::NAN
+        } else {
+            latencies[((latencies.len() - 1) as f64 * q).round() as usize]
+        }
+    };
+    PhaseFigures {
+        phase: phase.to_string(),
+        acknowledged: latencies.len(),
+        failed,
+        writes_per_second: latencies.len() as f64 / seconds,
+        p50_ms: at(0.5),
+        p99_ms: at(0.99),
+        max_ms: latencies.last().copied().unwrap_or(f64::NAN),
+    }
+}
+
+async fn write_once(
+    connection: &mut Connection,
+    key: &str,
+    level: usize,
+    epochs: u64,
+) -> Result<f64, String> {
+    let body = json!({
+        "level": format!("bench-{}", level % 10),
+        "stars": (epochs % 4),
+        "score": (epochs % 1000) as f64 / 1000.0,
+        "epochs": epochs,
+    });
+    let started = Instant::now();
+    let answer = connection
+        .json("PUT", "/api/progress", Some(key), &body)
+        .await?;
+    if answer.status != 200 {
+        return Err(format!("{}: {}", answer.status, answer.text()));
+    }
+    Ok(started.elapsed().as_secs_f64() * 1000.0)
+}
+
+/// Makes a class and joins its students (through `clients` connections); their keys.
+pub async fn join_class(
+    addr: SocketAddr,
+    students: usize,
+    clients: usize,
+    admin_key: Option<&str>,
+) -> Result<(String, String, Vec<String>), String> {
+    let mut connection = Connection::open(addr).await?;
+    let made = connection
+        .json(
+            "POST",
+            "/api/classes",
+            admin_key,
+            &json!({ "name": "class-bench" }),
+        )
+        .await?;
+    if made.status != 201 {
+        return Err(format!("no class: {} {}", made.status, made.text()));
+    }
+    let code = made.json()["code"].as_str().unwrap_or_default().to_string();
+    let teacher = made.json()["teacher_key"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let mut joiners = Vec::new();
+    let per_client = students.div_ceil(clients.max(1));
+    for client in 0..clients.max(1) {
+        let code = code.clone();
+        let range = (client * per_client)..((client + 1) * per_client).min(students);
+        joiners.push(tokio::spawn(async move {
+            let mut connection = Connection::open(addr).await?;
+            let mut keys = Vec::new();
+            for student in range {
+                let answer = connection
+                    .json(
+                        "POST",
+                        &format!("/api/classes/{code}/join"),
+                        None,
+                        &json!({ "name": format!("student {student}") }),
+                    )
+                    .await?;
+                if answer.status != 201 {
+                    return Err(format!("join refused: {} {}", answer.status, answer.text()));
+                }
+                keys.push(
+                    answer.json()["student_key"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string(),
+                );
+            }
+            Ok::<_, String>(keys)
+        }));
+    }
+    let mut keys = Vec::new();
+    for joiner in joiners {
+        keys.extend(joiner.await.map_err(|e| e.to_string())??);
+    }
+    Ok((code, teacher, keys))
+}
+
+/// Every student writes once every `every` seconds (spread evenly), for `seconds`.
+async fn steady(
+    addr: SocketAddr,
+    keys: Arc<Vec<String>>,
+    every: f64,
+    seconds: f64,
+    clients: usize,
+) -> Result<PhaseFigures, String> {
+    let started = Instant::now();
+    let interval = every / keys.len() as f64;
+    let mut workers = Vec::new();
+    // Writes are dealt round-robin to the connections, each at its own time: the server sees the
+    // class's pace, whatever the number of connections.
+    for client in 0..clients.max(1) {
+        let keys = keys.clone();
+        let clients = clients.max(1);
+        workers.push(tokio::spawn(async move {
+            let mut connection = Connection::open(addr).await?;
+            let mut latencies = Vec::new();
+            let mut failed = 0;
+            let mut write = client;
+            loop {
+                let due = Duration::from_secs_f64(write as f64 * interval);
+                if due.as_secs_f64() >= seconds {
+                    break;
+                }
+                let now = started.elapsed();
+                if due > now {
+                    tokio::time::sleep(due - now).await;
+                }
+                match write_once(
+                    &mut connection,
+                    &keys[write % keys.len()],
+                    write,
+                    write as u64,
+                )
+                .await
+                {
+                    Ok(ms) => latencies.push(ms),
+                    Err(_) => failed += 1,
+                }
+                write += clients;
+            }
+            Ok::<_, String>((latencies, failed))
+        }));
+    }
+    let (mut latencies, mut failed) = (Vec::new(), 0);
+    for worker in workers {
+        let (l, f) = worker.await.map_err(|e| e.to_string())??;
+        latencies.extend(l);
+        failed += f;
+    }
+    Ok(figures(
+        &format!(
+            "steady: {} students, one write each every {every} s",
+            keys.len()
+        ),
+        latencies,
+        failed,
+        seconds,
+    ))
+}
+
+/// `clients` connections write back to back for `seconds`.
+async fn flat_out(
+    addr: SocketAddr,
+    keys: Arc<Vec<String>>,
+    clients: usize,
+    seconds: f64,
+) -> Result<PhaseFigures, String> {
+    let started = Instant::now();
+    let mut workers = Vec::new();
+    for client in 0..clients.max(1) {
+        let keys = keys.clone();
+        workers.push(tokio::spawn(async move {
+            let mut connection = Connection::open(addr).await?;
+            let mut latencies = Vec::new();
+            let mut failed = 0;
+            let mut write = client;
+            while started.elapsed().as_secs_f64() < seconds {
+                match write_once(
+                    &mut connection,
+                    &keys[write % keys.len()],
+                    write,
+                    write as u64,
+                )
+                .await
+                {
+                    Ok(ms) => latencies.push(ms),
+                    Err(_) => failed += 1,
+                }
+                write += clients;
+            }
+            Ok::<_, String>((latencies, failed))
+        }));
+    }
+    let (mut latencies, mut failed) = (Vec::new(), 0);
+    for worker in workers {
+        let (l, f) = worker.await.map_err(|e| e.to_string())??;
+        latencies.extend(l);
+        failed += f;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    Ok(figures(
+        &format!("flat out: {clients} clients"),
+        latencies,
+        failed,
+        elapsed,
+    ))
+}
+
+pub fn run_class_bench(args: &ClassBenchArgs, out: &mut dyn std::io::Write) -> Outcome {
+    if args.students == 0 || args.clients == 0 || args.students > 100_000 || args.clients > 1000 {
+        return Outcome::BadInput("--students 1 to 100000 and --clients 1 to 1000".into());
+    }
+    if !(args.seconds > 0.0 && args.seconds <= 3600.0 && args.every > 0.0 && args.every <= 3600.0) {
+        return Outcome::BadInput(
+            "--seconds and --every must be more than 0 and at most 3600".into(),
+        );
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => return Outcome::Failed(format!("cannot start threads: {e}")),
+    };
+    let measured = runtime.block_on(async {
+        let (_, _, keys) = join_class(
+            args.addr,
+            args.students,
+            args.clients,
+            args.admin_key.as_deref(),
+        )
+        .await?;
+        let keys = Arc::new(keys);
+        let steady = steady(
+            args.addr,
+            keys.clone(),
+            args.every,
+            args.seconds,
+            args.clients,
+        )
+        .await?;
+        let flat = flat_out(args.addr, keys, args.clients, args.seconds).await?;
+        Ok::<_, String>(vec![steady, flat])
+    });
+    let phases = match measured {
+        Ok(phases) => phases,
+        Err(e) => return Outcome::Failed(e),
+    };
+    let written = if args.json {
+        writeln!(out, "{}", json!({ "phases": phases }))
+    } else {
+        let mut text = format!(
+            "{:<48} {:>8} {:>7} {:>9} {:>8} {:>8} {:>8}\n",
+            "phase", "acked", "failed", "writes/s", "p50 ms", "p99 ms", "max ms"
+        );
+        for p in &phases {
+            text += &format!(
+                "{:<48} {:>8} {:>7} {:>9.0} {:>8.1} {:>8.1} {:>8.1}\n",
+                p.phase,
+                p.acknowledged,
+                p.failed,
+                p.writes_per_second,
+                p.p50_ms,
+                p.p99_ms,
+                p.max_ms
+            );
+        }
+        write!(out, "{text}")
+    };
+    match written {
+        Ok(()) => Outcome::Done,
+        Err(e) => Outcome::Failed(format!("cannot write the figures: {e}")),
+    }
+}
