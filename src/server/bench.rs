@@ -25,6 +25,9 @@ pub struct ClassBenchArgs {
     /// In the steady phase, each student writes once every this many seconds.
     #[arg(long, default_value_t = 10.0)]
     pub every: f64,
+    /// Students per class (a course is many classes; each class's joins are rate-limited).
+    #[arg(long, default_value_t = 30)]
+    pub class_size: usize,
     /// Connections writing back to back in the flat-out phase.
     #[arg(long, default_value_t = 40)]
     pub clients: usize,
@@ -93,39 +96,42 @@ async fn write_once(
     Ok(started.elapsed().as_secs_f64() * 1000.0)
 }
 
-/// Makes a class and joins its students (through `clients` connections); their keys.
-pub async fn join_class(
+/// Makes classes of `class_size` students and joins the students (through `clients`
+/// connections); their keys.
+pub async fn join_classes(
     addr: SocketAddr,
     students: usize,
+    class_size: usize,
     clients: usize,
     admin_key: Option<&str>,
-) -> Result<(String, String, Vec<String>), String> {
+) -> Result<Vec<String>, String> {
     let mut connection = Connection::open(addr).await?;
-    let made = connection
-        .json(
-            "POST",
-            "/api/classes",
-            admin_key,
-            &json!({ "name": "class-bench" }),
-        )
-        .await?;
-    if made.status != 201 {
-        return Err(format!("no class: {} {}", made.status, made.text()));
+    let mut codes = Vec::new();
+    for class in 0..students.div_ceil(class_size.max(1)) {
+        let made = connection
+            .json(
+                "POST",
+                "/api/classes",
+                admin_key,
+                &json!({ "name": format!("class-bench {class}") }),
+            )
+            .await?;
+        if made.status != 201 {
+            return Err(format!("no class: {} {}", made.status, made.text()));
+        }
+        codes.push(made.json()["code"].as_str().unwrap_or_default().to_string());
     }
-    let code = made.json()["code"].as_str().unwrap_or_default().to_string();
-    let teacher = made.json()["teacher_key"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let codes = Arc::new(codes);
     let mut joiners = Vec::new();
     let per_client = students.div_ceil(clients.max(1));
     for client in 0..clients.max(1) {
-        let code = code.clone();
+        let codes = codes.clone();
         let range = (client * per_client)..((client + 1) * per_client).min(students);
         joiners.push(tokio::spawn(async move {
             let mut connection = Connection::open(addr).await?;
             let mut keys = Vec::new();
             for student in range {
+                let code = &codes[student / class_size.max(1)];
                 let answer = connection
                     .json(
                         "POST",
@@ -151,7 +157,7 @@ pub async fn join_class(
     for joiner in joiners {
         keys.extend(joiner.await.map_err(|e| e.to_string())??);
     }
-    Ok((code, teacher, keys))
+    Ok(keys)
 }
 
 /// Every student writes once every `every` seconds (spread evenly), for `seconds`.
@@ -282,9 +288,10 @@ pub fn run_class_bench(args: &ClassBenchArgs, out: &mut dyn std::io::Write) -> O
         Err(e) => return Outcome::Failed(format!("cannot start threads: {e}")),
     };
     let measured = runtime.block_on(async {
-        let (_, _, keys) = join_class(
+        let keys = join_classes(
             args.addr,
             args.students,
+            args.class_size,
             args.clients,
             args.admin_key.as_deref(),
         )
