@@ -808,10 +808,9 @@ fn a_server_killed_while_students_write_loses_no_acknowledged_write() {
     let address = server.address;
     let rt = runtime();
     let keys = rt.block_on(async {
-        let (_, _, keys) = neural_sandbox::server::bench::join_class(address, 8, 4, None)
+        neural_sandbox::server::bench::join_classes(address, 8, 30, 4, None)
             .await
-            .unwrap();
-        keys
+            .unwrap()
     });
     let mut server = server;
     let killer = std::thread::spawn(move || {
