@@ -160,44 +160,38 @@ pub async fn join_classes(
     Ok(keys)
 }
 
-/// Every student writes once every `every` seconds (spread evenly), for `seconds`.
-async fn steady(
+/// `clients` connections write for `seconds`, writes dealt round-robin to them: back to back, or
+/// (with `interval`) the n-th write at n * `interval` seconds, so that the server sees a class's
+/// pace whatever the number of connections. Latencies (ms) of the acknowledged writes, the
+/// number that failed, and the seconds it took.
+async fn measure(
     addr: SocketAddr,
     keys: Arc<Vec<String>>,
-    every: f64,
-    seconds: f64,
     clients: usize,
-) -> Result<PhaseFigures, String> {
+    seconds: f64,
+    interval: Option<f64>,
+) -> Result<(Vec<f64>, usize, f64), String> {
     let started = Instant::now();
-    let interval = every / keys.len() as f64;
+    let clients = clients.max(1);
     let mut workers = Vec::new();
-    // Writes are dealt round-robin to the connections, each at its own time: the server sees the
-    // class's pace, whatever the number of connections.
-    for client in 0..clients.max(1) {
+    for client in 0..clients {
         let keys = keys.clone();
-        let clients = clients.max(1);
         workers.push(tokio::spawn(async move {
             let mut connection = Connection::open(addr).await?;
-            let mut latencies = Vec::new();
-            let mut failed = 0;
+            let (mut latencies, mut failed) = (Vec::new(), 0);
             let mut write = client;
             loop {
-                let due = Duration::from_secs_f64(write as f64 * interval);
-                if due.as_secs_f64() >= seconds {
+                if let Some(interval) = interval {
+                    let due = Duration::from_secs_f64(write as f64 * interval);
+                    if due.as_secs_f64() >= seconds {
+                        break;
+                    }
+                    tokio::time::sleep(due.saturating_sub(started.elapsed())).await;
+                } else if started.elapsed().as_secs_f64() >= seconds {
                     break;
                 }
-                let now = started.elapsed();
-                if due > now {
-                    tokio::time::sleep(due - now).await;
-                }
-                match write_once(
-                    &mut connection,
-                    &keys[write % keys.len()],
-                    write,
-                    write as u64,
-                )
-                .await
-                {
+                let key = &keys[write % keys.len()];
+                match write_once(&mut connection, key, write, write as u64).await {
                     Ok(ms) => latencies.push(ms),
                     Err(_) => failed += 1,
                 }
@@ -212,63 +206,7 @@ async fn steady(
         latencies.extend(l);
         failed += f;
     }
-    Ok(figures(
-        &format!(
-            "steady: {} students, one write each every {every} s",
-            keys.len()
-        ),
-        latencies,
-        failed,
-        seconds,
-    ))
-}
-
-/// `clients` connections write back to back for `seconds`.
-async fn flat_out(
-    addr: SocketAddr,
-    keys: Arc<Vec<String>>,
-    clients: usize,
-    seconds: f64,
-) -> Result<PhaseFigures, String> {
-    let started = Instant::now();
-    let mut workers = Vec::new();
-    for client in 0..clients.max(1) {
-        let keys = keys.clone();
-        workers.push(tokio::spawn(async move {
-            let mut connection = Connection::open(addr).await?;
-            let mut latencies = Vec::new();
-            let mut failed = 0;
-            let mut write = client;
-            while started.elapsed().as_secs_f64() < seconds {
-                match write_once(
-                    &mut connection,
-                    &keys[write % keys.len()],
-                    write,
-                    write as u64,
-                )
-                .await
-                {
-                    Ok(ms) => latencies.push(ms),
-                    Err(_) => failed += 1,
-                }
-                write += clients;
-            }
-            Ok::<_, String>((latencies, failed))
-        }));
-    }
-    let (mut latencies, mut failed) = (Vec::new(), 0);
-    for worker in workers {
-        let (l, f) = worker.await.map_err(|e| e.to_string())??;
-        latencies.extend(l);
-        failed += f;
-    }
-    let elapsed = started.elapsed().as_secs_f64();
-    Ok(figures(
-        &format!("flat out: {clients} clients"),
-        latencies,
-        failed,
-        elapsed,
-    ))
+    Ok((latencies, failed, started.elapsed().as_secs_f64()))
 }
 
 pub fn run_class_bench(args: &ClassBenchArgs, out: &mut dyn std::io::Write) -> Outcome {
@@ -297,15 +235,32 @@ pub fn run_class_bench(args: &ClassBenchArgs, out: &mut dyn std::io::Write) -> O
         )
         .await?;
         let keys = Arc::new(keys);
-        let steady = steady(
+        let students = keys.len();
+        let (latencies, failed, _) = measure(
             args.addr,
             keys.clone(),
-            args.every,
-            args.seconds,
             args.clients,
+            args.seconds,
+            Some(args.every / students as f64),
         )
         .await?;
-        let flat = flat_out(args.addr, keys, args.clients, args.seconds).await?;
+        let steady = figures(
+            &format!(
+                "steady: {students} students, one write each every {} s",
+                args.every
+            ),
+            latencies,
+            failed,
+            args.seconds,
+        );
+        let (latencies, failed, elapsed) =
+            measure(args.addr, keys, args.clients, args.seconds, None).await?;
+        let flat = figures(
+            &format!("flat out: {} clients", args.clients),
+            latencies,
+            failed,
+            elapsed,
+        );
         Ok::<_, String>(vec![steady, flat])
     });
     let phases = match measured {

@@ -211,22 +211,29 @@ impl Store {
         Err(StoreError("no free class code after 8 tries".into()))
     }
 
+    /// The class with this code.
     pub async fn class_named_by(&self, code: &str) -> StoreResult<Option<ClassRow>> {
-        let row = sqlx::query("SELECT code, name FROM classes WHERE code = $1")
-            .bind(code)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.map(|r| ClassRow {
-            code: r.get(0),
-            name: r.get(1),
-        }))
+        self.class_where("code", code).await
     }
 
+    /// The class whose teacher has this key.
     pub async fn class_of_teacher(&self, key: &str) -> StoreResult<Option<ClassRow>> {
-        let row = sqlx::query("SELECT code, name FROM classes WHERE teacher_key_hash = $1")
-            .bind(keys::hash_key(key))
-            .fetch_optional(&self.pool)
-            .await?;
+        self.class_where("teacher_key_hash", &keys::hash_key(key))
+            .await
+    }
+
+    /// `column` is one of the two above, never a caller's text.
+    async fn class_where(
+        &self,
+        column: &'static str,
+        value: &str,
+    ) -> StoreResult<Option<ClassRow>> {
+        let row = sqlx::query(&format!(
+            "SELECT code, name FROM classes WHERE {column} = $1"
+        ))
+        .bind(value)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(row.map(|r| ClassRow {
             code: r.get(0),
             name: r.get(1),
