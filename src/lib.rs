@@ -10,6 +10,7 @@
 pub mod names;
 
 pub mod bench;
+pub mod class;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 // The layers index several slices with one counter in their inner loops, which vectorises.

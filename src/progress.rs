@@ -27,6 +27,8 @@ pub struct Progress {
     pub levels: BTreeMap<String, LevelRecord>,
     /// The sandbox as it was left.
     pub sandbox: Option<ExperimentConfig>,
+    /// The class this player joined on a class server, and what waits to be sent to it.
+    pub class: Option<crate::class::ClassPlace>,
 }
 
 /// The best a player did on one level.
@@ -162,11 +164,24 @@ impl Progress {
                 }
             },
         };
+        let class = match fields.remove("class") {
+            None | Some(serde_json::Value::Null) => None,
+            Some(value) => match serde_json::from_value::<crate::class::ClassPlace>(value) {
+                Ok(place) => Some(place),
+                Err(e) => {
+                    problems.push(format!(
+                        "the class you joined ({e}): open the class link again to join"
+                    ));
+                    None
+                }
+            },
+        };
         Ok(ReadProgress {
             progress: Progress {
                 version: FORMAT_VERSION,
                 levels,
                 sandbox,
+                class,
             },
             problems,
         })

@@ -3453,3 +3453,190 @@ mod hostile_levels {
         }
     }
 }
+
+/// The class link, offline first: a game joins a class on a real server (in this process, on a
+/// SQLite file), its level results are queued in the save and sent; while the server does not
+/// answer they wait (and survive), and go when it answers again.
+#[cfg(feature = "server")]
+#[test]
+fn class_results_wait_offline_and_reach_the_teacher() {
+    use neural_sandbox::game::class::{ClassLink, ClassLinkOpened};
+    use neural_sandbox::game::save::SavedProgress;
+    use neural_sandbox::server::client::Connection;
+    use serde_json::json;
+
+    let folder = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/class.sqlite", folder.path().display());
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(async move {
+            let store = neural_sandbox::server::store::Store::open(&url)
+                .await
+                .unwrap();
+            let state = neural_sandbox::server::AppState {
+                store,
+                limits: neural_sandbox::server::rate::RateLimits::new(
+                    neural_sandbox::server::rate::Allowance {
+                        burst: 60,
+                        per_second: 5,
+                    },
+                    neural_sandbox::server::rate::Allowance {
+                        burst: 60,
+                        per_second: 5,
+                    },
+                    neural_sandbox::server::rate::Allowance {
+                        burst: 60,
+                        per_second: 5,
+                    },
+                ),
+                admin_key: None,
+                max_upload_bytes: 1 << 20,
+            };
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            sender.send(listener.local_addr().unwrap()).unwrap();
+            axum::serve(listener, neural_sandbox::server::router(state, None))
+                .await
+                .unwrap();
+        });
+    });
+    let address = receiver.recv().unwrap();
+    let client = tokio::runtime::Runtime::new().unwrap();
+    let (code, teacher) = client.block_on(async {
+        let mut c = Connection::open(address).await.unwrap();
+        let made = c
+            .json("POST", "/api/classes", None, &json!({ "name": "7B" }))
+            .await
+            .unwrap()
+            .json();
+        (
+            made["code"].as_str().unwrap().to_string(),
+            made["teacher_key"].as_str().unwrap().to_string(),
+        )
+    });
+    let report = || {
+        client.block_on(async {
+            let mut c = Connection::open(address).await.unwrap();
+            c.send(
+                "GET",
+                &format!("/api/classes/{code}/report"),
+                Some(&teacher),
+                None,
+            )
+            .await
+            .unwrap()
+            .json()
+        })
+    };
+    let run_until = |app: &mut App, what: &str, done: &dyn Fn(&App) -> bool| {
+        for _ in 0..600 {
+            app.update();
+            if done(app) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        panic!("{what} did not happen within 600 frames");
+    };
+
+    let mut app = neural_sandbox::game::headless_app();
+    app.insert_resource(ClassLinkOpened(Some(format!(
+        "http://{address}/?class={}",
+        code.to_lowercase()
+    ))));
+    // Stars earned before joining go to the class too.
+    app.update();
+    app.world_mut()
+        .resource_mut::<SavedProgress>()
+        .record_stars("perceptron", &[true, true, false], Some(40));
+    assert!(
+        app.world().resource::<ClassLink>().invite.is_some(),
+        "the class link opens the join window"
+    );
+    {
+        let mut link = app.world_mut().resource_mut::<ClassLink>();
+        link.name = "Ana <b>".into();
+        neural_sandbox::game::class::join(&mut link);
+    }
+    let place = |app: &App| {
+        app.world()
+            .resource::<SavedProgress>()
+            .progress
+            .class
+            .clone()
+    };
+    run_until(&mut app, "joining", &|app| place(app).is_some());
+    run_until(&mut app, "sending the first result", &|app| {
+        place(app).unwrap().waiting.is_empty()
+    });
+    let rows = report();
+    assert_eq!(rows[0]["student"], "Ana <b>");
+    assert_eq!(
+        (rows[0]["level"].as_str(), rows[0]["stars"].as_i64()),
+        (Some("perceptron"), Some(2))
+    );
+
+    // The server goes away: a result and a handed-in file wait in the save.
+    let live = place(&app).unwrap().server;
+    let dead = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    app.world_mut()
+        .resource_mut::<SavedProgress>()
+        .progress
+        .class
+        .as_mut()
+        .unwrap()
+        .server = format!("http://{dead}");
+    app.world_mut()
+        .resource_mut::<SavedProgress>()
+        .record_stars("xor", &[true, true, true], Some(77));
+    app.world_mut()
+        .write_message(neural_sandbox::game::files::FileRequest::HandIn {
+            name: "bad.gif".into(),
+            bytes: b"not a gif".to_vec(),
+        });
+    run_until(&mut app, "a failed send", &|app| {
+        app.world().resource::<ClassLink>().last_problem.is_some()
+    });
+    for _ in 0..30 {
+        app.update();
+    }
+    let waiting = place(&app).unwrap().waiting.len();
+    assert_eq!(
+        waiting, 2,
+        "the result and the file wait while the server is away"
+    );
+    let saved_text = app.world().resource::<SavedProgress>().progress.to_json();
+    assert!(
+        saved_text.contains("\"xor\"") && saved_text.contains("bad.gif"),
+        "they are in the save"
+    );
+
+    // It answers again: the result goes; the file, which the server refuses as no GIF, is dropped
+    // with a notice (it would never be taken).
+    app.world_mut()
+        .resource_mut::<SavedProgress>()
+        .progress
+        .class
+        .as_mut()
+        .unwrap()
+        .server = live;
+    run_until(&mut app, "sending what waited", &|app| {
+        place(app).unwrap().waiting.is_empty()
+    });
+    let rows = report();
+    assert!(
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["level"] == "xor" && r["stars"] == 3),
+        "{rows}"
+    );
+    assert!(
+        last_refusal(&app).contains("did not take bad.gif"),
+        "{}",
+        last_refusal(&app)
+    );
+}

@@ -31,6 +31,10 @@ pub struct GameArgs {
     /// Open the sandbox with the configuration of a share link (the whole URL or its `#cfg=...`).
     #[cfg_attr(not(target_arch = "wasm32"), arg(long, value_name = "URL"))]
     pub link: Option<String>,
+    /// Join a class on a class server with its link (http://SERVER/?class=CODE): your results
+    /// and handed-in work go to your teacher (kept here first while the server is away).
+    #[cfg_attr(not(target_arch = "wasm32"), arg(long, value_name = "URL"))]
+    pub class: Option<String>,
     /// Play the levels of this folder (with its index.ron) instead of the shipped ones.
     #[cfg_attr(not(target_arch = "wasm32"), arg(long, value_name = "DIR"))]
     pub levels_dir: Option<PathBuf>,

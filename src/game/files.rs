@@ -41,6 +41,8 @@ pub enum FileRequest {
         bytes: Vec<u8>,
         mime: &'static str,
     },
+    /// Hand a file in to the player's class (the class plugin sends it, offline first).
+    HandIn { name: String, bytes: Vec<u8> },
 }
 
 /// A file the player opened (or dropped onto the window: purpose `"dropped"`).
@@ -141,6 +143,8 @@ fn handle_requests(
                     Err(e) => notices.refused(format!("Could not save {name}: {e}")),
                 }
             }
+            // The class plugin reads these.
+            FileRequest::HandIn { .. } => {}
         }
     }
     let _ = &mut open_box;

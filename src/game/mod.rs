@@ -4,6 +4,7 @@
 
 pub mod args;
 pub mod camera;
+pub mod class;
 pub mod dev;
 pub mod files;
 pub mod frame_budget;
@@ -56,7 +57,14 @@ pub fn run(args: GameArgs) -> Outcome {
         Some(Err(e)) => return Outcome::BadInput(e),
         None => (1280, 760),
     };
-    run_app(args, playground, gan, resolution);
+    let class_link = match args.class.as_deref() {
+        Some(link) => match class::ClassLink::from_link(link) {
+            Ok(_) => class::ClassLinkOpened(Some(link.to_string())),
+            Err(e) => return Outcome::BadInput(e),
+        },
+        None => class::ClassLinkOpened(None),
+    };
+    run_app(args, playground, gan, resolution, class_link);
     Outcome::Done
 }
 
@@ -68,7 +76,9 @@ pub fn run(args: GameArgs) {
     let playground = modes::playground::start::PlaygroundStart::from_args(&args, link.as_deref())
         .unwrap_or_default();
     let gan = modes::gan::start::GanStart::from_args(&args).unwrap_or_default();
-    run_app(args, playground, gan, (1280, 760));
+    // A class link: the page's own address with `?class=CODE`.
+    let class_link = class::ClassLinkOpened(web::page_class_link());
+    run_app(args, playground, gan, (1280, 760), class_link);
 }
 
 fn run_app(
@@ -76,6 +86,7 @@ fn run_app(
     playground: modes::playground::start::PlaygroundStart,
     gan: modes::gan::start::GanStart,
     resolution: (u32, u32),
+    class_link: class::ClassLinkOpened,
 ) {
     let mut app = App::new();
     // The levels' asset source must exist before the asset plugin starts.
@@ -84,6 +95,7 @@ fn run_app(
     app.insert_resource(StartOptions {
         save_location: args.save_dir.clone().map(save::SaveLocation::Folder),
     });
+    app.insert_resource(class_link);
     app.insert_resource(playground);
     app.insert_resource(gan);
     app.insert_resource(modes::cnn::start::CnnStart::from_args(&args));
@@ -112,6 +124,7 @@ pub fn add_game_plugins(app: &mut App, log_diagnostics: bool) {
         network_view::plugin,
         modes::plugin,
         recording::plugin,
+        class::plugin,
     ));
     #[cfg(target_arch = "wasm32")]
     app.add_plugins(web::plugin);

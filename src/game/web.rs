@@ -26,11 +26,23 @@ pub fn page_fragment() -> Option<String> {
     (!hash.is_empty()).then_some(hash)
 }
 
+/// The page's address if it is a class link (`?class=CODE`; the server is the page's own).
+pub fn page_class_link() -> Option<String> {
+    let href = web_sys::window()?.location().href().ok()?;
+    let query = href.split('#').next()?.split_once('?')?.1;
+    query
+        .split('&')
+        .any(|pair| pair.starts_with("class="))
+        .then_some(href)
+}
+
 fn publish_state(
     screen: Res<State<Screen>>,
     status: Res<Status>,
     catalog: Res<LevelCatalog>,
     notices: Res<crate::game::notices::Notices>,
+    class: Res<crate::game::class::ClassLink>,
+    saved: Option<Res<crate::game::save::SavedProgress>>,
     mut frame: Local<u64>,
 ) {
     *frame += 1;
@@ -46,6 +58,7 @@ fn publish_state(
     state.insert("level_problems".into(), problems.into());
     // What the player was last told could not be done (a refused file, a bad link).
     state.insert("last_refusal".into(), notices.last_refusal().into());
+    state.extend(crate::game::class::status_fields(&class, saved.as_deref()));
     if let Some(window) = web_sys::window() {
         let _ = js_sys::Reflect::set(
             &window,

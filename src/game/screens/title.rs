@@ -243,6 +243,11 @@ fn title_ui(
                         {
                             exit.write(AppExit::Success);
                         }
+                        if let Some(place) = saved.as_ref().and_then(|s| s.progress.class.as_ref())
+                        {
+                            ui.add_space(8.0);
+                            ui.label(egui::RichText::new(place.status_line()).size(13.0));
+                        }
                         if let Some(mut saved) = saved
                             && let Some(warning) = saved.warning.clone()
                         {

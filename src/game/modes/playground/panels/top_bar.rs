@@ -10,13 +10,14 @@ use crate::game::theme::form_factor::ScreenClass;
 use crate::game::theme::widgets::{drop_menu, with_commas};
 
 /// Items of the bar's menus: in the status only while shown.
-const MENU_ITEMS: [&str; 8] = [
+const MENU_ITEMS: [&str; 9] = [
     "Compare",
     "Snapshot",
     "Backprop step by step",
     "Show as code",
     "Make a lesson",
     "Save experiment",
+    "Hand in experiment",
     "Open experiment",
     "Links",
 ];
@@ -320,6 +321,20 @@ fn file_items(ui: &mut egui::Ui, s: &mut SandboxUi) -> bool {
     if save.clicked() {
         let request = crate::game::modes::playground::experiment_files::save_request(&s.sim);
         s.lab.files.write(request);
+        chosen = true;
+    }
+    let hand_in = ui
+        .button("Hand in to your class")
+        .on_hover_text("Sends this experiment to your teacher (you join a class with your teacher's class link). Without a network it waits and goes when the class server answers.");
+    remember_button(&mut s.lab.own.buttons, "Hand in experiment", hand_in.rect);
+    if hand_in.clicked() {
+        if let crate::game::files::FileRequest::Save { name, bytes, .. } =
+            crate::game::modes::playground::experiment_files::save_request(&s.sim)
+        {
+            s.lab
+                .files
+                .write(crate::game::files::FileRequest::HandIn { name, bytes });
+        }
         chosen = true;
     }
     let open = ui
