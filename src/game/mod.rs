@@ -72,7 +72,8 @@ pub fn run(args: GameArgs) -> Outcome {
 #[cfg(target_arch = "wasm32")]
 pub fn run(args: GameArgs) {
     web::install_panic_hook();
-    let link = web::page_fragment();
+    // A class link's `#student_key=...` is the class plugin's, not a share link.
+    let link = web::page_fragment().filter(|f| !f.starts_with("#student_key="));
     let playground = modes::playground::start::PlaygroundStart::from_args(&args, link.as_deref())
         .unwrap_or_default();
     let gan = modes::gan::start::GanStart::from_args(&args).unwrap_or_default();

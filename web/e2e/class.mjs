@@ -1,7 +1,9 @@
 // The class server in Chromium: `neural-sandbox serve` with the web build, a teacher who makes a
 // class on the teacher's page, two students who join it and solve the first level (through the
 // class API from pages of the server's origin, in browser contexts of their own), and the
-// teacher's page showing both, live, within 5 seconds; names escaped; the CSV download.
+// teacher's page showing both, live, within 5 seconds; names escaped; the CSV download. Then a
+// student opens the class link in the game itself, types their name in its join window, and
+// hands in their experiment from the File menu: the teacher's page shows them and their work.
 // Usage: NEURAL_SANDBOX_BIN=target/debug/neural-sandbox node class.mjs ../../dist
 import fs from "node:fs";
 import os from "node:os";
@@ -10,6 +12,7 @@ import readline from "node:readline";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { drive } from "./drive.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.resolve(process.argv[2] || path.join(here, "../../dist"));
@@ -97,6 +100,40 @@ try {
   const csv = fs.readFileSync(csvFile, "utf8");
   check(csv.startsWith("student,student_id,level,stars,score,epochs,updated") && csv.includes("perceptron,3,0.98,40,") &&
         csv.includes("\"Bo & \"\"Cy\"\"\""), `the report downloads as CSV (${csv.trim().split("\n").length - 1} rows)`);
+
+  // A student in the game: the class link opens the game's join window.
+  const game = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
+  game.on("pageerror", (e) => errors.push(`game: ${e.message}`));
+  game.on("console", (m) => { if (m.text().includes("panicked")) errors.push(`game panic: ${m.text()}`); });
+  await game.goto(joinLink);
+  const g = drive(game, "the student's game");
+  const asked = await g.waitFor((s) => s.class_join_open && s.class_buttons && s.class_buttons.class_name, "the join window", 180);
+  // The window is centred from its size of the frame before: its place is trusted once settled.
+  await game.waitForTimeout(1500);
+  const settled = (await g.state()) || asked;
+  await game.screenshot({ path: path.join(artifacts, "class-02-join-window.png") });
+  await g.click(settled.class_buttons.class_name);
+  await game.waitForTimeout(500);
+  await game.keyboard.type("Eve in the game", { delay: 80 });
+  await game.waitForTimeout(500);
+  const ready = await g.waitFor((s) => s.class_buttons && s.class_buttons.class_join, "the Join button", 10);
+  await g.click(ready.class_buttons.class_join);
+  const inClass = await g.waitFor((s) => s.class_code === code && s.class_waiting === 0, "joining from the game", 30);
+  check(inClass.class_student === "Eve in the game", `a student joins from the game's join window (as "${inClass.class_student}")`);
+  await g.press("Playground Sandbox", (s) => s.screen === "Sandbox", "the sandbox");
+  let handedIn = null;
+  for (let attempt = 0; attempt < 3 && !handedIn; attempt++) {
+    await g.choose("File", "Hand in experiment", () => true, "the hand-in", 1).catch(() => null);
+    handedIn = await teacher.waitForFunction(() => [...document.querySelectorAll("#work tbody tr")]
+      .find((r) => r.cells[0].textContent === "Eve in the game")?.cells[1].textContent, null, { timeout: 8000 })
+      .then((h) => h.jsonValue()).catch(() => null);
+  }
+  const eveShown = await teacher.waitForFunction(() => [...document.querySelectorAll("#table tbody tr")]
+    .some((r) => r.cells[0].textContent === "Eve in the game"), null, { timeout: 5000 }).then(() => true).catch(() => false);
+  await game.screenshot({ path: path.join(artifacts, "class-03-handed-in.png") });
+  await teacher.screenshot({ path: path.join(artifacts, "class-04-teacher-work.png"), fullPage: true });
+  check(eveShown && handedIn !== null && handedIn.endsWith(".json"),
+        `the experiment handed in from the game's File menu reaches the teacher's page (${handedIn})`);
   check(errors.length === 0, `no page error${errors.length ? `: ${errors.join("; ")}` : ""}`);
 } catch (e) {
   check(false, String(e.stack || e));
