@@ -27,6 +27,9 @@ CREATE TABLE best_results (
     stars BIGINT NOT NULL,
     score DOUBLE PRECISION NOT NULL,
     epochs BIGINT NOT NULL,
+    -- Which of the level's stars were earned, one character each ('1' or '0'), so that a game on a
+    -- new computer gets back the stars themselves, not only how many.
+    earned TEXT NOT NULL,
     updated_ms BIGINT NOT NULL,
     PRIMARY KEY (student_id, level)
 );

@@ -40,6 +40,9 @@ pub enum Waiting {
         stars: u32,
         score: f64,
         epochs: u64,
+        /// Which of the level's stars were earned, in order.
+        #[serde(default)]
+        earned: Vec<bool>,
     },
     Work {
         file_name: String,
@@ -64,11 +67,12 @@ impl Waiting {
                 stars,
                 score,
                 epochs,
+                earned,
             } => Request {
                 method: "PUT",
                 path: "/api/progress".into(),
                 content_type: "application/json",
-                body: serde_json::json!({ "level": level, "stars": stars, "score": score, "epochs": epochs })
+                body: serde_json::json!({ "level": level, "stars": stars, "score": score, "epochs": epochs, "earned": earned })
                     .to_string()
                     .into_bytes(),
             },
@@ -155,6 +159,7 @@ impl ClassPlace {
                     stars: stars.min(3),
                     score,
                     epochs,
+                    earned: record.stars.iter().take(3).copied().collect(),
                 });
                 added += 1;
             }
@@ -202,6 +207,35 @@ impl ClassPlace {
                 None => break,
             }
         }
+    }
+
+    /// Takes back the results the server kept for this student (a game on a new computer, or a
+    /// wiped browser, with the teacher's new link): each level's earned stars and the epoch it was
+    /// solved at merge into the progress, and count as already sent. How many levels.
+    pub fn restore_results(&mut self, progress: &mut Progress, best: &serde_json::Value) -> usize {
+        let mut restored = 0;
+        for result in best.as_array().into_iter().flatten() {
+            let Some(level) = result["level"].as_str() else {
+                continue;
+            };
+            let earned: Vec<bool> = result["earned"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .take(3)
+                .map(|e| e.as_bool() == Some(true))
+                .collect();
+            let epochs = result["epochs"].as_u64().unwrap_or(0);
+            progress.record_stars(level, &earned, (epochs > 0).then_some(epochs));
+            if let Some(record) = progress.levels.get(level) {
+                self.queued.insert(
+                    level.to_string(),
+                    (record.star_count() as u32, record.best_epoch.unwrap_or(0)),
+                );
+            }
+            restored += 1;
+        }
+        restored
     }
 
     /// The line the title shows.
@@ -348,6 +382,7 @@ mod tests {
                 stars: 1,
                 score: 0.0,
                 epochs: 0,
+                earned: vec![true],
             });
         }
         assert_eq!(place.waiting.len(), MAX_WAITING);
@@ -394,6 +429,26 @@ mod tests {
         ] {
             assert!(parse_class_link(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn results_kept_by_the_server_come_back_as_the_stars_themselves() {
+        let mut place = ClassPlace::default();
+        let mut progress = Progress::new();
+        let best = serde_json::json!([
+            { "level": "xor", "stars": 2, "score": 0.6, "epochs": 90, "earned": [true, false, true] },
+            { "level": "circle", "stars": 1, "score": 0.3, "epochs": 0, "earned": [false, true] },
+            { "stars": 1 },
+        ]);
+        assert_eq!(place.restore_results(&mut progress, &best), 2);
+        assert_eq!(progress.levels["xor"].stars, vec![true, false, true]);
+        assert_eq!(progress.levels["xor"].best_epoch, Some(90));
+        assert!(progress.is_solved("xor") && !progress.is_solved("circle"));
+        assert_eq!(
+            place.queue_results(&progress),
+            0,
+            "what came from the server is not sent back"
+        );
     }
 
     #[test]

@@ -3639,4 +3639,41 @@ fn class_results_wait_offline_and_reach_the_teacher() {
         "{}",
         last_refusal(&app)
     );
+
+    // A wiped browser: the teacher makes the student a new link; a fresh game opened with it is
+    // theirs again, with the stars themselves back.
+    let student_id = rows[0]["student_id"].as_i64().unwrap();
+    let key = client.block_on(async {
+        let mut c = Connection::open(address).await.unwrap();
+        let path = format!("/api/classes/{code}/students/{student_id}/key");
+        c.json("POST", &path, Some(&teacher), &json!({}))
+            .await
+            .unwrap()
+            .json()["student_key"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    });
+    let mut fresh = neural_sandbox::game::headless_app();
+    fresh.insert_resource(ClassLinkOpened(Some(format!(
+        "http://{address}/?class={code}#student_key={key}"
+    ))));
+    run_until(&mut fresh, "taking the place back", &|app| {
+        place(app).is_some_and(|p| p.student == "Ana <b>")
+    });
+    let progress = fresh.world().resource::<SavedProgress>().progress.clone();
+    assert_eq!(progress.levels["perceptron"].stars, vec![true, true, false]);
+    assert_eq!(progress.levels["xor"].stars, vec![true, true, true]);
+    assert_eq!(progress.levels["xor"].best_epoch, Some(77));
+    assert!(
+        fresh.world().resource::<ClassLink>().invite.is_none(),
+        "no join window: the link is the student's"
+    );
+    for _ in 0..30 {
+        fresh.update();
+    }
+    assert!(
+        place(&fresh).unwrap().waiting.is_empty(),
+        "what came back is not sent again"
+    );
 }

@@ -348,6 +348,9 @@ pub struct ProgressBody {
     stars: i64,
     score: f64,
     epochs: i64,
+    /// Which of the level's stars were earned, in order (optional).
+    #[serde(default)]
+    earned: Vec<bool>,
 }
 
 pub async fn put_progress(
@@ -373,11 +376,17 @@ pub async fn put_progress(
             body.epochs
         )));
     }
+    if body.earned.len() > 3 || body.earned.iter().filter(|e| **e).count() as i64 > body.stars {
+        return Err(ApiError::bad(
+            "earned lists at most 3 stars, and no more earned ones than stars",
+        ));
+    }
     let result = LevelResult {
         level: body.level,
         stars: body.stars,
         score: body.score,
         epochs: body.epochs,
+        earned: body.earned,
     };
     let best = state.store.record_result(student.id, &result).await?;
     Ok(Json(json!({ "kept": true, "best": best })).into_response())

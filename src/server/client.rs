@@ -9,10 +9,16 @@ use hyper::client::conn::http1::SendRequest;
 use hyper::{Method, Request};
 use hyper_util::rt::TokioIo;
 
+/// The most bytes of an answer read by default: a handed-in file downloaded whole (uploads are
+/// at most 64 MB by default), and no more whatever a server sends.
+pub const MAX_ANSWER_BYTES: usize = 80 * 1024 * 1024;
+
 /// One connection to a server.
 pub struct Connection {
     address: SocketAddr,
     sender: SendRequest<Full<Bytes>>,
+    /// Answers longer than this are refused (the game expects small JSON).
+    pub max_answer_bytes: usize,
 }
 
 /// A response: its status and body.
@@ -46,7 +52,11 @@ impl Connection {
         tokio::spawn(async move {
             let _ = connection.await;
         });
-        Ok(Connection { address, sender })
+        Ok(Connection {
+            address,
+            sender,
+            max_answer_bytes: MAX_ANSWER_BYTES,
+        })
     }
 
     /// Sends one request (a JSON or raw body, a key) and reads the whole answer. A connection the
@@ -59,7 +69,9 @@ impl Connection {
         body: Option<(&str, Vec<u8>)>,
     ) -> Result<Answer, String> {
         if self.sender.ready().await.is_err() {
+            let limit = self.max_answer_bytes;
             *self = Connection::open(self.address).await?;
+            self.max_answer_bytes = limit;
         }
         let method = Method::from_bytes(method.as_bytes()).map_err(|e| e.to_string())?;
         let mut request = Request::builder()
@@ -84,11 +96,11 @@ impl Connection {
             .map_err(|e| format!("no answer from {}: {e}", self.address))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = response
-            .into_body()
+        let limit = self.max_answer_bytes;
+        let body = http_body_util::Limited::new(response.into_body(), limit)
             .collect()
             .await
-            .map_err(|e| format!("the answer broke off: {e}"))?
+            .map_err(|e| format!("the answer broke off or is over {limit} bytes: {e}"))?
             .to_bytes()
             .to_vec();
         Ok(Answer {

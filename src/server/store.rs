@@ -73,7 +73,11 @@ pub struct LevelResult {
     pub level: String,
     pub stars: i64,
     pub score: f64,
+    /// The epoch the level was solved at (0: not solved).
     pub epochs: i64,
+    /// Which of the level's stars were earned, in the level's order (may be empty).
+    #[serde(default)]
+    pub earned: Vec<bool>,
 }
 
 /// One line of a class's report.
@@ -315,10 +319,11 @@ impl Store {
         .execute(&mut *transaction)
         .await?;
         sqlx::query(
-            "INSERT INTO best_results (student_id, level, stars, score, epochs, updated_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6) \
+            "INSERT INTO best_results (student_id, level, stars, score, epochs, earned, updated_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) \
              ON CONFLICT (student_id, level) DO UPDATE SET stars = excluded.stars, \
-             score = excluded.score, epochs = excluded.epochs, updated_ms = excluded.updated_ms \
+             score = excluded.score, epochs = excluded.epochs, earned = excluded.earned, \
+             updated_ms = excluded.updated_ms \
              WHERE excluded.stars > best_results.stars \
              OR (excluded.stars = best_results.stars AND (excluded.score > best_results.score \
              OR (excluded.score = best_results.score AND excluded.epochs < best_results.epochs)))",
@@ -328,6 +333,7 @@ impl Store {
         .bind(result.stars)
         .bind(result.score)
         .bind(result.epochs)
+        .bind(earned_text(&result.earned))
         .bind(now)
         .execute(&mut *transaction)
         .await?;
@@ -337,7 +343,7 @@ impl Store {
             .execute(&mut *transaction)
             .await?;
         let best = sqlx::query(
-            "SELECT level, stars, score, epochs FROM best_results WHERE student_id = $1 AND level = $2",
+            "SELECT level, stars, score, epochs, earned FROM best_results WHERE student_id = $1 AND level = $2",
         )
         .bind(student_id)
         .bind(&result.level)
@@ -350,7 +356,7 @@ impl Store {
     /// A student's best results, for a game that opens on a new computer.
     pub async fn best_results_of(&self, student_id: i64) -> StoreResult<Vec<LevelResult>> {
         let rows = sqlx::query(
-            "SELECT level, stars, score, epochs FROM best_results WHERE student_id = $1 ORDER BY level",
+            "SELECT level, stars, score, epochs, earned FROM best_results WHERE student_id = $1 ORDER BY level",
         )
         .bind(student_id)
         .fetch_all(&self.pool)
@@ -537,7 +543,12 @@ fn level_result(row: &AnyRow) -> LevelResult {
         stars: row.get(1),
         score: row.get(2),
         epochs: row.get(3),
+        earned: row.get::<String, _>(4).chars().map(|c| c == '1').collect(),
     }
+}
+
+fn earned_text(earned: &[bool]) -> String {
+    earned.iter().map(|&e| if e { '1' } else { '0' }).collect()
 }
 
 /// Milliseconds since 1970 as `2026-12-05T10:04:31Z` (the civil calendar from a day count, after

@@ -36,6 +36,11 @@ impl Reply {
 
 static REPLIES: Mutex<Vec<Reply>> = Mutex::new(Vec::new());
 
+/// The most bytes of a class server's answer the game reads: its answers are small JSON, and the
+/// class link (so the server) comes from outside.
+#[cfg(any(target_arch = "wasm32", feature = "server"))]
+const MAX_ANSWER_BYTES: usize = 1024 * 1024;
+
 fn deliver(reply: Reply) {
     if let Ok(mut replies) = REPLIES.lock() {
         replies.push(reply);
@@ -102,8 +107,20 @@ async fn fetch(outgoing: &Outgoing) -> Option<(u16, Vec<u8>)> {
             .ok()?
             .dyn_into()
             .ok()?;
+    // An answer that says it is big is not read (one that does not say is cut below).
+    let declared = response
+        .headers()
+        .get("Content-Length")
+        .ok()
+        .flatten()
+        .and_then(|n| n.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MAX_ANSWER_BYTES) {
+        return Some((response.status(), Vec::new()));
+    }
     let buffer = JsFuture::from(response.array_buffer().ok()?).await.ok()?;
-    Some((response.status(), js_sys::Uint8Array::new(&buffer).to_vec()))
+    let bytes = js_sys::Uint8Array::new(&buffer);
+    let kept = bytes.length().min(MAX_ANSWER_BYTES as u32);
+    Some((response.status(), bytes.subarray(0, kept).to_vec()))
 }
 
 #[cfg(all(not(target_arch = "wasm32"), feature = "server"))]
@@ -132,6 +149,7 @@ fn native_request(outgoing: &Outgoing) -> Option<(u16, Vec<u8>)> {
             let mut connection = crate::server::client::Connection::open(address)
                 .await
                 .ok()?;
+            connection.max_answer_bytes = MAX_ANSWER_BYTES;
             let request = &outgoing.request;
             let answer = connection
                 .send(

@@ -166,6 +166,10 @@ fn receive_replies(
                         serde_json::from_slice(&reply.body).unwrap_or_default();
                     place.student = me["student"].as_str().unwrap_or_default().to_string();
                     place.class_name = me["class"]["name"].as_str().unwrap_or_default().to_string();
+                    // The stars this student earned elsewhere come back here.
+                    let mut place = place.clone();
+                    place.restore_results(&mut saved.progress, &me["best"]);
+                    saved.progress.class = Some(place);
                     saved.save();
                 } else {
                     link.last_problem = Some(reply.error());
