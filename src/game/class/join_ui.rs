@@ -24,6 +24,8 @@ fn join_window(mut contexts: EguiContexts, mut link: ResMut<ClassLink>) -> Resul
         .collapsible(false)
         .resizable(false)
         .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+        // Over the title's card (an area drawn in the same pass, in no fixed order).
+        .order(egui::Order::Foreground)
         .show(ctx, |ui| {
             ui.set_max_width(360.0);
             ui.label(format!(
