@@ -101,25 +101,73 @@ try {
   check(csv.startsWith("student,student_id,level,stars,score,epochs,updated") && csv.includes("perceptron,3,0.98,40,") &&
         csv.includes("\"Bo & \"\"Cy\"\"\""), `the report downloads as CSV (${csv.trim().split("\n").length - 1} rows)`);
 
-  // A student in the game: the class link opens the game's join window.
-  const game = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
-  game.on("pageerror", (e) => errors.push(`game: ${e.message}`));
-  game.on("console", (m) => { if (m.text().includes("panicked")) errors.push(`game panic: ${m.text()}`); });
-  await game.goto(joinLink);
-  const g = drive(game, "the student's game");
-  const asked = await g.waitFor((s) => s.class_join_open && s.class_buttons && s.class_buttons.class_name, "the join window", 180);
-  // The window is centred from its size of the frame before: its place is trusted once settled.
-  await game.waitForTimeout(1500);
-  const settled = (await g.state()) || asked;
-  await game.screenshot({ path: path.join(artifacts, "class-02-join-window.png") });
-  await g.click(settled.class_buttons.class_name);
-  await game.waitForTimeout(500);
-  await game.keyboard.type("Eve in the game", { delay: 80 });
-  await game.waitForTimeout(500);
-  const ready = await g.waitFor((s) => s.class_buttons && s.class_buttons.class_join, "the Join button", 10);
-  await g.click(ready.class_buttons.class_join);
-  const inClass = await g.waitFor((s) => s.class_code === code && s.class_waiting === 0, "joining from the game", 30);
-  check(inClass.class_student === "Eve in the game", `a student joins from the game's join window (as "${inClass.class_student}")`);
+  // Students in the game: the class link opens the game's join window; each plays the first
+  // level (X2 dragged onto the inputs, Play) until it is won, and the teacher's page shows them.
+  const joinInGame = async (name, shotName) => {
+    const game = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
+    game.on("pageerror", (e) => errors.push(`game: ${e.message}`));
+    game.on("console", (m) => { if (m.text().includes("panicked")) errors.push(`game panic: ${m.text()}`); });
+    await game.goto(joinLink);
+    const g = drive(game, `${name}'s game`);
+    const asked = await g.waitFor((s) => s.class_join_open && s.class_buttons && s.class_buttons.class_name, "the join window", 180);
+    // The window is centred from its size of the frame before: its place is trusted once settled.
+    await game.waitForTimeout(1500);
+    const settled = (await g.state()) || asked;
+    if (shotName) await game.screenshot({ path: path.join(artifacts, shotName) });
+    await g.click(settled.class_buttons.class_name);
+    await game.waitForTimeout(500);
+    await game.keyboard.type(name, { delay: 80 });
+    await game.waitForTimeout(500);
+    const ready = await g.waitFor((s) => s.class_buttons && s.class_buttons.class_join, "the Join button", 10);
+    await g.click(ready.class_buttons.class_join);
+    const inClass = await g.waitFor((s) => s.class_code === code && s.class_waiting === 0, "joining from the game", 30);
+    return { game, g, inClass };
+  };
+  const playFirstLevel = async ({ game, g }) => {
+    await g.press("Playground Challenges", (s) => s.screen === "LevelSelect", "the level list");
+    await g.press("Play perceptron", (s) => s.screen === "Level", "the first level");
+    await g.press("Start", (s) => s.buttons && !s.buttons.Start, "the briefing closed");
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const s = await g.waitFor((s) => s.positions && s.positions.chips && s.positions.chips.x2, "the X2 chip", 20);
+      const [from, to] = [s.positions.chips.x2, s.positions.columns[0]];
+      await game.mouse.move(from[0], from[1]);
+      await game.mouse.down();
+      for (let k = 1; k <= 12; k++) {
+        await game.mouse.move(from[0] + (to[0] - from[0]) * k / 12, from[1] + (to[1] - from[1]) * k / 12);
+        await game.waitForTimeout(60);
+      }
+      await game.mouse.up();
+      if (await g.waitFor((s) => s.features && s.features.includes("x2"), "X2 among the inputs", 6).catch(() => null)) break;
+    }
+    await g.press("Play", (s) => s.playing, "the level training");
+    // The level stops at its goal or its budget; its stars are then in the save, and sent.
+    const ended = await g.waitFor((s) => s.epoch > 5 && !s.playing, "the first level to end", 90).catch(() => null);
+    if (ended) return ended;
+    const s = await g.state();
+    throw new Error(`the first level did not end: epoch ${s.epoch}, playing ${s.playing}, features ${s.features}, test accuracy ${s.test_accuracy}, screen ${s.screen}`);
+  };
+  const players = [];
+  for (const [i, name] of ["Eve in the game", "Finn in the game"].entries()) {
+    const player = await joinInGame(name, i === 0 ? "class-02-join-window.png" : null);
+    check(player.inClass.class_student === name, `a student joins from the game's join window (as "${player.inClass.class_student}")`);
+    const ended = await playFirstLevel(player);
+    player.wonAt = Date.now();
+    check(ended.features.includes("x2") && ended.test_accuracy >= 0.95,
+          `${name} plays the first level in the game with X2 dragged in (test accuracy ${ended.test_accuracy} at epoch ${ended.epoch})`);
+    players.push(player);
+  }
+  // The goal's star (★) on the perceptron, for both.
+  const bothShown = await teacher.waitForFunction(() => ["Eve in the game", "Finn in the game"].every((n) =>
+    [...document.querySelectorAll("#table tbody tr")].some((r) => r.cells[0].textContent === n && r.textContent.includes("★"))),
+    null, { timeout: 10000 }).then(() => Date.now() - players[1].wonAt).catch(() => null);
+  await teacher.screenshot({ path: path.join(artifacts, "class-03-teacher-game-students.png"), fullPage: true });
+  check(bothShown !== null && bothShown <= 5000,
+        `the teacher's page shows both game students' stars on the first level ${bothShown === null ? "never" : `${(bothShown / 1000).toFixed(1)} s`} after the second won it`);
+  const { game, g } = players[0];
+  await game.keyboard.press("Escape");
+  await g.waitFor((s) => s.screen !== "Level", "leaving the level", 20).catch(() => null);
+  await game.keyboard.press("Escape");
+  await g.waitFor((s) => s.screen === "Title", "the title", 20).catch(() => null);
   await g.press("Playground Sandbox", (s) => s.screen === "Sandbox", "the sandbox");
   let handedIn = null;
   for (let attempt = 0; attempt < 3 && !handedIn; attempt++) {
@@ -130,7 +178,7 @@ try {
   }
   const eveShown = await teacher.waitForFunction(() => [...document.querySelectorAll("#table tbody tr")]
     .some((r) => r.cells[0].textContent === "Eve in the game"), null, { timeout: 5000 }).then(() => true).catch(() => false);
-  await game.screenshot({ path: path.join(artifacts, "class-03-handed-in.png") });
+  await game.screenshot({ path: path.join(artifacts, "class-05-handed-in.png") });
   await teacher.screenshot({ path: path.join(artifacts, "class-04-teacher-work.png"), fullPage: true });
   check(eveShown && handedIn !== null && handedIn.endsWith(".json"),
         `the experiment handed in from the game's File menu reaches the teacher's page (${handedIn})`);
