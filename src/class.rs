@@ -96,7 +96,9 @@ impl Waiting {
     }
 }
 
-fn percent_encode(text: &str) -> String {
+/// A text as a URL's query value or RFC 5987 parameter: unreserved characters kept, every other
+/// byte as `%XX`.
+pub fn percent_encode(text: &str) -> String {
     text.bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
