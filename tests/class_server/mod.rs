@@ -181,7 +181,9 @@ async fn api_suite(url: &str) {
 
     // Keys are checked before the body: a missing or unknown key is 401 even with a huge or
     // broken body; a key without the right is 403.
-    let huge = "x".repeat(200_000).into_bytes();
+    // Over the 16 KB limit, yet small enough to sit in the socket's buffers: the server answers
+    // before reading it and closes, and a bigger body would race that close.
+    let huge = "x".repeat(20_000).into_bytes();
     let answer = c
         .send(
             "PUT",
