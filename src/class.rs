@@ -76,14 +76,12 @@ impl Waiting {
                     .to_string()
                     .into_bytes(),
             },
-            Waiting::Work { file_name, base64 } => Request {
-                method: "POST",
-                path: format!("/api/work?name={}", percent_encode(file_name)),
-                content_type: "application/octet-stream",
-                body: base64::engine::general_purpose::STANDARD
+            Waiting::Work { file_name, base64 } => work_request(
+                file_name,
+                base64::engine::general_purpose::STANDARD
                     .decode(base64)
                     .unwrap_or_default(),
-            },
+            ),
         }
     }
 
@@ -93,6 +91,16 @@ impl Waiting {
             Waiting::Result { level, .. } => format!("your result on {level}"),
             Waiting::Work { file_name, .. } => file_name.clone(),
         }
+    }
+}
+
+/// Handing in a file: its bytes, its name in the address.
+pub fn work_request(file_name: &str, bytes: Vec<u8>) -> Request {
+    Request {
+        method: "POST",
+        path: format!("/api/work?name={}", percent_encode(file_name)),
+        content_type: "application/octet-stream",
+        body: bytes,
     }
 }
 
@@ -240,9 +248,10 @@ impl ClassPlace {
         restored
     }
 
-    /// The line the title shows.
-    pub fn status_line(&self) -> String {
-        match self.waiting.len() {
+    /// The title's line: the class, the student, and what still waits (with `also_sending` files
+    /// the game sends from memory, too big to keep in the save).
+    pub fn status_line(&self, also_sending: usize) -> String {
+        match self.waiting.len() + also_sending {
             0 => format!(
                 "Class {} ({}) as {}: everything is sent",
                 self.class_name, self.code, self.student
@@ -361,7 +370,8 @@ mod tests {
         );
         let body: serde_json::Value = serde_json::from_slice(&request.body).unwrap();
         assert_eq!(body["level"], "xor");
-        assert!(place.status_line().contains("3 waiting"));
+        assert!(place.status_line(0).contains("3 waiting"));
+        assert!(place.status_line(1).contains("4 waiting"));
     }
 
     #[test]

@@ -3454,6 +3454,86 @@ mod hostile_levels {
     }
 }
 
+/// A class server in this process on a SQLite file in `folder`; its address.
+#[cfg(feature = "server")]
+fn class_server(folder: &std::path::Path, max_upload_bytes: usize) -> std::net::SocketAddr {
+    let url = format!("sqlite://{}/class.sqlite", folder.display());
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(async move {
+            let store = neural_sandbox::server::store::Store::open(&url)
+                .await
+                .unwrap();
+            let allowance = neural_sandbox::server::rate::Allowance {
+                burst: 60,
+                per_second: 5,
+            };
+            let state = neural_sandbox::server::AppState {
+                store,
+                limits: neural_sandbox::server::rate::RateLimits::new(
+                    allowance, allowance, allowance,
+                ),
+                admin_key: None,
+                max_upload_bytes,
+            };
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            sender.send(listener.local_addr().unwrap()).unwrap();
+            axum::serve(listener, neural_sandbox::server::router(state, None))
+                .await
+                .unwrap();
+        });
+    });
+    receiver.recv().unwrap()
+}
+
+/// A new class on the server: its code and the teacher's key.
+#[cfg(feature = "server")]
+fn new_class(client: &tokio::runtime::Runtime, address: std::net::SocketAddr) -> (String, String) {
+    client.block_on(async {
+        let mut c = neural_sandbox::server::client::Connection::open(address)
+            .await
+            .unwrap();
+        let made = c
+            .json(
+                "POST",
+                "/api/classes",
+                None,
+                &serde_json::json!({ "name": "7B" }),
+            )
+            .await
+            .unwrap()
+            .json();
+        (
+            made["code"].as_str().unwrap().to_string(),
+            made["teacher_key"].as_str().unwrap().to_string(),
+        )
+    })
+}
+
+/// Updates the app until `done`, at most 600 frames.
+#[cfg(feature = "server")]
+fn run_until(app: &mut App, what: &str, done: &dyn Fn(&App) -> bool) {
+    for _ in 0..600 {
+        app.update();
+        if done(app) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("{what} did not happen within 600 frames");
+}
+
+/// The player's place in a class, if they joined one.
+#[cfg(feature = "server")]
+fn class_place(app: &App) -> Option<neural_sandbox::class::ClassPlace> {
+    app.world()
+        .resource::<neural_sandbox::game::save::SavedProgress>()
+        .progress
+        .class
+        .clone()
+}
+
 /// The class link, offline first: a game joins a class on a real server (in this process, on a
 /// SQLite file), its level results are queued in the save and sent; while the server does not
 /// answer they wait (and survive), and go when it answers again.
@@ -3466,54 +3546,9 @@ fn class_results_wait_offline_and_reach_the_teacher() {
     use serde_json::json;
 
     let folder = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/class.sqlite", folder.path().display());
-    let (sender, receiver) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Runtime::new().unwrap();
-        runtime.block_on(async move {
-            let store = neural_sandbox::server::store::Store::open(&url)
-                .await
-                .unwrap();
-            let state = neural_sandbox::server::AppState {
-                store,
-                limits: neural_sandbox::server::rate::RateLimits::new(
-                    neural_sandbox::server::rate::Allowance {
-                        burst: 60,
-                        per_second: 5,
-                    },
-                    neural_sandbox::server::rate::Allowance {
-                        burst: 60,
-                        per_second: 5,
-                    },
-                    neural_sandbox::server::rate::Allowance {
-                        burst: 60,
-                        per_second: 5,
-                    },
-                ),
-                admin_key: None,
-                max_upload_bytes: 1 << 20,
-            };
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            sender.send(listener.local_addr().unwrap()).unwrap();
-            axum::serve(listener, neural_sandbox::server::router(state, None))
-                .await
-                .unwrap();
-        });
-    });
-    let address = receiver.recv().unwrap();
+    let address = class_server(folder.path(), 1 << 20);
     let client = tokio::runtime::Runtime::new().unwrap();
-    let (code, teacher) = client.block_on(async {
-        let mut c = Connection::open(address).await.unwrap();
-        let made = c
-            .json("POST", "/api/classes", None, &json!({ "name": "7B" }))
-            .await
-            .unwrap()
-            .json();
-        (
-            made["code"].as_str().unwrap().to_string(),
-            made["teacher_key"].as_str().unwrap().to_string(),
-        )
-    });
+    let (code, teacher) = new_class(&client, address);
     let report = || {
         client.block_on(async {
             let mut c = Connection::open(address).await.unwrap();
@@ -3527,16 +3562,6 @@ fn class_results_wait_offline_and_reach_the_teacher() {
             .unwrap()
             .json()
         })
-    };
-    let run_until = |app: &mut App, what: &str, done: &dyn Fn(&App) -> bool| {
-        for _ in 0..600 {
-            app.update();
-            if done(app) {
-                return;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(10));
-        }
-        panic!("{what} did not happen within 600 frames");
     };
 
     let mut app = neural_sandbox::game::headless_app();
@@ -3558,13 +3583,7 @@ fn class_results_wait_offline_and_reach_the_teacher() {
         link.name = "Ana <b>".into();
         neural_sandbox::game::class::join(&mut link);
     }
-    let place = |app: &App| {
-        app.world()
-            .resource::<SavedProgress>()
-            .progress
-            .class
-            .clone()
-    };
+    let place = class_place;
     run_until(&mut app, "joining", &|app| place(app).is_some());
     run_until(&mut app, "sending the first result", &|app| {
         place(app).unwrap().waiting.is_empty()
@@ -3676,4 +3695,160 @@ fn class_results_wait_offline_and_reach_the_teacher() {
         place(&fresh).unwrap().waiting.is_empty(),
         "what came back is not sent again"
     );
+}
+
+/// Handing in from every mode: the GAN's model, a CNN network chosen as a file ("Hand in a
+/// file…"), and a recording too big to keep in the save while offline, which goes from memory
+/// (and the title counts it until it is sent). The teacher's list shows each with its kind, and
+/// the big file downloads whole.
+#[cfg(feature = "server")]
+#[test]
+fn handed_in_models_and_big_recordings_reach_the_teacher() {
+    use neural_sandbox::game::class::{ClassLink, ClassLinkOpened, HAND_IN_PURPOSE};
+    use neural_sandbox::game::files::{FileRequest, OpenedFile};
+    use neural_sandbox::server::client::Connection;
+
+    let folder = tempfile::tempdir().unwrap();
+    let address = class_server(folder.path(), 8 << 20);
+    let client = tokio::runtime::Runtime::new().unwrap();
+    let (code, teacher) = new_class(&client, address);
+    let mut app = neural_sandbox::game::headless_app();
+    app.insert_resource(ClassLinkOpened(Some(format!(
+        "http://{address}/?class={code}"
+    ))));
+    app.update();
+    {
+        let mut link = app.world_mut().resource_mut::<ClassLink>();
+        link.name = "Bo".into();
+        neural_sandbox::game::class::join(&mut link);
+    }
+    run_until(&mut app, "joining", &|app| class_place(app).is_some());
+
+    // Without a recording, "Hand in the recording" says what to do first.
+    app.world_mut()
+        .resource_mut::<neural_sandbox::game::recording::Recorder>()
+        .hand_in_requested = true;
+    app.update();
+    assert!(
+        last_refusal(&app).contains("Record first"),
+        "{}",
+        last_refusal(&app)
+    );
+
+    let gan = neural_sandbox::gan::Gan::new(neural_sandbox::gan::GanSettings::default()).unwrap();
+    let gan_file = neural_sandbox::gan::file::model_to_json(&gan).into_bytes();
+    app.world_mut().write_message(FileRequest::HandIn {
+        name: "gan-gaussians-epoch-0.json".into(),
+        bytes: gan_file,
+    });
+    let cnn = neural_sandbox::cnn::MiniSpec::default()
+        .build(
+            neural_sandbox::cnn::Shape {
+                height: 16,
+                width: 16,
+                channels: 1,
+            },
+            vec!["square".into(), "circle".into()],
+            3,
+        )
+        .unwrap();
+    app.world_mut().write_message(OpenedFile {
+        purpose: HAND_IN_PURPOSE,
+        name: "cnn-model.json".into(),
+        bytes: neural_sandbox::cnn::tfjs::to_json(&cnn).into_bytes(),
+        path: None,
+        companions: Vec::new(),
+    });
+    // Three megabytes: more than the save keeps offline.
+    let mut recording = b"GIF89a".to_vec();
+    recording.resize(3 << 20, 7);
+    assert!(recording.len() > neural_sandbox::class::MAX_WAITING_WORK_BYTES);
+    app.world_mut().write_message(FileRequest::HandIn {
+        name: "neural-sandbox-recording-1.gif".into(),
+        bytes: recording.clone(),
+    });
+    app.update();
+    assert!(
+        app.world()
+            .resource::<Notices>()
+            .items
+            .iter()
+            .any(|n| n.text.contains("keep the game open")),
+        "the player is told to wait for the big file"
+    );
+    let saved_text = app
+        .world()
+        .resource::<neural_sandbox::game::save::SavedProgress>()
+        .progress
+        .to_json();
+    assert!(
+        !saved_text.contains("recording-1.gif"),
+        "the big file is not in the save"
+    );
+    let status = neural_sandbox::game::class::status_fields(
+        app.world().resource::<ClassLink>(),
+        app.world()
+            .get_resource::<neural_sandbox::game::save::SavedProgress>(),
+    );
+    assert!(
+        status["class_waiting"].as_u64().unwrap() >= 1,
+        "the title counts the file sent from memory: {status:?}"
+    );
+    run_until(&mut app, "sending everything", &|app| {
+        class_place(app).unwrap().waiting.is_empty()
+            && app.world().resource::<ClassLink>().sending_from_memory() == 0
+    });
+    let notices: Vec<String> = app
+        .world()
+        .resource::<Notices>()
+        .items
+        .iter()
+        .map(|n| n.text.clone())
+        .collect();
+    assert!(
+        notices
+            .iter()
+            .any(|n| n.contains("neural-sandbox-recording-1.gif reached your class")),
+        "the player is told when the big file is in: {notices:?}"
+    );
+    assert!(
+        !notices.iter().any(|n| n.contains("did not take")),
+        "nothing was refused: {notices:?}"
+    );
+
+    let get = |path: String| {
+        client.block_on(async {
+            let mut c = Connection::open(address).await.unwrap();
+            c.send("GET", &path, Some(&teacher), None).await.unwrap()
+        })
+    };
+    let work = get(format!("/api/classes/{code}/work")).json();
+    let kinds: std::collections::BTreeMap<String, String> = work
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["file_name"].as_str().unwrap().to_string(),
+                w["kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(kinds["gan-gaussians-epoch-0.json"], "gan model", "{work}");
+    assert_eq!(kinds["cnn-model.json"], "cnn model", "{work}");
+    assert_eq!(
+        kinds["neural-sandbox-recording-1.gif"], "recording",
+        "{work}"
+    );
+    let big = work
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["kind"] == "recording")
+        .unwrap();
+    let downloaded = get(format!(
+        "/api/classes/{code}/work/{}",
+        big["id"].as_str().unwrap()
+    ));
+    assert_eq!(downloaded.body, recording, "the recording arrives whole");
 }

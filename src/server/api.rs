@@ -423,14 +423,23 @@ pub fn kind_of_work(name: &str, bytes: &[u8]) -> ApiResult<&'static str> {
         )));
     }
     if lower.ends_with(".json") {
+        // One of the game's three JSON files: the Playground's experiment, the GAN's model or
+        // the CNN's network (each as the game itself reads it).
         let text = text()?;
-        crate::experiment::file::from_json(text, name).map_err(|e| {
-            ApiError::bad(format!(
-                "not an experiment file: {}",
-                crate::limits::tidy_message(&e)
-            ))
-        })?;
-        return Ok("experiment");
+        let experiment = match crate::experiment::file::from_json(text, name) {
+            Ok(_) => return Ok("experiment"),
+            Err(e) => e,
+        };
+        if crate::gan::file::parse_model(text, name).is_ok() {
+            return Ok("gan model");
+        }
+        if crate::cnn::tfjs::parse_own(text).is_ok() {
+            return Ok("cnn model");
+        }
+        return Err(ApiError::bad(format!(
+            "not an experiment, GAN model or CNN network file: {}",
+            crate::limits::tidy_message(&experiment)
+        )));
     }
     if lower.ends_with(".ron") {
         let text = text()?;
@@ -444,7 +453,7 @@ pub fn kind_of_work(name: &str, bytes: &[u8]) -> ApiResult<&'static str> {
         return Ok("level");
     }
     Err(ApiError::bad(format!(
-        "{}: hand in an experiment (.json), a recording (.gif or .webm) or a level (.ron)",
+        "{}: hand in an experiment or a model (.json), a recording (.gif or .webm) or a level (.ron)",
         crate::limits::quote(name)
     )))
 }
@@ -626,7 +635,7 @@ pub async fn work_file(
     let content_type = match (kind.as_str(), name.to_ascii_lowercase()) {
         ("recording", n) if n.ends_with(".gif") => "image/gif",
         ("recording", _) => "video/webm",
-        ("experiment", _) => "application/json",
+        ("experiment" | "gan model" | "cnn model", _) => "application/json",
         _ => "application/octet-stream",
     };
     Ok((
@@ -761,6 +770,30 @@ mod tests {
             "recording"
         );
         assert!(kind_of_work("a.json", b"{\"not\": \"an experiment\"}").is_err());
+        let gan = crate::gan::Gan::new(crate::gan::GanSettings::default()).unwrap();
+        let gan_file = crate::gan::file::model_to_json(&gan);
+        assert_eq!(
+            kind_of_work("gan.json", gan_file.as_bytes()).unwrap(),
+            "gan model"
+        );
+        let cnn = crate::cnn::MiniSpec::default()
+            .build(
+                crate::cnn::Shape {
+                    height: 16,
+                    width: 16,
+                    channels: 1,
+                },
+                vec!["a".into(), "b".into()],
+                1,
+            )
+            .unwrap();
+        let cnn_file = crate::cnn::tfjs::to_json(&cnn);
+        assert_eq!(
+            kind_of_work("cnn.json", cnn_file.as_bytes()).unwrap(),
+            "cnn model"
+        );
+        // Cut short, neither reads.
+        assert!(kind_of_work("gan.json", &gan_file.as_bytes()[..gan_file.len() / 2]).is_err());
         assert!(kind_of_work("a.exe", b"MZ").is_err());
         assert_eq!(tidy_file_name("../../etc/passwd"), "passwd");
         assert_eq!(tidy_file_name("C:\\x\\..\\"), "work");

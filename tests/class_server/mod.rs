@@ -957,3 +957,62 @@ fn an_answer_bigger_than_the_client_reads_is_refused_not_held() {
         assert!(why.contains("over 1048576 bytes"), "{why}");
     });
 }
+
+/// `serve --dist` serves the web build and nothing beside it: requests that climb out of the
+/// folder (plain, percent-encoded, with backslashes) find nothing, sent as raw bytes so no client
+/// tidies the path first.
+#[test]
+fn the_web_build_is_served_and_nothing_beside_it() {
+    use std::io::{Read, Write};
+    let root = tempfile::tempdir().unwrap();
+    let dist = root.path().join("dist");
+    std::fs::create_dir(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), "<title>the game</title>").unwrap();
+    std::fs::write(root.path().join("secret.txt"), "SECRET").unwrap();
+    let url = format!("sqlite://{}/class.sqlite", root.path().display());
+    let runtime = runtime();
+    let address = runtime.block_on(async {
+        let state = AppState {
+            store: Store::open(&url).await.unwrap(),
+            limits: generous(),
+            admin_key: None,
+            max_upload_bytes: 64 * 1024,
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, router(state, Some(dist))).await });
+        address
+    });
+    let raw_get = |path: &str| {
+        let mut stream = std::net::TcpStream::connect(address).unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        answer
+    };
+    for path in ["/", "/index.html"] {
+        let answer = raw_get(path);
+        assert!(answer.starts_with("HTTP/1.1 200"), "{path}: {answer}");
+        assert!(answer.contains("the game"), "{path}: {answer}");
+    }
+    for path in [
+        "/../secret.txt",
+        "/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/..%2fsecret.txt",
+        "/..%5csecret.txt",
+        "/index.html/../../secret.txt",
+        "/.%2e/secret.txt",
+        &format!("/{}", root.path().join("secret.txt").display()),
+    ] {
+        let answer = raw_get(path);
+        let status: u16 = answer[9..12].parse().unwrap();
+        assert!((400..500).contains(&status), "{path}: {answer}");
+        assert!(!answer.contains("SECRET"), "{path} reached a file outside");
+    }
+}

@@ -176,6 +176,19 @@ try {
       .find((r) => r.cells[0].textContent === "Eve in the game")?.cells[1].textContent, null, { timeout: 8000 })
       .then((h) => h.jsonValue()).catch(() => null);
   }
+  // A recording: Record, three seconds, Stop, then File > Hand in the recording.
+  await g.press("Record", (s) => s.recording === true, "recording");
+  await game.waitForTimeout(3000);
+  await g.press("Record", (s) => s.recording === false, "the recording stopped");
+  await game.waitForTimeout(1000);
+  let recordingIn = null;
+  for (let attempt = 0; attempt < 3 && !recordingIn; attempt++) {
+    await g.choose("File", "Hand in recording", () => true, "the recording's hand-in", 1).catch(() => null);
+    recordingIn = await teacher.waitForFunction(() => [...document.querySelectorAll("#work tbody tr")]
+      .find((r) => r.cells[0].textContent === "Eve in the game" && r.cells[1].textContent.endsWith(".webm"))?.cells[2].textContent,
+      null, { timeout: 10000 }).then((h) => h.jsonValue()).catch(() => null);
+  }
+  check(recordingIn === "recording", `a WebM recording handed in from the game reaches the teacher's page (${recordingIn})`);
   const eveShown = await teacher.waitForFunction(() => [...document.querySelectorAll("#table tbody tr")]
     .some((r) => r.cells[0].textContent === "Eve in the game"), null, { timeout: 5000 }).then(() => true).catch(() => false);
   await game.screenshot({ path: path.join(artifacts, "class-05-handed-in.png") });

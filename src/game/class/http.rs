@@ -2,7 +2,7 @@
 //! thread natively (with the server feature's HTTP client; plain `http://`, HTTPS being the
 //! browser's). Replies wait here for the next frame, as the browser's picked files do.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// What a request was for.
 #[derive(Debug, Clone, PartialEq)]
@@ -11,6 +11,8 @@ pub enum Purpose {
     WhoAmI,
     /// The front of the queue, sent while the place had this generation.
     Waiting(u64),
+    /// The front of the files sent from memory (too big for the save), of this generation.
+    FromMemory(u64),
 }
 
 /// An answer: its status (`None`: no answer at all) and body.
@@ -34,26 +36,31 @@ impl Reply {
     }
 }
 
-static REPLIES: Mutex<Vec<Reply>> = Mutex::new(Vec::new());
+/// Where the answers to one game's requests wait for its next frame (each game its own: tests
+/// run several in one process).
+#[derive(Debug, Clone, Default)]
+pub struct Inbox(Arc<Mutex<Vec<Reply>>>);
+
+impl Inbox {
+    fn deliver(&self, reply: Reply) {
+        if let Ok(mut replies) = self.0.lock() {
+            replies.push(reply);
+        }
+    }
+
+    /// The replies that came since the last frame.
+    pub fn take(&self) -> Vec<Reply> {
+        self.0
+            .lock()
+            .map(|mut r| std::mem::take(&mut *r))
+            .unwrap_or_default()
+    }
+}
 
 /// The most bytes of a class server's answer the game reads: its answers are small JSON, and the
 /// class link (so the server) comes from outside.
 #[cfg(any(target_arch = "wasm32", feature = "server"))]
 const MAX_ANSWER_BYTES: usize = 1024 * 1024;
-
-fn deliver(reply: Reply) {
-    if let Ok(mut replies) = REPLIES.lock() {
-        replies.push(reply);
-    }
-}
-
-/// The replies that came since the last frame.
-pub fn take_replies() -> Vec<Reply> {
-    REPLIES
-        .lock()
-        .map(|mut r| std::mem::take(&mut *r))
-        .unwrap_or_default()
-}
 
 /// One request, answered later through [`take_replies`].
 // A native build without the server feature answers every request itself, unread.
@@ -69,10 +76,11 @@ pub struct Outgoing {
 }
 
 #[cfg(target_arch = "wasm32")]
-pub fn send(outgoing: Outgoing) {
+pub fn send(inbox: &Inbox, outgoing: Outgoing) {
+    let inbox = inbox.clone();
     wasm_bindgen_futures::spawn_local(async move {
         let answer = fetch(&outgoing).await;
-        deliver(Reply {
+        inbox.deliver(Reply {
             purpose: outgoing.purpose,
             status: answer.as_ref().map(|(status, _)| *status),
             body: answer.map(|(_, body)| body).unwrap_or_default(),
@@ -124,10 +132,11 @@ async fn fetch(outgoing: &Outgoing) -> Option<(u16, Vec<u8>)> {
 }
 
 #[cfg(all(not(target_arch = "wasm32"), feature = "server"))]
-pub fn send(outgoing: Outgoing) {
+pub fn send(inbox: &Inbox, outgoing: Outgoing) {
+    let inbox = inbox.clone();
     std::thread::spawn(move || {
         let answer = native_request(&outgoing);
-        deliver(Reply {
+        inbox.deliver(Reply {
             purpose: outgoing.purpose,
             status: answer.as_ref().map(|(status, _)| *status),
             body: answer.map(|(_, body)| body).unwrap_or_default(),
@@ -162,7 +171,9 @@ fn native_request(outgoing: &Outgoing) -> Option<(u16, Vec<u8>)> {
                 .ok()?;
             Some((answer.status, answer.body))
         };
-        tokio::time::timeout(std::time::Duration::from_secs(20), exchange)
+        // Twenty seconds, and more for a big file on a slow network (100 KB/s).
+        let seconds = 20 + outgoing.request.body.len() as u64 / 100_000;
+        tokio::time::timeout(std::time::Duration::from_secs(seconds), exchange)
             .await
             .ok()
             .flatten()
@@ -172,9 +183,9 @@ fn native_request(outgoing: &Outgoing) -> Option<(u16, Vec<u8>)> {
 /// A build without the server feature has no HTTP client natively: every request is unanswered
 /// (and stays queued).
 #[cfg(all(not(target_arch = "wasm32"), not(feature = "server")))]
-pub fn send(outgoing: Outgoing) {
+pub fn send(inbox: &Inbox, outgoing: Outgoing) {
     let Outgoing { purpose, .. } = outgoing;
-    deliver(Reply {
+    inbox.deliver(Reply {
         purpose,
         status: None,
         body: br#"{"error": "this build of the game cannot reach a class server (it was built without the server feature)"}"#.to_vec(),

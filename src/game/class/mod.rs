@@ -3,13 +3,18 @@
 //! improved level result and every handed-in file is queued in the save (`crate::class`) and sent
 //! in order whenever the server answers, so a dropped network loses nothing.
 
+mod hand_in_ui;
 mod http;
 mod join_ui;
+
+pub use hand_in_ui::{CurrentWork, hand_in_items};
+
+use std::collections::VecDeque;
 
 use bevy::prelude::*;
 
 use crate::class::{Answered, ClassPlace, answered};
-use crate::game::files::FileRequest;
+use crate::game::files::{FileRequest, OpenedFile};
 use crate::game::notices::Notices;
 use crate::game::save::SavedProgress;
 use http::{Outgoing, Purpose, Reply};
@@ -22,6 +27,7 @@ pub(super) fn plugin(app: &mut App) {
             (
                 receive_replies,
                 queue_results,
+                hand_in_opened_files,
                 queue_handed_in_work,
                 send_next,
             )
@@ -63,9 +69,26 @@ pub struct ClassLink {
     pub last_problem: Option<String>,
     /// Where the join window's controls are (published for scripts that click them).
     pub buttons: serde_json::Map<String, serde_json::Value>,
+    /// Handed-in files too big to keep in the save while offline (a recording): sent from memory
+    /// after the saved queue, and tried again while the game runs. Each is also in the player's
+    /// exports folder or downloads, so closing the game before it goes loses no work.
+    from_memory: VecDeque<(String, Vec<u8>)>,
+    /// Where the answers arrive.
+    inbox: http::Inbox,
 }
 
+/// The purpose of a file the player opens to hand in (a recording from their downloads).
+pub const HAND_IN_PURPOSE: &str = "hand-in";
+
+/// The most bytes of files waiting in memory: a few recordings at their largest.
+pub const MAX_FROM_MEMORY_BYTES: usize = 3 * crate::game::recording::MAX_BYTES;
+
 impl ClassLink {
+    /// Files waiting to be sent from memory.
+    pub fn sending_from_memory(&self) -> usize {
+        self.from_memory.len()
+    }
+
     /// Starts from a class link (the page's address or `--class`).
     pub fn from_link(link: &str) -> Result<Invite, String> {
         let (server, code, key) = crate::class::parse_class_link(link)?;
@@ -105,17 +128,20 @@ fn open_class_link(
                     });
                     saved.save();
                     link.generation += 1;
-                    http::send(Outgoing {
-                        purpose: Purpose::WhoAmI,
-                        server: invite.server,
-                        request: crate::class::Request {
-                            method: "GET",
-                            path: "/api/me".into(),
-                            content_type: "application/json",
-                            body: Vec::new(),
+                    http::send(
+                        &link.inbox,
+                        Outgoing {
+                            purpose: Purpose::WhoAmI,
+                            server: invite.server,
+                            request: crate::class::Request {
+                                method: "GET",
+                                path: "/api/me".into(),
+                                content_type: "application/json",
+                                body: Vec::new(),
+                            },
+                            key: Some(key.clone()),
                         },
-                        key: Some(key.clone()),
-                    });
+                    );
                 }
                 None if joined => {}
                 None => link.invite = Some(invite),
@@ -132,19 +158,22 @@ pub fn join(link: &mut ClassLink) {
     };
     link.joining = true;
     link.join_error = None;
-    http::send(Outgoing {
-        purpose: Purpose::Join,
-        server: invite.server.clone(),
-        request: crate::class::Request {
-            method: "POST",
-            path: format!("/api/classes/{}/join", invite.code),
-            content_type: "application/json",
-            body: serde_json::json!({ "name": link.name })
-                .to_string()
-                .into_bytes(),
+    http::send(
+        &link.inbox,
+        Outgoing {
+            purpose: Purpose::Join,
+            server: invite.server.clone(),
+            request: crate::class::Request {
+                method: "POST",
+                path: format!("/api/classes/{}/join", invite.code),
+                content_type: "application/json",
+                body: serde_json::json!({ "name": link.name })
+                    .to_string()
+                    .into_bytes(),
+            },
+            key: None,
         },
-        key: None,
-    });
+    );
 }
 
 fn receive_replies(
@@ -153,7 +182,7 @@ fn receive_replies(
     mut notices: ResMut<Notices>,
     time: Res<Time>,
 ) {
-    let replies = http::take_replies();
+    let replies = link.inbox.take();
     let Some(mut saved) = saved else { return };
     for reply in replies {
         match reply.purpose.clone() {
@@ -196,23 +225,57 @@ fn receive_replies(
                             reply.error()
                         ));
                     }
-                    Answered::KeyRefused => {
-                        link.key_refused = true;
-                        link.last_problem = Some(reply.error());
-                        notices.refused(
-                            "The class server no longer knows you: ask your teacher for a new link. Nothing is lost; it waits here.",
-                        );
-                    }
-                    Answered::Later => {
-                        // Try again after a pause that grows to half a minute.
-                        link.failures = (link.failures + 1).min(5);
-                        link.retry_at = time.elapsed_secs_f64() + f64::from(1u32 << link.failures);
-                        link.last_problem = Some(reply.error());
-                    }
+                    answer => retry_later(&mut link, &reply, answer, &mut notices, &time),
                 }
             }
-            Purpose::Waiting(_) => {}
+            Purpose::FromMemory(generation) if generation == link.generation => {
+                link.in_flight = false;
+                let name = link.from_memory.front().map(|(name, _)| name.clone());
+                match answered(reply.status) {
+                    Answered::Kept => {
+                        link.from_memory.pop_front();
+                        link.failures = 0;
+                        link.last_problem = None;
+                        notices.info(format!(
+                            "Handed in: {} reached your class.",
+                            name.unwrap_or_default()
+                        ));
+                    }
+                    Answered::Refused => {
+                        link.from_memory.pop_front();
+                        notices.refused(format!(
+                            "The class server did not take {}: {}",
+                            name.unwrap_or_default(),
+                            reply.error()
+                        ));
+                    }
+                    answer => retry_later(&mut link, &reply, answer, &mut notices, &time),
+                }
+            }
+            Purpose::Waiting(_) | Purpose::FromMemory(_) => {}
         }
+    }
+}
+
+/// An item the server could not take now ([`Answered::Later`]), or with a key it no longer
+/// knows: it stays where it is.
+fn retry_later(
+    link: &mut ClassLink,
+    reply: &Reply,
+    answer: Answered,
+    notices: &mut Notices,
+    time: &Time,
+) {
+    link.last_problem = Some(reply.error());
+    if answer == Answered::KeyRefused {
+        link.key_refused = true;
+        notices.refused(
+            "The class server no longer knows you: ask your teacher for a new link. Nothing is lost; it waits here.",
+        );
+    } else {
+        // Try again after a pause that grows to half a minute.
+        link.failures = (link.failures + 1).min(5);
+        link.retry_at = time.elapsed_secs_f64() + f64::from(1u32 << link.failures);
     }
 }
 
@@ -268,9 +331,23 @@ fn queue_results(saved: Option<ResMut<SavedProgress>>) {
     }
 }
 
+/// A file the player chose to hand in (from "Hand in a file…").
+fn hand_in_opened_files(
+    mut opened: MessageReader<OpenedFile>,
+    mut files: MessageWriter<FileRequest>,
+) {
+    for file in opened.read().filter(|f| f.purpose == HAND_IN_PURPOSE) {
+        files.write(FileRequest::HandIn {
+            name: file.name.clone(),
+            bytes: file.bytes.clone(),
+        });
+    }
+}
+
 fn queue_handed_in_work(
     mut requests: MessageReader<FileRequest>,
     saved: Option<ResMut<SavedProgress>>,
+    mut link: ResMut<ClassLink>,
     mut notices: ResMut<Notices>,
 ) {
     let Some(mut saved) = saved else {
@@ -295,7 +372,23 @@ fn queue_handed_in_work(
                     "Handed in to {class}: {name} (it goes as soon as the class server answers)"
                 ));
             }
-            Err(e) => notices.refused(format!("Not handed in: {e}")),
+            // Too big to keep in the save: it goes from memory while the game runs.
+            Err(_) => {
+                let in_memory: usize = link.from_memory.iter().map(|(_, b)| b.len()).sum();
+                if in_memory + bytes.len() > MAX_FROM_MEMORY_BYTES {
+                    notices.refused(format!(
+                        "Not handed in: {name} waits behind {} other files; hand it in again once they are sent.",
+                        link.from_memory.len()
+                    ));
+                    continue;
+                }
+                let class = place.class_name.clone();
+                link.from_memory.push_back((name.clone(), bytes.clone()));
+                notices.info(format!(
+                    "Handing in {name} ({}) to {class}: keep the game open until the title says everything is sent (the file is also kept on this computer).",
+                    crate::limits::size_in_words(bytes.len() as u64)
+                ));
+            }
         }
     }
 }
@@ -307,16 +400,24 @@ fn send_next(mut link: ResMut<ClassLink>, saved: Option<Res<SavedProgress>>, tim
     if link.in_flight || link.key_refused || time.elapsed_secs_f64() < link.retry_at {
         return;
     }
-    let Some(front) = place.waiting.front() else {
-        return;
+    let (purpose, request) = match (place.waiting.front(), link.from_memory.front()) {
+        (Some(front), _) => (Purpose::Waiting(link.generation), front.request()),
+        (None, Some((name, bytes))) => (
+            Purpose::FromMemory(link.generation),
+            crate::class::work_request(name, bytes.clone()),
+        ),
+        (None, None) => return,
     };
     link.in_flight = true;
-    http::send(Outgoing {
-        purpose: Purpose::Waiting(link.generation),
-        server: place.server.clone(),
-        request: front.request(),
-        key: Some(place.student_key.clone()),
-    });
+    http::send(
+        &link.inbox,
+        Outgoing {
+            purpose,
+            server: place.server.clone(),
+            request,
+            key: Some(place.student_key.clone()),
+        },
+    );
 }
 
 /// The class fields of the page's state (tests and tools read them).
@@ -333,7 +434,9 @@ pub fn status_fields(
     );
     fields.insert(
         "class_waiting".into(),
-        place.map(|p| p.waiting.len()).into(),
+        place
+            .map(|p| p.waiting.len() + link.from_memory.len())
+            .into(),
     );
     fields.insert("class_join_open".into(), link.invite.is_some().into());
     fields.insert("class_join_error".into(), link.join_error.clone().into());

@@ -48,6 +48,13 @@ pub struct Recorder {
     capture_in_flight: bool,
     /// The last recording's numbers, for the status and the note.
     pub last: Option<RecordingStats>,
+    /// The last recording's file name (its bytes are kept natively here, in the browser by the
+    /// page's recorder), for "Hand in the recording".
+    last_file_name: Option<String>,
+    #[cfg(not(target_arch = "wasm32"))]
+    last_file_bytes: Vec<u8>,
+    /// "Hand in the recording" was chosen.
+    pub hand_in_requested: bool,
 }
 
 impl Default for Recorder {
@@ -59,6 +66,10 @@ impl Default for Recorder {
             toggle_requested: false,
             capture_in_flight: false,
             last: None,
+            last_file_name: None,
+            #[cfg(not(target_arch = "wasm32"))]
+            last_file_bytes: Vec::new(),
+            hand_in_requested: false,
         }
     }
 }
@@ -90,6 +101,25 @@ impl Recorder {
 
     pub fn request_snapshot(&mut self) {
         self.snapshot_requested = true;
+    }
+
+    /// A finished recording can be handed in.
+    pub fn has_recording(&self) -> bool {
+        self.last_file_name.is_some()
+    }
+
+    /// The last recording's name and bytes, or why there are none.
+    fn recorded_file(&self) -> Result<(String, Vec<u8>), String> {
+        let name = self
+            .last_file_name
+            .clone()
+            .ok_or("Record first (Record, then Stop recording); then hand it in.")?;
+        #[cfg(not(target_arch = "wasm32"))]
+        let bytes = self.last_file_bytes.clone();
+        #[cfg(target_arch = "wasm32")]
+        let bytes = web_recorder::last_bytes()
+            .ok_or("The browser is still finishing the recording: try again in a moment.")?;
+        Ok((name, bytes))
     }
 }
 
@@ -159,6 +189,7 @@ fn stamped(prefix: &str, extension: &str) -> String {
 fn capture(
     mut commands: Commands,
     mut recorder: ResMut<Recorder>,
+    mut caption: ResMut<RecordingCaption>,
     time: Res<Time<Real>>,
     mut files: MessageWriter<FileRequest>,
     mut notices: ResMut<Notices>,
@@ -168,7 +199,17 @@ fn capture(
         if recorder.recording.is_some() {
             stop(&mut recorder, now, &mut files, &mut notices, None);
         } else {
+            // The shown mode writes its own caption; another mode's stays out of this recording.
+            caption.0.clear();
             start(&mut recorder, now, &mut notices);
+        }
+    }
+    if std::mem::take(&mut recorder.hand_in_requested) {
+        match recorder.recorded_file() {
+            Ok((name, bytes)) => {
+                files.write(FileRequest::HandIn { name, bytes });
+            }
+            Err(why) => notices.refused(why),
         }
     }
     if std::mem::take(&mut recorder.snapshot_requested) {
@@ -275,8 +316,11 @@ fn stop(
                     gif.height,
                     gif.bytes.len() as f64 / 1e6
                 ));
+                let name = stamped("neural-sandbox-recording", "gif");
+                recorder.last_file_name = Some(name.clone());
+                recorder.last_file_bytes = gif.bytes.clone();
                 files.write(FileRequest::Save {
-                    name: stamped("neural-sandbox-recording", "gif"),
+                    name,
                     bytes: gif.bytes,
                     mime: "image/gif",
                 });
@@ -295,6 +339,7 @@ fn stop(
                 notices.info(format!(
                     "Recorded {seconds:.1} s of video: your browser saves it as a download ({name})."
                 ));
+                recorder.last_file_name = Some(name);
                 recorder.last = Some(RecordingStats {
                     frames: 0,
                     dropped: 0,
@@ -481,6 +526,16 @@ mod web_recorder {
 
     pub fn stop(name: &str) -> Result<(), String> {
         call("stop", &[JsValue::from_str(name)]).map(|_| ())
+    }
+
+    /// The last finished recording's bytes (the page reads them from the video when it stops).
+    pub fn last_bytes() -> Option<Vec<u8>> {
+        let window = web_sys::window()?;
+        let recorder =
+            js_sys::Reflect::get(&window, &JsValue::from_str("neuralSandboxRecorder")).ok()?;
+        let buffer = js_sys::Reflect::get(&recorder, &JsValue::from_str("lastBuffer")).ok()?;
+        let buffer: js_sys::ArrayBuffer = buffer.dyn_into().ok()?;
+        Some(js_sys::Uint8Array::new(&buffer).to_vec())
     }
 
     pub fn bytes() -> usize {

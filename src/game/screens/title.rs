@@ -153,6 +153,7 @@ fn title_ui(
     mut exit: MessageWriter<AppExit>,
     levels_available: Option<Res<crate::game::LevelsAvailable>>,
     saved: Option<ResMut<SavedProgress>>,
+    class_link: Option<Res<crate::game::class::ClassLink>>,
     mut status: ResMut<crate::game::status::Status>,
     mut focus: ResMut<crate::game::levels::LevelListFocus>,
 ) -> Result {
@@ -246,7 +247,9 @@ fn title_ui(
                         if let Some(place) = saved.as_ref().and_then(|s| s.progress.class.as_ref())
                         {
                             ui.add_space(8.0);
-                            ui.label(egui::RichText::new(place.status_line()).size(13.0));
+                            let sending =
+                                class_link.as_ref().map_or(0, |l| l.sending_from_memory());
+                            ui.label(egui::RichText::new(place.status_line(sending)).size(13.0));
                         }
                         if let Some(mut saved) = saved
                             && let Some(warning) = saved.warning.clone()

@@ -11,6 +11,7 @@ pub mod level_run;
 pub mod maps;
 pub mod overview;
 pub mod panels;
+pub mod recording_caption;
 pub mod sim;
 pub mod start;
 pub mod status;
@@ -28,6 +29,7 @@ pub(super) fn plugin(app: &mut App) {
         status::plugin,
         start::plugin,
         level_run::plugin,
+        recording_caption::plugin,
     ));
 }
 

@@ -61,6 +61,7 @@ pub struct CnnUi<'w> {
     pub images: ResMut<'w, Assets<Image>>,
     pub timings: ResMut<'w, crate::game::dev::diagnostics::WorkTimings>,
     pub form: Res<'w, FormFactor>,
+    pub recorder: ResMut<'w, crate::game::recording::Recorder>,
 }
 
 pub fn remember(
@@ -197,6 +198,29 @@ fn run_bar(ui: &mut egui::Ui, s: &mut CnnUi) {
         }
         ui.separator();
         ui.heading("CNN");
+        ui.separator();
+        crate::game::recording::record_button(ui, &mut s.recorder, &mut s.screen.buttons);
+        let own_network = s.sim.opened.is_none().then_some(&s.sim.training.model);
+        let network = || {
+            let json = own_network
+                .map(crate::cnn::tfjs::to_json)
+                .unwrap_or_default();
+            ("cnn-model.json".to_string(), json.into_bytes())
+        };
+        let menu = widgets::drop_menu(ui, "Hand in…", |ui| {
+            crate::game::class::hand_in_items(
+                ui,
+                own_network.map(|_| crate::game::class::CurrentWork {
+                    label: "Hand in this network",
+                    tip: "Sends your network, trained as it is now, to your teacher (join your class with your teacher's class link first).",
+                    file: &network,
+                }),
+                &mut s.recorder,
+                &mut s.files,
+                &mut s.screen.buttons,
+            )
+        });
+        remember(&mut s.screen.buttons, "Hand in", &menu);
         ui.separator();
         if let Some(run) = &s.sim.level {
             ui.label(egui::RichText::new(&run.level.title).strong())

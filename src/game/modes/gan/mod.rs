@@ -9,6 +9,7 @@ pub mod level_run;
 pub mod model_files;
 pub mod panels;
 pub mod plot;
+pub mod recording_caption;
 pub mod sim;
 pub mod start;
 pub mod status;
@@ -31,6 +32,7 @@ pub(super) fn plugin(app: &mut App) {
         model_files::plugin,
         status::plugin,
         start::plugin,
+        recording_caption::plugin,
     ));
 }
 

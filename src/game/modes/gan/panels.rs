@@ -68,6 +68,7 @@ pub struct GanUi<'w> {
     pub catalog: Res<'w, LevelCatalog>,
     pub timings: ResMut<'w, crate::game::dev::diagnostics::WorkTimings>,
     pub form: Res<'w, FormFactor>,
+    pub recorder: ResMut<'w, crate::game::recording::Recorder>,
 }
 
 fn gan_ui(mut contexts: EguiContexts, mut s: GanUi) -> Result {
@@ -332,16 +333,30 @@ fn run_bar(ui: &mut egui::Ui, s: &mut GanUi, actions: &mut Vec<GanAction>) {
                 .on_hover_text("Both networks and every setting, as a JSON file that \"Open model\" (and `neural-sandbox gan train --load-model`) reads.");
             remember(&mut s.screen.buttons, "Save model", &r);
             if r.clicked() {
+                let (name, bytes) = model_file(&s.sim);
                 s.files.write(FileRequest::Save {
-                    name: format!(
-                        "gan-{}-epoch-{}.json",
-                        s.sim.gan.settings().distribution.name(),
-                        s.sim.gan.epoch()
-                    ),
-                    bytes: crate::gan::file::model_to_json(&s.sim.gan).into_bytes(),
+                    name,
+                    bytes,
                     mime: "application/json",
                 });
             }
+            let sim = &s.sim;
+            let model = || model_file(sim);
+            let menu = crate::game::theme::widgets::drop_menu(ui, "Hand in…", |ui| {
+                crate::game::class::hand_in_items(
+                    ui,
+                    Some(crate::game::class::CurrentWork {
+                        label: "Hand in the model",
+                        tip: "Sends both networks and every setting to your teacher (join your class with your teacher's class link first).",
+                        file: &model,
+                    }),
+                    &mut s.recorder,
+                    &mut s.files,
+                    &mut s.screen.buttons,
+                )
+            });
+            remember(&mut s.screen.buttons, "Hand in", &menu);
+            crate::game::recording::record_button(ui, &mut s.recorder, &mut s.screen.buttons);
             if s.sim.level.is_some() {
                 return;
             }
@@ -367,6 +382,16 @@ fn run_bar(ui: &mut egui::Ui, s: &mut GanUi, actions: &mut Vec<GanAction>) {
             files_and_leave(ui);
         }
     });
+}
+
+/// The model as a file (Save model, Hand in): its name and bytes.
+fn model_file(sim: &GanSim) -> (String, Vec<u8>) {
+    let name = format!(
+        "gan-{}-epoch-{}.json",
+        sim.gan.settings().distribution.name(),
+        sim.gan.epoch()
+    );
+    (name, crate::gan::file::model_to_json(&sim.gan).into_bytes())
 }
 
 fn left_panel(ui: &mut egui::Ui, s: &mut GanUi, actions: &mut Vec<GanAction>) {

@@ -24,15 +24,22 @@ pub(super) fn plugin(app: &mut App) {
 
 /// Asks to save the experiment.
 pub fn save_request(sim: &Simulation) -> FileRequest {
+    let (name, bytes) = experiment_file(sim);
     FileRequest::Save {
-        name: format!(
-            "experiment-{}-epoch-{}.json",
-            sim.experiment.config().dataset.name(),
-            sim.experiment.epoch()
-        ),
-        bytes: to_json(&sim.experiment).into_bytes(),
+        name,
+        bytes,
         mime: "application/json",
     }
+}
+
+/// The experiment as a file: its name and bytes.
+pub fn experiment_file(sim: &Simulation) -> (String, Vec<u8>) {
+    let name = format!(
+        "experiment-{}-epoch-{}.json",
+        sim.experiment.config().dataset.name(),
+        sim.experiment.epoch()
+    );
+    (name, to_json(&sim.experiment).into_bytes())
 }
 
 /// Asks for an experiment file to open.

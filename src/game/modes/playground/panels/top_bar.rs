@@ -10,7 +10,7 @@ use crate::game::theme::form_factor::ScreenClass;
 use crate::game::theme::widgets::{drop_menu, with_commas};
 
 /// Items of the bar's menus: in the status only while shown.
-const MENU_ITEMS: [&str; 9] = [
+const MENU_ITEMS: [&str; 11] = [
     "Compare",
     "Snapshot",
     "Backprop step by step",
@@ -18,6 +18,8 @@ const MENU_ITEMS: [&str; 9] = [
     "Make a lesson",
     "Save experiment",
     "Hand in experiment",
+    "Hand in recording",
+    "Hand in file",
     "Open experiment",
     "Links",
 ];
@@ -323,20 +325,19 @@ fn file_items(ui: &mut egui::Ui, s: &mut SandboxUi) -> bool {
         s.lab.files.write(request);
         chosen = true;
     }
-    let hand_in = ui
-        .button("Hand in to your class")
-        .on_hover_text("Sends this experiment to your teacher (you join a class with your teacher's class link). Without a network it waits and goes when the class server answers.");
-    remember_button(&mut s.lab.own.buttons, "Hand in experiment", hand_in.rect);
-    if hand_in.clicked() {
-        if let crate::game::files::FileRequest::Save { name, bytes, .. } =
-            crate::game::modes::playground::experiment_files::save_request(&s.sim)
-        {
-            s.lab
-                .files
-                .write(crate::game::files::FileRequest::HandIn { name, bytes });
-        }
-        chosen = true;
-    }
+    let sim = &s.sim;
+    let experiment = || crate::game::modes::playground::experiment_files::experiment_file(sim);
+    chosen |= crate::game::class::hand_in_items(
+        ui,
+        Some(crate::game::class::CurrentWork {
+            label: "Hand in the experiment",
+            tip: "Sends this experiment to your teacher (you join a class with your teacher's class link). Without a network it waits and goes when the class server answers.",
+            file: &experiment,
+        }),
+        &mut s.lab.recorder,
+        &mut s.lab.files,
+        &mut s.lab.own.buttons,
+    );
     let open = ui
         .button("Open an experiment…")
         .on_hover_text("Open an experiment file saved here or by a classmate (natively you can also drop it onto the window).");
