@@ -3045,7 +3045,7 @@ mod cnn_levels {
         // The first weights of conv_1_1 filter 0, channel 0, row by row (8 filters).
         let values = [-1.0, 0.0, 1.0, -1.0, 0.0, 1.0, -1.0, 0.0, 1.0];
         for (tap, v) in values.into_iter().enumerate() {
-            sim.set_parameter(tap * 8, v);
+            sim.set_parameter(tap * 8, v).unwrap();
         }
         assert_eq!(
             sim.level.as_ref().unwrap().phase,
@@ -3083,9 +3083,9 @@ mod cnn_levels {
             let mut sim = app.world_mut().resource_mut::<CnnSim>();
             assert_eq!(sim.spec.kernel, 1);
             let before = sim.training.model.params[0];
-            sim.set_parameter(0, 3.0);
+            let refused = sim.set_parameter(0, 3.0).unwrap_err();
             assert_eq!(sim.training.model.params[0], before);
-            assert!(sim.refusal.take().unwrap().contains("kernels"));
+            assert!(refused.contains("kernels"), "{refused}");
             let mut fewer = sim.spec;
             fewer.filters = 2;
             assert!(sim.set_spec(fewer).is_err());
@@ -3851,4 +3851,211 @@ fn handed_in_models_and_big_recordings_reach_the_teacher() {
         big["id"].as_str().unwrap()
     ));
     assert_eq!(downloaded.body, recording, "the recording arrives whole");
+}
+
+mod seams {
+    //! Issue 27: the bugs that lived where the modes meet.
+    use super::*;
+    use neural_sandbox::game::levels::LevelCommand;
+    use neural_sandbox::game::modes::cnn::sim::{CnnAction, CnnSim};
+    use neural_sandbox::game::notices::Notices;
+    use neural_sandbox::game::training_rate::TrainingRate;
+
+    fn notice_texts(app: &App) -> Vec<String> {
+        app.world()
+            .resource::<Notices>()
+            .items
+            .iter()
+            .map(|n| n.text.clone())
+            .collect()
+    }
+
+    fn goto(app: &mut App, screen: Screen) {
+        app.world_mut()
+            .resource_mut::<NextState<Screen>>()
+            .set(screen);
+        run(app, 3);
+    }
+
+    /// A refused CNN change (a kernel edited by hand in a level that keeps its kernels) is a
+    /// notice at once, on the CNN screen, where the one notices system draws it; it ages there
+    /// and is gone before it could pop up on another screen.
+    #[test]
+    fn cnn_refusals_are_shown() {
+        let mut app = loaded_app();
+        app.world_mut()
+            .write_message(LevelCommand::Start("cnn-one-pixel-kernels".into()));
+        run(&mut app, 3);
+        app.world_mut().write_message(LevelCommand::BeginPlaying);
+        run(&mut app, 2);
+        assert_eq!(
+            *app.world().resource::<State<Screen>>().get(),
+            Screen::CnnLevel
+        );
+        let before = app.world().resource::<CnnSim>().training.model.params[0];
+        app.world_mut().write_message(CnnAction::SetParameter {
+            index: 0,
+            value: 3.0,
+        });
+        app.update();
+        assert_eq!(
+            app.world().resource::<CnnSim>().training.model.params[0],
+            before,
+            "the weight is kept"
+        );
+        assert!(
+            last_refusal(&app).contains("does not let you edit kernels"),
+            "the refusal is a notice in the same frame: {:?}",
+            notice_texts(&app)
+        );
+        // The notice's life runs out on the CNN screen (5 s of frames)...
+        run(&mut app, (Notices::LIFETIME as usize + 1) * 60);
+        assert!(last_refusal(&app).is_empty(), "{:?}", notice_texts(&app));
+        // ...so the Playground does not show it later.
+        goto(&mut app, Screen::Sandbox);
+        assert!(
+            !notice_texts(&app).iter().any(|n| n.contains("kernels")),
+            "{:?}",
+            notice_texts(&app)
+        );
+    }
+
+    /// Starting a CNN level (and a GAN level) queues no refusal from another mode's level runner;
+    /// a level no mode has is refused once.
+    #[test]
+    fn cnn_level_start_queues_no_refusal() {
+        let mut app = loaded_app();
+        for (id, screen) in [
+            ("cnn-one-pixel-kernels", Screen::CnnLevel),
+            ("gan-gaussians", Screen::GanLevel),
+        ] {
+            let catalog = app
+                .world()
+                .resource::<neural_sandbox::game::levels::LevelCatalog>();
+            let id = if catalog.has(id) {
+                id.to_string()
+            } else {
+                // The first level of that mode, whatever it is called.
+                match screen {
+                    Screen::GanLevel => catalog.gan_levels()[0].id.clone(),
+                    _ => catalog.cnn_levels()[0].id.clone(),
+                }
+            };
+            app.world_mut()
+                .write_message(LevelCommand::Start(id.clone()));
+            run(&mut app, 3);
+            assert_eq!(*app.world().resource::<State<Screen>>().get(), screen);
+            assert!(
+                notice_texts(&app).is_empty(),
+                "starting {id} made notices: {:?}",
+                notice_texts(&app)
+            );
+            goto(&mut app, Screen::LevelSelect);
+        }
+        app.world_mut()
+            .write_message(LevelCommand::Start("no-such-level".into()));
+        app.update();
+        let refusals: Vec<String> = notice_texts(&app)
+            .into_iter()
+            .filter(|n| n.contains("There is no level"))
+            .collect();
+        assert_eq!(refusals, ["There is no level \"no-such-level\"."]);
+    }
+
+    /// Exactly one system writes the training rate: every system that takes it mutably conflicts
+    /// with a reader that is ordered against nothing, so counting the conflicts over every
+    /// schedule counts the writers. And the rate is the shown mode's: the GAN's while the GAN
+    /// trains (the Playground's clock, which once ran on every screen, no longer overwrites it),
+    /// the Playground's in the sandbox, 0 on the title.
+    #[test]
+    fn training_rate_has_one_writer() {
+        fn read_the_rate(_: Res<TrainingRate>) {}
+        let mut app = loaded_app();
+        let labels: Vec<_> = app
+            .world()
+            .resource::<bevy::ecs::schedule::Schedules>()
+            .iter()
+            .map(|(_, schedule)| schedule.label())
+            .collect();
+        assert!(labels.len() > 5, "the schedules: {labels:?}");
+        for &label in &labels {
+            app.add_systems(label, read_the_rate);
+        }
+        app.update();
+        let rate_id = app.world().component_id::<TrainingRate>().unwrap();
+        let mut writers = Vec::new();
+        let world = app.world();
+        for (_, schedule) in world.resource::<bevy::ecs::schedule::Schedules>().iter() {
+            let Ok(systems) = schedule.systems() else {
+                continue;
+            };
+            let names: std::collections::HashMap<_, _> = systems
+                .map(|(key, system)| (key, system.name().to_string()))
+                .collect();
+            for (a, b, on) in schedule.graph().conflicting_systems().iter() {
+                if !on.contains(&rate_id) {
+                    continue;
+                }
+                for key in [a, b] {
+                    let name = names[key].clone();
+                    if !name.contains("read_the_rate") && !writers.contains(&name) {
+                        writers.push(name);
+                    }
+                }
+            }
+        }
+        assert_eq!(writers.len(), 1, "the writers of TrainingRate: {writers:?}");
+
+        // The GAN trains: the published rate is the GAN's, frame after frame.
+        goto(&mut app, Screen::Gan);
+        let gan_rate = |app: &App| {
+            app.world()
+                .resource::<neural_sandbox::game::modes::gan::GanSim>()
+                .measured_rate
+        };
+        for _ in 0..600 {
+            app.update();
+            if app
+                .world()
+                .resource::<neural_sandbox::game::modes::gan::GanSim>()
+                .preparing
+                .is_none()
+            {
+                break;
+            }
+        }
+        app.world_mut()
+            .write_message(neural_sandbox::game::modes::gan::GanAction::TogglePlay);
+        let mut seen = 0;
+        for _ in 0..120 {
+            app.update();
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            let published = app.world().resource::<TrainingRate>().get();
+            assert_eq!(published, gan_rate(&app), "on the GAN screen");
+            if published > 0.0 {
+                seen += 1;
+            }
+        }
+        assert!(seen > 0, "the GAN's rate was published");
+
+        // The title: no mode trains there.
+        goto(&mut app, Screen::Title);
+        assert_eq!(app.world().resource::<TrainingRate>().get(), 0.0);
+
+        // The sandbox at full speed: the Playground's rate.
+        goto(&mut app, Screen::Sandbox);
+        act(&mut app, SimAction::SetSpeed(TrainingSpeed::Max));
+        act(&mut app, SimAction::TogglePlay);
+        let mut seen = 0;
+        for _ in 0..120 {
+            app.update();
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            let published = app.world().resource::<TrainingRate>().get();
+            assert_eq!(published, sim(&app).measured_rate, "in the sandbox");
+            if published > 0.0 {
+                seen += 1;
+            }
+        }
+        assert!(seen > 0, "the Playground's rate was published");
+    }
 }

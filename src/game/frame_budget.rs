@@ -16,7 +16,22 @@ pub const MAX_SPEED_FRAME_SHARE: f64 = 0.25;
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<FrameBudget>()
+        .init_resource::<WorkTimings>()
         .add_systems(First, start_frame_budget);
+}
+
+/// Time spent this frame in the game's own systems.
+#[derive(Resource, Debug, Default, Clone)]
+pub struct WorkTimings {
+    pub training: Duration,
+    pub heatmaps: Duration,
+    pub sync: Duration,
+}
+
+impl WorkTimings {
+    pub fn total(&self) -> Duration {
+        self.training + self.heatmaps + self.sync
+    }
 }
 
 /// Training time spent in the current frame and this frame's allowance at "Max".

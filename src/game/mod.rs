@@ -19,6 +19,7 @@ pub mod screens;
 pub mod status;
 pub mod theme;
 pub mod third_party;
+pub mod training_rate;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 
@@ -115,6 +116,7 @@ pub fn add_game_plugins(app: &mut App, log_diagnostics: bool) {
         third_party::asset_loader::plugin,
         files::plugin,
         frame_budget::plugin,
+        training_rate::plugin,
         notices::plugin,
         save::plugin,
         status::plugin,

@@ -1,12 +1,25 @@
-//! Short messages for the player: what a change did, or why it was refused; any mode shows them
-//! with [`show`].
+//! Short messages for the player: what a change did, or why it was refused. One system shows them
+//! on every screen and they age on every screen, so a notice is read where it was made and never
+//! pops up later elsewhere. A mode says where its main view's foot is with [`NoticeAnchor`].
 
 use bevy::prelude::*;
-use bevy_egui::egui;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<Notices>();
+    app.init_resource::<Notices>()
+        .init_resource::<NoticeAnchor>()
+        .add_systems(Update, age)
+        .add_systems(EguiPrimaryContextPass, show.in_set(ShowNotices));
 }
+
+/// The system that draws the notices; a mode's UI runs before it to place its anchor.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ShowNotices;
+
+/// Where the notices stand this frame (window coordinates of their bottom centre): set by the
+/// shown mode's UI, else the foot of the window.
+#[derive(Resource, Debug, Default, Clone, Copy)]
+pub struct NoticeAnchor(pub Option<Vec2>);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NoticeKind {
@@ -74,11 +87,24 @@ impl Notices {
     }
 }
 
-/// Draws the notices stacked above `bottom_center` (window coordinates), ageing them by `dt`.
-pub fn show(ctx: &egui::Context, notices: &mut Notices, bottom_center: Vec2, dt: f32) {
-    notices.tick(dt);
+fn age(mut notices: ResMut<Notices>, time: Res<Time>) {
+    notices.tick(time.delta_secs());
+}
+
+/// Draws the notices stacked above the anchor.
+fn show(
+    mut contexts: EguiContexts,
+    notices: Res<Notices>,
+    mut anchor: ResMut<NoticeAnchor>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    // Taken: a screen that does not place it this frame gets the window's foot.
+    let bottom_center = anchor.0.take().unwrap_or_else(|| {
+        let screen = ctx.content_rect();
+        Vec2::new(screen.center().x, screen.max.y - 16.0)
+    });
     if notices.items.is_empty() {
-        return;
+        return Ok(());
     }
     egui::Area::new("notices".into())
         .fixed_pos(egui::pos2(bottom_center.x, bottom_center.y))
@@ -106,4 +132,5 @@ pub fn show(ctx: &egui::Context, notices: &mut Notices, bottom_center: Vec2, dt:
                     });
             }
         });
+    Ok(())
 }

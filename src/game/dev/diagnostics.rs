@@ -8,19 +8,8 @@ use bevy::diagnostic::{
 };
 use bevy::prelude::*;
 
-/// Time spent this frame in the game's own systems.
-#[derive(Resource, Debug, Default, Clone)]
-pub struct WorkTimings {
-    pub training: Duration,
-    pub heatmaps: Duration,
-    pub sync: Duration,
-}
-
-impl WorkTimings {
-    pub fn total(&self) -> Duration {
-        self.training + self.heatmaps + self.sync
-    }
-}
+use crate::game::frame_budget::WorkTimings;
+use crate::game::training_rate::TrainingRate;
 
 pub const TRAINING_MS: DiagnosticPath = DiagnosticPath::const_new("neural_sandbox/training_ms");
 pub const HEATMAPS_MS: DiagnosticPath = DiagnosticPath::const_new("neural_sandbox/heatmaps_ms");
@@ -29,15 +18,9 @@ pub const OWN_WORK_MS: DiagnosticPath = DiagnosticPath::const_new("neural_sandbo
 pub const EPOCHS_PER_SECOND: DiagnosticPath =
     DiagnosticPath::const_new("neural_sandbox/epochs_per_second");
 
-/// How fast the active mode trains, written by it (for the epochs-per-second diagnostic).
-#[derive(Resource, Debug, Default, Clone, Copy)]
-pub struct TrainingRate(pub f64);
-
 /// Always measures; logs every second when `log` is set.
 pub fn plugin(app: &mut App, log: bool) {
-    app.init_resource::<WorkTimings>()
-        .init_resource::<TrainingRate>()
-        .register_diagnostic(Diagnostic::new(TRAINING_MS).with_suffix(" ms"))
+    app.register_diagnostic(Diagnostic::new(TRAINING_MS).with_suffix(" ms"))
         .register_diagnostic(Diagnostic::new(HEATMAPS_MS).with_suffix(" ms"))
         .register_diagnostic(Diagnostic::new(SYNC_MS).with_suffix(" ms"))
         .register_diagnostic(Diagnostic::new(OWN_WORK_MS).with_suffix(" ms"))
@@ -62,5 +45,5 @@ fn record_timings(
     diagnostics.add_measurement(&HEATMAPS_MS, || ms(t.heatmaps));
     diagnostics.add_measurement(&SYNC_MS, || ms(t.sync));
     diagnostics.add_measurement(&OWN_WORK_MS, || ms(t.total()));
-    diagnostics.add_measurement(&EPOCHS_PER_SECOND, || rate.0);
+    diagnostics.add_measurement(&EPOCHS_PER_SECOND, || rate.get());
 }

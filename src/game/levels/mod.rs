@@ -19,7 +19,24 @@ pub(super) fn plugin(app: &mut App) {
         .add_message::<LevelCommand>()
         .init_resource::<LevelCatalog>()
         .init_resource::<LevelListFocus>()
-        .add_systems(OnExit(Screen::Loading), build_catalog);
+        .add_systems(OnExit(Screen::Loading), build_catalog)
+        .add_systems(Update, refuse_unknown_levels);
+}
+
+/// A level no mode has (an old link, a removed file) is refused here, once: each mode starts only
+/// its own levels and leaves every other id alone.
+fn refuse_unknown_levels(
+    mut commands: MessageReader<LevelCommand>,
+    catalog: Res<LevelCatalog>,
+    mut notices: ResMut<crate::game::notices::Notices>,
+) {
+    for command in commands.read() {
+        if let LevelCommand::Start(id) = command
+            && !catalog.has(id)
+        {
+            notices.refused(format!("There is no level \"{id}\"."));
+        }
+    }
 }
 
 /// What the level screens ask of the mode that plays levels.
@@ -91,6 +108,11 @@ impl LevelCatalog {
 
     pub fn find(&self, id: &str) -> Option<&Level> {
         self.levels().into_iter().find(|l| l.id == id)
+    }
+
+    /// Whether any mode has a level with this id.
+    pub fn has(&self, id: &str) -> bool {
+        self.find(id).is_some() || self.find_gan(id).is_some() || self.find_cnn(id).is_some()
     }
 
     pub fn find_gan(&self, id: &str) -> Option<&GanLevel> {

@@ -10,7 +10,7 @@ use super::edge_material::{self, EdgeMaterial};
 use super::layout::Layout;
 use super::motion::Vanish;
 use super::{Edge, EdgeSource, EdgeTarget, InView, NetworkView, NodeKey, ViewEntities, ViewSet};
-use crate::game::dev::diagnostics::WorkTimings;
+use crate::game::frame_budget::WorkTimings;
 use crate::game::theme::palette;
 use crate::nn::Network;
 

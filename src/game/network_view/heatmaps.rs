@@ -11,7 +11,7 @@ use bevy::prelude::*;
 use super::hover::ViewHover;
 use super::neurons::{BiasMarker, THUMBNAIL_SIZE};
 use super::{InView, NetworkView, Neuron, NodeKey, ViewSet};
-use crate::game::dev::diagnostics::WorkTimings;
+use crate::game::frame_budget::WorkTimings;
 use crate::game::theme::palette;
 use crate::nn::{GridEvaluator, NeuronGrids};
 

@@ -13,7 +13,7 @@ use super::{
 };
 use crate::data::Feature;
 use crate::experiment::{Edit, KeyShift};
-use crate::game::dev::diagnostics::WorkTimings;
+use crate::game::frame_budget::WorkTimings;
 use crate::game::theme::palette;
 
 /// Side of a neuron's heatmap texture (the 100 x 100 grid in 4 x 4 blocks).

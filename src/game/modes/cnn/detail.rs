@@ -8,7 +8,7 @@ use bevy_egui::egui;
 
 use super::maps::{channel, diverging};
 use super::panels::{CnnScreen, remember};
-use super::sim::CnnSim;
+use super::sim::{CnnAction, CnnSim};
 use crate::cnn::{ConvGeometry, Layer, Shape};
 
 /// Seconds between two steps of the window, as CNN Explainer.
@@ -166,7 +166,14 @@ fn number_grid(ui: &mut egui::Ui, id: &str, values: &[f32], size: usize) {
         });
 }
 
-pub fn show(ui: &mut egui::Ui, sim: &mut CnnSim, screen: &mut CnnScreen, dt: f32) {
+/// The detail of the chosen layer; what the player changed comes back as actions.
+pub fn show(
+    ui: &mut egui::Ui,
+    sim: &mut CnnSim,
+    screen: &mut CnnScreen,
+    dt: f32,
+    actions: &mut Vec<CnnAction>,
+) {
     let Some(mut detail) = screen.detail.take() else {
         return;
     };
@@ -196,7 +203,7 @@ pub fn show(ui: &mut egui::Ui, sim: &mut CnnSim, screen: &mut CnnScreen, dt: f32
     } else if let Some(hyper) = detail.hyper.as_mut() {
         hyperparameter_view(ui, hyper);
     } else if detail.layer < sim.model().layers.len() {
-        layer_view(ui, sim, &mut screen.buttons, &mut detail, dt);
+        layer_view(ui, sim, &mut screen.buttons, &mut detail, dt, actions);
     } else {
         keep = false;
     }
@@ -211,6 +218,7 @@ fn layer_view(
     buttons: &mut serde_json::Map<String, serde_json::Value>,
     detail: &mut Detail,
     dt: f32,
+    actions: &mut Vec<CnnAction>,
 ) {
     let model = sim.model().clone();
     let layer = &model.layers[detail.layer];
@@ -316,7 +324,7 @@ fn layer_view(
                     ui.horizontal_top(|ui| {
                         number_grid(ui, "cnn window", &window, *kernel);
                         ui.label("×");
-                        kernel_editor(ui, sim, buttons, weights.start, *kernel, in_shape.channels, *filters, source_channel, detail.map);
+                        kernel_editor(ui, sim, buttons, weights.start, *kernel, in_shape.channels, *filters, source_channel, detail.map, actions);
                         ui.label(format!("= {channel_sum:.3}"));
                     });
                     // What the last training step did to this kernel: its gradient and its
@@ -543,7 +551,7 @@ fn kernel_grid(ui: &mut egui::Ui, sim: &CnnSim, detail: &mut Detail, layer_index
 /// The k x k kernel of (input channel, filter), editable, with classic filters to pick.
 fn kernel_editor(
     ui: &mut egui::Ui,
-    sim: &mut CnnSim,
+    sim: &CnnSim,
     buttons: &mut serde_json::Map<String, serde_json::Value>,
     start: usize,
     kernel: usize,
@@ -551,6 +559,7 @@ fn kernel_editor(
     filters: usize,
     c: usize,
     f: usize,
+    actions: &mut Vec<CnnAction>,
 ) {
     let index = |ky: usize, kx: usize| start + ((ky * kernel + kx) * channels + c) * filters + f;
     ui.vertical(|ui| {
@@ -593,9 +602,11 @@ fn kernel_editor(
                 }
             }
         });
-        for (i, v) in changes {
-            sim.set_parameter(i, v);
-        }
+        actions.extend(
+            changes
+                .into_iter()
+                .map(|(index, value)| CnnAction::SetParameter { index, value }),
+        );
     });
 }
 

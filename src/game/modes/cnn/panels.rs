@@ -26,7 +26,9 @@ use crate::game::theme::widgets::section;
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<CnnScreen>().add_systems(
         EguiPrimaryContextPass,
-        cnn_ui.run_if(in_state(CnnStage).and_then(resource_exists::<CnnSim>)),
+        cnn_ui
+            .run_if(in_state(CnnStage).and_then(resource_exists::<CnnSim>))
+            .before(crate::game::notices::ShowNotices),
     );
 }
 
@@ -59,9 +61,11 @@ pub struct CnnUi<'w> {
     pub next_screen: ResMut<'w, NextState<Screen>>,
     pub time: Res<'w, Time>,
     pub images: ResMut<'w, Assets<Image>>,
-    pub timings: ResMut<'w, crate::game::dev::diagnostics::WorkTimings>,
+    pub timings: ResMut<'w, crate::game::frame_budget::WorkTimings>,
     pub form: Res<'w, FormFactor>,
     pub recorder: ResMut<'w, crate::game::recording::Recorder>,
+    pub notice_anchor: ResMut<'w, crate::game::notices::NoticeAnchor>,
+    pub actions: MessageWriter<'w, super::sim::CnnAction>,
 }
 
 pub fn remember(
@@ -140,11 +144,9 @@ fn cnn_ui(mut contexts: EguiContexts, mut s: CnnUi) -> Result {
             .buttons
             .insert("Settings done".into(), serde_json::json!([c.x, c.y]));
     }
-    if let Some(why) = s.sim.refusal.take() {
-        s.notices.refused(why);
-    }
     level_cards(&ctx, &mut s);
     let mut central = screen_rect;
+    let mut actions = Vec::new();
     egui::CentralPanel::default().show(&mut root, |ui| {
         let dt = s.time.delta_secs();
         let CnnUi { sim, screen, .. } = &mut s;
@@ -168,18 +170,16 @@ fn cnn_ui(mut contexts: EguiContexts, mut s: CnnUi) -> Result {
             egui::ScrollArea::vertical()
                 .id_salt("cnn detail")
                 .auto_shrink([false, false])
-                .show(&mut child, |ui| detail::show(ui, sim, screen, dt));
+                .show(&mut child, |ui| {
+                    detail::show(ui, sim, screen, dt, &mut actions)
+                });
         }
     });
-    // What was refused (a file, a setting) or done, at the foot of the maps, as the other
-    // modes show it: unseen here, it would wait and pop up later on another screen.
-    let dt = s.time.delta_secs();
-    crate::game::notices::show(
-        &ctx,
-        &mut s.notices,
-        Vec2::new(central.center().x, central.max.y - 12.0),
-        dt,
-    );
+    // What was refused (a file, a setting) or done stands at the foot of the maps.
+    s.notice_anchor.0 = Some(Vec2::new(central.center().x, central.max.y - 12.0));
+    for action in actions {
+        s.actions.write(action);
+    }
     Ok(())
 }
 

@@ -12,8 +12,42 @@ use crate::cnn::{Activations, CnnModel, MiniSpec, Padding, Shape};
 use crate::level::cnn::CnnLevelSetup;
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(OnEnter(CnnStage), open_first_run)
-        .add_systems(Update, train_within_budget.run_if(in_state(CnnStage)));
+    app.add_message::<CnnAction>()
+        .add_systems(OnEnter(CnnStage), open_first_run)
+        .add_systems(
+            Update,
+            (apply_actions, train_within_budget)
+                .chain()
+                .run_if(in_state(CnnStage)),
+        );
+}
+
+/// A change the player asks of the CNN (from a panel, a view or a key); [`apply_actions`] makes it
+/// or says why not. (The panels' other changes still call [`CnnSim`] directly: see issue 27.)
+#[derive(Message, Debug, Clone, PartialEq)]
+pub enum CnnAction {
+    /// One weight of the shown model, edited by hand (the kernel editor).
+    SetParameter { index: usize, value: f32 },
+}
+
+/// Makes the player's changes; a refused one becomes a notice at once, on the CNN screen.
+fn apply_actions(
+    mut actions: MessageReader<CnnAction>,
+    sim: Option<ResMut<CnnSim>>,
+    mut notices: ResMut<crate::game::notices::Notices>,
+) {
+    let Some(mut sim) = sim else {
+        actions.clear();
+        return;
+    };
+    for action in actions.read() {
+        let done = match *action {
+            CnnAction::SetParameter { index, value } => sim.set_parameter(index, value),
+        };
+        if let Err(why) = done {
+            notices.refused(why);
+        }
+    }
 }
 
 /// Seconds between two refreshes of the maps while training.
@@ -72,15 +106,14 @@ pub struct CnnSim {
     pub train_ms_last_frame: f64,
     /// For an opened model: milliseconds to classify one image, timed when it opened.
     pub inference_ms: Option<f64>,
-    /// Training milliseconds, images and seconds of play since the rates were last updated.
-    rate_window: (f64, usize, f64),
+    /// Images trained over wall time and training time, for the rates (over a second: a frame
+    /// trains whole batches, so shorter windows jump).
+    meter: crate::game::training_rate::RateMeter,
     weights_changed: bool,
     /// Seconds since the maps were last recomputed while training.
     since_refresh: f32,
     /// The level being played, if any.
     pub level: Option<super::level_run::CnnLevelRun>,
-    /// Why the last edit from a view was refused (the panels turn it into a notice).
-    pub refusal: Option<String>,
 }
 
 impl CnnSim {
@@ -120,11 +153,10 @@ impl CnnSim {
             training_images_per_s: 0.0,
             train_ms_last_frame: 0.0,
             inference_ms: None,
-            rate_window: (0.0, 0, 0.0),
+            meter: crate::game::training_rate::RateMeter::new(std::time::Duration::from_secs(1)),
             weights_changed: false,
             since_refresh: 0.0,
             level: None,
-            refusal: None,
         };
         sim.predictions = crate::cnn::train::predict_all(&sim.training.model, &sim.test);
         sim.refresh_maps();
@@ -345,16 +377,16 @@ impl CnnSim {
         self.train.push(&drawing, label)
     }
 
-    /// Changes one weight of the shown model (hand-edited kernels) and recomputes the maps.
-    pub fn set_parameter(&mut self, index: usize, value: f32) {
+    /// Changes one weight of the shown model (hand-edited kernels) and recomputes the maps; a
+    /// level that keeps its kernels refuses.
+    pub fn set_parameter(&mut self, index: usize, value: f32) -> Result<(), String> {
         if let Some(run) = &self.level
             && !run
                 .level
                 .may_change
                 .contains(&crate::level::cnn::CnnSetting::Kernels)
         {
-            self.refusal = Some("This level does not let you edit kernels by hand.".into());
-            return;
+            return Err("This level does not let you edit kernels by hand.".into());
         }
         let model = match self.opened.as_mut() {
             Some(m) => m,
@@ -370,6 +402,7 @@ impl CnnSim {
         }
         self.refresh_maps();
         self.judge_level();
+        Ok(())
     }
 
     /// One batch now (the Step button).
@@ -472,7 +505,8 @@ fn train_within_budget(
     sim: Option<ResMut<CnnSim>>,
     time: Res<Time>,
     frames: Res<crate::game::frame_budget::FrameBudget>,
-    mut timings: ResMut<crate::game::dev::diagnostics::WorkTimings>,
+    mut timings: ResMut<crate::game::frame_budget::WorkTimings>,
+    mut report: MessageWriter<crate::game::training_rate::RateMeasured>,
 ) {
     let Some(mut sim) = sim else {
         return;
@@ -486,18 +520,19 @@ fn train_within_budget(
         timings.training += start.elapsed();
         let ms = start.elapsed().as_secs_f64() * 1000.0;
         sim.train_ms_last_frame = ms;
-        sim.rate_window.0 += ms;
-        sim.rate_window.1 += images;
-        sim.rate_window.2 += f64::from(dt);
-        if sim.rate_window.2 >= 1.0 {
-            let (train_ms, images, seconds) = sim.rate_window;
-            sim.images_per_s = images as f64 / seconds;
-            sim.training_images_per_s = images as f64 * 1000.0 / train_ms.max(1e-3);
-            sim.rate_window = (0.0, 0, 0.0);
-        }
+        sim.meter.add(images as u64, start.elapsed());
     } else {
         sim.train_ms_last_frame = 0.0;
     }
+    if sim.meter.tick(bevy::platform::time::Instant::now()) {
+        sim.images_per_s = sim.meter.rate();
+        sim.training_images_per_s = sim.meter.busy_rate();
+    }
+    report.write(crate::game::training_rate::RateMeasured(if sim.playing {
+        sim.images_per_s
+    } else {
+        0.0
+    }));
     // The maps follow the weights ten times a second while training.
     if sim.weights_changed && sim.since_refresh >= MAPS_REFRESH_SECONDS {
         let start = bevy::platform::time::Instant::now();

@@ -28,7 +28,9 @@ use crate::level::gan::GanSetting;
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<GanScreen>().add_systems(
         EguiPrimaryContextPass,
-        gan_ui.run_if(in_state(GanStage).and_then(resource_exists::<GanSim>)),
+        gan_ui
+            .run_if(in_state(GanStage).and_then(resource_exists::<GanSim>))
+            .before(crate::game::notices::ShowNotices),
     );
 }
 
@@ -66,9 +68,10 @@ pub struct GanUi<'w> {
     pub images: ResMut<'w, Assets<Image>>,
     pub level_commands: MessageWriter<'w, LevelCommand>,
     pub catalog: Res<'w, LevelCatalog>,
-    pub timings: ResMut<'w, crate::game::dev::diagnostics::WorkTimings>,
+    pub timings: ResMut<'w, crate::game::frame_budget::WorkTimings>,
     pub form: Res<'w, FormFactor>,
     pub recorder: ResMut<'w, crate::game::recording::Recorder>,
+    pub notice_anchor: ResMut<'w, crate::game::notices::NoticeAnchor>,
 }
 
 fn gan_ui(mut contexts: EguiContexts, mut s: GanUi) -> Result {
@@ -189,15 +192,10 @@ fn gan_ui(mut contexts: EguiContexts, mut s: GanUi) -> Result {
     preparing_card(&ctx, &s, &mut actions);
     level_cards(&ctx, &mut s);
     let bottom = ctx.viewport_rect().max;
-    crate::game::notices::show(
-        &ctx,
-        &mut s.notices,
-        Vec2::new(
-            LEFT_WIDTH + (bottom.x - LEFT_WIDTH - RIGHT_WIDTH) / 2.0,
-            bottom.y - 20.0,
-        ),
-        dt,
-    );
+    s.notice_anchor.0 = Some(Vec2::new(
+        LEFT_WIDTH + (bottom.x - LEFT_WIDTH - RIGHT_WIDTH) / 2.0,
+        bottom.y - 20.0,
+    ));
     for action in actions {
         s.actions.write(action);
     }

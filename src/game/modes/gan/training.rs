@@ -9,9 +9,9 @@ use bevy::prelude::*;
 
 use super::GanStage;
 use super::sim::{GanSet, GanSim, GanSpeed, SLOW_STEP_SECONDS, SLOW_STEPS};
-use crate::game::dev::diagnostics::{TrainingRate, WorkTimings};
-use crate::game::frame_budget::FrameBudget;
+use crate::game::frame_budget::{FrameBudget, WorkTimings};
 use crate::game::notices::Notices;
+use crate::game::training_rate::{RateMeasured, RateMeter};
 use crate::level::gan::MEASURE_EVERY;
 
 /// At Max, GAN training takes this much of a fast frame, so that the mode's own work (training,
@@ -45,8 +45,7 @@ pub(super) fn plugin(app: &mut App) {
 /// Counts epochs for the rate readout, and times the detector.
 #[derive(Resource, Default)]
 pub struct GanClock {
-    since: Option<Instant>,
-    epochs: u64,
+    meter: RateMeter,
     since_diagnosis: f32,
 }
 
@@ -56,7 +55,7 @@ fn train(
     mut clock: ResMut<GanClock>,
     mut frame: ResMut<FrameBudget>,
     mut timings: ResMut<WorkTimings>,
-    mut rate: ResMut<TrainingRate>,
+    mut report: MessageWriter<RateMeasured>,
     mut notices: ResMut<Notices>,
 ) {
     let start = Instant::now();
@@ -111,20 +110,18 @@ fn train(
         }
     }
     let trained = sim.gan.epoch().saturating_sub(before);
-    clock.epochs += trained;
     let spent = start.elapsed();
+    clock.meter.add(trained, spent);
     frame.spend(spent);
     timings.training += spent;
-
-    let now = Instant::now();
-    let since = *clock.since.get_or_insert(now);
-    let elapsed = now.duration_since(since).as_secs_f64();
-    if elapsed >= 0.5 {
-        sim.measured_rate = clock.epochs as f64 / elapsed;
-        clock.epochs = 0;
-        clock.since = Some(now);
+    if clock.meter.tick(Instant::now()) {
+        sim.measured_rate = clock.meter.rate();
     }
-    rate.0 = if sim.playing { sim.measured_rate } else { 0.0 };
+    report.write(RateMeasured(if sim.playing {
+        sim.measured_rate
+    } else {
+        0.0
+    }));
 }
 
 /// The time one more epoch is expected to take, from those run so far in this frame.

@@ -104,18 +104,19 @@ fn handle_commands(
     };
     for request in requests.read() {
         match request {
-            LevelCommand::Start(id) => match catalog.find(id) {
-                Some(level) => match set_up(level, &mut commands, &mut sim, &mut undo) {
-                    Ok(()) => {
-                        next.set(Screen::Level);
-                        pulse(&mut pulses);
+            // Only the Playground's own levels: another mode starts its own, and the level list
+            // refuses an id no mode has.
+            LevelCommand::Start(id) => {
+                if let Some(level) = catalog.find(id) {
+                    match set_up(level, &mut commands, &mut sim, &mut undo) {
+                        Ok(()) => {
+                            next.set(Screen::Level);
+                            pulse(&mut pulses);
+                        }
+                        Err(e) => notices.refused(format!("This level cannot start: {e}")),
                     }
-                    Err(e) => notices.refused(format!("This level cannot start: {e}")),
-                },
-                // A GAN level: its mode starts it.
-                None if catalog.find_gan(id).is_some() => {}
-                None => notices.refused(format!("There is no level \"{id}\".")),
-            },
+                }
+            }
             LevelCommand::Retry => {
                 if let Some(run) = run.as_deref() {
                     let level = run.level.clone();

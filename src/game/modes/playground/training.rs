@@ -4,8 +4,8 @@ use bevy::platform::time::Instant;
 use bevy::prelude::*;
 
 use super::{Simulation, TrainingSpeed, Workbench};
-use crate::game::dev::diagnostics::{TrainingRate, WorkTimings};
-use crate::game::frame_budget::FrameBudget;
+use crate::game::frame_budget::{FrameBudget, WorkTimings};
+use crate::game::training_rate::{RateMeasured, RateMeter};
 
 /// Fixed ticks per second.
 pub const TICK_HZ: f64 = 60.0;
@@ -15,24 +15,21 @@ const MAX_EPOCHS_PER_TICK: u64 = 2_000;
 
 pub(super) fn plugin(app: &mut App) {
     app.insert_resource(Time::<Fixed>::from_hz(TICK_HZ))
-        .init_resource::<RateMeter>()
+        .init_resource::<EpochMeter>()
         // Training runs only while the workbench is on screen.
         .add_systems(FixedUpdate, train.run_if(in_state(Workbench)))
-        .add_systems(Update, measure_rate);
+        .add_systems(Update, measure_rate.run_if(in_state(Workbench)));
 }
 
 /// Counts epochs over wall time for the epochs-per-second readout.
 #[derive(Resource, Default)]
-pub struct RateMeter {
-    since: Option<Instant>,
-    epochs: u64,
-}
+pub struct EpochMeter(RateMeter);
 
 /// One fixed tick of training.
 pub fn train(
     mut sim: ResMut<Simulation>,
     time: Res<Time<Fixed>>,
-    mut meter: ResMut<RateMeter>,
+    mut meter: ResMut<EpochMeter>,
     mut timings: ResMut<WorkTimings>,
     mut frame: ResMut<FrameBudget>,
     #[cfg(not(target_arch = "wasm32"))] mut background: ResMut<super::background::Background>,
@@ -49,7 +46,9 @@ pub fn train(
     if sim.speed == TrainingSpeed::Max && sim.epoch_limit.is_none() {
         background.start(&sim.experiment);
         if background.running() {
-            meter.epochs += background.take_epochs();
+            meter
+                .0
+                .add(background.take_epochs(), std::time::Duration::ZERO);
             return;
         }
     }
@@ -78,7 +77,7 @@ pub fn train(
             ran
         }
     };
-    meter.epochs += ran;
+    meter.0.add(ran, start.elapsed());
     frame.spend(start.elapsed());
     timings.training += start.elapsed();
     if sim.experiment.divergence().is_some() || sim.epochs_left() == 0 {
@@ -86,22 +85,18 @@ pub fn train(
     }
 }
 
-/// Updates the measured epochs per second twice a second.
+/// Updates the measured epochs per second twice a second, and reports it (0 while paused).
 fn measure_rate(
     mut sim: ResMut<Simulation>,
-    mut meter: ResMut<RateMeter>,
-    mut diagnostic: ResMut<TrainingRate>,
+    mut meter: ResMut<EpochMeter>,
+    mut report: MessageWriter<RateMeasured>,
 ) {
-    let now = Instant::now();
-    let since = *meter.since.get_or_insert(now);
-    let elapsed = now.duration_since(since).as_secs_f64();
-    if elapsed >= 0.5 {
-        sim.measured_rate = meter.epochs as f64 / elapsed;
-        meter.epochs = 0;
-        meter.since = Some(now);
+    if meter.0.tick(Instant::now()) {
+        sim.measured_rate = meter.0.rate();
     }
-    if !sim.playing && sim.measured_rate > 0.0 && meter.epochs == 0 && elapsed >= 0.5 {
-        sim.measured_rate = 0.0;
-    }
-    diagnostic.0 = sim.measured_rate;
+    report.write(RateMeasured(if sim.playing {
+        sim.measured_rate
+    } else {
+        0.0
+    }));
 }

@@ -33,7 +33,9 @@ pub(super) fn plugin(app: &mut App) {
         .init_resource::<DisplayOptions>()
         .add_systems(
             EguiPrimaryContextPass,
-            workbench_ui.run_if(in_state(Workbench)),
+            workbench_ui
+                .run_if(in_state(Workbench))
+                .before(crate::game::notices::ShowNotices),
         )
         .add_plugins(keyboard::plugin);
 }
@@ -73,7 +75,7 @@ pub struct SandboxUi<'w, 's> {
     pub view: Option<Res<'w, PlaygroundView>>,
     pub views: Query<'w, 's, (&'static mut ViewRect, &'static ViewHeatmaps)>,
     pub notices: ResMut<'w, Notices>,
-    pub time: Res<'w, Time>,
+    pub notice_anchor: ResMut<'w, crate::game::notices::NoticeAnchor>,
     pub thumbnails: ResMut<'w, thumbnails::DatasetThumbnails>,
     pub next_screen: ResMut<'w, NextState<Screen>>,
     pub undo: Res<'w, Undo>,

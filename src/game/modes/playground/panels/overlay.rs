@@ -1,4 +1,4 @@
-//! Over the network view: the divergence banner and the notices.
+//! Over the network view: the divergence banner, and where the notices stand.
 
 use bevy::prelude::*;
 use bevy_egui::egui;
@@ -18,7 +18,5 @@ pub fn show(ctx: &egui::Context, s: &mut SandboxUi) {
             &divergence.message(),
         );
     }
-    let delta = s.time.delta_secs();
-    let bottom = rect.min + Vec2::new(rect.size.x / 2.0, rect.size.y - 12.0);
-    crate::game::notices::show(ctx, &mut s.notices, bottom, delta);
+    s.notice_anchor.0 = Some(rect.min + Vec2::new(rect.size.x / 2.0, rect.size.y - 12.0));
 }
