@@ -70,7 +70,10 @@ fn main() -> ExitCode {
 
 #[cfg(all(feature = "game", not(target_arch = "wasm32")))]
 fn play(cli: &neural_sandbox::cli::Cli) -> neural_sandbox::cli::Outcome {
-    neural_sandbox::game::run(cli.game.clone())
+    match neural_sandbox::game::run(cli.game.clone()) {
+        Ok(()) => neural_sandbox::cli::Outcome::Done,
+        Err(bad_option) => neural_sandbox::cli::Outcome::BadInput(bad_option),
+    }
 }
 
 #[cfg(all(not(feature = "game"), not(target_arch = "wasm32")))]

@@ -970,7 +970,7 @@ fn a_real_mouse_drag_adds_a_feature() {
 mod levels {
     //! Issue 5: challenge levels, headless.
     use super::*;
-    use neural_sandbox::game::LevelsAvailable;
+    use neural_sandbox::game::levels::LevelsAvailable;
     use neural_sandbox::game::levels::{LevelCatalog, LevelCommand};
     use neural_sandbox::game::modes::playground::level_run::{LevelRun, Phase};
     use neural_sandbox::game::save::{SaveLocation, SavedProgress};

@@ -462,12 +462,6 @@ impl CnnModel {
         }
     }
 
-    /// The parameters of layer `index`: (weights, bias) slices, if it has any.
-    pub fn layer_parameters(&self, index: usize) -> Option<(&[f32], &[f32])> {
-        let (w, b) = self.layers.get(index)?.parameters()?;
-        Some((&self.params[w], &self.params[b]))
-    }
-
     /// Runs one image (`input.len()` values, height x width x channels) through every layer.
     pub fn forward(&self, image: &[f32]) -> Activations {
         assert_eq!(image.len(), self.input.len(), "image size");

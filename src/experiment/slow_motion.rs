@@ -74,23 +74,10 @@ impl BatchTrace {
         sum / self.examples.len().max(1) as f64
     }
 
-    /// The batch's mean gradient of one bias.
-    pub fn mean_bias_gradient(&self, layer: usize, neuron: usize) -> f64 {
-        let mut sum = 0.0;
-        for e in &self.examples {
-            sum += e.deltas[layer][neuron];
-        }
-        sum / self.examples.len().max(1) as f64
-    }
-
     /// How much the update moved one weight.
     pub fn weight_change(&self, layer: usize, neuron: usize, input: usize) -> f64 {
         self.after.layers[layer].weights[[neuron, input]]
             - self.before.layers[layer].weights[[neuron, input]]
-    }
-
-    pub fn bias_change(&self, layer: usize, neuron: usize) -> f64 {
-        self.after.layers[layer].biases[neuron] - self.before.layers[layer].biases[neuron]
     }
 }
 

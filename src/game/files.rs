@@ -77,25 +77,19 @@ impl OpenedFile {
 
 /// Where natively saved files go: `exports` in the save folder when one was given, else the
 /// player's Documents (or home) folder, in `Neural Sandbox`.
-#[derive(Resource, Debug, Clone)]
-pub struct ExportsFolder(pub std::path::PathBuf);
-
-impl ExportsFolder {
-    pub fn for_save_location(location: Option<&crate::game::save::SaveLocation>) -> Self {
-        use crate::game::save::SaveLocation;
-        let folder = match location {
-            Some(SaveLocation::Folder(dir)) => dir.join("exports"),
-            Some(SaveLocation::Memory) => std::env::temp_dir().join("neural-sandbox-exports"),
-            _ => {
-                let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
-                let documents = home.as_ref().map(|h| h.join("Documents"));
-                match documents.filter(|d| d.is_dir()).or(home) {
-                    Some(base) => base.join("Neural Sandbox"),
-                    None => std::path::PathBuf::from("neural-sandbox-exports"),
-                }
+pub fn exports_folder(location: Option<&crate::game::save::SaveLocation>) -> std::path::PathBuf {
+    use crate::game::save::SaveLocation;
+    match location {
+        Some(SaveLocation::Folder(dir)) => dir.join("exports"),
+        Some(SaveLocation::Memory) => std::env::temp_dir().join("neural-sandbox-exports"),
+        _ => {
+            let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+            let documents = home.as_ref().map(|h| h.join("Documents"));
+            match documents.filter(|d| d.is_dir()).or(home) {
+                Some(base) => base.join("Neural Sandbox"),
+                None => std::path::PathBuf::from("neural-sandbox-exports"),
             }
-        };
-        Self(folder)
+        }
     }
 }
 
@@ -111,7 +105,6 @@ fn handle_requests(
     mut requests: MessageReader<FileRequest>,
     mut open_box: ResMut<OpenBox>,
     mut notices: ResMut<Notices>,
-    exports: Option<Res<ExportsFolder>>,
     start: Res<crate::game::StartOptions>,
 ) {
     for request in requests.read() {
@@ -135,9 +128,7 @@ fn handle_requests(
                 }
             }
             FileRequest::Save { name, bytes, mime } => {
-                let folder = exports.as_ref().map(|e| e.0.clone()).unwrap_or_else(|| {
-                    ExportsFolder::for_save_location(start.save_location.as_ref()).0
-                });
+                let folder = exports_folder(start.save_location.as_ref());
                 match save(&folder, name, bytes, mime) {
                     Ok(place) => notices.info(format!("Saved: {place}")),
                     Err(e) => notices.refused(format!("Could not save {name}: {e}")),

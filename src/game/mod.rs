@@ -27,9 +27,6 @@ use bevy::prelude::*;
 
 pub use args::GameArgs;
 
-#[cfg(not(target_arch = "wasm32"))]
-use crate::cli::Outcome;
-
 /// Where the game keeps the player's progress (the command line's `--save-dir`, else the
 /// platform's place; tests keep it in memory).
 #[derive(Resource, Debug, Clone, Default)]
@@ -37,36 +34,26 @@ pub struct StartOptions {
     pub save_location: Option<save::SaveLocation>,
 }
 
-/// Whether challenge levels were found (the title screen enables "Challenges").
-#[derive(Resource, Debug, Clone, Copy, Default)]
-pub struct LevelsAvailable(pub bool);
-
-/// Runs the game until the window closes. A bad option is refused before the window opens.
+/// Runs the game until the window closes. A bad option is refused before the window opens (the
+/// error says which and why).
 #[cfg(not(target_arch = "wasm32"))]
-pub fn run(args: GameArgs) -> Outcome {
+pub fn run(args: GameArgs) -> Result<(), String> {
     let playground =
-        match modes::playground::start::PlaygroundStart::from_args(&args, args.link.as_deref()) {
-            Ok(start) => start,
-            Err(e) => return Outcome::BadInput(e),
-        };
-    let gan = match modes::gan::start::GanStart::from_args(&args) {
-        Ok(start) => start,
-        Err(e) => return Outcome::BadInput(e),
-    };
+        modes::playground::start::PlaygroundStart::from_args(&args, args.link.as_deref())?;
+    let gan = modes::gan::start::GanStart::from_args(&args)?;
     let resolution = match args.window.as_deref().map(args::parse_window_size) {
-        Some(Ok(size)) => size,
-        Some(Err(e)) => return Outcome::BadInput(e),
+        Some(size) => size?,
         None => (1280, 760),
     };
     let class_link = match args.class.as_deref() {
-        Some(link) => match class::ClassLink::from_link(link) {
-            Ok(_) => class::ClassLinkOpened(Some(link.to_string())),
-            Err(e) => return Outcome::BadInput(e),
-        },
+        Some(link) => {
+            class::ClassLink::from_link(link)?;
+            class::ClassLinkOpened(Some(link.to_string()))
+        }
         None => class::ClassLinkOpened(None),
     };
     run_app(args, playground, gan, resolution, class_link);
-    Outcome::Done
+    Ok(())
 }
 
 /// Runs the game in the page (a share link in the address opens its sandbox).
@@ -109,8 +96,7 @@ fn run_app(
 
 /// Everything of the game except windowing and rendering setup: also used by headless tests.
 pub fn add_game_plugins(app: &mut App, log_diagnostics: bool) {
-    app.init_resource::<StartOptions>()
-        .init_resource::<LevelsAvailable>();
+    app.init_resource::<StartOptions>();
     dev::diagnostics::plugin(app, log_diagnostics);
     app.add_plugins((
         third_party::asset_loader::plugin,

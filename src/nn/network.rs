@@ -1,4 +1,5 @@
-//! The network as plain data: layers of weights and biases, and the forward pass.
+//! The network as plain data: layers of weights and biases, their shapes and their edits (the
+//! forward pass is in `batch` and `kernel`).
 
 use ndarray::{Array1, Array2};
 use rand::{Rng, RngExt};

@@ -71,11 +71,6 @@ impl NodeKey {
             NodeKey::Output(k) => format!("output_{}", k + 1),
         }
     }
-
-    /// Whether this is an input feature.
-    pub fn is_input(self) -> bool {
-        matches!(self, NodeKey::Input(_))
-    }
 }
 
 impl Network {

@@ -9,6 +9,10 @@
 //! f32 per register instead of four), and picks one at run time; neither fuses multiplies and
 //! adds, and every sum keeps its order, so both give the same bits (tested), as does WebAssembly.
 
+// The one unsafe call (the AVX2 copy of a loop, on a CPU checked to have AVX2) is allowed where it
+// is made; nothing else here may be unsafe.
+#![deny(unsafe_code)]
+
 use serde::{Deserialize, Serialize};
 
 /// A tensor's shape: height, width, channels.
@@ -370,6 +374,7 @@ macro_rules! dispatched {
         $(#[$doc])*
         pub fn $name($($arg: $ty),*) $(-> $ret)? {
             #[cfg(target_arch = "x86_64")]
+            #[allow(unsafe_code)]
             if std::arch::is_x86_feature_detected!("avx2") {
                 // SAFETY: the CPU has AVX2, checked just above.
                 return unsafe { $avx2($($arg),*) };

@@ -7,7 +7,6 @@ pub mod select_ui;
 
 use bevy::prelude::*;
 
-use crate::game::LevelsAvailable;
 use crate::game::screens::Screen;
 use crate::level::gan::GanLevel;
 use crate::level::{AnyLevel, Level, LevelError};
@@ -18,10 +17,15 @@ pub(super) fn plugin(app: &mut App) {
     app.add_plugins((assets::plugin, select_ui::plugin))
         .add_message::<LevelCommand>()
         .init_resource::<LevelCatalog>()
+        .init_resource::<LevelsAvailable>()
         .init_resource::<LevelListFocus>()
         .add_systems(OnExit(Screen::Loading), build_catalog)
         .add_systems(Update, refuse_unknown_levels);
 }
+
+/// Whether challenge levels were found (the title screen enables "Challenges").
+#[derive(Resource, Debug, Clone, Copy, Default)]
+pub struct LevelsAvailable(pub bool);
 
 /// A level no mode has (an old link, a removed file) is refused here, once: each mode starts only
 /// its own levels and leaves every other id alone.

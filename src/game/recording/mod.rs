@@ -99,10 +99,6 @@ impl Recorder {
         self.recording.is_some()
     }
 
-    pub fn request_snapshot(&mut self) {
-        self.snapshot_requested = true;
-    }
-
     /// A finished recording can be handed in.
     pub fn has_recording(&self) -> bool {
         self.last_file_name.is_some()

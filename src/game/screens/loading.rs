@@ -12,9 +12,8 @@ pub(super) fn plugin(app: &mut App) {
     );
 }
 
-fn loading_ui(mut contexts: EguiContexts, mut frames: Local<u32>) -> Result {
+fn loading_ui(mut contexts: EguiContexts) -> Result {
     let ctx = contexts.ctx_mut()?;
-    *frames += 1;
     egui::Area::new("loading".into())
         .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
         .show(ctx, |ui| {

@@ -151,7 +151,7 @@ fn title_ui(
     mut contexts: EguiContexts,
     mut next: ResMut<NextState<Screen>>,
     mut exit: MessageWriter<AppExit>,
-    levels_available: Option<Res<crate::game::LevelsAvailable>>,
+    levels_available: Option<Res<crate::game::levels::LevelsAvailable>>,
     saved: Option<ResMut<SavedProgress>>,
     class_link: Option<Res<crate::game::class::ClassLink>>,
     mut status: ResMut<crate::game::status::Status>,

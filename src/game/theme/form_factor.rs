@@ -68,14 +68,6 @@ impl FormFactor {
     pub fn finger_sized(&self) -> bool {
         self.touched || self.class != ScreenClass::Wide
     }
-
-    pub fn is_phone(&self) -> bool {
-        self.class == ScreenClass::Phone
-    }
-
-    pub fn is_wide(&self) -> bool {
-        self.class == ScreenClass::Wide
-    }
 }
 
 fn measure_screen(

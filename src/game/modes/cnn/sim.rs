@@ -533,7 +533,7 @@ fn train_within_budget(
     } else {
         0.0
     }));
-    // The maps follow the weights ten times a second while training.
+    // The maps follow the weights four times a second while training (`MAPS_REFRESH_SECONDS`).
     if sim.weights_changed && sim.since_refresh >= MAPS_REFRESH_SECONDS {
         let start = bevy::platform::time::Instant::now();
         sim.refresh_maps();
