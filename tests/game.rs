@@ -1696,8 +1696,7 @@ mod compare {
         assert_eq!(sim(&app).experiment.epoch(), 0, "the sandbox itself waits");
         let best = compare.runs[ranking(&compare.runs)[0]].clone();
         app.world_mut()
-            .resource_mut::<Simulation>()
-            .adopt(best.clone());
+            .write_message(SimAction::replace_with(best.clone(), Vec::new()));
         run(&mut app, 3);
         assert_eq!(sim(&app).experiment.config(), best.config());
         assert_eq!(sim(&app).experiment.network(), best.network());

@@ -19,11 +19,17 @@ pub(super) fn plugin(app: &mut App) {
     );
 }
 
-fn publish_status(sim: Res<CnnSim>, screen: Res<CnnScreen>, mut status: ResMut<Status>) {
+fn publish_status(
+    sim: Res<CnnSim>,
+    screen: Res<CnnScreen>,
+    shown: Res<State<crate::game::screens::Screen>>,
+    mut status: ResMut<Status>,
+) {
     let t = &sim.training;
     status.fields.clear();
     status.set("mode", "cnn");
-    status.set("screen", "Cnn");
+    // "Cnn", or "CnnLevel" in a level.
+    status.set("screen", format!("{:?}", shown.get()));
     status.set("epoch", t.epoch);
     status.set("steps", t.steps);
     status.set("playing", sim.playing);

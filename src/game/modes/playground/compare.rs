@@ -8,7 +8,7 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::sim::{Simulation, Undo};
+use super::sim::{SimAction, Simulation};
 use crate::experiment::Experiment;
 use crate::experiment::compare::{self, CompareSetting, Variant};
 use crate::game::notices::Notices;
@@ -221,8 +221,8 @@ fn setting_combo(ui: &mut egui::Ui, id: &str, value: &mut Option<CompareSetting>
 fn compare_ui(
     mut contexts: EguiContexts,
     mut compare: ResMut<CompareRuns>,
-    mut sim: ResMut<Simulation>,
-    mut undo: ResMut<Undo>,
+    sim: Res<Simulation>,
+    mut actions: MessageWriter<SimAction>,
     mut notices: ResMut<Notices>,
 ) -> Result {
     if !compare.open {
@@ -348,14 +348,12 @@ fn compare_ui(
                 let group = &compare.runs[i * seeds..(i + 1) * seeds];
                 let best = compare::ranking(group)[0];
                 let run = group[best].clone();
-                notices.info(format!(
+                let said = format!(
                     "The sandbox now runs \"{}\" from epoch {}, with its weights and history.",
                     compare.variants[i].label,
                     run.epoch()
-                ));
-                sim.adopt(run);
-                // The steps to undo were about the network just replaced.
-                undo.0.clear();
+                );
+                actions.write(SimAction::replace_with(run, vec![said]));
                 compare.playing = false;
                 compare.open = false;
             }

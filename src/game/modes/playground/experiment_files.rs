@@ -4,7 +4,7 @@
 
 use bevy::prelude::*;
 
-use super::sim::{Simulation, Undo};
+use super::sim::{SimAction, Simulation};
 use crate::experiment::file::{from_json, to_json};
 use crate::game::files::{FileRequest, OpenedFile};
 use crate::game::notices::Notices;
@@ -56,8 +56,7 @@ pub fn open_request() -> FileRequest {
 /// with the reason and nothing changes.
 fn receive_experiments(
     mut opened: MessageReader<OpenedFile>,
-    mut sim: ResMut<Simulation>,
-    mut undo: ResMut<Undo>,
+    mut actions: MessageWriter<SimAction>,
     mut notices: ResMut<Notices>,
 ) {
     for file in opened.read() {
@@ -75,13 +74,12 @@ fn receive_experiments(
         };
         match from_json(text, &file.name) {
             Ok(experiment) => {
-                let epoch = experiment.epoch();
-                sim.adopt(experiment);
-                undo.0.clear();
-                notices.info(format!(
-                    "{}: opened at epoch {epoch}, with its data, weights and history.",
-                    file.name
-                ));
+                let said = format!(
+                    "{}: opened at epoch {}, with its data, weights and history.",
+                    file.name,
+                    experiment.epoch()
+                );
+                actions.write(SimAction::replace_with(experiment, vec![said]));
             }
             Err(e) => notices.refused(format!("{e}. Nothing was changed.")),
         }

@@ -6,7 +6,7 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::sim::{Simulation, Undo};
+use super::sim::{SimAction, Simulation};
 use crate::experiment::Experiment;
 use crate::experiment::playground_link;
 use crate::game::notices::Notices;
@@ -90,8 +90,8 @@ fn fresh_seed(sim: &Simulation) -> String {
 fn links_ui(
     mut contexts: EguiContexts,
     mut window: ResMut<LinkWindow>,
-    mut sim: ResMut<Simulation>,
-    mut undo: ResMut<Undo>,
+    sim: Res<Simulation>,
+    mut actions: MessageWriter<SimAction>,
     mut notices: ResMut<Notices>,
     mut catalog: ResMut<crate::game::levels::LevelCatalog>,
     mut level_commands: MessageWriter<crate::game::levels::LevelCommand>,
@@ -165,11 +165,7 @@ fn links_ui(
     } else if open_now {
         match open_link(&window.text, &fresh_seed(&sim)) {
             Ok(opened) => {
-                sim.adopt(opened.experiment);
-                undo.0.clear();
-                for line in opened.said {
-                    notices.info(line);
-                }
+                actions.write(SimAction::replace_with(opened.experiment, opened.said));
                 window.open = false;
             }
             Err(why) => notices.refused(format!("{why} Nothing was changed.")),

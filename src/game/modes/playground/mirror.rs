@@ -99,6 +99,7 @@ fn publish_status(
     notices: Res<Notices>,
     screen: Res<State<Screen>>,
     own: Res<super::own_data::OwnData>,
+    buttons: Res<super::buttons::WorkbenchButtons>,
     level: Option<Res<super::level_run::LevelRun>>,
     views: Query<
         (
@@ -123,7 +124,7 @@ fn publish_status(
     status.set("own_data", e.data_from_file());
     status.set("drawing", own.drawing_mode);
     status.set("drawn_points", own.drawing.len());
-    status.set("buttons", serde_json::Value::Object(own.buttons.clone()));
+    status.set("buttons", serde_json::Value::Object(buttons.0.clone()));
     status.set("level_id", level.as_ref().map(|run| run.level.id.clone()));
     status.set("train_points", e.data().train.len());
     status.set("test_points", e.data().test.len());

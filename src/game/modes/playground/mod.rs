@@ -4,6 +4,7 @@
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod background;
+pub mod buttons;
 pub mod code_view;
 pub mod compare;
 pub mod experiment_files;
@@ -30,6 +31,7 @@ pub(super) fn plugin(app: &mut App) {
     app.add_computed_state::<Workbench>();
     app.add_plugins((
         sim::plugin,
+        buttons::plugin,
         training::plugin,
         mirror::plugin,
         compare::plugin,

@@ -54,8 +54,6 @@ pub struct OwnData {
     undo: Vec<Drawing>,
     /// Where the current stroke last put a point.
     pub last_painted: Option<(f64, f64)>,
-    /// Where its buttons and the plot are on screen, for the status (tests click them).
-    pub buttons: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Default for OwnData {
@@ -67,7 +65,6 @@ impl Default for OwnData {
             label: 1.0,
             undo: Vec::new(),
             last_painted: None,
-            buttons: serde_json::Map::new(),
         }
     }
 }

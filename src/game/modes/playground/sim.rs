@@ -117,8 +117,9 @@ impl Simulation {
         })
     }
 
-    /// Puts another experiment on the workbench (a Compare variant, weights and history), paused.
-    pub fn adopt(&mut self, experiment: Experiment) {
+    /// Puts another experiment on the workbench (a Compare variant, weights and history), paused:
+    /// only through [`SimAction::Adopt`], which also decides what becomes of the undo steps.
+    fn adopt(&mut self, experiment: Experiment) {
         self.experiment = experiment;
         self.playing = false;
         self.epoch_credit = 0.0;
@@ -143,7 +144,7 @@ pub struct Rules(pub EditRules);
 pub struct Undo(pub UndoHistory);
 
 /// Everything the player can do to the experiment.
-#[derive(Message, Debug, Clone, PartialEq)]
+#[derive(Message, Debug, Clone)]
 pub enum SimAction {
     TogglePlay,
     Pause,
@@ -203,6 +204,33 @@ pub enum SimAction {
     },
     /// Back to the configuration's generated dataset.
     GeneratedData,
+    /// A whole experiment in place of this one, paused. `Replaced` (an opened file, a link, a
+    /// Compare run) forgets the steps to undo, which were about the network just replaced;
+    /// `Stepped` (backprop step by step moving the same network) keeps them. `said` become
+    /// notices once it is in.
+    Adopt {
+        experiment: Box<Experiment>,
+        why: AdoptWhy,
+        said: Vec<String>,
+    },
+}
+
+/// Why a whole experiment is adopted (see [`SimAction::Adopt`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdoptWhy {
+    Replaced,
+    Stepped,
+}
+
+impl SimAction {
+    /// A new experiment in place of this one (an opened file, a link, a Compare run).
+    pub fn replace_with(experiment: Experiment, said: Vec<String>) -> Self {
+        Self::Adopt {
+            experiment: Box::new(experiment),
+            why: AdoptWhy::Replaced,
+            said,
+        }
+    }
 }
 
 impl SimAction {
@@ -354,8 +382,21 @@ pub fn apply_actions(
                     Err(errors) => notices.refused(errors.to_string()),
                 }
             }
+            SimAction::Adopt {
+                experiment,
+                why,
+                said,
+            } => {
+                sim.adopt(*experiment);
+                if why == AdoptWhy::Replaced {
+                    undo.0.clear();
+                }
+                for line in said {
+                    notices.info(line);
+                }
+            }
             SimAction::Undo | SimAction::Redo => {
-                let redo = action == SimAction::Redo;
+                let redo = matches!(action, SimAction::Redo);
                 let done = if redo {
                     undo.0.redo(&mut sim.experiment)
                 } else {

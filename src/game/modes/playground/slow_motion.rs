@@ -13,7 +13,7 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::mirror::PlaygroundView;
-use super::sim::Simulation;
+use super::sim::{AdoptWhy, SimAction, Simulation};
 use crate::experiment::Experiment;
 use crate::experiment::slow_motion::BatchTrace;
 use crate::game::network_view::{NodeKey, ViewEntities, ViewRect};
@@ -502,7 +502,8 @@ fn draw_on_network(
 fn slow_motion_ui(
     mut contexts: EguiContexts,
     mut slow: ResMut<SlowMotion>,
-    mut sim: ResMut<Simulation>,
+    sim: Res<Simulation>,
+    mut actions: MessageWriter<SimAction>,
     mut notices: ResMut<Notices>,
     view: Option<Res<PlaygroundView>>,
     views: Query<(&ViewRect, &ViewEntities)>,
@@ -511,7 +512,18 @@ fn slow_motion_ui(
     if !slow.open {
         return Ok(());
     }
-    sim.playing = false;
+    // Training waits while the steps are shown; each step moves the same network (its undo
+    // steps stay).
+    if sim.playing {
+        actions.write(SimAction::Pause);
+    }
+    let mut step_to = |experiment: Experiment| {
+        actions.write(SimAction::Adopt {
+            experiment: Box::new(experiment),
+            why: AdoptWhy::Stepped,
+            said: Vec::new(),
+        });
+    };
     // The sandbox changed under the trace (an edit, Open, a reset): start again from it.
     if let Some(run) = &slow.run {
         let expected = if run.phase() == Phase::Update {
@@ -535,7 +547,7 @@ fn slow_motion_ui(
         if slow.since_phase >= SECONDS_PER_PHASE {
             slow.since_phase = 0.0;
             match slow.forward(&sim.experiment) {
-                Ok(Some(experiment)) => sim.adopt(experiment),
+                Ok(Some(experiment)) => step_to(experiment),
                 Ok(None) => {}
                 Err(why) => {
                     notices.refused(why);
@@ -627,11 +639,11 @@ fn slow_motion_ui(
     match action {
         Some("back") => {
             if let Some(experiment) = slow.back() {
-                sim.adopt(experiment);
+                step_to(experiment);
             }
         }
         Some("next") => match slow.forward(&sim.experiment) {
-            Ok(Some(experiment)) => sim.adopt(experiment),
+            Ok(Some(experiment)) => step_to(experiment),
             Ok(None) => {}
             Err(why) => notices.refused(why),
         },
@@ -640,7 +652,7 @@ fn slow_motion_ui(
             if let Some(run) = slow.run.take()
                 && run.phase() == Phase::Update
             {
-                sim.adopt(run.before);
+                step_to(run.before);
             }
         }
         _ => {}

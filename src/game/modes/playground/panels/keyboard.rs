@@ -23,7 +23,7 @@ pub fn sandbox_keys(
     mut actions: MessageWriter<SimAction>,
     mut next: ResMut<NextState<Screen>>,
     screen: Res<State<Screen>>,
-    speed: Res<Simulation>,
+    sim: Res<Simulation>,
     own: Option<Res<crate::game::modes::playground::own_data::OwnData>>,
 ) {
     if keys.just_pressed(KeyCode::Space) {
@@ -39,12 +39,9 @@ pub fn sandbox_keys(
         KeyCode::SuperRight,
     ]);
     // = (or +) faster, - slower: the speed choices in order.
-    if let Some(next) = crate::game::theme::widgets::speed_key_choice(
-        &keys,
-        &TrainingSpeed::CHOICES,
-        speed.speed,
-        5,
-    ) {
+    if let Some(next) =
+        crate::game::theme::widgets::speed_key_choice(&keys, &TrainingSpeed::CHOICES, sim.speed, 5)
+    {
         actions.write(SimAction::SetSpeed(next));
     }
     if keys.just_pressed(KeyCode::KeyR) && !command_held {

@@ -230,7 +230,7 @@ fn briefing(ctx: &egui::Context, s: &mut SandboxUi, run: &LevelRun) {
         start = button.clicked();
     });
     if let Some(rect) = start_rect {
-        crate::game::status::remember_button(&mut s.lab.own.buttons, "Start", rect);
+        crate::game::status::remember_button(&mut s.lab.buttons.0, "Start", rect);
     }
     if start {
         s.level_commands.write(LevelCommand::BeginPlaying);

@@ -98,6 +98,7 @@ pub struct Lab<'w> {
     pub slow: ResMut<'w, super::slow_motion::SlowMotion>,
     pub recorder: ResMut<'w, crate::game::recording::Recorder>,
     pub lesson: ResMut<'w, super::lessons::LessonMaker>,
+    pub buttons: ResMut<'w, super::buttons::WorkbenchButtons>,
 }
 
 impl SandboxUi<'_, '_> {
@@ -146,7 +147,7 @@ fn workbench_ui(mut contexts: EguiContexts, mut ui_state: SandboxUi) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
     ui_state.thumbnails.ensure(&ctx);
     // Where the buttons are, as drawn this frame (for the status).
-    ui_state.lab.own.buttons.clear();
+    ui_state.lab.buttons.0.clear();
     let mut root = egui::Ui::new(
         ctx.clone(),
         "workbench root".into(),
@@ -223,7 +224,7 @@ fn workbench_ui(mut contexts: EguiContexts, mut ui_state: SandboxUi) -> Result {
             controls::show(ui, &mut ui_state)
         });
         ui_state.display.settings_shown = shown;
-        crate::game::status::remember_button(&mut ui_state.lab.own.buttons, "Settings done", done);
+        crate::game::status::remember_button(&mut ui_state.lab.buttons.0, "Settings done", done);
     }
     level_ui::show(&ctx, &mut ui_state);
     Ok(())

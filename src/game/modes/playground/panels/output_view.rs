@@ -144,7 +144,7 @@ fn plane(ui: &mut egui::Ui, s: &mut SandboxUi, texture: Option<egui::TextureId>,
             rect.min.y + ((6.0 - e.x2) / 12.0) as f32 * rect.height(),
         )
     };
-    s.lab.own.buttons.insert(
+    s.lab.buttons.0.insert(
         "plot".into(),
         serde_json::json!([rect.min.x, rect.min.y, rect.width(), rect.height()]),
     );
@@ -412,7 +412,7 @@ fn own_data_section(ui: &mut egui::Ui, s: &mut SandboxUi, classes: usize) {
         let draw = ui
             .selectable_label(s.lab.own.drawing_mode, "✏ Draw points")
             .on_hover_text("Click on the plot to add a point, drag to paint, right button to erase. The network trains on your points.");
-        remember_button(&mut s.lab.own.buttons, "Draw points", draw.rect);
+        remember_button(&mut s.lab.buttons.0, "Draw points", draw.rect);
         if draw.clicked() {
             if s.lab.own.drawing_mode {
                 s.lab.own.drawing_mode = false;
@@ -463,7 +463,7 @@ fn own_data_section(ui: &mut egui::Ui, s: &mut SandboxUi, classes: usize) {
                             egui::RichText::new(&text).color(color).strong(),
                         );
                         let response = ui.add(button);
-                        remember_button(&mut s.lab.own.buttons, &text, response.rect);
+                        remember_button(&mut s.lab.buttons.0, &text, response.rect);
                         if response.clicked() {
                             s.lab.own.label = label;
                             s.lab.own.eraser = false;
@@ -499,7 +499,7 @@ fn own_data_section(ui: &mut egui::Ui, s: &mut SandboxUi, classes: usize) {
                 s.actions.write(action);
             }
             let clear = ui.add_enabled(!s.lab.own.drawing.is_empty(), egui::Button::new("Clear"));
-            remember_button(&mut s.lab.own.buttons, "Clear", clear.rect);
+            remember_button(&mut s.lab.buttons.0, "Clear", clear.rect);
             if clear.clicked() {
                 s.lab.own.remember();
                 let share = s.lab.own.drawing.test_share();

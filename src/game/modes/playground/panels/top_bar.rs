@@ -30,7 +30,7 @@ const MENU_ITEMS: [&str; 11] = [
 pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
     // Menu items are published only while their menu is open (tests click what is shown).
     for key in MENU_ITEMS {
-        s.lab.own.buttons.remove(key);
+        s.lab.buttons.0.remove(key);
     }
     let class = s.form.class;
     ui.horizontal_centered(|ui| {
@@ -45,7 +45,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
                     .show(ui, |ui| whole_menu(ui, s, true))
                     .inner
             });
-            remember_button(&mut s.lab.own.buttons, "Menu", menu.rect);
+            remember_button(&mut s.lab.buttons.0, "Menu", menu.rect);
             return;
         }
         ui.separator();
@@ -53,9 +53,9 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
         ui.separator();
         speed(ui, s);
         if class == ScreenClass::Tablet {
-            crate::game::recording::record_button(ui, &mut s.lab.recorder, &mut s.lab.own.buttons);
+            crate::game::recording::record_button(ui, &mut s.lab.recorder, &mut s.lab.buttons.0);
             let menu = drop_menu(ui, "Menu…", |ui| whole_menu(ui, s, false));
-            remember_button(&mut s.lab.own.buttons, "Menu", menu.rect);
+            remember_button(&mut s.lab.buttons.0, "Menu", menu.rect);
         } else {
             rate(ui, s);
             ui.separator();
@@ -64,13 +64,13 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
             undo_redo(ui, s);
             ui.separator();
             let explain = drop_menu(ui, "Explain…", |ui| explain_items(ui, s));
-            remember_button(&mut s.lab.own.buttons, "Explain", explain.rect);
-            crate::game::recording::record_button(ui, &mut s.lab.recorder, &mut s.lab.own.buttons);
+            remember_button(&mut s.lab.buttons.0, "Explain", explain.rect);
+            crate::game::recording::record_button(ui, &mut s.lab.recorder, &mut s.lab.buttons.0);
             if s.level.is_none() {
                 ui.separator();
                 compare_button(ui, s);
                 let file = drop_menu(ui, "File…", |ui| file_items(ui, s));
-                remember_button(&mut s.lab.own.buttons, "File", file.rect);
+                remember_button(&mut s.lab.buttons.0, "File", file.rect);
             }
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -102,7 +102,7 @@ fn whole_menu(ui: &mut egui::Ui, s: &mut SandboxUi, phone: bool) -> bool {
     ui.separator();
     chosen |= explain_items(ui, s);
     if phone {
-        crate::game::recording::record_button(ui, &mut s.lab.recorder, &mut s.lab.own.buttons);
+        crate::game::recording::record_button(ui, &mut s.lab.recorder, &mut s.lab.buttons.0);
     }
     if s.level.is_none() {
         ui.separator();
@@ -123,7 +123,7 @@ fn settings_toggle(ui: &mut egui::Ui, s: &mut SandboxUi) {
         &mut s.display.settings_shown,
         s.form.class,
     );
-    remember_button(&mut s.lab.own.buttons, "Settings", toggle.rect);
+    remember_button(&mut s.lab.buttons.0, "Settings", toggle.rect);
 }
 
 /// Reset, play/pause and step; icons only on a phone.
@@ -150,7 +150,7 @@ fn run_buttons(ui: &mut egui::Ui, s: &mut SandboxUi, icons_only: bool) {
         egui::Button::new(egui::RichText::new(label).size(18.0).strong())
             .min_size(egui::vec2(if icons_only { 80.0 } else { 96.0 }, 32.0)),
     );
-    remember_button(&mut s.lab.own.buttons, "Play", play.rect);
+    remember_button(&mut s.lab.buttons.0, "Play", play.rect);
     if play
         .on_hover_text(tip)
         .on_disabled_hover_text("Training diverged: press Reset first.")
@@ -264,7 +264,7 @@ fn explain_items(ui: &mut egui::Ui, s: &mut SandboxUi) -> bool {
     let slow = ui
         .button("Backprop, step by step")
         .on_hover_text("Training in slow motion: one example (or a batch) forward through the network, its error, the error flowing back along every edge, and the update.");
-    remember_button(&mut s.lab.own.buttons, "Backprop step by step", slow.rect);
+    remember_button(&mut s.lab.buttons.0, "Backprop step by step", slow.rect);
     if slow.clicked() {
         s.lab.slow.open = true;
         s.lab.slow.run = None;
@@ -273,20 +273,20 @@ fn explain_items(ui: &mut egui::Ui, s: &mut SandboxUi) -> bool {
     let code = ui
         .button("Show as code")
         .on_hover_text("The network as a short Python (NumPy) or Rust function, weights inlined: copy it, save it, run it anywhere.");
-    remember_button(&mut s.lab.own.buttons, "Show as code", code.rect);
+    remember_button(&mut s.lab.buttons.0, "Show as code", code.rect);
     if code.clicked() {
         s.lab.code.open = true;
         chosen = true;
     }
     ui.separator();
     chosen |=
-        crate::game::recording::present_menu_items(ui, &mut s.lab.recorder, &mut s.lab.own.buttons);
+        crate::game::recording::present_menu_items(ui, &mut s.lab.recorder, &mut s.lab.buttons.0);
     if s.level.is_none() {
         ui.separator();
         let lesson = ui
             .button("Make a lesson…")
             .on_hover_text("Turn this sandbox into a challenge for your students: lock controls, set a goal, an epoch budget, a briefing and hints; get a level file and a link.");
-        remember_button(&mut s.lab.own.buttons, "Make a lesson", lesson.rect);
+        remember_button(&mut s.lab.buttons.0, "Make a lesson", lesson.rect);
         if lesson.clicked() {
             s.lab.lesson.open = true;
             chosen = true;
@@ -300,7 +300,7 @@ fn compare_button(ui: &mut egui::Ui, s: &mut SandboxUi) -> bool {
     let compare = ui
         .button("Compare…")
         .on_hover_text("Train up to nine variants of this network side by side on the same data: learning rates, activations, layers, batch sizes, regularisation.");
-    remember_button(&mut s.lab.own.buttons, "Compare", compare.rect);
+    remember_button(&mut s.lab.buttons.0, "Compare", compare.rect);
     let clicked = compare.clicked();
     if clicked {
         s.lab.compare.open = true;
@@ -319,7 +319,7 @@ fn file_items(ui: &mut egui::Ui, s: &mut SandboxUi) -> bool {
     let save = ui
         .button("Save the experiment")
         .on_hover_text("The whole experiment in one file: settings, data (your own points too), weights and history. Send it to a classmate; Open brings it back.");
-    remember_button(&mut s.lab.own.buttons, "Save experiment", save.rect);
+    remember_button(&mut s.lab.buttons.0, "Save experiment", save.rect);
     if save.clicked() {
         let request = crate::game::modes::playground::experiment_files::save_request(&s.sim);
         s.lab.files.write(request);
@@ -336,12 +336,12 @@ fn file_items(ui: &mut egui::Ui, s: &mut SandboxUi) -> bool {
         }),
         &mut s.lab.recorder,
         &mut s.lab.files,
-        &mut s.lab.own.buttons,
+        &mut s.lab.buttons.0,
     );
     let open = ui
         .button("Open an experiment…")
         .on_hover_text("Open an experiment file saved here or by a classmate (natively you can also drop it onto the window).");
-    remember_button(&mut s.lab.own.buttons, "Open experiment", open.rect);
+    remember_button(&mut s.lab.buttons.0, "Open experiment", open.rect);
     if open.clicked() {
         s.lab
             .files
@@ -375,7 +375,7 @@ fn file_items(ui: &mut egui::Ui, s: &mut SandboxUi) -> bool {
     let links = ui
         .button("Links and Playground links…")
         .on_hover_text("This sandbox as a link, as a TensorFlow Playground link, and a field to open a link (ours, or one copied from playground.tensorflow.org: same points, same first weights).");
-    remember_button(&mut s.lab.own.buttons, "Links", links.rect);
+    remember_button(&mut s.lab.buttons.0, "Links", links.rect);
     if links.clicked() {
         s.lab.links.open = true;
         chosen = true;
