@@ -3019,7 +3019,7 @@ mod cnn_mode {
 mod cnn_levels {
     use super::*;
     use neural_sandbox::game::levels::LevelCommand;
-    use neural_sandbox::game::modes::cnn::level_run::CnnLevelPhase;
+    use neural_sandbox::game::modes::cnn::level_run::LevelPhase;
     use neural_sandbox::game::modes::cnn::sim::CnnSim;
 
     fn start(id: &str) -> App {
@@ -3048,7 +3048,7 @@ mod cnn_levels {
         }
         assert_eq!(
             sim.level.as_ref().unwrap().phase,
-            CnnLevelPhase::Won,
+            LevelPhase::Won,
             "{:?}",
             sim.level.as_ref().unwrap().judge
         );

@@ -3,7 +3,10 @@
 //! solved). Playing one is up to its mode, which answers [`LevelCommand`]s.
 
 pub mod assets;
+pub mod cards;
 pub mod select_ui;
+
+pub use cards::{CardChoice, LevelCardText, LevelPhase, show_level_card};
 
 use bevy::prelude::*;
 

@@ -26,19 +26,13 @@ pub(super) fn plugin(app: &mut App) {
 #[derive(Resource, Default)]
 pub struct StashedFreeRun(Option<Box<CnnSim>>);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CnnLevelPhase {
-    Briefing,
-    Playing,
-    Won,
-    OutOfEpochs,
-}
+pub use crate::game::levels::LevelPhase;
 
 #[derive(Debug, Clone)]
 pub struct CnnLevelRun {
     pub level: CnnLevel,
     pub judge: CnnJudge,
-    pub phase: CnnLevelPhase,
+    pub phase: LevelPhase,
     pub hints_shown: usize,
     /// The reference solution was shown: only the first star counts.
     pub answer_shown: bool,
@@ -50,7 +44,7 @@ impl CnnLevelRun {
         Self {
             level,
             judge: CnnJudge::default(),
-            phase: CnnLevelPhase::Briefing,
+            phase: LevelPhase::Briefing,
             hints_shown: 0,
             answer_shown: false,
             recorded: false,
@@ -83,16 +77,16 @@ impl CnnSim {
         let Some(run) = self.level.as_mut() else {
             return;
         };
-        if run.phase != CnnLevelPhase::Playing {
+        if run.phase != LevelPhase::Playing {
             return;
         }
         match run.judge.judge(&run.level, &self.training) {
             Some(CnnVerdict::Solved) => {
-                run.phase = CnnLevelPhase::Won;
+                run.phase = LevelPhase::Won;
                 self.playing = false;
             }
             Some(CnnVerdict::OutOfEpochs) => {
-                run.phase = CnnLevelPhase::OutOfEpochs;
+                run.phase = LevelPhase::OutOfEpochs;
                 self.playing = false;
             }
             None => {}
@@ -109,7 +103,7 @@ impl CnnSim {
         run.judge = CnnJudge::default();
         run.recorded = false;
         run.answer_shown = false;
-        run.phase = CnnLevelPhase::Playing;
+        run.phase = LevelPhase::Playing;
         self.level = Some(run);
         Ok(())
     }
@@ -186,9 +180,9 @@ fn handle_commands(
             }
             LevelCommand::BeginPlaying => {
                 if let Some(run) = sim.as_deref_mut().and_then(|s| s.level.as_mut())
-                    && run.phase == CnnLevelPhase::Briefing
+                    && run.phase == LevelPhase::Briefing
                 {
-                    run.phase = CnnLevelPhase::Playing;
+                    run.phase = LevelPhase::Playing;
                 }
             }
             LevelCommand::Hint => {
@@ -235,7 +229,7 @@ fn record_outcome(mut sim: ResMut<CnnSim>, mut saved: ResMut<SavedProgress>) {
     let Some(run) = sim.level.as_mut() else {
         return;
     };
-    if run.recorded || !matches!(run.phase, CnnLevelPhase::Won | CnnLevelPhase::OutOfEpochs) {
+    if run.recorded || !matches!(run.phase, LevelPhase::Won | LevelPhase::OutOfEpochs) {
         return;
     }
     run.recorded = true;

@@ -729,8 +729,7 @@ fn layer_table(ui: &mut egui::Ui, sim: &CnnSim) {
 
 /// The level's cards: the briefing, the win with its stars, out of epochs; and the hints shown.
 fn level_cards(ctx: &egui::Context, s: &mut CnnUi) {
-    use super::level_run::CnnLevelPhase;
-    use crate::game::levels::LevelCommand;
+    use crate::game::levels::{CardChoice, LevelCardText, LevelPhase, show_level_card};
     let Some(run) = &s.sim.level else { return };
     let screen = ctx.viewport_rect();
     let center = Vec2::new(
@@ -738,10 +737,7 @@ fn level_cards(ctx: &egui::Context, s: &mut CnnUi) {
         screen.height() / 2.0,
     );
     let level = &run.level;
-    let mut buttons = std::mem::take(&mut s.screen.buttons);
-    let mut commands = Vec::new();
-    let mut go_to_levels = false;
-    if run.hints_shown > 0 && run.phase == CnnLevelPhase::Playing {
+    if run.hints_shown > 0 && run.phase == LevelPhase::Playing {
         let text = level.hints[..run.hints_shown].join("\n");
         crate::game::theme::widgets::banner(
             ctx,
@@ -751,100 +747,34 @@ fn level_cards(ctx: &egui::Context, s: &mut CnnUi) {
             &text,
         );
     }
-    match run.phase {
-        CnnLevelPhase::Briefing => {
-            crate::game::theme::widgets::card(ctx, center, "cnn briefing", 440.0, |ui| {
-                ui.label(egui::RichText::new(&level.title).size(24.0).strong());
-                for paragraph in &level.briefing {
-                    ui.label(paragraph);
-                    ui.add_space(4.0);
-                }
-                let budget = if level.epoch_budget > 0 {
-                    format!(", within {} epochs", level.epoch_budget)
-                } else {
-                    String::new()
-                };
-                ui.label(
-                    egui::RichText::new(format!("Goal: {}{budget}.", level.goal.describe()))
-                        .strong(),
-                );
-                let r = ui.button(egui::RichText::new("Play the level").size(17.0));
-                remember(&mut buttons, "Begin", &r);
-                if r.clicked() {
-                    commands.push(LevelCommand::BeginPlaying);
-                }
-            });
+    let budget = if level.epoch_budget > 0 {
+        format!(", within {} epochs", level.epoch_budget)
+    } else {
+        String::new()
+    };
+    let text = LevelCardText {
+        mode: "cnn",
+        title: &level.title,
+        briefing: &level.briefing,
+        goal: format!("{}{budget}", level.goal.describe()),
+        stars: level
+            .stars
+            .iter()
+            .zip(run.stars())
+            .map(|(star, earned)| (earned, star.describe()))
+            .collect(),
+        lesson: &level.lesson,
+        next: s.catalog.next_cnn_after(&level.id).map(|l| l.id.clone()),
+        best: match run.judge.best_accuracy {
+            Some(a) => format!("The best test accuracy was {:.1} %.", 100.0 * a),
+            None => "Nothing was measured.".into(),
+        },
+    };
+    match show_level_card(ctx, center, run.phase, &text, &mut s.screen.buttons) {
+        Some(CardChoice::Command(command)) => {
+            s.level_commands.write(command);
         }
-        CnnLevelPhase::Won => {
-            let stars = run.stars();
-            let next = s.catalog.next_cnn_after(&level.id).map(|l| l.id.clone());
-            crate::game::theme::widgets::card(ctx, center, "cnn won", 400.0, |ui| {
-                ui.label(egui::RichText::new("Solved!").size(26.0).strong());
-                ui.label(
-                    egui::RichText::new(crate::game::levels::select_ui::stars_text(
-                        &stars,
-                        stars.len(),
-                    ))
-                    .size(30.0)
-                    .color(egui::Color32::from_rgb(230, 160, 20)),
-                );
-                for (star, earned) in level.stars.iter().zip(&stars) {
-                    ui.label(format!(
-                        "{} {}",
-                        if *earned { "★" } else { "☆" },
-                        star.describe()
-                    ));
-                }
-                ui.add_space(6.0);
-                ui.label(egui::RichText::new(&level.lesson).italics());
-                ui.horizontal(|ui| {
-                    if let Some(id) = next {
-                        let r = ui.button("Next level");
-                        remember(&mut buttons, "Next level", &r);
-                        if r.clicked() {
-                            commands.push(LevelCommand::Start(id));
-                        }
-                    }
-                    if ui.button("Retry").clicked() {
-                        commands.push(LevelCommand::Retry);
-                    }
-                    if ui.button("Levels").clicked() {
-                        go_to_levels = true;
-                    }
-                });
-            });
-        }
-        CnnLevelPhase::OutOfEpochs => {
-            let why = match run.judge.best_accuracy {
-                Some(a) => format!("The best test accuracy was {:.1} %.", 100.0 * a),
-                None => "Nothing was measured.".into(),
-            };
-            crate::game::theme::widgets::card(ctx, center, "cnn lost", 380.0, |ui| {
-                ui.label(egui::RichText::new("Out of epochs").size(24.0).strong());
-                ui.label(why);
-                ui.label(format!("Goal: {}.", level.goal.describe()));
-                ui.horizontal(|ui| {
-                    let r = ui.button("Retry");
-                    remember(&mut buttons, "Retry card", &r);
-                    if r.clicked() {
-                        commands.push(LevelCommand::Retry);
-                    }
-                    if ui.button("Hint").clicked() {
-                        commands.push(LevelCommand::Hint);
-                    }
-                    if ui.button("Show the answer").clicked() {
-                        commands.push(LevelCommand::ShowAnswer);
-                    }
-                });
-            });
-        }
-        CnnLevelPhase::Playing => {}
-    }
-    s.screen.buttons = buttons;
-    for c in commands {
-        s.level_commands.write(c);
-    }
-    if go_to_levels {
-        s.next_screen.set(Screen::LevelSelect);
+        Some(CardChoice::Levels) => s.next_screen.set(Screen::LevelSelect),
+        None => {}
     }
 }

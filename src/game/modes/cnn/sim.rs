@@ -173,7 +173,7 @@ impl CnnSim {
     pub fn can_train(&self) -> bool {
         self.opened.is_none()
             && self.level.as_ref().is_none_or(|run| {
-                run.phase == super::level_run::CnnLevelPhase::Playing && run.level.epoch_budget > 0
+                run.phase == super::level_run::LevelPhase::Playing && run.level.epoch_budget > 0
             })
     }
 

@@ -21,14 +21,7 @@ pub(super) fn plugin(app: &mut App) {
         );
 }
 
-/// Where a level run is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LevelPhase {
-    Briefing,
-    Playing,
-    Won,
-    OutOfEpochs,
-}
+pub use crate::game::levels::LevelPhase;
 
 /// A GAN level being played.
 #[derive(Debug, Clone)]

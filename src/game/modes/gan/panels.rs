@@ -10,7 +10,6 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::GanStage;
 use super::graph;
-use super::level_run::LevelPhase;
 use super::plot::PlotState;
 use super::sim::{GanAction, GanSim, GanSpeed, SLOW_STEP_SECONDS, SLOW_STEPS};
 use super::views::GanViews;
@@ -788,94 +787,34 @@ fn level_cards(ctx: &egui::Context, s: &mut GanUi) {
         screen.height() / 2.0,
     );
     let level = &run.level;
-    let mut buttons = std::mem::take(&mut s.screen.buttons);
-    match run.phase {
-        LevelPhase::Briefing => {
-            crate::game::theme::widgets::card(ctx, center, "gan briefing", 420.0, |ui| {
-                ui.label(egui::RichText::new(&level.title).size(24.0).strong());
-                for paragraph in &level.briefing {
-                    ui.label(paragraph);
-                    ui.add_space(4.0);
-                }
-                ui.label(
-                    egui::RichText::new(format!(
-                        "Goal: {}, within {} epochs.",
-                        level.goal.describe(),
-                        level.epoch_budget
-                    ))
-                    .strong(),
-                );
-                let r = ui.button(egui::RichText::new("Play the level").size(17.0));
-                remember(&mut buttons, "Begin", &r);
-                if r.clicked() {
-                    s.level_commands.write(LevelCommand::BeginPlaying);
-                }
-            });
+    let text = crate::game::levels::LevelCardText {
+        mode: "gan",
+        title: &level.title,
+        briefing: &level.briefing,
+        goal: format!(
+            "{}, within {} epochs",
+            level.goal.describe(),
+            level.epoch_budget
+        ),
+        stars: level
+            .stars
+            .iter()
+            .zip(run.stars())
+            .map(|(star, earned)| (earned, star.describe()))
+            .collect(),
+        lesson: &level.lesson,
+        next: s.catalog.next_gan_after(&level.id).map(|l| l.id.clone()),
+        best: match run.judge.best {
+            Some((js, epoch)) => format!("The best precise JS was {js:.3}, at epoch {epoch}."),
+            None => "Nothing was measured.".into(),
+        },
+    };
+    match crate::game::levels::show_level_card(ctx, center, run.phase, &text, &mut s.screen.buttons)
+    {
+        Some(crate::game::levels::CardChoice::Command(command)) => {
+            s.level_commands.write(command);
         }
-        LevelPhase::Won => {
-            let stars = run.stars();
-            let next = s.catalog.next_gan_after(&level.id).map(|l| l.id.clone());
-            crate::game::theme::widgets::card(ctx, center, "gan won", 400.0, |ui| {
-                ui.label(egui::RichText::new("Solved!").size(26.0).strong());
-                ui.label(
-                    egui::RichText::new(crate::game::levels::select_ui::stars_text(
-                        &stars,
-                        stars.len(),
-                    ))
-                    .size(30.0)
-                    .color(egui::Color32::from_rgb(230, 160, 20)),
-                );
-                for (star, earned) in level.stars.iter().zip(&stars) {
-                    ui.label(format!(
-                        "{} {}",
-                        if *earned { "★" } else { "☆" },
-                        star.describe()
-                    ));
-                }
-                ui.add_space(6.0);
-                ui.label(egui::RichText::new(&level.lesson).italics());
-                ui.horizontal(|ui| {
-                    if let Some(id) = next {
-                        let r = ui.button("Next level");
-                        remember(&mut buttons, "Next level", &r);
-                        if r.clicked() {
-                            s.level_commands.write(LevelCommand::Start(id));
-                        }
-                    }
-                    if ui.button("Retry").clicked() {
-                        s.level_commands.write(LevelCommand::Retry);
-                    }
-                    if ui.button("Levels").clicked() {
-                        s.next_screen.set(Screen::LevelSelect);
-                    }
-                });
-            });
-        }
-        LevelPhase::OutOfEpochs => {
-            let why = match run.judge.best {
-                Some((js, epoch)) => format!("The best precise JS was {js:.3}, at epoch {epoch}."),
-                None => "Nothing was measured.".into(),
-            };
-            crate::game::theme::widgets::card(ctx, center, "gan lost", 380.0, |ui| {
-                ui.label(egui::RichText::new("Out of epochs").size(24.0).strong());
-                ui.label(why);
-                ui.label(format!("Goal: {}.", level.goal.describe()));
-                ui.horizontal(|ui| {
-                    let r = ui.button("Retry");
-                    remember(&mut buttons, "Retry card", &r);
-                    if r.clicked() {
-                        s.level_commands.write(LevelCommand::Retry);
-                    }
-                    if ui.button("Hint").clicked() {
-                        s.level_commands.write(LevelCommand::Hint);
-                    }
-                    if ui.button("Show the answer").clicked() {
-                        s.level_commands.write(LevelCommand::ShowAnswer);
-                    }
-                });
-            });
-        }
-        LevelPhase::Playing => {}
+        Some(crate::game::levels::CardChoice::Levels) => s.next_screen.set(Screen::LevelSelect),
+        None => {}
     }
-    s.screen.buttons = buttons;
 }
