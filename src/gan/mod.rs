@@ -12,6 +12,7 @@ pub mod file;
 pub mod metrics;
 pub mod model;
 pub mod sampling;
+pub mod slow_motion;
 
 #[cfg(test)]
 mod tests;

@@ -6,7 +6,9 @@
 
 use bevy_egui::egui;
 
+use super::kernel_views::{kernel_editor, kernel_grid};
 use super::maps::{channel, diverging};
+use super::other_details::{hyperparameter_view, softmax_view};
 use super::panels::{CnnScreen, remember};
 use super::sim::{CnnAction, CnnSim};
 use crate::cnn::{ConvGeometry, Layer, Shape};
@@ -43,13 +45,13 @@ pub enum KernelGrid {
 }
 
 impl KernelGrid {
-    const ALL: [KernelGrid; 3] = [
+    pub(super) const ALL: [KernelGrid; 3] = [
         KernelGrid::Weights,
         KernelGrid::Gradient,
         KernelGrid::Update,
     ];
 
-    fn label(self) -> &'static str {
+    pub(super) fn label(self) -> &'static str {
         match self {
             KernelGrid::Weights => "weights",
             KernelGrid::Gradient => "last gradient",
@@ -105,7 +107,7 @@ impl Detail {
     }
 }
 
-fn small_map(
+pub(super) fn small_map(
     painter: &egui::Painter,
     rect: egui::Rect,
     values: &[f32],
@@ -467,301 +469,8 @@ fn layer_view(
     }
 }
 
-/// Every kernel of a convolution at once (a column per filter, a row per input channel): its
-/// weights, or the last training step's gradient or change, each coloured on the layer's own
-/// scale so the filters that learn most stand out. A click opens that filter and channel.
-fn kernel_grid(ui: &mut egui::Ui, sim: &CnnSim, detail: &mut Detail, layer_index: usize) {
-    let model = sim.model();
-    let Layer::Conv {
-        kernel,
-        filters,
-        weights,
-        ..
-    } = &model.layers[layer_index]
-    else {
-        return;
-    };
-    let channels = model.layer_input(layer_index).channels;
-    let trained_here = sim.opened.is_none() && sim.training.steps > 0;
-    ui.horizontal(|ui| {
-        ui.small("All the layer's kernels:");
-        for grid in KernelGrid::ALL {
-            let allowed = grid == KernelGrid::Weights || trained_here;
-            if ui
-                .add_enabled(
-                    allowed,
-                    egui::Button::selectable(detail.kernels == grid, grid.label()).small(),
-                )
-                .on_disabled_hover_text("Train the network a step first")
-                .clicked()
-            {
-                detail.kernels = grid;
-            }
-        }
-    });
-    let source: &[f32] = match detail.kernels {
-        KernelGrid::Weights => &model.params,
-        KernelGrid::Gradient if trained_here => &sim.training.last_gradient,
-        KernelGrid::Update if trained_here => &sim.training.last_update,
-        _ => &model.params,
-    };
-    let values = &source[weights.clone()];
-    let scale = values.iter().fold(0.0f32, |m, v| m.max(v.abs()));
-    let (shown_filters, shown_channels) = ((*filters).min(16), channels.min(16));
-    let tile = 18.0f32;
-    egui::Grid::new("cnn kernel grid")
-        .spacing(egui::vec2(3.0, 3.0))
-        .min_col_width(tile)
-        .min_row_height(tile)
-        .show(ui, |ui| {
-            for c in 0..shown_channels {
-                for f in 0..shown_filters {
-                    let taps: Vec<f32> = (0..kernel * kernel)
-                        .map(|t| values[(t * channels + c) * filters + f])
-                        .collect();
-                    let (rect, response) =
-                        ui.allocate_exact_size(egui::vec2(tile, tile), egui::Sense::click());
-                    small_map(ui.painter(), rect, &taps, *kernel, *kernel, |v| {
-                        diverging(v, scale)
-                    });
-                    if f == detail.map && c == detail.input_channel {
-                        mark_chosen(ui.painter(), rect);
-                    }
-                    if response
-                        .on_hover_text(format!("filter {}, channel {}", f + 1, c + 1))
-                        .clicked()
-                    {
-                        detail.map = f;
-                        detail.input_channel = c;
-                    }
-                }
-                ui.end_row();
-            }
-        });
-    ui.small(format!(
-        "Colours on the layer's scale: ±{scale:.2e}{}",
-        if *filters > 16 || channels > 16 {
-            " (the first 16 filters and channels)"
-        } else {
-            ""
-        }
-    ));
-}
-
-/// The k x k kernel of (input channel, filter), editable, with classic filters to pick.
-fn kernel_editor(
-    ui: &mut egui::Ui,
-    sim: &CnnSim,
-    buttons: &mut serde_json::Map<String, serde_json::Value>,
-    start: usize,
-    kernel: usize,
-    channels: usize,
-    filters: usize,
-    c: usize,
-    f: usize,
-    actions: &mut Vec<CnnAction>,
-) {
-    let index = |ky: usize, kx: usize| start + ((ky * kernel + kx) * channels + c) * filters + f;
-    ui.vertical(|ui| {
-        let mut changes = Vec::new();
-        egui::Grid::new("cnn kernel")
-            .spacing(egui::vec2(2.0, 1.0))
-            .show(ui, |ui| {
-                for ky in 0..kernel {
-                    for kx in 0..kernel {
-                        let i = index(ky, kx);
-                        let mut v = sim.model().params[i];
-                        if ui
-                            .add(egui::DragValue::new(&mut v).speed(0.01).max_decimals(3))
-                            .changed()
-                        {
-                            changes.push((i, v));
-                        }
-                    }
-                    ui.end_row();
-                }
-            });
-        ui.horizontal_wrapped(|ui| {
-            for (name, pattern) in KERNELS {
-                let preset = crate::game::theme::widgets::small_button(ui, name)
-                    .on_hover_text("Put this classic filter into the kernel");
-                remember(buttons, &format!("kernel {name}"), &preset);
-                if preset.clicked() {
-                    for ky in 0..kernel {
-                        for kx in 0..kernel {
-                            changes.push((
-                                index(ky, kx),
-                                pattern(
-                                    ky as isize - (kernel / 2) as isize,
-                                    kx as isize - (kernel / 2) as isize,
-                                    kernel,
-                                ),
-                            ));
-                        }
-                    }
-                }
-            }
-        });
-        actions.extend(
-            changes
-                .into_iter()
-                .map(|(index, value)| CnnAction::SetParameter { index, value }),
-        );
-    });
-}
-
-type Pattern = fn(isize, isize, usize) -> f32;
-const KERNELS: [(&str, Pattern); 4] = [
-    ("blur", |_, _, k| 1.0 / (k * k) as f32),
-    ("sharpen", |y, x, _| {
-        if y == 0 && x == 0 {
-            5.0
-        } else if y.abs() + x.abs() == 1 {
-            -1.0
-        } else {
-            0.0
-        }
-    }),
-    ("vertical edge", |_, x, _| x.signum() as f32),
-    ("horizontal edge", |y, _, _| y.signum() as f32),
-];
-
-fn softmax_view(ui: &mut egui::Ui, sim: &CnnSim, class: usize) {
-    let model = sim.model();
-    let Some(logits) = sim.acts.outputs.last() else {
-        return;
-    };
-    let flat = model.shapes.iter().rev().nth(1).map_or(0, |s| s.len());
-    ui.small(format!(
-        "Flatten lays the last maps out as one strip of {flat} numbers; the dense layer gives each class a score (a logit): the sum of every number times its weight, plus a bias. Softmax turns the scores into probabilities."
-    ));
-    let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let exps: Vec<f32> = logits.iter().map(|&l| (l - max).exp()).collect();
-    let sum: f32 = exps.iter().sum();
-    ui.label(format!(
-        "p({}) = exp({:.3}) / Σ exp(l) = {:.4} / {:.4} = {:.4}   (every logit shifted by the largest, {max:.3}, so nothing overflows)",
-        model.class_names[class],
-        logits[class] - max,
-        exps[class],
-        sum,
-        exps[class] / sum
-    ));
-    egui::Grid::new("cnn softmax").striped(true).show(ui, |ui| {
-        for h in ["class", "logit l", "exp(l - max)", "probability"] {
-            ui.strong(h);
-        }
-        ui.end_row();
-        for i in 0..logits.len() {
-            let text = |s: String| {
-                if i == class {
-                    egui::RichText::new(s)
-                        .strong()
-                        .color(egui::Color32::from_rgb(8, 119, 189))
-                } else {
-                    egui::RichText::new(s)
-                }
-            };
-            ui.label(text(model.class_names[i].clone()));
-            ui.label(text(format!("{:.3}", logits[i])));
-            ui.label(text(format!("{:.4}", exps[i])));
-            ui.label(text(format!("{:.2} %", 100.0 * exps[i] / sum)));
-            ui.end_row();
-        }
-    });
-}
-
-fn hyperparameter_view(ui: &mut egui::Ui, hyper: &mut (usize, usize, usize, usize)) {
-    let (n, p, k, s) = hyper;
-    ui.small("How the input size, the padding, the kernel and the stride decide a convolution's output size: (n + 2p - k) / s + 1.");
-    ui.horizontal(|ui| {
-        ui.add(egui::Slider::new(n, 3..=12).text("input"));
-        ui.add(egui::Slider::new(p, 0..=3).text("padding"));
-    });
-    ui.horizontal(|ui| {
-        ui.add(egui::Slider::new(k, 1..=(*n + 2 * *p).min(7)).text("kernel"));
-        ui.add(egui::Slider::new(s, 1..=4).text("stride"));
-    });
-    *k = (*k).min(*n + 2 * *p);
-    let span = *n + 2 * *p - *k;
-    let whole = span % *s == 0;
-    let out = span / *s + 1;
-    ui.label(format!(
-        "({n} + 2·{p} - {k}) / {s} + 1 = {}{}",
-        if whole {
-            out.to_string()
-        } else {
-            format!("{:.2}", span as f32 / *s as f32 + 1.0)
-        },
-        if whole {
-            String::new()
-        } else {
-            format!(
-                ": not a whole number, so the last {} column(s) are never covered",
-                span % *s
-            )
-        }
-    ));
-    let size = *n + 2 * *p;
-    let cell = 14.0;
-    let (rect, _) = ui.allocate_exact_size(
-        egui::vec2(size as f32 * cell * 2.0 + 40.0, size as f32 * cell),
-        egui::Sense::hover(),
-    );
-    let painter = ui.painter_at(rect);
-    for y in 0..size {
-        for x in 0..size {
-            let padded = y < *p || x < *p || y >= *p + *n || x >= *p + *n;
-            let r = egui::Rect::from_min_size(
-                rect.min + egui::vec2(x as f32 * cell, y as f32 * cell),
-                egui::vec2(cell - 1.0, cell - 1.0),
-            );
-            painter.rect_filled(
-                r,
-                1.0,
-                if padded {
-                    egui::Color32::from_gray(235)
-                } else {
-                    egui::Color32::from_gray(180)
-                },
-            );
-        }
-    }
-    let step = (ui.input(|i| i.time) / f64::from(STEP_SECONDS)) as usize % (out * out).max(1);
-    let (oy, ox) = (step / out, step % out);
-    let r = egui::Rect::from_min_size(
-        rect.min + egui::vec2((ox * *s) as f32 * cell, (oy * *s) as f32 * cell),
-        egui::vec2(*k as f32 * cell, *k as f32 * cell),
-    );
-    painter.rect_stroke(
-        r,
-        0.0,
-        egui::Stroke::new(2.0, egui::Color32::from_rgb(250, 190, 45)),
-        egui::StrokeKind::Outside,
-    );
-    let origin = rect.min + egui::vec2(size as f32 * cell + 40.0, 0.0);
-    for y in 0..out {
-        for x in 0..out {
-            let r = egui::Rect::from_min_size(
-                origin + egui::vec2(x as f32 * cell, y as f32 * cell),
-                egui::vec2(cell - 1.0, cell - 1.0),
-            );
-            let current = (y, x) == (oy, ox);
-            painter.rect_filled(
-                r,
-                1.0,
-                if current {
-                    egui::Color32::from_rgb(250, 190, 45)
-                } else {
-                    egui::Color32::from_rgb(8, 119, 189)
-                },
-            );
-        }
-    }
-    ui.ctx().request_repaint();
-}
-
 /// The yellow frame around the channel or kernel whose numbers are shown.
-fn mark_chosen(painter: &egui::Painter, rect: egui::Rect) {
+pub(super) fn mark_chosen(painter: &egui::Painter, rect: egui::Rect) {
     painter.rect_stroke(
         rect,
         0.0,

@@ -7,11 +7,16 @@
 pub mod detail;
 pub mod drawing;
 pub mod files;
+pub mod kernel_views;
 pub mod level_run;
 pub mod maps;
+pub mod other_details;
 pub mod overview;
 pub mod panels;
 pub mod recording_caption;
+pub mod results_panel;
+pub mod run_bar;
+pub mod settings_panel;
 pub mod sim;
 pub mod start;
 pub mod status;

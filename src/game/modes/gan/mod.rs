@@ -5,11 +5,14 @@
 //! It opens on GAN Lab's own starting point: the gaussians preset trained to epoch 1,931.
 
 pub mod graph;
+pub mod graph_edit;
 pub mod level_run;
 pub mod model_files;
 pub mod panels;
 pub mod plot;
 pub mod recording_caption;
+pub mod run_bar;
+pub mod side_panel;
 pub mod sim;
 pub mod start;
 pub mod status;

@@ -12,6 +12,11 @@ use crate::gan::diagnose::Diagnosis;
 use crate::gan::file::LoadedModel;
 use crate::gan::{Distribution, Gan, GanSettings, StepKind};
 
+// Slow motion's steps are the core's; the game walks through them and draws them.
+pub use crate::gan::slow_motion::{
+    Part, STEP_SECONDS as SLOW_STEP_SECONDS, STEPS as SLOW_STEPS, SlowMotion, SlowStep, Turn,
+};
+
 pub(super) fn plugin(app: &mut App) {
     app.add_message::<GanAction>()
         .configure_sets(
@@ -65,134 +70,6 @@ impl GanSpeed {
             GanSpeed::PerFrame(n) => format!("{n} epochs/frame"),
             GanSpeed::Max => "Max".into(),
         }
-    }
-}
-
-/// Which network learns in a step of slow motion (the other one is greyed).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Turn {
-    Discriminator,
-    Generator,
-}
-
-/// A part of the model graph that a step of slow motion lights up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Part {
-    Noise,
-    Generator,
-    Samples,
-    Discriminator,
-    Predictions,
-    DiscriminatorLoss,
-    GeneratorLoss,
-    DiscriminatorUpdate,
-    GeneratorUpdate,
-}
-
-/// One of the ten steps of an epoch in slow motion.
-pub struct SlowStep {
-    pub title: &'static str,
-    pub caption: &'static str,
-    pub turn: Turn,
-    pub parts: &'static [Part],
-    /// The gradient arrows are the point of this step.
-    pub arrows: bool,
-}
-
-/// The ten steps of an epoch, in our own words.
-pub const SLOW_STEPS: [SlowStep; 10] = [
-    SlowStep {
-        title: "The generator makes fakes",
-        caption: "A batch of random noise goes into the generator, which turns each noise vector into a point: the purple fakes.",
-        turn: Turn::Discriminator,
-        parts: &[Part::Noise, Part::Generator, Part::Samples],
-        arrows: false,
-    },
-    SlowStep {
-        title: "The discriminator judges",
-        caption: "The discriminator scores real (green) and fake (purple) points: near 1 means \"real\", near 0 \"fake\". The background shows its score everywhere.",
-        turn: Turn::Discriminator,
-        parts: &[Part::Samples, Part::Discriminator, Part::Predictions],
-        arrows: false,
-    },
-    SlowStep {
-        title: "The discriminator's loss",
-        caption: "How wrong was it? It wants real points scored near 1 and fakes near 0; every mistake adds to its loss.",
-        turn: Turn::Discriminator,
-        parts: &[Part::Predictions, Part::DiscriminatorLoss],
-        arrows: false,
-    },
-    SlowStep {
-        title: "The discriminator's gradients",
-        caption: "For every weight of the discriminator, backpropagation finds which way would lower its loss.",
-        turn: Turn::Discriminator,
-        parts: &[Part::DiscriminatorLoss, Part::DiscriminatorUpdate],
-        arrows: false,
-    },
-    SlowStep {
-        title: "The discriminator learns",
-        caption: "Its weights take a small step downhill (the learning rate sets how far), k_D times. The generator's weights do not move: it is greyed.",
-        turn: Turn::Discriminator,
-        parts: &[Part::DiscriminatorUpdate, Part::Discriminator],
-        arrows: false,
-    },
-    SlowStep {
-        title: "New fakes",
-        caption: "Now the generator's turn: it turns a fresh batch of noise into fakes.",
-        turn: Turn::Generator,
-        parts: &[Part::Noise, Part::Generator, Part::Samples],
-        arrows: false,
-    },
-    SlowStep {
-        title: "The discriminator scores the fakes",
-        caption: "Only the fakes are scored this time: the generator is judged on how real its points look.",
-        turn: Turn::Generator,
-        parts: &[Part::Samples, Part::Discriminator, Part::Predictions],
-        arrows: false,
-    },
-    SlowStep {
-        title: "The generator's loss",
-        caption: "The generator wants its fakes called real: the lower their scores, the higher its loss.",
-        turn: Turn::Generator,
-        parts: &[Part::Predictions, Part::GeneratorLoss],
-        arrows: false,
-    },
-    SlowStep {
-        title: "The generator's gradients",
-        caption: "The gradient flows back through the discriminator to each fake point (the arrows: where it would look more real) and on into the generator's weights.",
-        turn: Turn::Generator,
-        parts: &[
-            Part::GeneratorLoss,
-            Part::Discriminator,
-            Part::GeneratorUpdate,
-        ],
-        arrows: true,
-    },
-    SlowStep {
-        title: "The generator learns",
-        caption: "Its weights step so that the fakes move along the arrows, k_G times. The discriminator does not change now. One epoch done.",
-        turn: Turn::Generator,
-        parts: &[Part::GeneratorUpdate, Part::Generator],
-        arrows: true,
-    },
-];
-
-/// Each step of slow motion lasts this long (GAN Lab's pace).
-pub const SLOW_STEP_SECONDS: f32 = 1.25;
-
-/// Walking through an epoch step by step.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct SlowMotion {
-    /// 0 to 9, an index into [`SLOW_STEPS`].
-    pub step: usize,
-    pub elapsed: f32,
-    /// The discriminator's half of this epoch has been trained (step 5 reached).
-    pub discriminator_done: bool,
-}
-
-impl SlowMotion {
-    pub fn current(&self) -> &'static SlowStep {
-        &SLOW_STEPS[self.step]
     }
 }
 
@@ -292,16 +169,6 @@ impl GanSim {
 
     pub fn may_train(&self) -> bool {
         self.diverged_at.is_none()
-    }
-}
-
-impl SlowMotion {
-    pub fn start() -> Self {
-        Self {
-            step: 0,
-            elapsed: 0.0,
-            discriminator_done: false,
-        }
     }
 }
 
@@ -507,13 +374,8 @@ pub fn apply(sim: &mut GanSim, action: GanAction, notices: &mut Notices) {
 
 /// Completes an epoch that slow motion left half done, so that every epoch has both halves.
 fn finish_half_epoch(sim: &mut GanSim) {
-    if let Some(slow) = sim.slow_motion.as_mut()
-        && slow.discriminator_done
-    {
-        slow.discriminator_done = false;
-        slow.step = 0;
-        slow.elapsed = 0.0;
-        sim.gan.finish_epoch_with_generator(true);
+    if let Some(slow) = sim.slow_motion.as_mut() {
+        slow.finish_half_epoch(&mut sim.gan);
     }
 }
 

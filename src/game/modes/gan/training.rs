@@ -8,10 +8,11 @@ use bevy::platform::time::Instant;
 use bevy::prelude::*;
 
 use super::GanStage;
-use super::sim::{GanSet, GanSim, GanSpeed, SLOW_STEP_SECONDS, SLOW_STEPS};
+use super::sim::{GanSet, GanSim, GanSpeed};
 use crate::game::frame_budget::{FrameBudget, WorkTimings};
 use crate::game::notices::Notices;
 use crate::game::training_rate::{RateMeasured, RateMeter};
+use crate::gan::slow_motion::Trained;
 use crate::level::gan::MEASURE_EVERY;
 
 /// At Max, GAN training takes this much of a fast frame, so that the mode's own work (training,
@@ -133,8 +134,8 @@ fn per_epoch(start: Instant, ran: u64) -> Duration {
     }
 }
 
-/// Moves slow motion on by `dt` seconds: each step lasts [`SLOW_STEP_SECONDS`]; entering step 5
-/// trains the discriminator's half of the epoch, entering step 10 the generator's.
+/// Moves slow motion on by `dt` seconds (the steps and what they train are the core's), and
+/// reacts as after any training: a blow-up stops it, and a level judges a finished epoch.
 pub fn advance_slow_motion(sim: &mut GanSim, dt: f32, notices: &mut Notices) {
     let Some(mut slow) = sim.slow_motion else {
         return;
@@ -143,25 +144,16 @@ pub fn advance_slow_motion(sim: &mut GanSim, dt: f32, notices: &mut Notices) {
         return;
     }
     slow.elapsed += dt;
-    while slow.elapsed >= SLOW_STEP_SECONDS {
-        slow.elapsed -= SLOW_STEP_SECONDS;
-        slow.step = (slow.step + 1) % SLOW_STEPS.len();
-        match slow.step {
-            4 => {
-                sim.gan.train_discriminator_half();
-                slow.discriminator_done = true;
-            }
-            9 => {
-                sim.gan.finish_epoch_with_generator(true);
-                slow.discriminator_done = false;
-            }
-            _ => continue,
+    while slow.due() {
+        let trained = slow.enter_next(&mut sim.gan);
+        if trained == Trained::Nothing {
+            continue;
         }
         if let Some(message) = sim.after_training() {
             notices.refused(message);
             break;
         }
-        if slow.step == 9 && sim.after_level_epoch() {
+        if trained == Trained::WholeEpoch && sim.after_level_epoch() {
             break;
         }
     }

@@ -19,6 +19,7 @@ pub mod sandbox;
 pub mod share;
 pub mod sim;
 pub mod slow_motion;
+pub mod slow_motion_drawing;
 pub mod start;
 pub mod training;
 
