@@ -8,8 +8,6 @@ use std::collections::{BTreeMap, VecDeque};
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 
-use crate::progress::Progress;
-
 /// The most items waiting; beyond it the oldest results give way (the newest say more).
 pub const MAX_WAITING: usize = 500;
 /// The most bytes of handed-in work kept waiting offline: local storage holds about 5 MB, and a
@@ -141,18 +139,71 @@ pub fn answered(status: Option<u16>) -> Answered {
     }
 }
 
+/// A level's result as the save keeps it (`Progress::class_results` makes them): what is sent.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LevelResult<'a> {
+    pub level: &'a str,
+    /// Which of the level's stars were earned.
+    pub stars: &'a [bool],
+    pub solved: bool,
+    pub best_epoch: Option<u64>,
+}
+
+impl LevelResult<'_> {
+    fn star_count(&self) -> u32 {
+        self.stars.iter().filter(|s| **s).count() as u32
+    }
+}
+
+/// A result the class server kept for this student (`/api/me`'s `best`): the level, the stars
+/// earned and the epoch it was solved at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeptResult {
+    pub level: String,
+    pub earned: Vec<bool>,
+    pub epochs: Option<u64>,
+}
+
+/// The results in `/api/me`'s `best` (anything else in it is skipped).
+pub fn kept_results(best: &serde_json::Value) -> Vec<KeptResult> {
+    best.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|result| {
+            let level = result["level"].as_str()?.to_string();
+            let earned = result["earned"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .take(3)
+                .map(|e| e.as_bool() == Some(true))
+                .collect();
+            let epochs = result["epochs"].as_u64().filter(|&e| e > 0);
+            Some(KeptResult {
+                level,
+                earned,
+                epochs,
+            })
+        })
+        .collect()
+}
+
 impl ClassPlace {
     /// Queues every level whose result improved since it was last queued; how many.
-    pub fn queue_results(&mut self, progress: &Progress) -> usize {
+    pub fn queue_results<'a>(
+        &mut self,
+        results: impl IntoIterator<Item = LevelResult<'a>>,
+    ) -> usize {
         let mut added = 0;
-        for (id, record) in &progress.levels {
-            let stars = record.star_count() as u32;
+        for record in results {
+            let id = record.level.to_string();
+            let stars = record.star_count();
             if stars == 0 && !record.solved {
                 continue;
             }
             let epochs = record.best_epoch.unwrap_or(0);
             let now = (stars, epochs);
-            let better = match self.queued.get(id) {
+            let better = match self.queued.get(&id) {
                 None => true,
                 Some(&(s, e)) => stars > s || (stars == s && epochs < e),
             };
@@ -219,33 +270,9 @@ impl ClassPlace {
         }
     }
 
-    /// Takes back the results the server kept for this student (a game on a new computer, or a
-    /// wiped browser, with the teacher's new link): each level's earned stars and the epoch it was
-    /// solved at merge into the progress, and count as already sent. How many levels.
-    pub fn restore_results(&mut self, progress: &mut Progress, best: &serde_json::Value) -> usize {
-        let mut restored = 0;
-        for result in best.as_array().into_iter().flatten() {
-            let Some(level) = result["level"].as_str() else {
-                continue;
-            };
-            let earned: Vec<bool> = result["earned"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .take(3)
-                .map(|e| e.as_bool() == Some(true))
-                .collect();
-            let epochs = result["epochs"].as_u64().unwrap_or(0);
-            progress.record_stars(level, &earned, (epochs > 0).then_some(epochs));
-            if let Some(record) = progress.levels.get(level) {
-                self.queued.insert(
-                    level.to_string(),
-                    (record.star_count() as u32, record.best_epoch.unwrap_or(0)),
-                );
-            }
-            restored += 1;
-        }
-        restored
+    /// A level's result counts as sent (the server already has it: it came back from it).
+    pub fn mark_sent(&mut self, level: &str, stars: u32, epochs: u64) {
+        self.queued.insert(level.to_string(), (stars, epochs));
     }
 
     /// The title's line: the class, the student, and what still waits (with `also_sending` files
@@ -313,7 +340,7 @@ pub fn parse_class_link(link: &str) -> Result<(String, String, Option<String>), 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::progress::LevelRecord;
+    use crate::progress::{LevelRecord, Progress};
 
     fn progress(levels: &[(&str, &[bool], Option<u64>)]) -> Progress {
         let mut progress = Progress::new();
@@ -334,22 +361,30 @@ mod tests {
     fn a_level_is_queued_once_and_again_only_when_it_improves() {
         let mut place = ClassPlace::default();
         assert_eq!(
-            place.queue_results(&progress(&[
-                ("xor", &[true, false, false], Some(90)),
-                ("spiral", &[false], None)
-            ])),
+            place.queue_results(
+                progress(&[
+                    ("xor", &[true, false, false], Some(90)),
+                    ("spiral", &[false], None)
+                ])
+                .class_results()
+            ),
             1
         );
         assert_eq!(
-            place.queue_results(&progress(&[("xor", &[true, false, false], Some(90))])),
+            place.queue_results(
+                progress(&[("xor", &[true, false, false], Some(90))]).class_results()
+            ),
             0
         );
         assert_eq!(
-            place.queue_results(&progress(&[("xor", &[true, false, false], Some(60))])),
+            place.queue_results(
+                progress(&[("xor", &[true, false, false], Some(60))]).class_results()
+            ),
             1
         );
         assert_eq!(
-            place.queue_results(&progress(&[("xor", &[true, true, true], Some(80))])),
+            place
+                .queue_results(progress(&[("xor", &[true, true, true], Some(80))]).class_results()),
             1
         );
         assert_eq!(place.waiting.len(), 3);
@@ -445,19 +480,19 @@ mod tests {
 
     #[test]
     fn results_kept_by_the_server_come_back_as_the_stars_themselves() {
-        let mut place = ClassPlace::default();
         let mut progress = Progress::new();
+        progress.class = Some(ClassPlace::default());
         let best = serde_json::json!([
             { "level": "xor", "stars": 2, "score": 0.6, "epochs": 90, "earned": [true, false, true] },
             { "level": "circle", "stars": 1, "score": 0.3, "epochs": 0, "earned": [false, true] },
             { "stars": 1 },
         ]);
-        assert_eq!(place.restore_results(&mut progress, &best), 2);
+        assert_eq!(progress.restore_class_results(&best), 2);
         assert_eq!(progress.levels["xor"].stars, vec![true, false, true]);
         assert_eq!(progress.levels["xor"].best_epoch, Some(90));
         assert!(progress.is_solved("xor") && !progress.is_solved("circle"));
         assert_eq!(
-            place.queue_results(&progress),
+            progress.queue_class_results(),
             0,
             "what came from the server is not sent back"
         );
@@ -470,7 +505,7 @@ mod tests {
             student: "Ana <b>".into(),
             ..Default::default()
         };
-        place.queue_results(&progress(&[("xor", &[true], Some(9))]));
+        place.queue_results(progress(&[("xor", &[true], Some(9))]).class_results());
         let mut saved = Progress::new();
         saved.class = Some(place.clone());
         let read = Progress::from_json(&saved.to_json()).unwrap();

@@ -643,6 +643,16 @@ impl HistoryCsv {
 }
 
 /// Runs `train`, printing the summary to `out`.
+#[cfg(feature = "server")]
+impl From<crate::server::ServerError> for Outcome {
+    fn from(error: crate::server::ServerError) -> Self {
+        match error {
+            crate::server::ServerError::BadInput(why) => Outcome::BadInput(why),
+            crate::server::ServerError::Failed(why) => Outcome::Failed(why),
+        }
+    }
+}
+
 pub fn run_train(args: &TrainArgs, out: &mut dyn Write) -> Outcome {
     let mut experiment = match args.experiment() {
         Ok(e) => e,

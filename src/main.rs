@@ -42,10 +42,12 @@ fn main() -> ExitCode {
         Some(Command::Gan(GanCommand::Bench(args))) => run_gan_bench(args, &mut stdout),
         Some(Command::Cnn(command)) => neural_sandbox::cli::cnn::run(command, &mut stdout),
         #[cfg(feature = "server")]
-        Some(Command::Serve(args)) => neural_sandbox::server::run_serve(args, &mut stdout),
+        Some(Command::Serve(args)) => neural_sandbox::server::run_serve(args, &mut stdout)
+            .map_or_else(Outcome::from, |()| Outcome::Done),
         #[cfg(feature = "server")]
         Some(Command::ClassBench(args)) => {
             neural_sandbox::server::bench::run_class_bench(args, &mut stdout)
+                .map_or_else(Outcome::from, |()| Outcome::Done)
         }
         None => play(&cli),
     };

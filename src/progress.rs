@@ -61,6 +61,46 @@ impl Progress {
         self.record_stars(&level.id, &outcome.stars, outcome.solved_at);
     }
 
+    /// Every level's result, as the player's class is sent them.
+    pub fn class_results(&self) -> impl Iterator<Item = crate::class::LevelResult<'_>> {
+        self.levels
+            .iter()
+            .map(|(level, record)| crate::class::LevelResult {
+                level,
+                stars: &record.stars,
+                solved: record.solved,
+                best_epoch: record.best_epoch,
+            })
+    }
+
+    /// Queues the improved results for the player's class, if they joined one; how many.
+    pub fn queue_class_results(&mut self) -> usize {
+        let Some(mut place) = self.class.take() else {
+            return 0;
+        };
+        let added = place.queue_results(self.class_results());
+        self.class = Some(place);
+        added
+    }
+
+    /// Takes back the results the class server kept for this student (a game on a new computer,
+    /// or a wiped browser, with the teacher's new link): each level's earned stars and the epoch it
+    /// was solved at merge in, and count as already sent. How many levels.
+    pub fn restore_class_results(&mut self, best: &serde_json::Value) -> usize {
+        let kept = crate::class::kept_results(best);
+        for result in &kept {
+            self.record_stars(&result.level, &result.earned, result.epochs);
+            if let (Some(record), Some(place)) = (self.levels.get(&result.level), &mut self.class) {
+                place.mark_sent(
+                    &result.level,
+                    record.star_count() as u32,
+                    record.best_epoch.unwrap_or(0),
+                );
+            }
+        }
+        kept.len()
+    }
+
     /// Merges a finished attempt of any mode's level: its stars, and the epoch it was solved at.
     pub fn record_stars(&mut self, id: &str, stars: &[bool], solved_at: Option<u64>) {
         let record = self.levels.entry(id.to_string()).or_default();

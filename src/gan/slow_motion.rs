@@ -127,7 +127,6 @@ pub struct SlowMotion {
     pub discriminator_done: bool,
 }
 
-
 /// What entering a step did to the networks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Trained {

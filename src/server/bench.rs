@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use serde_json::json;
 
+use super::ServerError;
 use super::client::Connection;
-use crate::cli::Outcome;
 
 #[derive(Debug, Args, Clone)]
 pub struct ClassBenchArgs {
@@ -209,21 +209,26 @@ async fn measure(
     Ok((latencies, failed, started.elapsed().as_secs_f64()))
 }
 
-pub fn run_class_bench(args: &ClassBenchArgs, out: &mut dyn std::io::Write) -> Outcome {
+pub fn run_class_bench(
+    args: &ClassBenchArgs,
+    out: &mut dyn std::io::Write,
+) -> Result<(), ServerError> {
     if args.students == 0 || args.clients == 0 || args.students > 100_000 || args.clients > 1000 {
-        return Outcome::BadInput("--students 1 to 100000 and --clients 1 to 1000".into());
+        return Err(ServerError::BadInput(
+            "--students 1 to 100000 and --clients 1 to 1000".into(),
+        ));
     }
     if !(args.seconds > 0.0 && args.seconds <= 3600.0 && args.every > 0.0 && args.every <= 3600.0) {
-        return Outcome::BadInput(
+        return Err(ServerError::BadInput(
             "--seconds and --every must be more than 0 and at most 3600".into(),
-        );
+        ));
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
     {
         Ok(runtime) => runtime,
-        Err(e) => return Outcome::Failed(format!("cannot start threads: {e}")),
+        Err(e) => return Err(ServerError::Failed(format!("cannot start threads: {e}"))),
     };
     let measured = runtime.block_on(async {
         let keys = join_classes(
@@ -265,7 +270,7 @@ pub fn run_class_bench(args: &ClassBenchArgs, out: &mut dyn std::io::Write) -> O
     });
     let phases = match measured {
         Ok(phases) => phases,
-        Err(e) => return Outcome::Failed(e),
+        Err(e) => return Err(ServerError::Failed(e)),
     };
     let written = if args.json {
         writeln!(out, "{}", json!({ "phases": phases }))
@@ -289,7 +294,9 @@ pub fn run_class_bench(args: &ClassBenchArgs, out: &mut dyn std::io::Write) -> O
         write!(out, "{text}")
     };
     match written {
-        Ok(()) => Outcome::Done,
-        Err(e) => Outcome::Failed(format!("cannot write the figures: {e}")),
+        Ok(()) => Ok(()),
+        Err(e) => Err(ServerError::Failed(format!(
+            "cannot write the figures: {e}"
+        ))),
     }
 }

@@ -111,14 +111,25 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
 }
 
 /// Starts the server and runs until Ctrl-C (or SIGTERM).
-pub fn run_serve(args: &ServeArgs, out: &mut dyn std::io::Write) -> crate::cli::Outcome {
-    use crate::cli::Outcome;
+/// Why `serve` or `class-bench` stopped: an option that cannot work (the command line's exit
+/// code 2) or a failure on the way (1).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ServerError {
+    BadInput(String),
+    Failed(String),
+}
+
+pub fn run_serve(args: &ServeArgs, out: &mut dyn std::io::Write) -> Result<(), ServerError> {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
     {
         Ok(runtime) => runtime,
-        Err(e) => return Outcome::Failed(format!("cannot start the server's threads: {e}")),
+        Err(e) => {
+            return Err(ServerError::Failed(format!(
+                "cannot start the server's threads: {e}"
+            )));
+        }
     };
     let database = args.database.clone().unwrap_or_else(default_database);
     let dist = args
@@ -129,11 +140,21 @@ pub fn run_serve(args: &ServeArgs, out: &mut dyn std::io::Write) -> crate::cli::
     runtime.block_on(async {
         let store = match Store::open(&database).await {
             Ok(store) => store,
-            Err(e) => return Outcome::Failed(format!("cannot open the class database: {}", e.0)),
+            Err(e) => {
+                return Err(ServerError::Failed(format!(
+                    "cannot open the class database: {}",
+                    e.0
+                )));
+            }
         };
         let listener = match tokio::net::TcpListener::bind(args.addr).await {
             Ok(listener) => listener,
-            Err(e) => return Outcome::Failed(format!("cannot listen on {}: {e}", args.addr)),
+            Err(e) => {
+                return Err(ServerError::Failed(format!(
+                    "cannot listen on {}: {e}",
+                    args.addr
+                )));
+            }
         };
         let address = listener.local_addr().unwrap_or(args.addr);
         let state = AppState {
@@ -185,8 +206,8 @@ pub fn run_serve(args: &ServeArgs, out: &mut dyn std::io::Write) -> crate::cli::
             .await;
         store.close().await;
         match served {
-            Ok(()) => Outcome::Done,
-            Err(e) => Outcome::Failed(format!("the server stopped: {e}")),
+            Ok(()) => Ok(()),
+            Err(e) => Err(ServerError::Failed(format!("the server stopped: {e}"))),
         }
     })
 }

@@ -196,9 +196,7 @@ fn receive_replies(
                     place.student = me["student"].as_str().unwrap_or_default().to_string();
                     place.class_name = me["class"]["name"].as_str().unwrap_or_default().to_string();
                     // The stars this student earned elsewhere come back here.
-                    let mut place = place.clone();
-                    place.restore_results(&mut saved.progress, &me["best"]);
-                    saved.progress.class = Some(place);
+                    saved.progress.restore_class_results(&me["best"]);
                     saved.save();
                 } else {
                     link.last_problem = Some(reply.error());
@@ -295,7 +293,7 @@ fn joined(link: &mut ClassLink, saved: &mut SavedProgress, reply: &Reply) {
         return;
     }
     let answer: serde_json::Value = serde_json::from_slice(&reply.body).unwrap_or_default();
-    let mut place = ClassPlace {
+    let place = ClassPlace {
         server: invite.server,
         code: invite.code,
         class_name: answer["class"]["name"].as_str().unwrap_or_default().into(),
@@ -304,8 +302,8 @@ fn joined(link: &mut ClassLink, saved: &mut SavedProgress, reply: &Reply) {
         ..Default::default()
     };
     // What was earned before joining goes to the class too.
-    place.queue_results(&saved.progress);
     saved.progress.class = Some(place);
+    saved.progress.queue_class_results();
     saved.save();
     link.invite = None;
     link.key_refused = false;
@@ -319,13 +317,10 @@ fn queue_results(saved: Option<ResMut<SavedProgress>>) {
     if !saved.is_changed() {
         return;
     }
-    let progress = saved.progress.clone();
     let added = saved
         .bypass_change_detection()
         .progress
-        .class
-        .as_mut()
-        .map_or(0, |place| place.queue_results(&progress));
+        .queue_class_results();
     if added > 0 {
         saved.save();
     }

@@ -1,10 +1,10 @@
 //! A convolution's kernels in the layer detail: the grid of all of them, and one kernel to edit by
 //! hand or to fill with a classic filter (blur, sharpen, edges).
 
-use super::detail::{Detail, KernelGrid, mark_chosen, small_map};
+use super::detail_parts::{Detail, KernelGrid, mark_chosen, small_map};
 use super::maps::diverging;
-use super::panels::remember;
 use super::sim::{CnnAction, CnnSim};
+use super::ui::remember;
 use crate::cnn::Layer;
 use bevy_egui::egui;
 

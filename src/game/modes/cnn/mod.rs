@@ -5,6 +5,7 @@
 //! curves, the confusion matrix and the mistakes.
 
 pub mod detail;
+pub mod detail_parts;
 pub mod drawing;
 pub mod files;
 pub mod kernel_views;
@@ -20,6 +21,7 @@ pub mod settings_panel;
 pub mod sim;
 pub mod start;
 pub mod status;
+pub mod ui;
 
 use bevy::prelude::*;
 

@@ -1,7 +1,7 @@
 //! The details that are not a layer's maps: the softmax of one class, and the hyperparameter
 //! playground (input size, padding, kernel size and stride, and the output size they make).
 
-use super::detail::STEP_SECONDS;
+use super::detail_parts::STEP_SECONDS;
 use super::sim::CnnSim;
 use bevy_egui::egui;
 

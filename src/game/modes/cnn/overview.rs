@@ -4,10 +4,10 @@
 
 use bevy_egui::egui;
 
-use super::detail::Detail;
+use super::detail_parts::Detail;
 use super::maps::{ColorRange, SALIENCY};
-use super::panels::{CnnScreen, remember};
 use super::sim::CnnSim;
+use super::ui::{CnnScreen, remember};
 use crate::cnn::Layer;
 use crate::game::theme::palette;
 

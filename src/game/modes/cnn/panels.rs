@@ -3,21 +3,18 @@
 //! overview in the middle (every map of every layer, links on hover) and, below it, the detail
 //! of the map the student clicked (see [`super::detail`]).
 
-use crate::game::theme::form_factor::{FormFactor, ScreenClass};
+use crate::game::theme::form_factor::ScreenClass;
 use crate::game::theme::widgets;
-use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::CnnStage;
-use super::detail::{self, Detail};
-use super::maps::{ColorRange, MapTextures};
+use super::detail;
 use super::results_panel::right_panel;
 use super::run_bar::run_bar;
 use super::settings_panel::left_panel;
 use super::sim::CnnSim;
-use crate::game::files::FileRequest;
-use crate::game::notices::Notices;
+use super::ui::{CnnScreen, CnnUi, LEFT_WIDTH, RIGHT_WIDTH};
 use crate::game::screens::Screen;
 
 pub(super) fn plugin(app: &mut App) {
@@ -27,50 +24,6 @@ pub(super) fn plugin(app: &mut App) {
             .run_if(in_state(CnnStage).and_then(resource_exists::<CnnSim>))
             .before(crate::game::notices::ShowNotices),
     );
-}
-
-pub const LEFT_WIDTH: f32 = 290.0;
-pub const RIGHT_WIDTH: f32 = 330.0;
-
-/// The screen's own state.
-#[derive(Resource, Default)]
-pub struct CnnScreen {
-    pub range: ColorRange,
-    pub detail: Option<Detail>,
-    /// The class a drawing is added to the training set as.
-    pub drawing_class: usize,
-    pub saliency: bool,
-    /// Where the mode's buttons are, for scripts that click them like a player.
-    pub buttons: serde_json::Map<String, serde_json::Value>,
-    pub maps: MapTextures,
-    /// Whether the settings panel shows on a small screen (None: the screen's default).
-    pub settings_shown: Option<bool>,
-}
-
-#[derive(SystemParam)]
-pub struct CnnUi<'w> {
-    pub level_commands: MessageWriter<'w, crate::game::levels::LevelCommand>,
-    pub catalog: Res<'w, crate::game::levels::LevelCatalog>,
-    pub sim: ResMut<'w, CnnSim>,
-    pub screen: ResMut<'w, CnnScreen>,
-    pub notices: ResMut<'w, Notices>,
-    pub files: MessageWriter<'w, FileRequest>,
-    pub next_screen: ResMut<'w, NextState<Screen>>,
-    pub time: Res<'w, Time>,
-    pub images: ResMut<'w, Assets<Image>>,
-    pub timings: ResMut<'w, crate::game::frame_budget::WorkTimings>,
-    pub form: Res<'w, FormFactor>,
-    pub recorder: ResMut<'w, crate::game::recording::Recorder>,
-    pub notice_anchor: ResMut<'w, crate::game::notices::NoticeAnchor>,
-    pub actions: MessageWriter<'w, super::sim::CnnAction>,
-}
-
-pub fn remember(
-    buttons: &mut serde_json::Map<String, serde_json::Value>,
-    name: &str,
-    r: &egui::Response,
-) {
-    crate::game::status::remember_button(buttons, name, r.rect);
 }
 
 fn cnn_ui(mut contexts: EguiContexts, mut s: CnnUi) -> Result {

@@ -1,8 +1,8 @@
 //! The CNN mode's results: the prediction for the shown image, the loss and accuracy curves, the
 //! confusion matrix, the mistakes to click, and the layers in a table.
 
-use super::panels::{CnnUi, RIGHT_WIDTH, remember};
 use super::sim::{CnnSim, Shown};
+use super::ui::{CnnUi, RIGHT_WIDTH, remember};
 use crate::game::plots::{Curve, decimate, line_chart};
 use crate::game::theme::palette;
 use crate::game::theme::widgets::section;

@@ -1,8 +1,8 @@
 //! The CNN mode's run bar: the way back, Record and Hand in, the level's hint and answer, train,
 //! step and reset, and where training stands.
 
-use super::panels::{CnnUi, remember};
 use super::sim::ModelSource;
+use super::ui::{CnnUi, remember};
 use crate::game::screens::Screen;
 use crate::game::theme::form_factor::ScreenClass;
 use crate::game::theme::widgets;

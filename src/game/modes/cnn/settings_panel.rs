@@ -1,7 +1,7 @@
 //! The CNN mode's settings: the images, the network, training, the models to open or save, and
 //! the picture or drawing to look at.
 
-use super::panels::{CnnUi, remember};
+use super::ui::{CnnUi, remember};
 use crate::cnn::images::ImageDataset;
 use crate::cnn::train::CnnOptimizer;
 use crate::cnn::{CnnActivation, Padding};

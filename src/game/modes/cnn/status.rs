@@ -4,8 +4,8 @@ use bevy::prelude::*;
 use bevy_egui::input::egui_wants_any_keyboard_input;
 
 use super::CnnStage;
-use super::panels::CnnScreen;
 use super::sim::CnnSim;
+use super::ui::CnnScreen;
 use crate::game::status::Status;
 
 pub(super) fn plugin(app: &mut App) {

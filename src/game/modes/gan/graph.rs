@@ -6,26 +6,13 @@
 use bevy::prelude::*;
 use bevy_egui::egui;
 
-use super::graph_edit::edit_boxes;
+use super::graph_edit::{Places, edit_boxes, noise_words};
 use super::sim::{GanAction, GanSim, Part};
 use super::views::{GanViews, drawable};
 use crate::game::network_view::ViewRect;
 use crate::game::theme::palette;
-use crate::gan::{GanSettings, NoiseKind};
 use crate::level::gan::GanSetting;
 use crate::nn::Network;
-
-/// Where the parts of the graph are this frame (screen pixels).
-pub(super) struct Places {
-    pub(super) noise: egui::Rect,
-    pub(super) generator: egui::Rect,
-    pub(super) fakes: egui::Rect,
-    pub(super) reals: egui::Rect,
-    pub(super) discriminator: egui::Rect,
-    pub(super) predictions: egui::Rect,
-    pub(super) d_loss: egui::Rect,
-    pub(super) g_loss: egui::Rect,
-}
 
 fn places(area: egui::Rect) -> Places {
     let w = area.width();
@@ -307,17 +294,6 @@ pub fn show(
     }
     ctx.pointer_hover_pos()
         .is_some_and(|at| p.generator.contains(at) || p.noise.contains(at))
-}
-
-pub(super) fn noise_words(s: &GanSettings) -> String {
-    format!(
-        "{}, {}-D",
-        match s.noise {
-            NoiseKind::Uniform => "uniform",
-            NoiseKind::Normal => "normal",
-        },
-        s.noise_dims
-    )
 }
 
 fn component(

@@ -1,7 +1,6 @@
 //! Edit mode of the GAN's model graph: every part's settings in a small box beside it (noise,
 //! layers and neurons, loss, optimisers and learning rates, steps per epoch).
 
-use super::graph::{Places, noise_words};
 use super::sim::{GanAction, GanSim};
 use crate::gan::{GanLoss, GanSettings, LEARNING_RATES, NoiseKind};
 use crate::level::gan::GanSetting;
@@ -163,4 +162,27 @@ pub(super) fn edit_box(
                 add(ui);
             });
         });
+}
+
+/// Where the parts of the graph are this frame (screen pixels).
+pub(super) struct Places {
+    pub(super) noise: egui::Rect,
+    pub(super) generator: egui::Rect,
+    pub(super) fakes: egui::Rect,
+    pub(super) reals: egui::Rect,
+    pub(super) discriminator: egui::Rect,
+    pub(super) predictions: egui::Rect,
+    pub(super) d_loss: egui::Rect,
+    pub(super) g_loss: egui::Rect,
+}
+
+pub(super) fn noise_words(s: &GanSettings) -> String {
+    format!(
+        "{}, {}-D",
+        match s.noise {
+            NoiseKind::Uniform => "uniform",
+            NoiseKind::Normal => "normal",
+        },
+        s.noise_dims
+    )
 }

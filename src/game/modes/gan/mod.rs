@@ -17,6 +17,7 @@ pub mod sim;
 pub mod start;
 pub mod status;
 pub mod training;
+pub mod ui;
 pub mod views;
 
 use bevy::prelude::*;

@@ -2,22 +2,19 @@
 //! layered plot on the right, and between them the model graph with the two network views. The
 //! panels read the run and send [`GanAction`]s.
 
-use crate::game::theme::form_factor::{FormFactor, ScreenClass};
+use crate::game::theme::form_factor::ScreenClass;
 use crate::game::theme::widgets;
-use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::GanStage;
 use super::graph;
-use super::plot::PlotState;
 use super::run_bar::run_bar;
 use super::side_panel::left_panel;
 use super::sim::{GanAction, GanSim, SLOW_STEP_SECONDS, SLOW_STEPS};
-use super::views::GanViews;
-use crate::game::files::FileRequest;
-use crate::game::levels::{LevelCatalog, LevelCommand};
-use crate::game::notices::Notices;
+use super::ui::{
+    GanScreen, GanUi, LEFT_WIDTH, RIGHT_WIDTH, SLOW_CAPTION_HEIGHT, TABLET_RIGHT_WIDTH,
+};
 use crate::game::screens::Screen;
 use crate::game::theme::widgets::with_commas;
 use crate::level::gan::GanSetting;
@@ -29,46 +26,6 @@ pub(super) fn plugin(app: &mut App) {
             .run_if(in_state(GanStage).and_then(resource_exists::<GanSim>))
             .before(crate::game::notices::ShowNotices),
     );
-}
-
-pub const LEFT_WIDTH: f32 = 300.0;
-pub const RIGHT_WIDTH: f32 = 470.0;
-/// The plot's panel on a tablet, leaving the graph a third of a 1024 px screen.
-pub const TABLET_RIGHT_WIDTH: f32 = 380.0;
-/// Room kept below the model graph for slow motion's caption.
-pub const SLOW_CAPTION_HEIGHT: f32 = 118.0;
-
-/// The screen's own state: the plot, edit mode.
-#[derive(Resource, Default)]
-pub struct GanScreen {
-    pub plot: PlotState,
-    pub edit_mode: bool,
-    /// Where the mode's buttons are, for scripts that click them like a player.
-    pub buttons: serde_json::Map<String, serde_json::Value>,
-    /// Where the plot is on screen (window pixels): min and size.
-    pub plot_rect: Option<(Vec2, Vec2)>,
-    /// Whether the data and measures panel shows on a small screen (None: the screen's default).
-    pub settings_shown: Option<bool>,
-}
-
-/// Everything the panels read or write.
-#[derive(SystemParam)]
-pub struct GanUi<'w> {
-    pub sim: Res<'w, GanSim>,
-    pub actions: MessageWriter<'w, GanAction>,
-    pub screen: ResMut<'w, GanScreen>,
-    pub views: ResMut<'w, GanViews>,
-    pub notices: ResMut<'w, Notices>,
-    pub files: MessageWriter<'w, FileRequest>,
-    pub next_screen: ResMut<'w, NextState<Screen>>,
-    pub time: Res<'w, Time>,
-    pub images: ResMut<'w, Assets<Image>>,
-    pub level_commands: MessageWriter<'w, LevelCommand>,
-    pub catalog: Res<'w, LevelCatalog>,
-    pub timings: ResMut<'w, crate::game::frame_budget::WorkTimings>,
-    pub form: Res<'w, FormFactor>,
-    pub recorder: ResMut<'w, crate::game::recording::Recorder>,
-    pub notice_anchor: ResMut<'w, crate::game::notices::NoticeAnchor>,
 }
 
 fn gan_ui(mut contexts: EguiContexts, mut s: GanUi) -> Result {
@@ -197,15 +154,6 @@ fn gan_ui(mut contexts: EguiContexts, mut s: GanUi) -> Result {
         s.actions.write(action);
     }
     Ok(())
-}
-
-pub(super) fn remember(
-    buttons: &mut serde_json::Map<String, serde_json::Value>,
-    name: &str,
-    r: &egui::Response,
-) {
-    let c = r.rect.center();
-    buttons.insert(name.to_string(), serde_json::json!([c.x, c.y]));
 }
 
 fn right_panel(ui: &mut egui::Ui, s: &mut GanUi, _actions: &mut [GanAction], max_side: f32) {

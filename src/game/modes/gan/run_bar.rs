@@ -1,8 +1,8 @@
 //! The GAN mode's run bar: play, reset, GAN Lab's manual steps, slow motion, the epoch and the
 //! speed, edit mode, and the files (save, open, hand in, record) and the way back.
 
-use super::panels::{GanUi, remember};
 use super::sim::{GanAction, GanSim, GanSpeed};
+use super::ui::{GanUi, remember};
 use crate::game::files::FileRequest;
 use crate::game::screens::Screen;
 use crate::game::theme::form_factor::ScreenClass;

@@ -1,8 +1,8 @@
 //! The GAN mode's left panel: the level being played (goal, stars, hints) or the real data and
 //! its presets, and the measures (losses, KL and JS with their floors, what is going wrong).
 
-use super::panels::{GanUi, remember};
 use super::sim::GanAction;
+use super::ui::{GanUi, remember};
 use crate::game::levels::LevelCommand;
 use crate::game::plots::{Curve, decimate, line_chart};
 use crate::game::theme::palette;

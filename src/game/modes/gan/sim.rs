@@ -306,7 +306,7 @@ pub fn apply(sim: &mut GanSim, action: GanAction, notices: &mut Notices) {
             if let Some(mut slow) = sim.slow_motion {
                 slow.elapsed = SLOW_STEP_SECONDS;
                 sim.slow_motion = Some(slow);
-                super::training::advance_slow_motion(sim, 0.0, notices);
+                advance_slow_motion(sim, 0.0, notices);
             }
         }
         GanAction::Speed(speed) => sim.speed = speed,
@@ -403,4 +403,30 @@ fn change_settings(sim: &mut GanSim, settings: GanSettings, notices: &mut Notice
     } else if let Err(e) = sim.gan.apply_live(settings) {
         notices.refused(format!("Cannot change that now: {e}"));
     }
+}
+
+/// Moves slow motion on by `dt` seconds (the steps and what they train are the core's), and
+/// reacts as after any training: a blow-up stops it, and a level judges a finished epoch.
+pub fn advance_slow_motion(sim: &mut GanSim, dt: f32, notices: &mut Notices) {
+    let Some(mut slow) = sim.slow_motion else {
+        return;
+    };
+    if !sim.may_train() {
+        return;
+    }
+    slow.elapsed += dt;
+    while slow.due() {
+        let trained = slow.enter_next(&mut sim.gan);
+        if trained == crate::gan::slow_motion::Trained::Nothing {
+            continue;
+        }
+        if let Some(message) = sim.after_training() {
+            notices.refused(message);
+            break;
+        }
+        if trained == crate::gan::slow_motion::Trained::WholeEpoch && sim.after_level_epoch() {
+            break;
+        }
+    }
+    sim.slow_motion = Some(slow);
 }

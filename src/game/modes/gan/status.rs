@@ -4,8 +4,8 @@ use bevy::prelude::*;
 use bevy_egui::input::egui_wants_any_keyboard_input;
 
 use super::GanStage;
-use super::panels::GanScreen;
 use super::sim::{GanAction, GanSet, GanSim, GanSpeed};
+use super::ui::GanScreen;
 use crate::game::notices::Notices;
 use crate::game::screens::Screen;
 use crate::game::status::Status;

@@ -8,11 +8,10 @@ use bevy::platform::time::Instant;
 use bevy::prelude::*;
 
 use super::GanStage;
-use super::sim::{GanSet, GanSim, GanSpeed};
+use super::sim::{GanSet, GanSim, GanSpeed, advance_slow_motion};
 use crate::game::frame_budget::{FrameBudget, WorkTimings};
 use crate::game::notices::Notices;
 use crate::game::training_rate::{RateMeasured, RateMeter};
-use crate::gan::slow_motion::Trained;
 use crate::level::gan::MEASURE_EVERY;
 
 /// At Max, GAN training takes this much of a fast frame, so that the mode's own work (training,
@@ -132,32 +131,6 @@ fn per_epoch(start: Instant, ran: u64) -> Duration {
     } else {
         start.elapsed() / ran as u32
     }
-}
-
-/// Moves slow motion on by `dt` seconds (the steps and what they train are the core's), and
-/// reacts as after any training: a blow-up stops it, and a level judges a finished epoch.
-pub fn advance_slow_motion(sim: &mut GanSim, dt: f32, notices: &mut Notices) {
-    let Some(mut slow) = sim.slow_motion else {
-        return;
-    };
-    if !sim.may_train() {
-        return;
-    }
-    slow.elapsed += dt;
-    while slow.due() {
-        let trained = slow.enter_next(&mut sim.gan);
-        if trained == Trained::Nothing {
-            continue;
-        }
-        if let Some(message) = sim.after_training() {
-            notices.refused(message);
-            break;
-        }
-        if trained == Trained::WholeEpoch && sim.after_level_epoch() {
-            break;
-        }
-    }
-    sim.slow_motion = Some(slow);
 }
 
 /// Asks the detector what is going wrong, twice a second.
