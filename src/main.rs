@@ -34,7 +34,9 @@ fn main() -> ExitCode {
     };
     let outcome = match &cli.command {
         Some(Command::Train(args)) => run_train(args, &mut stdout),
-        Some(Command::Sweep(args)) => neural_sandbox::cli::sweep::run_sweep(args, &mut stdout),
+        Some(Command::Sweep(args)) => {
+            neural_sandbox::cli::sweep_shard::run_sweep(args, &mut stdout)
+        }
         Some(Command::Bench(args)) => run_bench(args, &mut stdout),
         Some(Command::Levels(LevelsCommand::Check { dir })) => run_levels_check(dir, &mut stdout),
         Some(Command::Levels(LevelsCommand::Solve { dir })) => run_levels_solve(dir, &mut stdout),

@@ -110,7 +110,18 @@ pub struct SweepArgs {
 pub enum SweepCommand {
     /// Join the slices of a sweep run with --shard into exactly the CSV the whole sweep writes
     /// (ranks recomputed), and print its table.
-    Merge(super::sweep_shard::MergeArgs),
+    Merge(MergeArgs),
+}
+
+/// `neural-sandbox sweep merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The slices' CSV files (any order), every slice of one sweep.
+    #[arg(required = true, value_name = "SLICE.csv")]
+    pub slices: Vec<PathBuf>,
+    /// Write the whole sweep's CSV here (`-`: standard output, instead of the table).
+    #[arg(long, value_name = "OUT.csv")]
+    pub csv: Option<PathBuf>,
 }
 
 /// `train`'s flags, read from text by `train`'s own parser.
@@ -435,7 +446,7 @@ pub fn plan(args: &SweepArgs) -> Result<Plan, Outcome> {
     Ok(Plan {
         variants,
         jobs,
-        id: super::sweep_shard::fingerprint(&identity),
+        id: fingerprint(&identity),
     })
 }
 
@@ -661,13 +672,8 @@ pub fn csv(results: &[VariantResult]) -> String {
     out
 }
 
-pub fn run_sweep(args: &SweepArgs, out: &mut dyn Write) -> Outcome {
-    if let Some(SweepCommand::Merge(merge)) = &args.command {
-        return super::sweep_shard::run_merge(merge, out);
-    }
-    if let Some(shard) = &args.shard {
-        return super::sweep_shard::run_slice(args, shard, out);
-    }
+/// The whole sweep in this process (`sweep_shard::run_sweep` sends slices and merges elsewhere).
+pub fn run_whole(args: &SweepArgs, out: &mut dyn Write) -> Outcome {
     if let Some(path) = &args.csv
         && !is_standard_output(path)
         && let Err(e) = check_output_path(path, "--csv")
@@ -716,4 +722,15 @@ pub fn print_summary(
         Ok(()) => Outcome::Done,
         Err(e) => Outcome::Failed(format!("cannot write to standard output: {e}")),
     }
+}
+
+/// A short, stable name for a sweep's identity text (FNV-1a, 64 bits: this tells sweeps
+/// apart, it guards nothing).
+pub fn fingerprint(identity: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in identity.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
 }

@@ -11,20 +11,20 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use clap::Args;
-
-use super::sweep::{RunResult, SWEEP_FLAGS, SweepArgs, Variant, VariantResult};
+use super::sweep::{
+    MergeArgs, RunResult, SWEEP_FLAGS, SweepArgs, SweepCommand, Variant, VariantResult,
+};
 use super::{Outcome, check_output_path, is_standard_output, write_file};
 
-/// `neural-sandbox sweep merge`.
-#[derive(Debug, Args)]
-pub struct MergeArgs {
-    /// The slices' CSV files (any order), every slice of one sweep.
-    #[arg(required = true, value_name = "SLICE.csv")]
-    pub slices: Vec<PathBuf>,
-    /// Write the whole sweep's CSV here (`-`: standard output, instead of the table).
-    #[arg(long, value_name = "OUT.csv")]
-    pub csv: Option<PathBuf>,
+/// `neural-sandbox sweep`: `merge`, one slice (`--shard`), or the whole sweep here.
+pub fn run_sweep(args: &SweepArgs, out: &mut dyn Write) -> Outcome {
+    if let Some(SweepCommand::Merge(merge)) = &args.command {
+        return run_merge(merge, out);
+    }
+    if let Some(shard) = &args.shard {
+        return run_slice(args, shard, out);
+    }
+    super::sweep::run_whole(args, out)
 }
 
 /// One slice of N.
@@ -97,17 +97,6 @@ fn auto_index(var: &impl Fn(&str) -> Option<String>) -> Result<usize, String> {
         });
     }
     Err("--shard auto/N: neither JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) nor SLURM_ARRAY_TASK_ID (a SLURM job array) is set; give the slice as K/N".into())
-}
-
-/// A short, stable name for a sweep's identity text (FNV-1a, 64 bits: this tells sweeps
-/// apart, it guards nothing).
-pub fn fingerprint(identity: &str) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in identity.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{hash:016x}")
 }
 
 /// The first line of a slice's CSV.
@@ -573,7 +562,10 @@ mod tests {
         };
         assert_eq!(read_head(&slice_line(&head), "a.csv").unwrap(), head);
         assert!(read_head("epoch,loss", "a.csv").is_err());
-        assert_ne!(fingerprint("a"), fingerprint("b"));
-        assert_eq!(fingerprint("a").len(), 16);
+        assert_ne!(
+            crate::cli::sweep::fingerprint("a"),
+            crate::cli::sweep::fingerprint("b")
+        );
+        assert_eq!(crate::cli::sweep::fingerprint("a").len(), 16);
     }
 }

@@ -45,6 +45,34 @@ pub enum CardChoice {
     Levels,
 }
 
+/// Each of a level's stars with whether it was earned, in words: `describe` says what a star asks.
+pub fn star_lines<S>(
+    stars: &[S],
+    earned: impl IntoIterator<Item = bool>,
+    describe: impl Fn(&S) -> String,
+) -> Vec<(bool, String)> {
+    stars
+        .iter()
+        .zip(earned)
+        .map(|(star, earned)| (earned, describe(star)))
+        .collect()
+}
+
+/// Does what the player chose on a card: a level command, or back to the level list.
+pub fn follow_card_choice(
+    choice: Option<CardChoice>,
+    commands: &mut MessageWriter<LevelCommand>,
+    screen: &mut NextState<crate::game::screens::Screen>,
+) {
+    match choice {
+        Some(CardChoice::Command(command)) => {
+            commands.write(command);
+        }
+        Some(CardChoice::Levels) => screen.set(crate::game::screens::Screen::LevelSelect),
+        None => {}
+    }
+}
+
 /// Shows the card of `phase` (none while playing) centred at `center`; buttons are remembered
 /// under the names the tests click ("Begin", "Next level", "Retry card").
 pub fn show_level_card(

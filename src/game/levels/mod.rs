@@ -6,7 +6,9 @@ pub mod assets;
 pub mod cards;
 pub mod select_ui;
 
-pub use cards::{CardChoice, LevelCardText, LevelPhase, show_level_card};
+pub use cards::{
+    CardChoice, LevelCardText, LevelPhase, follow_card_choice, show_level_card, star_lines,
+};
 
 use bevy::prelude::*;
 

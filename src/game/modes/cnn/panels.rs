@@ -15,7 +15,6 @@ use super::run_bar::run_bar;
 use super::settings_panel::left_panel;
 use super::sim::CnnSim;
 use super::ui::{CnnScreen, CnnUi, LEFT_WIDTH, RIGHT_WIDTH};
-use crate::game::screens::Screen;
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<CnnScreen>().add_systems(
@@ -135,7 +134,9 @@ fn cnn_ui(mut contexts: EguiContexts, mut s: CnnUi) -> Result {
 
 /// The level's cards: the briefing, the win with its stars, out of epochs; and the hints shown.
 fn level_cards(ctx: &egui::Context, s: &mut CnnUi) {
-    use crate::game::levels::{CardChoice, LevelCardText, LevelPhase, show_level_card};
+    use crate::game::levels::{
+        LevelCardText, LevelPhase, follow_card_choice, show_level_card, star_lines,
+    };
     let Some(run) = &s.sim.level else { return };
     let screen = ctx.viewport_rect();
     let center = Vec2::new(
@@ -163,12 +164,7 @@ fn level_cards(ctx: &egui::Context, s: &mut CnnUi) {
         title: &level.title,
         briefing: &level.briefing,
         goal: format!("{}{budget}", level.goal.describe()),
-        stars: level
-            .stars
-            .iter()
-            .zip(run.stars())
-            .map(|(star, earned)| (earned, star.describe()))
-            .collect(),
+        stars: star_lines(&level.stars, run.stars(), |s| s.describe()),
         lesson: &level.lesson,
         next: s.catalog.next_cnn_after(&level.id).map(|l| l.id.clone()),
         best: match run.judge.best_accuracy {
@@ -176,11 +172,6 @@ fn level_cards(ctx: &egui::Context, s: &mut CnnUi) {
             None => "Nothing was measured.".into(),
         },
     };
-    match show_level_card(ctx, center, run.phase, &text, &mut s.screen.buttons) {
-        Some(CardChoice::Command(command)) => {
-            s.level_commands.write(command);
-        }
-        Some(CardChoice::Levels) => s.next_screen.set(Screen::LevelSelect),
-        None => {}
-    }
+    let choice = show_level_card(ctx, center, run.phase, &text, &mut s.screen.buttons);
+    follow_card_choice(choice, &mut s.level_commands, &mut s.next_screen);
 }

@@ -15,7 +15,6 @@ use super::sim::{GanAction, GanSim, SLOW_STEP_SECONDS, SLOW_STEPS};
 use super::ui::{
     GanScreen, GanUi, LEFT_WIDTH, RIGHT_WIDTH, SLOW_CAPTION_HEIGHT, TABLET_RIGHT_WIDTH,
 };
-use crate::game::screens::Screen;
 use crate::game::theme::widgets::with_commas;
 use crate::level::gan::GanSetting;
 
@@ -276,12 +275,7 @@ fn level_cards(ctx: &egui::Context, s: &mut GanUi) {
             level.goal.describe(),
             level.epoch_budget
         ),
-        stars: level
-            .stars
-            .iter()
-            .zip(run.stars())
-            .map(|(star, earned)| (earned, star.describe()))
-            .collect(),
+        stars: crate::game::levels::star_lines(&level.stars, run.stars(), |s| s.describe()),
         lesson: &level.lesson,
         next: s.catalog.next_gan_after(&level.id).map(|l| l.id.clone()),
         best: match run.judge.best {
@@ -289,12 +283,7 @@ fn level_cards(ctx: &egui::Context, s: &mut GanUi) {
             None => "Nothing was measured.".into(),
         },
     };
-    match crate::game::levels::show_level_card(ctx, center, run.phase, &text, &mut s.screen.buttons)
-    {
-        Some(crate::game::levels::CardChoice::Command(command)) => {
-            s.level_commands.write(command);
-        }
-        Some(crate::game::levels::CardChoice::Levels) => s.next_screen.set(Screen::LevelSelect),
-        None => {}
-    }
+    let choice =
+        crate::game::levels::show_level_card(ctx, center, run.phase, &text, &mut s.screen.buttons);
+    crate::game::levels::follow_card_choice(choice, &mut s.level_commands, &mut s.next_screen);
 }
