@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/neural-sandbox/target}"
 
-cargo test --all-targets
+# The dev tools (--dump-state, --screenshot) drive the game under Xvfb.
+cargo test --all-targets --features dev
 
 if [ "${NO_WEB:-0}" != "1" ]; then
     web/build.sh

@@ -7,8 +7,8 @@ use bevy::input::keyboard::{Key, KeyboardInput};
 use bevy::prelude::*;
 use neural_sandbox::data::{DatasetKind, Feature};
 use neural_sandbox::experiment::ExperimentConfig;
-use neural_sandbox::game::modes::playground::mirror::PlaygroundView;
 use neural_sandbox::game::modes::playground::sim::Undo;
+use neural_sandbox::game::modes::playground::view::PlaygroundView;
 use neural_sandbox::game::modes::playground::{SimAction, Simulation, TrainingSpeed};
 use neural_sandbox::game::network_view::heatmaps::ViewHeatmaps;
 use neural_sandbox::game::network_view::{
@@ -419,6 +419,10 @@ fn heatmap_shade(rgb: [u8; 3]) -> [u8; 3] {
 /// The visual test: the real game renders the sandbox with a trained spiral; the screenshot is not
 /// blank and the output view holds both class colours.
 #[test]
+#[cfg_attr(
+    not(feature = "dev"),
+    ignore = "drives the game with the dev tools: --features dev"
+)]
 fn the_real_game_renders_a_trained_spiral() {
     let _one = one_real_game_at_a_time();
     let dir = tempfile::tempdir().unwrap();
@@ -510,6 +514,10 @@ fn lifting_the_last_finger_leaves_nothing_hovered() {
 /// takes the width, the output view sits under it with both classes drawn, and controls are
 /// finger-sized.
 #[test]
+#[cfg_attr(
+    not(feature = "dev"),
+    ignore = "drives the game with the dev tools: --features dev"
+)]
 fn the_real_game_fits_a_phone() {
     let _one = one_real_game_at_a_time();
     let dir = tempfile::tempdir().unwrap();
@@ -883,6 +891,10 @@ mod building {
 /// the X1² chip, move, mouse up on the input column), then Ctrl+Q; the state dump shows the
 /// feature was added.
 #[test]
+#[cfg_attr(
+    not(feature = "dev"),
+    ignore = "drives the game with the dev tools: --features dev"
+)]
 fn a_real_mouse_drag_adds_a_feature() {
     let _one = one_real_game_at_a_time();
     let dir = tempfile::tempdir().unwrap();
@@ -2168,6 +2180,7 @@ mod gan {
     //! structural settings, blow-ups, models opened and saved, and a random player.
     use super::*;
     use neural_sandbox::game::files::OpenedFile;
+    use neural_sandbox::game::modes::gan::level_run::GanLevelRun;
     use neural_sandbox::game::modes::gan::model_files::PURPOSE;
     use neural_sandbox::game::modes::gan::views::GanViews;
     use neural_sandbox::game::modes::gan::{GanAction, GanSim, GanSpeed};
@@ -2729,7 +2742,7 @@ mod gan {
             *app.world().resource::<State<Screen>>().get(),
             Screen::GanLevel
         );
-        let phase = |app: &App| gan_sim(app).level.as_ref().unwrap().phase;
+        let phase = |app: &App| app.world().resource::<GanLevelRun>().phase;
         assert_eq!(phase(&app), LevelPhase::Briefing);
         act(&mut app, GanAction::TogglePlay);
         assert!(!gan_sim(&app).playing);
@@ -2769,7 +2782,7 @@ mod gan {
         }
         assert_eq!(phase(&app), LevelPhase::Won);
         let expected = neural_sandbox::level::gan::play(&level, &level.solution.phases).unwrap();
-        let run_state = gan_sim(&app).level.clone().unwrap();
+        let run_state = app.world().resource::<GanLevelRun>().clone();
         assert_eq!(run_state.judge.solved_at, expected.judge.solved_at);
         assert_eq!(gan_sim(&app).gan.epoch(), expected.judge.solved_at.unwrap());
         assert!(!gan_sim(&app).playing);
@@ -2792,7 +2805,7 @@ mod gan {
             .resource_mut::<NextState<Screen>>()
             .set(Screen::Gan);
         run(&mut app, 2);
-        assert!(gan_sim(&app).level.is_none());
+        assert!(app.world().get_resource::<GanLevelRun>().is_none());
         assert_eq!(
             gan_sim(&app).gan.settings().distribution,
             Distribution::Gaussians
@@ -2802,6 +2815,10 @@ mod gan {
     /// The visual test: the real game opens the GAN mode, trained to GAN Lab's start; the plot
     /// holds real (green) and fake (purple) points and both networks are drawn.
     #[test]
+    #[cfg_attr(
+        not(feature = "dev"),
+        ignore = "drives the game with the dev tools: --features dev"
+    )]
     fn the_real_game_renders_the_gan_mode() {
         let _one = one_real_game_at_a_time();
         let dir = tempfile::tempdir().unwrap();
@@ -3019,8 +3036,9 @@ mod cnn_mode {
 mod cnn_levels {
     use super::*;
     use neural_sandbox::game::levels::LevelCommand;
-    use neural_sandbox::game::modes::cnn::level_run::LevelPhase;
-    use neural_sandbox::game::modes::cnn::sim::CnnSim;
+    use neural_sandbox::game::modes::cnn::level_run::{CnnLevelRun, LevelPhase};
+    use neural_sandbox::game::modes::cnn::sim::{CnnAction, CnnRules, CnnSim};
+    use neural_sandbox::game::notices::Notices;
 
     fn start(id: &str) -> App {
         let mut app = loaded_app();
@@ -3036,69 +3054,100 @@ mod cnn_levels {
         app
     }
 
+    fn level(app: &App) -> &CnnLevelRun {
+        app.world().resource::<CnnLevelRun>()
+    }
+
+    /// The player's change, applied in the next frame; what it was refused for, if it was.
+    fn act(app: &mut App, action: CnnAction) -> Option<String> {
+        let before = app.world().resource::<Notices>().items.len();
+        app.world_mut().write_message(action);
+        app.update();
+        let notices = app.world().resource::<Notices>();
+        (notices.items.len() > before)
+            .then(|| notices.last_refusal().map(str::to_string))
+            .flatten()
+    }
+
     #[test]
     fn the_edge_level_is_won_by_typing_a_vertical_edge_kernel_and_saved() {
         let mut app = start("cnn-vertical-edges");
-        let mut sim = app.world_mut().resource_mut::<CnnSim>();
-        assert!(!sim.can_train(), "nothing to train in this level");
+        assert!(
+            !level(&app).allows_training(),
+            "nothing to train in this level"
+        );
+        let refused = act(&mut app, CnnAction::Play(true)).unwrap_or_default();
+        assert!(refused.contains("edit the kernel"), "{refused}");
+        assert!(!app.world().resource::<CnnSim>().playing);
         // The first weights of conv_1_1 filter 0, channel 0, row by row (8 filters).
         let values = [-1.0, 0.0, 1.0, -1.0, 0.0, 1.0, -1.0, 0.0, 1.0];
-        for (tap, v) in values.into_iter().enumerate() {
-            sim.set_parameter(tap * 8, v).unwrap();
+        for (tap, value) in values.into_iter().enumerate() {
+            app.world_mut().write_message(CnnAction::SetParameter {
+                index: tap * 8,
+                value,
+            });
         }
+        app.update();
         assert_eq!(
-            sim.level.as_ref().unwrap().phase,
+            level(&app).phase,
             LevelPhase::Won,
             "{:?}",
-            sim.level.as_ref().unwrap().judge
+            level(&app).judge
         );
         // Locked settings are refused and change nothing.
-        let spec = sim.spec;
+        let spec = app.world().resource::<CnnSim>().spec;
         let mut wider = spec;
         wider.filters = 4;
-        assert!(
-            sim.set_spec(wider)
-                .unwrap_err()
-                .contains("does not let you change")
-        );
-        assert_eq!(sim.spec, spec);
+        let refused = act(&mut app, CnnAction::Network(wider)).unwrap_or_default();
+        assert!(refused.contains("does not let you change"), "{refused}");
+        assert_eq!(app.world().resource::<CnnSim>().spec, spec);
         run(&mut app, 2);
         let saved = app
             .world()
             .resource::<neural_sandbox::game::save::SavedProgress>();
         assert!(saved.progress.levels.contains_key("cnn-vertical-edges"));
-        // Back on the free screen, the free run returns.
+        // Back on the free screen, the free run returns (the shapes, not the level's images).
         app.world_mut()
             .resource_mut::<NextState<Screen>>()
             .set(Screen::Cnn);
         run(&mut app, 2);
-        assert!(app.world().resource::<CnnSim>().level.is_none());
+        assert!(app.world().get_resource::<CnnLevelRun>().is_none());
+        assert_eq!(
+            app.world().resource::<CnnSim>().dataset,
+            neural_sandbox::cnn::images::ImageDataset::Shapes
+        );
     }
 
     #[test]
     fn a_level_refuses_kernel_edits_and_locked_settings_and_its_answer_trains() {
         let mut app = start("cnn-one-pixel-kernels");
-        {
-            let mut sim = app.world_mut().resource_mut::<CnnSim>();
-            assert_eq!(sim.spec.kernel, 1);
-            let before = sim.training.model.params[0];
-            let refused = sim.set_parameter(0, 3.0).unwrap_err();
-            assert_eq!(sim.training.model.params[0], before);
-            assert!(refused.contains("kernels"), "{refused}");
-            let mut fewer = sim.spec;
-            fewer.filters = 2;
-            assert!(sim.set_spec(fewer).is_err());
-            assert!(sim.add_drawing(0).is_err());
-            let mut three = sim.spec;
-            three.kernel = 3;
-            sim.set_spec(three).unwrap();
+        fn sim(app: &App) -> &CnnSim {
+            app.world().resource::<CnnSim>()
         }
+        assert_eq!(sim(&app).spec.kernel, 1);
+        let before = sim(&app).training.model.params[0];
+        let refused = act(
+            &mut app,
+            CnnAction::SetParameter {
+                index: 0,
+                value: 3.0,
+            },
+        );
+        assert_eq!(sim(&app).training.model.params[0], before);
+        assert!(refused.unwrap_or_default().contains("kernels"));
+        let mut fewer = sim(&app).spec;
+        fewer.filters = 2;
+        assert!(act(&mut app, CnnAction::Network(fewer)).is_some());
+        assert!(act(&mut app, CnnAction::AddDrawing(0)).is_some());
+        let mut three = sim(&app).spec;
+        three.kernel = 3;
+        assert_eq!(act(&mut app, CnnAction::Network(three)), None);
+        assert_eq!(sim(&app).spec.kernel, 3);
         app.world_mut().write_message(LevelCommand::ShowAnswer);
         run(&mut app, 2);
-        let sim = app.world().resource::<CnnSim>();
-        assert_eq!(sim.spec.kernel, 3);
-        assert!(sim.playing);
-        assert!(sim.level.as_ref().unwrap().answer_shown);
+        assert_eq!(sim(&app).spec.kernel, 3);
+        assert!(sim(&app).playing);
+        assert!(level(&app).answer_shown);
     }
 }
 

@@ -71,6 +71,16 @@ pub struct DevArgs {
     pub diagnostics: bool,
 }
 
+impl DevArgs {
+    /// Whether any of the tools is asked for.
+    pub fn any(&self) -> bool {
+        self.screenshot.is_some()
+            || self.dump_state.is_some()
+            || self.quit_after_frames.is_some()
+            || self.diagnostics
+    }
+}
+
 /// "1280x720" to (1280, 720).
 pub fn parse_window_size(text: &str) -> Result<(u32, u32), String> {
     let bad = || {

@@ -5,6 +5,7 @@
 pub mod args;
 pub mod camera;
 pub mod class;
+#[cfg(feature = "dev")]
 pub mod dev;
 pub mod files;
 pub mod frame_budget;
@@ -52,6 +53,14 @@ pub fn run(args: GameArgs) -> Result<(), String> {
         }
         None => class::ClassLinkOpened(None),
     };
+    #[cfg(not(feature = "dev"))]
+    if args.dev.any() {
+        return Err(
+            "--screenshot, --dump-state, --quit-after-frames and --diagnostics are tools for \
+             scripts and tests: build with them with `cargo run --release --features dev -- ...`"
+                .into(),
+        );
+    }
     run_app(args, playground, gan, resolution, class_link);
     Ok(())
 }
@@ -90,6 +99,7 @@ fn run_app(
     app.insert_resource(modes::cnn::start::CnnStart::from_args(&args));
     third_party::egui::add_to(&mut app);
     add_game_plugins(&mut app, args.dev.diagnostics);
+    #[cfg(feature = "dev")]
     dev::automation::plugin(&mut app, &args.dev);
     app.run();
 }
@@ -97,7 +107,10 @@ fn run_app(
 /// Everything of the game except windowing and rendering setup: also used by headless tests.
 pub fn add_game_plugins(app: &mut App, log_diagnostics: bool) {
     app.init_resource::<StartOptions>();
+    #[cfg(feature = "dev")]
     dev::diagnostics::plugin(app, log_diagnostics);
+    #[cfg(not(feature = "dev"))]
+    let _ = log_diagnostics;
     app.add_plugins((
         third_party::asset_loader::plugin,
         files::plugin,

@@ -5,6 +5,7 @@
 pub mod assets;
 pub mod cards;
 pub mod select_ui;
+pub mod stash;
 
 pub use cards::{
     CardChoice, LevelCardText, LevelPhase, follow_card_choice, show_level_card, star_lines,
@@ -17,6 +18,7 @@ use crate::level::gan::GanLevel;
 use crate::level::{AnyLevel, Level, LevelError};
 
 pub use assets::register_source;
+pub use stash::StashedFreeRun;
 
 pub(super) fn plugin(app: &mut App) {
     app.add_plugins((assets::plugin, select_ui::plugin))

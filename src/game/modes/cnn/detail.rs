@@ -52,7 +52,7 @@ fn number_grid(ui: &mut egui::Ui, id: &str, values: &[f32], size: usize) {
 /// The detail of the chosen layer; what the player changed comes back as actions.
 pub fn show(
     ui: &mut egui::Ui,
-    sim: &mut CnnSim,
+    sim: &CnnSim,
     screen: &mut CnnScreen,
     dt: f32,
     actions: &mut Vec<CnnAction>,
@@ -97,7 +97,7 @@ pub fn show(
 
 fn layer_view(
     ui: &mut egui::Ui,
-    sim: &mut CnnSim,
+    sim: &CnnSim,
     buttons: &mut serde_json::Map<String, serde_json::Value>,
     detail: &mut Detail,
     dt: f32,

@@ -3,12 +3,19 @@
 
 use bevy_egui::egui;
 
-use super::sim::{CnnSim, Shown};
+use bevy::prelude::MessageWriter;
+
+use super::sim::{CnnAction, CnnSim, Shown};
 
 pub const PAD_SIZE: f32 = 168.0;
 
-/// Shows the pad with the current custom image; paints into it. Returns the pad's response.
-pub fn pad(ui: &mut egui::Ui, sim: &mut CnnSim) -> egui::Response {
+/// Shows the pad with the current custom image; a stroke paints into a copy that is sent as the
+/// picture to look at. Returns the pad's response.
+pub fn pad(
+    ui: &mut egui::Ui,
+    sim: &CnnSim,
+    actions: &mut MessageWriter<CnnAction>,
+) -> egui::Response {
     let shape = sim.model().input;
     let (rect, response) = ui.allocate_exact_size(
         egui::vec2(PAD_SIZE, PAD_SIZE),
@@ -20,13 +27,14 @@ pub fn pad(ui: &mut egui::Ui, sim: &mut CnnSim) -> egui::Response {
         rect.height() / shape.height as f32,
     );
     let showing_custom = sim.shown == Shown::Custom;
-    if sim.custom.len() != shape.len() {
-        sim.custom = vec![0.0; shape.len()];
+    let mut pixels = sim.custom.clone();
+    if pixels.len() != shape.len() {
+        pixels = vec![0.0; shape.len()];
     }
     for row in 0..shape.height {
         for col in 0..shape.width {
             let at = (row * shape.width + col) * shape.channels;
-            let px = &sim.custom[at..at + shape.channels];
+            let px = &pixels[at..at + shape.channels];
             let color = if shape.channels == 3 {
                 egui::Color32::from_rgb(
                     (px[0].clamp(0.0, 1.0) * 255.0) as u8,
@@ -72,13 +80,15 @@ pub fn pad(ui: &mut egui::Ui, sim: &mut CnnSim) -> egui::Response {
                     continue;
                 }
                 let at = (row * shape.width + col) * shape.channels;
-                for v in &mut sim.custom[at..at + shape.channels] {
+                for v in &mut pixels[at..at + shape.channels] {
                     *v = if erase { *v * (1.0 - ink) } else { v.max(ink) };
                 }
             }
         }
-        sim.custom_name = "your drawing".into();
-        sim.show(Shown::Custom);
+        actions.write(CnnAction::Picture {
+            pixels,
+            name: "your drawing".into(),
+        });
     }
     response
 }

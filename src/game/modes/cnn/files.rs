@@ -5,7 +5,7 @@
 use bevy::prelude::*;
 
 use super::CnnStage;
-use super::sim::CnnSim;
+use super::sim::{CnnAction, CnnSim};
 use crate::game::files::{FileRequest, OpenedFile};
 use crate::game::notices::Notices;
 
@@ -32,7 +32,8 @@ fn is_picture(name: &str) -> bool {
 fn receive_files(
     mut opened: MessageReader<OpenedFile>,
     mut pending: ResMut<PendingTopology>,
-    mut sim: ResMut<CnnSim>,
+    sim: Res<CnnSim>,
+    mut actions: MessageWriter<CnnAction>,
     mut requests: MessageWriter<FileRequest>,
     mut notices: ResMut<Notices>,
 ) {
@@ -41,7 +42,10 @@ fn receive_files(
         if file.purpose == PICTURE_PURPOSE || (dropped && is_picture(&file.name)) {
             match crate::cnn::preprocess::image_for_model(&file.bytes, sim.model().input) {
                 Ok(pixels) => {
-                    sim.show_picture(pixels, file.name.clone());
+                    actions.write(CnnAction::Picture {
+                        pixels,
+                        name: file.name.clone(),
+                    });
                     notices.info(format!(
                         "{}: scaled and cropped to the model's {} input.",
                         file.name,
@@ -59,7 +63,7 @@ fn receive_files(
             let bytes = file.bytes.clone();
             let mut once = Some(bytes);
             match topology.with_weights(|_| once.take().ok_or_else(|| "the model has more than one weights file: only one can be opened in the browser".to_string())) {
-                Ok(model) => open(&mut sim, &mut notices, model, name),
+                Ok(model) => open(&mut actions, &mut notices, model, name),
                 Err(e) => notices.refused(format!("Cannot open the model: {e}")),
             }
             continue;
@@ -71,7 +75,7 @@ fn receive_files(
         }
         if let Some(path) = &file.path {
             match crate::cnn::tfjs::read_model(path) {
-                Ok(model) => open(&mut sim, &mut notices, model, file.name.clone()),
+                Ok(model) => open(&mut actions, &mut notices, model, file.name.clone()),
                 Err(e) => notices.refused(format!("Cannot open the model: {e}")),
             }
             continue;
@@ -89,7 +93,7 @@ fn receive_files(
         match crate::cnn::tfjs::parse_topology(&text) {
             Ok(topology) if topology.inline_weights.is_some() => {
                 match topology.with_weights(|_| Err(String::new())) {
-                    Ok(model) => open(&mut sim, &mut notices, model, file.name.clone()),
+                    Ok(model) => open(&mut actions, &mut notices, model, file.name.clone()),
                     Err(e) => notices.refused(format!("Cannot open the model: {e}")),
                 }
             }
@@ -100,7 +104,7 @@ fn receive_files(
                     })
                 };
                 match topology.with_weights(read_shard) {
-                    Ok(model) => open(&mut sim, &mut notices, model, file.name.clone()),
+                    Ok(model) => open(&mut actions, &mut notices, model, file.name.clone()),
                     Err(e) => notices.refused(format!("Cannot open the model: {e}")),
                 }
             }
@@ -123,12 +127,20 @@ fn receive_files(
     }
 }
 
-fn open(sim: &mut CnnSim, notices: &mut Notices, model: crate::cnn::CnnModel, name: String) {
+fn open(
+    actions: &mut MessageWriter<CnnAction>,
+    notices: &mut Notices,
+    model: crate::cnn::CnnModel,
+    name: String,
+) {
     notices.info(format!(
         "{name}: {} layers, {} parameters, {} classes.",
         model.layers.len(),
         model.parameter_count(),
         model.classes()
     ));
-    sim.open_model(model, name);
+    actions.write(CnnAction::OpenModel {
+        model: Box::new(model),
+        name,
+    });
 }

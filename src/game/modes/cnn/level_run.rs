@@ -5,30 +5,28 @@
 
 use bevy::prelude::*;
 
-use super::sim::CnnSim;
-use crate::game::levels::{LevelCatalog, LevelCommand};
+use super::sim::{CnnAction, CnnRules, CnnSim};
+use crate::game::levels::{LevelCatalog, LevelCommand, StashedFreeRun};
 use crate::game::notices::Notices;
 use crate::game::save::SavedProgress;
 use crate::game::screens::Screen;
-use crate::level::cnn::{CnnJudge, CnnLevel, CnnVerdict};
+use crate::level::cnn::{CnnJudge, CnnLevel, CnnLevelSetup, CnnSetting, CnnVerdict};
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<StashedFreeRun>()
+    app.init_resource::<StashedFreeRun<CnnSim>>()
         .add_systems(Update, handle_commands)
         .add_systems(OnEnter(Screen::Cnn), back_to_the_free_run)
         .add_systems(
             Update,
-            record_outcome.run_if(in_state(Screen::CnnLevel).and_then(resource_exists::<CnnSim>)),
+            record_outcome
+                .run_if(in_state(Screen::CnnLevel).and_then(resource_exists::<CnnLevelRun>)),
         );
 }
 
-/// The free CNN run, kept while a level is played.
-#[derive(Resource, Default)]
-pub struct StashedFreeRun(Option<Box<CnnSim>>);
-
 pub use crate::game::levels::LevelPhase;
 
-#[derive(Debug, Clone)]
+/// A CNN level being played: a resource beside the [`CnnSim`] while a level is on.
+#[derive(Resource, Debug, Clone)]
 pub struct CnnLevelRun {
     pub level: CnnLevel,
     pub judge: CnnJudge,
@@ -62,74 +60,125 @@ impl CnnLevelRun {
     }
 }
 
-impl CnnSim {
-    /// A run of `level` from its start.
-    pub fn for_level(level: &CnnLevel) -> Result<Self, String> {
+impl CnnLevelRun {
+    /// The level's run and a sim at its start.
+    pub fn start(level: &CnnLevel) -> Result<(Self, CnnSim), String> {
         let setup = level.setup()?;
         let mut sim = CnnSim::new(setup.dataset, setup.classes, setup.seed, setup.spec)?;
         sim.set_optimizer(setup.optimizer, setup.batch_size)?;
-        sim.level = Some(CnnLevelRun::new(level.clone()));
-        Ok(sim)
-    }
-
-    /// Judges the level now (after an epoch or an edit); stops training when it is decided.
-    pub fn judge_level(&mut self) {
-        let Some(run) = self.level.as_mut() else {
-            return;
-        };
-        if run.phase != LevelPhase::Playing {
-            return;
-        }
-        match run.judge.judge(&run.level, &self.training) {
-            Some(CnnVerdict::Solved) => {
-                run.phase = LevelPhase::Won;
-                self.playing = false;
-            }
-            Some(CnnVerdict::OutOfEpochs) => {
-                run.phase = LevelPhase::OutOfEpochs;
-                self.playing = false;
-            }
-            None => {}
-        }
+        Ok((Self::new(level.clone()), sim))
     }
 
     /// Back to the level's start, judged afresh.
-    fn restart_level(&mut self) -> Result<(), String> {
-        let Some(mut run) = self.level.take() else {
-            return Ok(());
-        };
-        let setup = run.level.setup()?;
-        self.set_level_setup(&setup)?;
-        run.judge = CnnJudge::default();
-        run.recorded = false;
-        run.answer_shown = false;
-        run.phase = LevelPhase::Playing;
-        self.level = Some(run);
+    fn restart(&mut self, sim: &mut CnnSim) -> Result<(), String> {
+        sim.set_level_setup(&self.level.setup()?)?;
+        self.judge = CnnJudge::default();
+        self.recorded = false;
+        self.answer_shown = false;
+        self.phase = LevelPhase::Playing;
         Ok(())
     }
 
     /// The reference solution: its network and training, its kernel, and training started.
-    fn show_answer(&mut self) -> Result<String, String> {
-        self.restart_level()?;
-        let Some(run) = self.level.as_mut() else {
-            return Err("no level is being played".into());
-        };
-        run.answer_shown = true;
-        let level = run.level.clone();
-        let setup = level.solution_setup()?;
-        self.set_level_setup(&setup)?;
-        if let Some(values) = &level.solution.kernel_values {
+    fn show_answer(&mut self, sim: &mut CnnSim) -> Result<String, String> {
+        self.restart(sim)?;
+        self.answer_shown = true;
+        sim.set_level_setup(&self.level.solution_setup()?)?;
+        if let Some(values) = &self.level.solution.kernel_values {
             crate::level::cnn::set_first_kernel(
-                &mut self.training.model,
-                crate::level::cnn::level_filter(&level),
+                &mut sim.training.model,
+                crate::level::cnn::level_filter(&self.level),
                 values,
             );
-            self.refresh_maps();
-            self.judge_level();
+            sim.refresh_maps();
+            self.judge(sim);
         } else {
-            self.playing = true;
+            sim.playing = true;
         }
-        Ok(level.solution.explanation.clone())
+        Ok(self.level.solution.explanation.clone())
+    }
+
+    /// Why the level refuses a change of its settings, if it does.
+    fn refuses_setup(&self, sim: &CnnSim, new: CnnLevelSetup) -> Option<String> {
+        self.level.refusal(&sim.setup(), &new)
+    }
+}
+
+impl CnnRules for CnnLevelRun {
+    fn refusal(&self, sim: &CnnSim, action: &CnnAction) -> Option<String> {
+        match action {
+            CnnAction::Images {
+                dataset,
+                classes,
+                seed,
+            } => self.refuses_setup(
+                sim,
+                CnnLevelSetup {
+                    dataset: *dataset,
+                    classes: *classes,
+                    seed: *seed,
+                    ..sim.setup()
+                },
+            ),
+            CnnAction::Network(spec) => self.refuses_setup(
+                sim,
+                CnnLevelSetup {
+                    spec: *spec,
+                    ..sim.setup()
+                },
+            ),
+            CnnAction::Optimizer {
+                optimizer,
+                batch_size,
+            } => self.refuses_setup(
+                sim,
+                CnnLevelSetup {
+                    optimizer: *optimizer,
+                    batch_size: (*batch_size).max(1),
+                    ..sim.setup()
+                },
+            ),
+            CnnAction::AddDrawing(_) => Some("In this level the images are fixed.".into()),
+            CnnAction::SetParameter { .. }
+                if !self.level.may_change.contains(&CnnSetting::Kernels) =>
+            {
+                Some("This level does not let you edit kernels by hand.".into())
+            }
+            CnnAction::Play(true) | CnnAction::Step if !self.allows_training() => {
+                Some(match self.phase {
+                    LevelPhase::Briefing => {
+                        "Read the briefing and press \"Play the level\" first.".into()
+                    }
+                    LevelPhase::Playing => {
+                        "This level is solved by hand, not by training: edit the kernel.".into()
+                    }
+                    _ => "This run is over: press Retry to play again.".into(),
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// Only while the level is played, and only a level with epochs to train.
+    fn allows_training(&self) -> bool {
+        self.phase == LevelPhase::Playing && self.level.epoch_budget > 0
+    }
+
+    fn judge(&mut self, sim: &mut CnnSim) {
+        if self.phase != LevelPhase::Playing {
+            return;
+        }
+        match self.judge.judge(&self.level, &sim.training) {
+            Some(CnnVerdict::Solved) => {
+                self.phase = LevelPhase::Won;
+                sim.playing = false;
+            }
+            Some(CnnVerdict::OutOfEpochs) => {
+                self.phase = LevelPhase::OutOfEpochs;
+                sim.playing = false;
+            }
+            None => {}
+        }
     }
 }
 
@@ -138,13 +187,14 @@ fn handle_commands(
     mut requests: MessageReader<LevelCommand>,
     catalog: Res<LevelCatalog>,
     sim: Option<ResMut<CnnSim>>,
-    mut stash: ResMut<StashedFreeRun>,
+    run: Option<ResMut<CnnLevelRun>>,
+    mut stash: ResMut<StashedFreeRun<CnnSim>>,
     mut commands: Commands,
     mut next: ResMut<NextState<Screen>>,
     screen: Res<State<Screen>>,
     mut notices: ResMut<Notices>,
 ) {
-    let mut sim = sim;
+    let (mut sim, mut run) = (sim, run);
     for request in requests.read() {
         let in_level = *screen.get() == Screen::CnnLevel;
         match request {
@@ -152,8 +202,8 @@ fn handle_commands(
                 let Some(level) = catalog.find_cnn(id) else {
                     continue;
                 };
-                let fresh = match CnnSim::for_level(level) {
-                    Ok(s) => s,
+                let (new_run, fresh) = match CnnLevelRun::start(level) {
+                    Ok(started) => started,
                     Err(e) => {
                         notices.refused(format!("This level cannot start: {e}"));
                         continue;
@@ -161,40 +211,44 @@ fn handle_commands(
                 };
                 match sim.as_deref_mut() {
                     Some(current) => {
-                        let old = std::mem::replace(current, fresh);
-                        if old.level.is_none() {
-                            stash.0 = Some(Box::new(old));
+                        let free_run = std::mem::replace(current, fresh);
+                        if run.is_none() {
+                            stash.keep(free_run);
                         }
                     }
                     None => commands.insert_resource(fresh),
+                }
+                match run.as_deref_mut() {
+                    Some(run) => *run = new_run,
+                    None => commands.insert_resource(new_run),
                 }
                 next.set(Screen::CnnLevel);
             }
             _ if !in_level => {}
             LevelCommand::Retry => {
-                if let Some(sim) = sim.as_deref_mut()
-                    && let Err(e) = sim.restart_level()
+                if let (Some(sim), Some(run)) = (sim.as_deref_mut(), run.as_deref_mut())
+                    && let Err(e) = run.restart(sim)
                 {
                     notices.refused(format!("This level cannot start: {e}"));
                 }
             }
             LevelCommand::BeginPlaying => {
-                if let Some(run) = sim.as_deref_mut().and_then(|s| s.level.as_mut())
+                if let Some(run) = run.as_deref_mut()
                     && run.phase == LevelPhase::Briefing
                 {
                     run.phase = LevelPhase::Playing;
                 }
             }
             LevelCommand::Hint => {
-                if let Some(run) = sim.as_deref_mut().and_then(|s| s.level.as_mut())
+                if let Some(run) = run.as_deref_mut()
                     && run.hints_shown < run.level.hints.len()
                 {
                     run.hints_shown += 1;
                 }
             }
             LevelCommand::ShowAnswer => {
-                if let Some(sim) = sim.as_deref_mut() {
-                    match sim.show_answer() {
+                if let (Some(sim), Some(run)) = (sim.as_deref_mut(), run.as_deref_mut()) {
+                    match run.show_answer(sim) {
                         Ok(explanation) => notices.info(format!("The answer: {explanation}")),
                         Err(e) => notices.refused(format!("The answer cannot start: {e}")),
                     }
@@ -205,30 +259,31 @@ fn handle_commands(
 }
 
 /// Leaving a level for the free CNN screen brings the free run back.
-fn back_to_the_free_run(sim: Option<ResMut<CnnSim>>, mut stash: ResMut<StashedFreeRun>) {
-    let Some(mut sim) = sim else { return };
-    if sim.level.is_some() {
-        match stash.0.take() {
-            Some(free) => *sim = *free,
-            None => match CnnSim::new(
-                crate::cnn::images::ImageDataset::Shapes,
-                5,
-                0,
-                crate::cnn::MiniSpec::default(),
-            ) {
-                Ok(fresh) => *sim = fresh,
-                Err(_) => sim.level = None,
-            },
-        }
-        sim.playing = false;
+fn back_to_the_free_run(
+    mut commands: Commands,
+    sim: Option<ResMut<CnnSim>>,
+    run: Option<Res<CnnLevelRun>>,
+    mut stash: ResMut<StashedFreeRun<CnnSim>>,
+) {
+    let (Some(mut sim), Some(_)) = (sim, run) else {
+        return;
+    };
+    commands.remove_resource::<CnnLevelRun>();
+    if let Some(free_run) = stash.take() {
+        *sim = free_run;
+    } else if let Ok(fresh) = CnnSim::new(
+        crate::cnn::images::ImageDataset::Shapes,
+        5,
+        0,
+        crate::cnn::MiniSpec::default(),
+    ) {
+        *sim = fresh;
     }
+    sim.playing = false;
 }
 
 /// A decided level is saved once: its stars and the epoch it was solved at.
-fn record_outcome(mut sim: ResMut<CnnSim>, mut saved: ResMut<SavedProgress>) {
-    let Some(run) = sim.level.as_mut() else {
-        return;
-    };
+fn record_outcome(mut run: ResMut<CnnLevelRun>, mut saved: ResMut<SavedProgress>) {
     if run.recorded || !matches!(run.phase, LevelPhase::Won | LevelPhase::OutOfEpochs) {
         return;
     }

@@ -38,6 +38,15 @@ pub(super) fn plugin(app: &mut App) {
         level_run::plugin,
         recording_caption::plugin,
     ));
+    // The one apply system and the training clock, under the rules of the level being played
+    // (if one is).
+    app.add_systems(
+        Update,
+        (
+            sim::apply_actions::<level_run::CnnLevelRun>.in_set(sim::CnnSet::Apply),
+            sim::train_within_budget::<level_run::CnnLevelRun>.in_set(sim::CnnSet::Train),
+        ),
+    );
 }
 
 /// The CNN bench. Training runs only while it is shown.

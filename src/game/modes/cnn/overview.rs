@@ -18,7 +18,7 @@ struct Column {
     channels: usize,
 }
 
-pub fn show(ui: &mut egui::Ui, rect: egui::Rect, sim: &mut CnnSim, screen: &mut CnnScreen) {
+pub fn show(ui: &mut egui::Ui, rect: egui::Rect, sim: &CnnSim, screen: &mut CnnScreen) {
     let model = sim.model().clone();
     let mut columns = vec![Column {
         layer: None,

@@ -137,7 +137,9 @@ fn level_cards(ctx: &egui::Context, s: &mut CnnUi) {
     use crate::game::levels::{
         LevelCardText, LevelPhase, follow_card_choice, show_level_card, star_lines,
     };
-    let Some(run) = &s.sim.level else { return };
+    let Some(run) = s.level.as_deref() else {
+        return;
+    };
     let screen = ctx.viewport_rect();
     let center = Vec2::new(
         LEFT_WIDTH + (screen.width() - LEFT_WIDTH - RIGHT_WIDTH) / 2.0,

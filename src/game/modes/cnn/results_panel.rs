@@ -1,7 +1,7 @@
 //! The CNN mode's results: the prediction for the shown image, the loss and accuracy curves, the
 //! confusion matrix, the mistakes to click, and the layers in a table.
 
-use super::sim::{CnnSim, Shown};
+use super::sim::{CnnAction, CnnSim, Shown};
 use super::ui::{CnnUi, RIGHT_WIDTH, remember};
 use crate::game::plots::{Curve, decimate, line_chart};
 use crate::game::theme::palette;
@@ -10,7 +10,7 @@ use bevy::prelude::*;
 use bevy_egui::egui;
 
 pub(super) fn right_panel(ui: &mut egui::Ui, s: &mut CnnUi) {
-    let sim = &mut *s.sim;
+    let sim = &*s.sim;
     section(ui, "Prediction");
     let p = &sim.acts.probabilities;
     let model = sim.model();
@@ -98,7 +98,7 @@ pub(super) fn right_panel(ui: &mut egui::Ui, s: &mut CnnUi) {
         }
     });
     if let Some(i) = chosen {
-        sim.show(Shown::Test(i));
+        s.actions.write(CnnAction::Show(Shown::Test(i)));
     }
     ui.horizontal(|ui| {
         if let Shown::Test(i) = sim.shown {
@@ -106,12 +106,14 @@ pub(super) fn right_panel(ui: &mut egui::Ui, s: &mut CnnUi) {
             let next = ui.button("image →");
             remember(&mut s.screen.buttons, "next_image", &next);
             if prev.clicked() {
-                sim.show(Shown::Test(
+                s.actions.write(CnnAction::Show(Shown::Test(
                     (i + sim.test.len() - 1) % sim.test.len().max(1),
-                ));
+                )));
             }
             if next.clicked() {
-                sim.show(Shown::Test((i + 1) % sim.test.len().max(1)));
+                s.actions.write(CnnAction::Show(Shown::Test(
+                    (i + 1) % sim.test.len().max(1),
+                )));
             }
             ui.label(format!("test image {}", i + 1));
         }

@@ -1,7 +1,8 @@
 //! The CNN mode's run bar: the way back, Record and Hand in, the level's hint and answer, train,
 //! step and reset, and where training stands.
 
-use super::sim::ModelSource;
+use super::sim::CnnAction;
+use super::sim::{CnnRules, ModelSource};
 use super::ui::{CnnUi, remember};
 use crate::game::screens::Screen;
 use crate::game::theme::form_factor::ScreenClass;
@@ -19,7 +20,7 @@ pub(super) fn run_bar(ui: &mut egui::Ui, s: &mut CnnUi) {
         let back = ui.button("← Title");
         remember(&mut s.screen.buttons, "title", &back);
         if back.clicked() {
-            s.sim.playing = false;
+            s.actions.write(CnnAction::Play(false));
             s.next_screen.set(Screen::Title);
         }
         ui.separator();
@@ -48,7 +49,7 @@ pub(super) fn run_bar(ui: &mut egui::Ui, s: &mut CnnUi) {
         });
         remember(&mut s.screen.buttons, "Hand in", &menu);
         ui.separator();
-        if let Some(run) = &s.sim.level {
+        if let Some(run) = s.level.as_deref() {
             ui.label(egui::RichText::new(&run.level.title).strong())
                 .on_hover_text(run.level.goal.describe());
             let budget = run.level.epoch_budget;
@@ -68,14 +69,15 @@ pub(super) fn run_bar(ui: &mut egui::Ui, s: &mut CnnUi) {
                     .write(crate::game::levels::LevelCommand::ShowAnswer);
             }
             if ui.button("Levels").clicked() {
-                s.sim.playing = false;
+                s.actions.write(CnnAction::Play(false));
                 s.next_screen.set(Screen::LevelSelect);
             }
             ui.separator();
         }
-        let sim = &mut *s.sim;
+        let sim = &*s.sim;
         if sim.opened.is_none() {
-            let trainable = sim.can_train();
+            let trainable =
+                sim.can_train() && s.level.as_deref().is_none_or(|run| run.allows_training());
             let label = if sim.playing {
                 "⏸ Pause"
             } else {
@@ -88,25 +90,21 @@ pub(super) fn run_bar(ui: &mut egui::Ui, s: &mut CnnUi) {
             );
             remember(&mut s.screen.buttons, "play", &play);
             if play.clicked() {
-                sim.playing = !sim.playing;
+                s.actions.write(CnnAction::Play(!sim.playing));
             }
             let step = ui
                 .add_enabled(trainable, egui::Button::new("Step"))
                 .on_hover_text("Train on one batch and show what changed.");
             remember(&mut s.screen.buttons, "step", &step);
             if step.clicked() {
-                sim.playing = false;
-                sim.step_once();
+                s.actions.write(CnnAction::Step);
             }
             let reset = ui
                 .button("Reset")
                 .on_hover_text("New weights from the seed; the history starts again.");
             remember(&mut s.screen.buttons, "reset", &reset);
             if reset.clicked() {
-                sim.playing = false;
-                if let Err(e) = sim.rebuild() {
-                    s.notices.refused(e);
-                }
+                s.actions.write(CnnAction::Reset);
             }
             ui.separator();
             let t = &sim.training;

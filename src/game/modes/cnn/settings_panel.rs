@@ -1,6 +1,7 @@
 //! The CNN mode's settings: the images, the network, training, the models to open or save, and
 //! the picture or drawing to look at.
 
+use super::sim::CnnAction;
 use super::ui::{CnnUi, remember};
 use crate::cnn::images::ImageDataset;
 use crate::cnn::train::CnnOptimizer;
@@ -11,7 +12,7 @@ use bevy::prelude::*;
 use bevy_egui::egui;
 
 pub(super) fn left_panel(ui: &mut egui::Ui, s: &mut CnnUi) {
-    let sim = &mut *s.sim;
+    let sim = &*s.sim;
     if sim.opened.is_none() {
         section(ui, "Data");
         let mut dataset = sim.dataset;
@@ -36,10 +37,12 @@ pub(super) fn left_panel(ui: &mut egui::Ui, s: &mut CnnUi) {
                 seed = seed.wrapping_add(1) % 10_000;
             }
         });
-        if (dataset, classes, seed) != (sim.dataset, sim.classes, sim.seed)
-            && let Err(e) = sim.regenerate(dataset, classes, seed)
-        {
-            s.notices.refused(e);
+        if (dataset, classes, seed) != (sim.dataset, sim.classes, sim.seed) {
+            s.actions.write(CnnAction::Images {
+                dataset,
+                classes,
+                seed,
+            });
         }
         ui.small(format!(
             "{} training and {} test images of {}x{} pixels: {}.",
@@ -76,10 +79,8 @@ pub(super) fn left_panel(ui: &mut egui::Ui, s: &mut CnnUi) {
                 ui.selectable_value(&mut spec.activation, a, a.name());
             }
         });
-        if spec != sim.spec
-            && let Err(e) = sim.set_spec(spec)
-        {
-            s.notices.refused(format!("That network does not fit: {e}"));
+        if spec != sim.spec {
+            s.actions.write(CnnAction::Network(spec));
         }
         ui.small(format!(
             "{} parameters.",
@@ -123,10 +124,11 @@ pub(super) fn left_panel(ui: &mut egui::Ui, s: &mut CnnUi) {
         });
         optimizer = optimizer.with_learning_rate(lr);
         ui.add(egui::Slider::new(&mut batch, 1..=64).text("batch size"));
-        if (optimizer != sim.optimizer || batch != sim.batch_size)
-            && let Err(e) = sim.set_optimizer(optimizer, batch)
-        {
-            s.notices.refused(e);
+        if optimizer != sim.optimizer || batch != sim.batch_size {
+            s.actions.write(CnnAction::Optimizer {
+                optimizer,
+                batch_size: batch,
+            });
         }
     }
 
@@ -153,7 +155,7 @@ pub(super) fn left_panel(ui: &mut egui::Ui, s: &mut CnnUi) {
                 });
             }
         } else if ui.button("Back to my network").clicked() {
-            sim.close_model();
+            s.actions.write(CnnAction::CloseModel);
             s.screen.detail = None;
         }
     });
@@ -172,14 +174,16 @@ pub(super) fn left_panel(ui: &mut egui::Ui, s: &mut CnnUi) {
             });
         }
         if ui.button("Clear pad").clicked() {
-            let n = sim.model().input.len();
-            sim.show_picture(vec![0.0; n], "your drawing".into());
+            s.actions.write(CnnAction::Picture {
+                pixels: vec![0.0; sim.model().input.len()],
+                name: "your drawing".into(),
+            });
         }
     });
     ui.small(
         "Draw below with the left button, erase with the right; the network sees it as you draw.",
     );
-    let pad = super::drawing::pad(ui, sim);
+    let pad = super::drawing::pad(ui, sim, &mut s.actions);
     remember(&mut s.screen.buttons, "pad", &pad);
     if sim.opened.is_none() {
         ui.horizontal(|ui| {
@@ -196,14 +200,7 @@ pub(super) fn left_panel(ui: &mut egui::Ui, s: &mut CnnUi) {
             let add = ui.button("Add to training set");
             remember(&mut s.screen.buttons, "add_drawing", &add);
             if add.clicked() {
-                match sim.add_drawing(*class) {
-                    Ok(()) => s.notices.info(format!(
-                        "Added as {}: {} training images now.",
-                        names[*class],
-                        sim.train.len()
-                    )),
-                    Err(e) => s.notices.refused(e),
-                }
+                s.actions.write(CnnAction::AddDrawing(*class));
             }
             s.screen.drawing_class = chosen;
         });

@@ -3,50 +3,187 @@
 //! a time budget per frame (natively each batch uses every core), and the test set is evaluated
 //! a slice per frame, so frames keep coming while the network learns.
 
+use bevy::ecs::component::Mutable;
 use bevy::prelude::*;
 
 use super::CnnStage;
 use crate::cnn::images::{ImageDataset, ImageSet};
 use crate::cnn::train::{CnnOptimizer, CnnTraining, Predictions};
 use crate::cnn::{Activations, CnnModel, MiniSpec, Padding, Shape};
+use crate::game::notices::Notices;
 use crate::level::cnn::CnnLevelSetup;
 
 pub(super) fn plugin(app: &mut App) {
     app.add_message::<CnnAction>()
-        .add_systems(OnEnter(CnnStage), open_first_run)
-        .add_systems(
+        .configure_sets(
             Update,
-            (apply_actions, train_within_budget)
+            (CnnSet::Apply, CnnSet::Train)
                 .chain()
                 .run_if(in_state(CnnStage)),
-        );
+        )
+        .add_systems(OnEnter(CnnStage), open_first_run);
 }
 
-/// A change the player asks of the CNN (from a panel, a view or a key); [`apply_actions`] makes it
-/// or says why not. (The panels' other changes still call [`CnnSim`] directly: see issue 27.)
+/// Ordering of the mode's systems within a frame.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CnnSet {
+    /// Player actions change the run.
+    Apply,
+    /// Training, the rates and the maps.
+    Train,
+}
+
+/// A change the player asks of the CNN: every panel, view, key and opened file writes one, and
+/// [`apply_actions`] makes it or says why not.
 #[derive(Message, Debug, Clone, PartialEq)]
 pub enum CnnAction {
+    /// Train (true) or pause.
+    Play(bool),
+    /// One batch now; pauses training.
+    Step,
+    /// New weights from the seed; the history starts again.
+    Reset,
+    /// New images: another dataset, class count or seed (the network starts afresh).
+    Images {
+        dataset: ImageDataset,
+        classes: usize,
+        seed: u64,
+    },
+    /// Another network shape.
+    Network(MiniSpec),
+    /// Another optimiser or batch size (training goes on).
+    Optimizer {
+        optimizer: CnnOptimizer,
+        batch_size: usize,
+    },
+    /// A model from a file, shown instead of the trained network.
+    OpenModel { model: Box<CnnModel>, name: String },
+    /// Back to the network this mode trains.
+    CloseModel,
+    /// A picture (in the shown model's input size) to look at: the drawing pad's or a file's.
+    Picture { pixels: Vec<f32>, name: String },
+    /// The drawing joins the training set as this class.
+    AddDrawing(usize),
+    /// Which image the views show.
+    Show(Shown),
     /// One weight of the shown model, edited by hand (the kernel editor).
     SetParameter { index: usize, value: f32 },
 }
 
-/// Makes the player's changes; a refused one becomes a notice at once, on the CNN screen.
-fn apply_actions(
+/// What a level being played says about the run. The level run, a resource of its own beside
+/// the sim, answers; the sim knows no level, and a free run has [`NoLevel`].
+pub trait CnnRules {
+    /// Why this action is refused now, if it is.
+    fn refusal(&self, sim: &CnnSim, action: &CnnAction) -> Option<String>;
+    /// Whether training may go on.
+    fn allows_training(&self) -> bool;
+    /// After every epoch and every hand edit: the level is judged (a verdict stops training).
+    fn judge(&mut self, sim: &mut CnnSim);
+}
+
+/// The free run: nothing is refused, nothing judged.
+pub struct NoLevel;
+
+impl CnnRules for NoLevel {
+    fn refusal(&self, _: &CnnSim, _: &CnnAction) -> Option<String> {
+        None
+    }
+    fn allows_training(&self) -> bool {
+        true
+    }
+    fn judge(&mut self, _: &mut CnnSim) {}
+}
+
+/// Makes the player's changes under the rules of the level being played (`L`, the level run's
+/// resource), if one is; a refused one becomes a notice at once, on the CNN screen.
+pub fn apply_actions<L: CnnRules + Resource + Component<Mutability = Mutable>>(
     mut actions: MessageReader<CnnAction>,
     sim: Option<ResMut<CnnSim>>,
-    mut notices: ResMut<crate::game::notices::Notices>,
+    level: Option<ResMut<L>>,
+    mut notices: ResMut<Notices>,
 ) {
     let Some(mut sim) = sim else {
         actions.clear();
         return;
     };
+    let mut level = level;
+    let mut free = NoLevel;
+    let rules: &mut dyn CnnRules = match level.as_deref_mut() {
+        Some(level) => level,
+        None => &mut free,
+    };
     for action in actions.read() {
-        let done = match *action {
-            CnnAction::SetParameter { index, value } => sim.set_parameter(index, value),
-        };
-        if let Err(why) = done {
-            notices.refused(why);
+        apply(&mut sim, rules, action.clone(), &mut notices);
+    }
+}
+
+/// One action on the run.
+pub fn apply(sim: &mut CnnSim, rules: &mut dyn CnnRules, action: CnnAction, notices: &mut Notices) {
+    if let Some(why) = rules.refusal(sim, &action) {
+        notices.refused(why);
+        return;
+    }
+    let done = match action {
+        CnnAction::Play(on) => {
+            if on && !sim.can_train() {
+                Err("An opened model is not trained here: close it to train the network.".into())
+            } else {
+                sim.playing = on;
+                Ok(())
+            }
         }
+        CnnAction::Step => {
+            sim.playing = false;
+            sim.step_once(rules);
+            Ok(())
+        }
+        CnnAction::Reset => {
+            sim.playing = false;
+            sim.rebuild()
+        }
+        CnnAction::Images {
+            dataset,
+            classes,
+            seed,
+        } => sim.regenerate(dataset, classes, seed),
+        CnnAction::Network(spec) => sim
+            .set_spec(spec)
+            .map_err(|e| format!("That network does not fit: {e}")),
+        CnnAction::Optimizer {
+            optimizer,
+            batch_size,
+        } => sim.set_optimizer(optimizer, batch_size),
+        CnnAction::OpenModel { model, name } => {
+            sim.open_model(*model, name);
+            Ok(())
+        }
+        CnnAction::CloseModel => {
+            sim.close_model();
+            Ok(())
+        }
+        CnnAction::Picture { pixels, name } => {
+            sim.show_picture(pixels, name);
+            Ok(())
+        }
+        CnnAction::AddDrawing(label) => sim.add_drawing(label).map(|()| {
+            notices.info(format!(
+                "Added as {}: {} training images now.",
+                sim.train.class_names.get(label).map_or("?", String::as_str),
+                sim.train.len()
+            ));
+        }),
+        CnnAction::Show(shown) => {
+            sim.show(shown);
+            Ok(())
+        }
+        CnnAction::SetParameter { index, value } => {
+            sim.set_parameter(index, value);
+            rules.judge(sim);
+            Ok(())
+        }
+    };
+    if let Err(why) = done {
+        notices.refused(why);
     }
 }
 
@@ -112,8 +249,6 @@ pub struct CnnSim {
     weights_changed: bool,
     /// Seconds since the maps were last recomputed while training.
     since_refresh: f32,
-    /// The level being played, if any.
-    pub level: Option<super::level_run::CnnLevelRun>,
 }
 
 impl CnnSim {
@@ -156,7 +291,6 @@ impl CnnSim {
             meter: crate::game::training_rate::RateMeter::new(std::time::Duration::from_secs(1)),
             weights_changed: false,
             since_refresh: 0.0,
-            level: None,
         };
         sim.predictions = crate::cnn::train::predict_all(&sim.training.model, &sim.test);
         sim.refresh_maps();
@@ -168,13 +302,10 @@ impl CnnSim {
         self.opened.as_ref().unwrap_or(&self.training.model)
     }
 
-    /// Whether the network may train now: not an opened model, and in a level only while it
-    /// is played and has epochs to train.
+    /// Whether this network is trained here (an opened model is only looked at). A level may
+    /// forbid training too: ask its rules.
     pub fn can_train(&self) -> bool {
         self.opened.is_none()
-            && self.level.as_ref().is_none_or(|run| {
-                run.phase == super::level_run::LevelPhase::Playing && run.level.epoch_budget > 0
-            })
     }
 
     /// The settings as a level sees them.
@@ -189,32 +320,15 @@ impl CnnSim {
         }
     }
 
-    /// Refuses a change the level being played locks.
-    fn check_level(&self, new: &CnnLevelSetup) -> Result<(), String> {
-        match &self.level {
-            Some(run) => match run.level.refusal(&self.setup(), new) {
-                Some(why) => Err(why),
-                None => Ok(()),
-            },
-            None => Ok(()),
-        }
-    }
-
     /// Puts a level's settings in place (its start or its answer), with new weights.
     pub fn set_level_setup(&mut self, setup: &CnnLevelSetup) -> Result<(), String> {
-        let level = self.level.take();
-        let result = (|| {
-            if (setup.dataset, setup.classes, setup.seed) != (self.dataset, self.classes, self.seed)
-            {
-                self.regenerate(setup.dataset, setup.classes, setup.seed)?;
-            }
-            self.spec = setup.spec;
-            self.set_optimizer(setup.optimizer, setup.batch_size)?;
-            self.playing = false;
-            self.rebuild()
-        })();
-        self.level = level;
-        result
+        if (setup.dataset, setup.classes, setup.seed) != (self.dataset, self.classes, self.seed) {
+            self.regenerate(setup.dataset, setup.classes, setup.seed)?;
+        }
+        self.spec = setup.spec;
+        self.set_optimizer(setup.optimizer, setup.batch_size)?;
+        self.playing = false;
+        self.rebuild()
     }
 
     /// The image the views show.
@@ -266,12 +380,6 @@ impl CnnSim {
         classes: usize,
         seed: u64,
     ) -> Result<(), String> {
-        self.check_level(&CnnLevelSetup {
-            dataset,
-            classes,
-            seed,
-            ..self.setup()
-        })?;
         let (train, test) = dataset.generate(classes, seed)?;
         // Digits are 8x8: valid padding would shrink them to nothing; same keeps them.
         let mut spec = self.spec;
@@ -294,10 +402,6 @@ impl CnnSim {
 
     /// A new network shape; refused (with the reason) when it does not fit the images.
     pub fn set_spec(&mut self, spec: MiniSpec) -> Result<(), String> {
-        self.check_level(&CnnLevelSetup {
-            spec,
-            ..self.setup()
-        })?;
         let old = self.spec;
         self.spec = spec;
         if let Err(e) = self.rebuild() {
@@ -312,11 +416,6 @@ impl CnnSim {
         optimizer: CnnOptimizer,
         batch_size: usize,
     ) -> Result<(), String> {
-        self.check_level(&CnnLevelSetup {
-            optimizer,
-            batch_size: batch_size.max(1),
-            ..self.setup()
-        })?;
         let kind_changed = optimizer.name() != self.optimizer.name();
         self.optimizer = optimizer;
         self.batch_size = batch_size.max(1);
@@ -370,24 +469,13 @@ impl CnnSim {
         if self.opened.is_some() {
             return Err("an opened model is not trained here".into());
         }
-        if self.level.is_some() {
-            return Err("In this level the images are fixed.".into());
-        }
         let drawing = self.custom.clone();
         self.train.push(&drawing, label)
     }
 
-    /// Changes one weight of the shown model (hand-edited kernels) and recomputes the maps; a
-    /// level that keeps its kernels refuses.
-    pub fn set_parameter(&mut self, index: usize, value: f32) -> Result<(), String> {
-        if let Some(run) = &self.level
-            && !run
-                .level
-                .may_change
-                .contains(&crate::level::cnn::CnnSetting::Kernels)
-        {
-            return Err("This level does not let you edit kernels by hand.".into());
-        }
+    /// Changes one weight of the shown model (hand-edited kernels) and recomputes the maps (a
+    /// value that is not a number is ignored).
+    pub fn set_parameter(&mut self, index: usize, value: f32) {
         let model = match self.opened.as_mut() {
             Some(m) => m,
             None => &mut self.training.model,
@@ -401,34 +489,30 @@ impl CnnSim {
             self.training.reset_optimizer_state();
         }
         self.refresh_maps();
-        self.judge_level();
-        Ok(())
     }
 
     /// One batch now (the Step button).
-    pub fn step_once(&mut self) {
-        if !self.can_train() {
+    pub fn step_once(&mut self, rules: &mut dyn CnnRules) {
+        if !self.can_train() || !rules.allows_training() {
             return;
         }
         if self.training.step(&self.train) {
-            self.finish_epoch_now();
+            let predictions = crate::cnn::train::predict_all(&self.training.model, &self.test);
+            self.record_epoch(predictions, rules);
         }
         self.refresh_maps();
     }
 
-    fn finish_epoch_now(&mut self) {
-        let predictions = crate::cnn::train::predict_all(&self.training.model, &self.test);
-        self.record_epoch(predictions);
-    }
-
-    fn record_epoch(&mut self, predictions: Predictions) {
+    /// An epoch's test results are in: kept, and the level (if any) judges them.
+    fn record_epoch(&mut self, predictions: Predictions, rules: &mut dyn CnnRules) {
         self.training.finish_epoch_with(&self.test, &predictions);
         self.predictions = predictions;
-        self.judge_level();
+        rules.judge(self);
     }
 
-    /// Trains for up to `budget_ms`; returns the images used.
-    pub fn train_for(&mut self, budget_ms: f64) -> usize {
+    /// Trains for up to `budget_ms`, or until a level's verdict stops training; returns the
+    /// images used.
+    pub fn train_for(&mut self, budget_ms: f64, rules: &mut dyn CnnRules) -> usize {
         let start = bevy::platform::time::Instant::now();
         let elapsed = || start.elapsed().as_secs_f64() * 1000.0;
         let mut images = 0;
@@ -439,7 +523,10 @@ impl CnnSim {
                     crate::cnn::train::predict_range(&self.training.model, &self.test, next..end);
                 partial.append(slice);
                 if end >= self.test.len() {
-                    self.record_epoch(partial);
+                    self.record_epoch(partial, rules);
+                    if !self.playing {
+                        break;
+                    }
                 } else {
                     self.evaluating = Some((partial, end));
                 }
@@ -488,7 +575,7 @@ pub fn default_picture(shape: Shape) -> Vec<f32> {
 pub fn open_first_run(
     mut commands: Commands,
     existing: Option<Res<CnnSim>>,
-    mut notices: ResMut<crate::game::notices::Notices>,
+    mut notices: ResMut<Notices>,
 ) {
     if existing.is_some() {
         return;
@@ -501,8 +588,11 @@ pub fn open_first_run(
     }
 }
 
-fn train_within_budget(
+/// The CNN's clock: training inside the frame's budget while playing, the rates, and the maps
+/// following the weights.
+pub fn train_within_budget<L: CnnRules + Resource + Component<Mutability = Mutable>>(
     sim: Option<ResMut<CnnSim>>,
+    level: Option<ResMut<L>>,
     time: Res<Time>,
     frames: Res<crate::game::frame_budget::FrameBudget>,
     mut timings: ResMut<crate::game::frame_budget::WorkTimings>,
@@ -511,12 +601,19 @@ fn train_within_budget(
     let Some(mut sim) = sim else {
         return;
     };
+    let mut level = level;
+    let mut free = NoLevel;
+    let rules: &mut dyn CnnRules = match level.as_deref_mut() {
+        Some(level) => level,
+        None => &mut free,
+    };
     let dt = time.delta_secs();
     sim.since_refresh += dt;
-    if sim.playing && sim.can_train() {
-        let other_ms = frames.frame_seconds() * 1000.0 - sim.train_ms_last_frame;
+    if sim.playing && sim.can_train() && rules.allows_training() {
+        let other_ms = frames.frame_ms() - sim.train_ms_last_frame;
+        let rule = crate::game::frame_budget::TrainingShare::FILL_THE_FRAME;
         let start = bevy::platform::time::Instant::now();
-        let images = sim.train_for(crate::game::frame_budget::training_budget_ms(other_ms));
+        let images = sim.train_for(rule.budget_ms(frames.frame_ms(), other_ms), rules);
         timings.training += start.elapsed();
         let ms = start.elapsed().as_secs_f64() * 1000.0;
         sim.train_ms_last_frame = ms;

@@ -4,7 +4,7 @@
 use bevy::prelude::*;
 
 use super::CnnStage;
-use super::sim::CnnSim;
+use super::sim::CnnAction;
 use crate::game::GameArgs;
 use crate::game::screens::Screen;
 
@@ -40,12 +40,12 @@ fn skip_title(start: Res<CnnStart>, mut next: ResMut<NextState<Screen>>) {
     }
 }
 
-fn apply(mut start: ResMut<CnnStart>, sim: Option<ResMut<CnnSim>>) {
+fn apply(mut start: ResMut<CnnStart>, mut actions: MessageWriter<CnnAction>) {
     if !start.open {
         return;
     }
     start.open = false;
-    if let Some(mut sim) = sim {
-        sim.playing = start.play;
+    if start.play {
+        actions.write(CnnAction::Play(true));
     }
 }

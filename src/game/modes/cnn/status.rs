@@ -4,7 +4,8 @@ use bevy::prelude::*;
 use bevy_egui::input::egui_wants_any_keyboard_input;
 
 use super::CnnStage;
-use super::sim::CnnSim;
+use super::level_run::CnnLevelRun;
+use super::sim::{CnnAction, CnnRules, CnnSet, CnnSim};
 use super::ui::CnnScreen;
 use crate::game::status::Status;
 
@@ -12,8 +13,9 @@ pub(super) fn plugin(app: &mut App) {
     app.add_systems(
         Update,
         (
-            publish_status,
-            keys.run_if(not(egui_wants_any_keyboard_input)),
+            publish_status.after(CnnSet::Train),
+            keys.before(CnnSet::Apply)
+                .run_if(not(egui_wants_any_keyboard_input)),
         )
             .run_if(in_state(CnnStage).and_then(resource_exists::<CnnSim>)),
     );
@@ -21,6 +23,7 @@ pub(super) fn plugin(app: &mut App) {
 
 fn publish_status(
     sim: Res<CnnSim>,
+    level: Option<Res<CnnLevelRun>>,
     screen: Res<CnnScreen>,
     shown: Res<State<crate::game::screens::Screen>>,
     mut status: ResMut<Status>,
@@ -62,7 +65,7 @@ fn publish_status(
             .collect::<Vec<_>>(),
     );
     status.set("detail", screen.detail.as_ref().map(|d| format!("{d:?}")));
-    if let Some(run) = &sim.level {
+    if let Some(run) = level.as_deref() {
         status.set("level", run.level.id.clone());
         status.set("level_phase", format!("{:?}", run.phase));
     }
@@ -70,12 +73,17 @@ fn publish_status(
 }
 
 /// Space trains or pauses; S steps one batch.
-fn keys(keyboard: Res<ButtonInput<KeyCode>>, mut sim: ResMut<CnnSim>) {
-    if keyboard.just_pressed(KeyCode::Space) && sim.can_train() {
-        sim.playing = !sim.playing;
+fn keys(
+    keyboard: Res<ButtonInput<KeyCode>>,
+    sim: Res<CnnSim>,
+    level: Option<Res<CnnLevelRun>>,
+    mut actions: MessageWriter<CnnAction>,
+) {
+    let trainable = sim.can_train() && level.is_none_or(|run| run.allows_training());
+    if keyboard.just_pressed(KeyCode::Space) && trainable {
+        actions.write(CnnAction::Play(!sim.playing));
     }
-    if keyboard.just_pressed(KeyCode::KeyS) {
-        sim.playing = false;
-        sim.step_once();
+    if keyboard.just_pressed(KeyCode::KeyS) && trainable {
+        actions.write(CnnAction::Step);
     }
 }

@@ -6,6 +6,7 @@ use bevy::prelude::*;
 use bevy_egui::egui;
 
 use super::detail_parts::Detail;
+use super::level_run::CnnLevelRun;
 use super::maps::{ColorRange, MapTextures};
 use super::sim::CnnSim;
 use crate::game::files::FileRequest;
@@ -35,7 +36,9 @@ pub struct CnnScreen {
 pub struct CnnUi<'w> {
     pub level_commands: MessageWriter<'w, crate::game::levels::LevelCommand>,
     pub catalog: Res<'w, crate::game::levels::LevelCatalog>,
-    pub sim: ResMut<'w, CnnSim>,
+    pub sim: Res<'w, CnnSim>,
+    /// The level being played, if one is.
+    pub level: Option<Res<'w, CnnLevelRun>>,
     pub screen: ResMut<'w, CnnScreen>,
     pub notices: ResMut<'w, Notices>,
     pub files: MessageWriter<'w, FileRequest>,

@@ -4,8 +4,8 @@
 
 use bevy::prelude::*;
 
-use super::sim::GanSim;
-use crate::game::levels::{LevelCatalog, LevelCommand};
+use super::sim::{GanAction, GanRules, GanSim};
+use crate::game::levels::{LevelCatalog, LevelCommand, StashedFreeRun};
 use crate::game::notices::Notices;
 use crate::game::save::SavedProgress;
 use crate::game::screens::Screen;
@@ -13,18 +13,20 @@ use crate::gan::Gan;
 use crate::level::gan::{GanJudge, GanLevel, GanPhase, GanVerdict};
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(Update, handle_commands)
+    app.init_resource::<StashedFreeRun<GanSim>>()
+        .add_systems(Update, handle_commands)
         .add_systems(OnEnter(Screen::Gan), back_to_the_free_run)
         .add_systems(
             Update,
-            record_outcome.run_if(in_state(Screen::GanLevel).and_then(resource_exists::<GanSim>)),
+            record_outcome
+                .run_if(in_state(Screen::GanLevel).and_then(resource_exists::<GanLevelRun>)),
         );
 }
 
 pub use crate::game::levels::LevelPhase;
 
-/// A GAN level being played.
-#[derive(Debug, Clone)]
+/// A GAN level being played: a resource beside the [`GanSim`] while a level is on.
+#[derive(Resource, Debug, Clone)]
 pub struct GanLevelRun {
     pub level: GanLevel,
     pub judge: GanJudge,
@@ -69,70 +71,85 @@ impl GanLevelRun {
     }
 }
 
-impl GanSim {
-    /// After every epoch of a level: the answer's next phase when its epoch comes, then the
-    /// judge. Returns true when the level is decided (training stops).
-    pub fn after_level_epoch(&mut self) -> bool {
-        let Some(run) = self.level.as_mut() else {
-            return false;
-        };
-        if run.phase != LevelPhase::Playing {
+impl GanLevelRun {
+    /// A new run from the level's start (its judge starts over too).
+    pub fn restart_level(&mut self, sim: &mut GanSim, notices: &mut Notices) {
+        self.restart();
+        self.answer = None;
+        match Gan::new(self.level.start_settings()) {
+            Ok(gan) => {
+                sim.replace_run(gan, format!("level: {}", self.level.title));
+                sim.playing = false;
+            }
+            Err(e) => notices.refused(format!("This level cannot start: {e}")),
+        }
+    }
+}
+
+impl GanRules for GanLevelRun {
+    fn refusal(&self, sim: &GanSim, action: &GanAction) -> Option<String> {
+        match action {
+            GanAction::Preset { .. } | GanAction::Drawing(_) | GanAction::Prepare(_) => {
+                Some("In a level the data is fixed: leave the level to pick another.".to_string())
+            }
+            GanAction::Open { .. } => {
+                Some("Models open on the free GAN screen, not in a level.".to_string())
+            }
+            GanAction::Settings(new) => self.level.refusal(sim.gan.settings(), new),
+            GanAction::TogglePlay | GanAction::Step(_) | GanAction::SlowMotion(true)
+                if !self.allows_training() =>
+            {
+                Some(match self.phase {
+                    LevelPhase::Briefing => {
+                        "Read the briefing and press \"Play the level\" first.".to_string()
+                    }
+                    _ => "This run is over: press Retry to play again.".to_string(),
+                })
+            }
+            _ => None,
+        }
+    }
+
+    fn allows_training(&self) -> bool {
+        self.phase == LevelPhase::Playing
+    }
+
+    fn judges(&self) -> bool {
+        true
+    }
+
+    /// The answer's next phase when its epoch comes, then the judge.
+    fn after_epoch(&mut self, sim: &mut GanSim) -> bool {
+        if self.phase != LevelPhase::Playing {
             return true;
         }
-        if let Some(answer) = run.answer.as_mut() {
+        if let Some(answer) = self.answer.as_mut() {
             while answer
                 .first()
-                .is_some_and(|p| p.at_epoch <= self.gan.epoch())
+                .is_some_and(|p| p.at_epoch <= sim.gan.epoch())
             {
                 let phase = answer.remove(0);
-                let next = phase.changes.apply(self.gan.settings());
-                let _ = self.gan.apply_live(next);
+                let next = phase.changes.apply(sim.gan.settings());
+                let _ = sim.gan.apply_live(next);
             }
         }
-        match run.judge.after_epoch(&run.level, &self.gan) {
+        match self.judge.after_epoch(&self.level, &sim.gan) {
             Some(GanVerdict::Solved) => {
-                run.phase = LevelPhase::Won;
-                self.playing = false;
+                self.phase = LevelPhase::Won;
+                sim.playing = false;
                 true
             }
             Some(GanVerdict::OutOfEpochs) => {
-                run.phase = LevelPhase::OutOfEpochs;
-                self.playing = false;
+                self.phase = LevelPhase::OutOfEpochs;
+                sim.playing = false;
                 true
             }
             None => false,
         }
     }
 
-    /// Whether training may go on (no level, or a level being played).
-    pub fn level_allows_training(&self) -> bool {
-        self.level
-            .as_ref()
-            .is_none_or(|run| run.phase == LevelPhase::Playing)
-    }
-
-    /// A new run from the level's start (its judge starts over too).
-    pub fn restart_level(&mut self, notices: &mut Notices) {
-        let Some(run) = self.level.as_mut() else {
-            return;
-        };
-        run.restart();
-        run.answer = None;
-        match Gan::new(run.level.start_settings()) {
-            Ok(gan) => {
-                let origin = format!("level: {}", run.level.title);
-                self.replace_run(gan, origin);
-                self.playing = false;
-            }
-            Err(e) => notices.refused(format!("This level cannot start: {e}")),
-        }
-    }
-
-    /// The judge starts over after a reset of the run.
-    pub fn level_reset(&mut self) {
-        if let Some(run) = self.level.as_mut() {
-            run.restart();
-        }
+    fn run_restarted(&mut self) {
+        self.restart();
     }
 }
 
@@ -141,12 +158,14 @@ fn handle_commands(
     mut requests: MessageReader<LevelCommand>,
     catalog: Res<LevelCatalog>,
     sim: Option<ResMut<GanSim>>,
+    run: Option<ResMut<GanLevelRun>>,
+    mut stash: ResMut<StashedFreeRun<GanSim>>,
     mut commands: Commands,
     mut next: ResMut<NextState<Screen>>,
     screen: Res<State<Screen>>,
     mut notices: ResMut<Notices>,
 ) {
-    let mut sim = sim;
+    let (mut sim, mut run) = (sim, run);
     for request in requests.read() {
         let in_level = *screen.get() == Screen::GanLevel;
         match request {
@@ -161,103 +180,105 @@ fn handle_commands(
                         continue;
                     }
                 };
-                let origin = format!("level: {}", level.title);
-                let run = GanLevelRun::new(level.clone());
+                let mut fresh = GanSim::with_gan(gan, format!("level: {}", level.title));
                 match sim.as_deref_mut() {
                     Some(sim) => {
-                        if sim.level.is_none() {
-                            sim.stashed = Some((Box::new(sim.gan.clone()), sim.origin.clone()));
+                        // Newer than anything the views have seen: they lay out again.
+                        fresh.generation = sim.generation + 1;
+                        fresh.speed = sim.speed;
+                        let free_run = std::mem::replace(sim, fresh);
+                        if run.is_none() {
+                            stash.keep(free_run);
                         }
-                        sim.replace_run(gan, origin);
-                        sim.slow_motion = None;
-                        sim.playing = false;
-                        sim.level = Some(run);
                     }
-                    None => {
-                        let mut fresh = GanSim::with_gan(gan, origin);
-                        fresh.level = Some(run);
-                        commands.insert_resource(fresh);
-                    }
+                    None => commands.insert_resource(fresh),
+                }
+                let new_run = GanLevelRun::new(level.clone());
+                match run.as_deref_mut() {
+                    Some(run) => *run = new_run,
+                    None => commands.insert_resource(new_run),
                 }
                 next.set(Screen::GanLevel);
             }
             _ if !in_level => {}
             LevelCommand::Retry => {
-                if let Some(sim) = sim.as_deref_mut() {
-                    sim.restart_level(&mut notices);
-                    if let Some(run) = sim.level.as_mut() {
-                        run.phase = LevelPhase::Playing;
-                    }
+                if let (Some(sim), Some(run)) = (sim.as_deref_mut(), run.as_deref_mut()) {
+                    run.restart_level(sim, &mut notices);
+                    run.phase = LevelPhase::Playing;
                 }
             }
             LevelCommand::BeginPlaying => {
-                if let Some(run) = sim.as_deref_mut().and_then(|s| s.level.as_mut())
+                if let Some(run) = run.as_deref_mut()
                     && run.phase == LevelPhase::Briefing
                 {
                     run.phase = LevelPhase::Playing;
                 }
             }
             LevelCommand::Hint => {
-                if let Some(run) = sim.as_deref_mut().and_then(|s| s.level.as_mut())
+                if let Some(run) = run.as_deref_mut()
                     && run.hints_shown < run.level.hints.len()
                 {
                     run.hints_shown += 1;
                 }
             }
             LevelCommand::ShowAnswer => {
-                let Some(sim) = sim.as_deref_mut() else {
+                let (Some(sim), Some(run)) = (sim.as_deref_mut(), run.as_deref_mut()) else {
                     continue;
                 };
-                sim.restart_level(&mut notices);
-                let Some(run) = sim.level.as_mut() else {
-                    continue;
-                };
-                let mut phases = run.level.solution.phases.clone();
-                let explanation = run.level.solution.explanation.clone();
-                let first = phases
-                    .first()
-                    .filter(|p| p.at_epoch == 0)
-                    .map(|p| p.changes.apply(&run.level.start_settings()));
-                if first.is_some() {
-                    phases.remove(0);
-                }
-                run.answer = Some(phases);
-                run.phase = LevelPhase::Playing;
-                if let Some(settings) = first {
-                    match Gan::new(settings) {
-                        Ok(gan) => {
-                            let origin = sim.origin.clone();
-                            sim.replace_run(gan, origin);
-                        }
-                        Err(e) => notices.refused(format!("The answer cannot start: {e}")),
-                    }
-                }
-                sim.playing = true;
-                notices.info(format!("The answer: {explanation}"));
+                show_answer(sim, run, &mut notices);
             }
         }
     }
+}
+
+/// The reference solution, played from the level's start: its first settings at once, its
+/// later phases at their epochs (in `after_epoch`), training started.
+fn show_answer(sim: &mut GanSim, run: &mut GanLevelRun, notices: &mut Notices) {
+    run.restart_level(sim, notices);
+    let mut phases = run.level.solution.phases.clone();
+    let first = phases
+        .first()
+        .filter(|p| p.at_epoch == 0)
+        .map(|p| p.changes.apply(&run.level.start_settings()));
+    if first.is_some() {
+        phases.remove(0);
+    }
+    run.answer = Some(phases);
+    run.phase = LevelPhase::Playing;
+    if let Some(settings) = first {
+        match Gan::new(settings) {
+            Ok(gan) => {
+                let origin = sim.origin.clone();
+                sim.replace_run(gan, origin);
+            }
+            Err(e) => notices.refused(format!("The answer cannot start: {e}")),
+        }
+    }
+    sim.playing = true;
+    notices.info(format!("The answer: {}", run.level.solution.explanation));
 }
 
 /// Leaving a level for the free GAN screen brings the free run back.
-fn back_to_the_free_run(sim: Option<ResMut<GanSim>>) {
-    let Some(mut sim) = sim else { return };
-    if sim.level.take().is_some() {
-        match sim.stashed.take() {
-            Some((gan, origin)) => {
-                sim.replace_run(*gan, origin);
-                sim.playing = false;
-            }
-            None => *sim = GanSim::opening(),
-        }
-    }
+fn back_to_the_free_run(
+    mut commands: Commands,
+    sim: Option<ResMut<GanSim>>,
+    run: Option<Res<GanLevelRun>>,
+    mut stash: ResMut<StashedFreeRun<GanSim>>,
+) {
+    let (Some(mut sim), Some(_)) = (sim, run) else {
+        return;
+    };
+    commands.remove_resource::<GanLevelRun>();
+    let generation = sim.generation;
+    *sim = stash.take().unwrap_or_else(GanSim::opening);
+    // Newer than the level's run: the views lay out again.
+    sim.generation = generation + 1;
+    sim.version += 1;
+    sim.playing = false;
 }
 
 /// A decided level is saved once: its stars and the epoch it was solved at.
-fn record_outcome(mut sim: ResMut<GanSim>, mut saved: ResMut<SavedProgress>) {
-    let Some(run) = sim.level.as_mut() else {
-        return;
-    };
+fn record_outcome(mut run: ResMut<GanLevelRun>, mut saved: ResMut<SavedProgress>) {
     if run.recorded || !matches!(run.phase, LevelPhase::Won | LevelPhase::OutOfEpochs) {
         return;
     }

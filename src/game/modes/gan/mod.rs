@@ -38,6 +38,13 @@ pub(super) fn plugin(app: &mut App) {
         start::plugin,
         recording_caption::plugin,
     ));
+    // The one apply system, under the rules of the level being played (if one is).
+    app.add_systems(
+        Update,
+        sim::apply_actions::<level_run::GanLevelRun>
+            .in_set(GanSet::Apply)
+            .run_if(in_state(GanStage)),
+    );
 }
 
 /// The GAN bench: the free GAN screen and the GAN levels share it. Training runs only

@@ -79,7 +79,7 @@ fn gan_ui(mut contexts: EguiContexts, mut s: GanUi) -> Result {
         );
         let edit = s.screen.edit_mode;
         let sim = &*s.sim;
-        let allowed: Vec<GanSetting> = match &sim.level {
+        let allowed: Vec<GanSetting> = match s.level.as_deref() {
             Some(run) => run.level.may_change.clone(),
             None => GanSetting::ALL.to_vec(),
         };
@@ -259,7 +259,9 @@ fn preparing_card(ctx: &egui::Context, s: &GanUi, actions: &mut Vec<GanAction>) 
 
 /// The level's briefing before playing, and its end: won (stars and lesson) or out of epochs.
 fn level_cards(ctx: &egui::Context, s: &mut GanUi) {
-    let Some(run) = &s.sim.level else { return };
+    let Some(run) = s.level.as_deref() else {
+        return;
+    };
     let screen = ctx.viewport_rect();
     let center = Vec2::new(
         LEFT_WIDTH + (screen.width() - LEFT_WIDTH - RIGHT_WIDTH) / 2.0,

@@ -111,7 +111,7 @@ pub(super) fn run_bar(ui: &mut egui::Ui, s: &mut GanUi, actions: &mut Vec<GanAct
         remember(buttons, "Edit", &r);
         // On the right of a desktop's bar; on a small screen they wrap on with the rest.
         let mut files_and_leave = |ui: &mut egui::Ui| {
-            let (label, tip, to) = if s.sim.level.is_some() {
+            let (label, tip, to) = if s.level.is_some() {
                 (
                     "Levels",
                     "Back to the level list. Key: Esc",
@@ -156,7 +156,7 @@ pub(super) fn run_bar(ui: &mut egui::Ui, s: &mut GanUi, actions: &mut Vec<GanAct
             });
             remember(&mut s.screen.buttons, "Hand in", &menu);
             crate::game::recording::record_button(ui, &mut s.recorder, &mut s.screen.buttons);
-            if s.sim.level.is_some() {
+            if s.level.is_some() {
                 return;
             }
             let r = ui

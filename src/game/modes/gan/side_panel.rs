@@ -13,7 +13,7 @@ use bevy::prelude::*;
 use bevy_egui::egui;
 
 pub(super) fn left_panel(ui: &mut egui::Ui, s: &mut GanUi, actions: &mut Vec<GanAction>) {
-    if s.sim.level.is_some() {
+    if s.level.is_some() {
         level_panel(ui, s);
     } else {
         data_panel(ui, s, actions);
@@ -24,7 +24,9 @@ pub(super) fn left_panel(ui: &mut egui::Ui, s: &mut GanUi, actions: &mut Vec<Gan
 /// The level's goal, how the run stands, its stars, hints and answer.
 pub(super) fn level_panel(ui: &mut egui::Ui, s: &mut GanUi) {
     let sim = &*s.sim;
-    let Some(run) = &sim.level else { return };
+    let Some(run) = s.level.as_deref() else {
+        return;
+    };
     let level = &run.level;
     section(ui, "LEVEL");
     ui.label(egui::RichText::new(&level.title).size(18.0).strong());

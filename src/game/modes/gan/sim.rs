@@ -4,6 +4,7 @@
 //! [`GanAction`]s; [`apply_actions`] turns them into changes of the run, with a notice for
 //! whatever cannot be done; everything on screen is derived from the run afterwards.
 
+use bevy::ecs::component::Mutable;
 use bevy::prelude::*;
 
 use super::GanStage;
@@ -25,13 +26,7 @@ pub(super) fn plugin(app: &mut App) {
                 .chain()
                 .before(crate::game::network_view::ViewSet::Sync),
         )
-        .add_systems(OnEnter(GanStage), open_first_run)
-        .add_systems(
-            Update,
-            apply_actions
-                .in_set(GanSet::Apply)
-                .run_if(in_state(GanStage)),
-        );
+        .add_systems(OnEnter(GanStage), open_first_run);
 }
 
 /// Ordering of the mode's systems within a frame, before the network views'.
@@ -101,10 +96,6 @@ pub struct GanSim {
     pub diagnosis: Vec<Diagnosis>,
     /// Where the run came from, in words ("GAN Lab's gaussians preset", "model.json"...).
     pub origin: String,
-    /// The level being played, if any.
-    pub level: Option<super::level_run::GanLevelRun>,
-    /// The free run, kept while a level is played.
-    pub stashed: Option<(Box<Gan>, String)>,
 }
 
 impl GanSim {
@@ -135,8 +126,6 @@ impl GanSim {
             diverged_at: None,
             diagnosis: Vec::new(),
             origin: origin.into(),
-            level: None,
-            stashed: None,
         }
     }
 
@@ -212,48 +201,68 @@ pub fn open_first_run(mut commands: Commands, sim: Option<Res<GanSim>>) {
     }
 }
 
-/// Turns the player's actions into changes of the run.
-pub fn apply_actions(
+/// What a level being played says about the run. The level run, a resource of its own beside
+/// the sim, answers; the sim knows no level, and a free run has [`NoLevel`].
+pub trait GanRules {
+    /// Why this action is refused now, if it is.
+    fn refusal(&self, sim: &GanSim, action: &GanAction) -> Option<String>;
+    /// Whether training may go on.
+    fn allows_training(&self) -> bool;
+    /// Whether a judge follows the run (it needs every tenth epoch measured).
+    fn judges(&self) -> bool;
+    /// After every epoch; true when the run is decided (training stops).
+    fn after_epoch(&mut self, sim: &mut GanSim) -> bool;
+    /// The run started over (a reset, new settings): so does the judging.
+    fn run_restarted(&mut self);
+}
+
+/// The free run: nothing is refused, nothing judged.
+pub struct NoLevel;
+
+impl GanRules for NoLevel {
+    fn refusal(&self, _: &GanSim, _: &GanAction) -> Option<String> {
+        None
+    }
+    fn allows_training(&self) -> bool {
+        true
+    }
+    fn judges(&self) -> bool {
+        false
+    }
+    fn after_epoch(&mut self, _: &mut GanSim) -> bool {
+        false
+    }
+    fn run_restarted(&mut self) {}
+}
+
+/// Turns the player's actions into changes of the run, under the rules of the level being
+/// played (`L`, the level run's resource), if one is.
+pub fn apply_actions<L: GanRules + Resource + Component<Mutability = Mutable>>(
     mut actions: MessageReader<GanAction>,
     sim: Option<ResMut<GanSim>>,
+    level: Option<ResMut<L>>,
     mut notices: ResMut<Notices>,
 ) {
     let Some(mut sim) = sim else {
         actions.clear();
         return;
     };
+    let mut level = level;
+    let mut free = NoLevel;
+    let rules: &mut dyn GanRules = match level.as_deref_mut() {
+        Some(level) => level,
+        None => &mut free,
+    };
     for action in actions.read() {
-        apply(&mut sim, action.clone(), &mut notices);
+        apply(&mut sim, rules, action.clone(), &mut notices);
     }
 }
 
-/// One action on the run (public for tests that play without a window).
-pub fn apply(sim: &mut GanSim, action: GanAction, notices: &mut Notices) {
-    if let Some(run) = &sim.level {
-        let refusal = match &action {
-            GanAction::Preset { .. } | GanAction::Drawing(_) | GanAction::Prepare(_) => {
-                Some("In a level the data is fixed: leave the level to pick another.".to_string())
-            }
-            GanAction::Open { .. } => {
-                Some("Models open on the free GAN screen, not in a level.".to_string())
-            }
-            GanAction::Settings(new) => run.level.refusal(sim.gan.settings(), new),
-            GanAction::TogglePlay | GanAction::Step(_) | GanAction::SlowMotion(true)
-                if !sim.level_allows_training() =>
-            {
-                Some(match run.phase {
-                    super::level_run::LevelPhase::Briefing => {
-                        "Read the briefing and press \"Play the level\" first.".to_string()
-                    }
-                    _ => "This run is over: press Retry to play again.".to_string(),
-                })
-            }
-            _ => None,
-        };
-        if let Some(why) = refusal {
-            notices.refused(why);
-            return;
-        }
+/// One action on the run.
+pub fn apply(sim: &mut GanSim, rules: &mut dyn GanRules, action: GanAction, notices: &mut Notices) {
+    if let Some(why) = rules.refusal(sim, &action) {
+        notices.refused(why);
+        return;
     }
     match action {
         GanAction::TogglePlay => {
@@ -272,7 +281,7 @@ pub fn apply(sim: &mut GanSim, action: GanAction, notices: &mut Notices) {
                 Ok(gan) => {
                     let origin = sim.origin.clone();
                     sim.replace_run(gan, origin);
-                    sim.level_reset();
+                    rules.run_restarted();
                 }
                 Err(e) => notices.refused(format!("Cannot start over: {e}")),
             }
@@ -289,7 +298,7 @@ pub fn apply(sim: &mut GanSim, action: GanAction, notices: &mut Notices) {
             if let Some(message) = sim.after_training() {
                 notices.refused(message);
             }
-            sim.after_level_epoch();
+            rules.after_epoch(sim);
         }
         GanAction::SlowMotion(on) => {
             if on && sim.slow_motion.is_none() {
@@ -306,11 +315,11 @@ pub fn apply(sim: &mut GanSim, action: GanAction, notices: &mut Notices) {
             if let Some(mut slow) = sim.slow_motion {
                 slow.elapsed = SLOW_STEP_SECONDS;
                 sim.slow_motion = Some(slow);
-                advance_slow_motion(sim, 0.0, notices);
+                advance_slow_motion(sim, rules, 0.0, notices);
             }
         }
         GanAction::Speed(speed) => sim.speed = speed,
-        GanAction::Settings(settings) => change_settings(sim, *settings, notices),
+        GanAction::Settings(settings) => change_settings(sim, rules, *settings, notices),
         GanAction::Preset {
             distribution,
             tuned,
@@ -391,7 +400,12 @@ fn new_run(
     }
 }
 
-fn change_settings(sim: &mut GanSim, settings: GanSettings, notices: &mut Notices) {
+fn change_settings(
+    sim: &mut GanSim,
+    rules: &mut dyn GanRules,
+    settings: GanSettings,
+    notices: &mut Notices,
+) {
     if let Err(e) = settings.validate() {
         notices.refused(format!("Not a possible setting: {e}"));
         return;
@@ -399,7 +413,7 @@ fn change_settings(sim: &mut GanSim, settings: GanSettings, notices: &mut Notice
     if sim.gan.settings().needs_new_run(&settings) {
         let origin = sim.origin.clone();
         new_run(sim, settings, origin, notices);
-        sim.level_reset();
+        rules.run_restarted();
     } else if let Err(e) = sim.gan.apply_live(settings) {
         notices.refused(format!("Cannot change that now: {e}"));
     }
@@ -407,7 +421,12 @@ fn change_settings(sim: &mut GanSim, settings: GanSettings, notices: &mut Notice
 
 /// Moves slow motion on by `dt` seconds (the steps and what they train are the core's), and
 /// reacts as after any training: a blow-up stops it, and a level judges a finished epoch.
-pub fn advance_slow_motion(sim: &mut GanSim, dt: f32, notices: &mut Notices) {
+pub fn advance_slow_motion(
+    sim: &mut GanSim,
+    rules: &mut dyn GanRules,
+    dt: f32,
+    notices: &mut Notices,
+) {
     let Some(mut slow) = sim.slow_motion else {
         return;
     };
@@ -424,7 +443,7 @@ pub fn advance_slow_motion(sim: &mut GanSim, dt: f32, notices: &mut Notices) {
             notices.refused(message);
             break;
         }
-        if trained == crate::gan::slow_motion::Trained::WholeEpoch && sim.after_level_epoch() {
+        if trained == crate::gan::slow_motion::Trained::WholeEpoch && rules.after_epoch(sim) {
             break;
         }
     }

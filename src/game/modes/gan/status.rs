@@ -4,6 +4,7 @@ use bevy::prelude::*;
 use bevy_egui::input::egui_wants_any_keyboard_input;
 
 use super::GanStage;
+use super::level_run::GanLevelRun;
 use super::sim::{GanAction, GanSet, GanSim, GanSpeed};
 use super::ui::GanScreen;
 use crate::game::notices::Notices;
@@ -24,6 +25,7 @@ pub(super) fn plugin(app: &mut App) {
 
 fn publish_status(
     sim: Res<GanSim>,
+    level: Option<Res<GanLevelRun>>,
     screen: Res<State<Screen>>,
     gan_screen: Res<GanScreen>,
     notices: Res<Notices>,
@@ -57,7 +59,7 @@ fn publish_status(
             .collect::<Vec<_>>(),
     );
     status.set("drawing", gan_screen.plot.drawing.as_ref().map(Vec::len));
-    if let Some(run) = &sim.level {
+    if let Some(run) = level.as_deref() {
         status.set("level", run.level.id.clone());
         status.set("level_phase", format!("{:?}", run.phase));
         status.set("level_solved_at", run.judge.solved_at);
@@ -84,6 +86,7 @@ fn publish_status(
 fn keys(
     keyboard: Res<ButtonInput<KeyCode>>,
     sim: Res<GanSim>,
+    level: Option<Res<GanLevelRun>>,
     mut actions: MessageWriter<GanAction>,
     mut next: ResMut<NextState<Screen>>,
 ) {
@@ -103,7 +106,7 @@ fn keys(
         actions.write(GanAction::Speed(next));
     }
     if keyboard.just_pressed(KeyCode::Escape) {
-        next.set(if sim.level.is_some() {
+        next.set(if level.is_some() {
             Screen::LevelSelect
         } else {
             Screen::Title

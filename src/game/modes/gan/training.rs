@@ -8,19 +8,12 @@ use bevy::platform::time::Instant;
 use bevy::prelude::*;
 
 use super::GanStage;
-use super::sim::{GanSet, GanSim, GanSpeed, advance_slow_motion};
-use crate::game::frame_budget::{FrameBudget, WorkTimings};
+use super::level_run::GanLevelRun;
+use super::sim::{GanRules, GanSet, GanSim, GanSpeed, NoLevel, advance_slow_motion};
+use crate::game::frame_budget::{FrameBudget, TrainingShare, WorkTimings};
 use crate::game::notices::Notices;
 use crate::game::training_rate::{RateMeasured, RateMeter};
 use crate::level::gan::MEASURE_EVERY;
-
-/// At Max, GAN training takes this much of a fast frame, so that the mode's own work (training,
-/// the plot and both networks' heatmaps) stays under 4 ms: 60 frames a second on a machine that
-/// draws fast enough, at well over 500 epochs a second...
-pub const MAX_TRAINING_PER_FRAME: Duration = Duration::from_millis(3);
-/// ...and this share of a slow frame (software rendering, a small laptop, the browser), where
-/// 60 frames a second is out of reach anyway and 3 ms would starve training.
-pub const MAX_TRAINING_FRAME_SHARE: f64 = 0.18;
 
 /// While preparing a starting point, training may take this much of each frame (the player
 /// watches a progress bar, not a smooth animation).
@@ -49,8 +42,10 @@ pub struct GanClock {
     since_diagnosis: f32,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn train(
     mut sim: ResMut<GanSim>,
+    level: Option<ResMut<GanLevelRun>>,
     time: Res<Time>,
     mut clock: ResMut<GanClock>,
     mut frame: ResMut<FrameBudget>,
@@ -60,6 +55,12 @@ fn train(
 ) {
     let start = Instant::now();
     let before = sim.gan.epoch();
+    let mut level = level;
+    let mut free = NoLevel;
+    let rules: &mut dyn GanRules = match level.as_deref_mut() {
+        Some(level) => level,
+        None => &mut free,
+    };
     if let Some(preparing) = sim.preparing.clone() {
         let budget = frame.left().max(PREPARING_BUDGET);
         while sim.gan.epoch() < preparing.target && start.elapsed() < budget {
@@ -79,19 +80,20 @@ fn train(
             notices.refused(message);
         }
     } else if sim.slow_motion.is_some() {
-        if sim.playing && sim.level_allows_training() {
-            advance_slow_motion(&mut sim, time.delta_secs(), &mut notices);
+        if sim.playing && rules.allows_training() {
+            advance_slow_motion(&mut sim, rules, time.delta_secs(), &mut notices);
         }
-    } else if sim.playing && sim.may_train() && sim.level_allows_training() {
+    } else if sim.playing && sim.may_train() && rules.allows_training() {
         // In a level every tenth epoch is measured, as the judge needs (and the command line
         // judges); elsewhere only the last epoch of the frame, which is the one seen.
-        let in_level = sim.level.is_some();
+        let in_level = rules.judges();
         let wanted = match sim.speed {
             GanSpeed::PerFrame(n) => u64::from(n),
             GanSpeed::Max => u64::MAX,
         };
-        let share = Duration::from_secs_f64(frame.frame_seconds() * MAX_TRAINING_FRAME_SHARE);
-        let budget = frame.left().min(MAX_TRAINING_PER_FRAME.max(share));
+        let budget = frame
+            .left()
+            .min(TrainingShare::GAN.budget(frame.frame_ms(), 0.0));
         let mut ran = 0u64;
         // At least one epoch a frame; then as many as wanted while the budget lasts. Only the
         // frame's last epoch is measured: the record of the others keeps the losses.
@@ -101,7 +103,7 @@ fn train(
             let judged = in_level && next.is_multiple_of(MEASURE_EVERY);
             sim.gan.train_epoch(!more || judged);
             ran += 1;
-            if sim.after_level_epoch() || !more {
+            if rules.after_epoch(&mut sim) || !more {
                 break;
             }
         }

@@ -5,6 +5,7 @@ use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy_egui::egui;
 
+use super::level_run::GanLevelRun;
 use super::plot::PlotState;
 use super::sim::{GanAction, GanSim};
 use super::views::GanViews;
@@ -38,6 +39,8 @@ pub struct GanScreen {
 #[derive(SystemParam)]
 pub struct GanUi<'w> {
     pub sim: Res<'w, GanSim>,
+    /// The level being played, if one is.
+    pub level: Option<Res<'w, GanLevelRun>>,
     pub actions: MessageWriter<'w, GanAction>,
     pub screen: ResMut<'w, GanScreen>,
     pub views: ResMut<'w, GanViews>,

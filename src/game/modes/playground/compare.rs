@@ -2,7 +2,7 @@
 //! data (one or two settings varied, three values each), each with its decision boundary, loss
 //! and accuracy, their test losses overlaid in one chart, ranked best first; "Use this" makes a
 //! variant, weights and history, the sandbox's experiment. Training takes what the frame leaves
-//! (see `frame_budget::training_budget_ms`): natively the variants train on every core (rayon), in
+//! (see `frame_budget::TrainingShare::FILL_THE_FRAME`): natively the variants train on every core (rayon), in
 //! the browser one after another.
 
 use bevy::prelude::*;
@@ -145,8 +145,9 @@ fn train_variants(
     compare.since_thumbs += dt;
     if compare.playing && !compare.runs.is_empty() {
         // What a 60 fps frame leaves after drawing, or as long as drawing where it is slower.
-        let other_ms = frames.frame_seconds() * 1000.0 - compare.train_ms_last_frame;
-        let budget = crate::game::frame_budget::training_budget_ms(other_ms);
+        let other_ms = frames.frame_ms() - compare.train_ms_last_frame;
+        let budget = crate::game::frame_budget::TrainingShare::FILL_THE_FRAME
+            .budget_ms(frames.frame_ms(), other_ms);
         let start = bevy::platform::time::Instant::now();
         let mut epochs = 0;
         while start.elapsed().as_secs_f64() * 1000.0 < budget {

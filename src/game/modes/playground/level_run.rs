@@ -3,8 +3,8 @@
 
 use bevy::prelude::*;
 
-use super::mirror::PlaygroundView;
 use super::sim::{Rules, SimAction, SimSet, Simulation, Undo};
+use super::view::PlaygroundView;
 use crate::experiment::EditRules;
 use crate::game::levels::{LevelCatalog, LevelCommand};
 use crate::game::network_view::ViewPulse;

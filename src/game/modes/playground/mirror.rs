@@ -4,8 +4,8 @@
 use bevy::prelude::*;
 
 use super::Workbench;
-use super::panels::DisplayOptions;
 use super::sim::{Rules, SimSet, Simulation};
+use super::view::{DEFAULT_RECT, DisplayOptions, PlaygroundView};
 use crate::game::network_view::{NetworkView, PrimaryView, ViewOptions, ViewRect, view_root};
 use crate::game::notices::Notices;
 use crate::game::screens::Screen;
@@ -23,13 +23,6 @@ pub(super) fn plugin(app: &mut App) {
                 .run_if(in_state(Workbench)),
         );
 }
-
-/// The view root of the workbench's network.
-#[derive(Resource, Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PlaygroundView(pub Entity);
-
-/// Where the network view is before the panels are laid out (the panels update it every frame).
-pub const DEFAULT_RECT: (Vec2, Vec2) = (Vec2::new(292.0, 46.0), Vec2::new(652.0, 714.0));
 
 fn spawn_view(mut commands: Commands, sim: Res<Simulation>) {
     let mut view = NetworkView::new(sim.experiment.network().clone(), ViewOptions::default());

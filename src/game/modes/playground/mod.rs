@@ -20,8 +20,10 @@ pub mod share;
 pub mod sim;
 pub mod slow_motion;
 pub mod slow_motion_drawing;
+pub mod slow_motion_ui;
 pub mod start;
 pub mod training;
+pub mod view;
 
 use bevy::prelude::*;
 
@@ -48,7 +50,7 @@ pub(super) fn plugin(app: &mut App) {
     app.add_plugins((
         links::plugin,
         code_view::plugin,
-        slow_motion::plugin,
+        slow_motion_ui::plugin,
         lessons::plugin,
         recording_caption::plugin,
     ));

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use bevy::prelude::*;
 
 use super::Workbench;
-use super::mirror::PlaygroundView;
+use super::view::PlaygroundView;
 use crate::data::Feature;
 use crate::experiment::{Edit, EditRules, Experiment, ExperimentConfig, UndoHistory};
 use crate::game::network_view::{NodeKey, ViewEdit, ViewKeysShifted, ViewPulse, ViewSet};

@@ -17,8 +17,8 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::Workbench;
 use super::level_run::LevelRun;
-use super::mirror::PlaygroundView;
 use super::sim::{SimAction, Simulation, Undo};
+use super::view::{DisplayOptions, PlaygroundView};
 use crate::experiment::ExperimentConfig;
 use crate::game::levels::{LevelCatalog, LevelCommand};
 use crate::game::network_view::ViewRect;
@@ -46,25 +46,6 @@ pub const OUTPUT_WIDTH: f32 = 336.0;
 /// The output panel on a tablet: the network keeps 400 px of a 1024 px screen with the
 /// settings open.
 pub const TABLET_OUTPUT_WIDTH: f32 = 300.0;
-
-/// How the output view is drawn.
-#[derive(Resource, Debug, Clone, Copy, PartialEq, Default)]
-pub struct DisplayOptions {
-    /// Show only the predicted class (the Playground's "discretize output").
-    pub discretize: bool,
-    /// Draw the test points in the output view.
-    pub show_test_data: bool,
-    /// Whether the settings are shown on a small screen (None: the screen's own default, open
-    /// on a tablet, folded away on a phone; a desktop always shows them).
-    pub settings_shown: Option<bool>,
-}
-
-impl DisplayOptions {
-    /// Whether the settings panel is showing on a screen of this class.
-    pub fn settings_open(&self, class: ScreenClass) -> bool {
-        widgets::settings_open(self.settings_shown, class)
-    }
-}
 
 /// Everything the workbench's panels read or write.
 #[derive(SystemParam)]
@@ -127,8 +108,8 @@ impl SandboxUi<'_, '_> {
             .and_then(|v| self.views.get(v.0).ok())
             .map(|(rect, _)| *rect)
             .unwrap_or(ViewRect::new(
-                super::mirror::DEFAULT_RECT.0,
-                super::mirror::DEFAULT_RECT.1,
+                super::view::DEFAULT_RECT.0,
+                super::view::DEFAULT_RECT.1,
             ))
     }
 
