@@ -7,15 +7,15 @@ use bevy::input::keyboard::{Key, KeyboardInput};
 use bevy::prelude::*;
 use neural_sandbox::data::{DatasetKind, Feature};
 use neural_sandbox::experiment::ExperimentConfig;
-use neural_sandbox::game::modes::playground::sim::Undo;
-use neural_sandbox::game::modes::playground::view::PlaygroundView;
-use neural_sandbox::game::modes::playground::{SimAction, Simulation, TrainingSpeed};
-use neural_sandbox::game::network_view::heatmaps::ViewHeatmaps;
-use neural_sandbox::game::network_view::{
+use neural_sandbox::game::testing::Notices;
+use neural_sandbox::game::testing::Screen;
+use neural_sandbox::game::testing::network_view::ViewHeatmaps;
+use neural_sandbox::game::testing::network_view::{
     Edge, EdgeSource, EdgeTarget, FeatureChip, InView, Neuron, NodeKey, ViewEntities, ViewRect,
 };
-use neural_sandbox::game::notices::Notices;
-use neural_sandbox::game::screens::Screen;
+use neural_sandbox::game::testing::playground::PlaygroundView;
+use neural_sandbox::game::testing::playground::Undo;
+use neural_sandbox::game::testing::playground::{SimAction, Simulation, TrainingSpeed};
 use neural_sandbox::nn::Activation;
 
 #[path = "common/pictures.rs"]
@@ -23,15 +23,15 @@ mod pictures;
 
 /// A headless game past its loading screen (the level files load from disk).
 fn loaded_app() -> App {
-    loaded_with(None, neural_sandbox::game::save::SaveLocation::Memory)
+    loaded_with(None, neural_sandbox::game::testing::SaveLocation::Memory)
 }
 
 /// The same with another levels folder and save location.
 fn loaded_with(
     levels: Option<&std::path::Path>,
-    save: neural_sandbox::game::save::SaveLocation,
+    save: neural_sandbox::game::testing::SaveLocation,
 ) -> App {
-    let mut app = neural_sandbox::game::headless_app_with(levels, save);
+    let mut app = neural_sandbox::game::testing::headless_app_with(levels, save);
     for _ in 0..500 {
         app.update();
         if *app.world().resource::<State<Screen>>().get() != Screen::Loading {
@@ -89,7 +89,7 @@ fn view_heatmaps(app: &App) -> &ViewHeatmaps {
 }
 
 /// Every error of the level files the catalog lists as broken.
-fn level_file_errors(catalog: &neural_sandbox::game::levels::LevelCatalog) -> Vec<String> {
+fn level_file_errors(catalog: &neural_sandbox::game::testing::LevelCatalog) -> Vec<String> {
     catalog
         .entries
         .iter()
@@ -457,7 +457,7 @@ fn the_real_game_renders_a_trained_spiral() {
         distinct.len()
     );
     // The output view (right panel) shows both classes.
-    use neural_sandbox::game::theme::palette::{NEGATIVE, POSITIVE};
+    use neural_sandbox::game::testing::palette::{NEGATIVE, POSITIVE};
     let output_view = (950, 170, 1280, 500);
     let orange = count_near(&image, output_view, heatmap_shade(NEGATIVE), 14);
     let blue = count_near(&image, output_view, heatmap_shade(POSITIVE), 14);
@@ -485,8 +485,8 @@ fn the_real_game_renders_a_trained_spiral() {
 #[test]
 fn lifting_the_last_finger_leaves_nothing_hovered() {
     use bevy::input::touch::{TouchInput, TouchPhase};
-    use neural_sandbox::game::network_view::NodeKey;
-    use neural_sandbox::game::network_view::hover::ViewHover;
+    use neural_sandbox::game::testing::network_view::NodeKey;
+    use neural_sandbox::game::testing::network_view::ViewHover;
     let mut app = sandbox(ExperimentConfig::default());
     let view = playground_view(&app);
     let touch = |phase, id| TouchInput {
@@ -569,7 +569,7 @@ fn the_real_game_fits_a_phone() {
     assert!(plot[0] >= 0.0 && plot[0] + plot[2] <= 390.0 && plot[1] + plot[3] <= 780.0);
     assert!(plot[2] >= 140.0, "the output plane is {} px wide", plot[2]);
     assert!(play[3] >= 44.0, "Play is {} px tall", play[3]);
-    use neural_sandbox::game::theme::palette::{NEGATIVE, POSITIVE};
+    use neural_sandbox::game::testing::palette::{NEGATIVE, POSITIVE};
     let area = (
         plot[0] as u32,
         plot[1] as u32,
@@ -593,8 +593,8 @@ mod building {
     use bevy::picking::backend::HitData;
     use bevy::picking::events::{Drag, DragEnd, DragStart, Pointer};
     use bevy::picking::pointer::{Location, PointerButton, PointerId};
-    use neural_sandbox::game::network_view::layout::TrayKind;
-    use neural_sandbox::game::network_view::tray::{LayerGrip, TrayTile};
+    use neural_sandbox::game::testing::network_view::TrayKind;
+    use neural_sandbox::game::testing::network_view::{LayerGrip, TrayTile};
 
     /// Where a point of the view (its local coordinates) is in the window.
     fn location(app: &App, local: Vec2) -> Location {
@@ -666,7 +666,7 @@ mod building {
             .expect("the entity is on screen")
     }
 
-    fn layout(app: &App) -> neural_sandbox::game::network_view::layout::Layout {
+    fn layout(app: &App) -> neural_sandbox::game::testing::network_view::Layout {
         app.world()
             .get::<ViewEntities>(playground_view(app))
             .unwrap()
@@ -982,10 +982,10 @@ fn a_real_mouse_drag_adds_a_feature() {
 mod levels {
     //! Issue 5: challenge levels, headless.
     use super::*;
-    use neural_sandbox::game::levels::LevelsAvailable;
-    use neural_sandbox::game::levels::{LevelCatalog, LevelCommand};
-    use neural_sandbox::game::modes::playground::level_run::{LevelRun, Phase};
-    use neural_sandbox::game::save::{SaveLocation, SavedProgress};
+    use neural_sandbox::game::testing::LevelsAvailable;
+    use neural_sandbox::game::testing::playground::{LevelRun, Phase};
+    use neural_sandbox::game::testing::{LevelCatalog, LevelCommand};
+    use neural_sandbox::game::testing::{SaveLocation, SavedProgress};
 
     fn command(app: &mut App, c: LevelCommand) {
         app.world_mut().write_message(c);
@@ -1241,7 +1241,7 @@ mod modes {
     //! several classes.
     use super::*;
     use neural_sandbox::experiment::{Edit, Experiment, KeyShift};
-    use neural_sandbox::game::network_view::{
+    use neural_sandbox::game::testing::network_view::{
         NetworkView, ViewKeysShifted, ViewOptions, view_root,
     };
 
@@ -1408,7 +1408,7 @@ mod modes {
 
     #[test]
     fn a_four_class_spiral_shows_four_colours() {
-        use neural_sandbox::game::theme::palette;
+        use neural_sandbox::game::testing::palette;
         let mut app = sandbox(ExperimentConfig {
             dataset: DatasetKind::SpiralArms,
             classes: 4,
@@ -1450,8 +1450,8 @@ mod modes {
 mod own_data {
     //! Issue 12: the student's own points in the sandbox.
     use super::*;
-    use neural_sandbox::game::files::OpenedFile;
-    use neural_sandbox::game::modes::playground::own_data::{DATA_PURPOSE, OwnData};
+    use neural_sandbox::game::testing::OpenedFile;
+    use neural_sandbox::game::testing::playground::{DATA_PURPOSE, OwnData};
 
     fn open_csv(app: &mut App, name: &str, text: &str) {
         app.world_mut().write_message(OpenedFile {
@@ -1529,15 +1529,15 @@ mod own_data {
     /// the sandbox on the page's own run (its loss before training is the page's).
     #[test]
     fn lesson_and_playground_links_open_what_they_carry() {
-        use neural_sandbox::game::GameArgs;
-        use neural_sandbox::game::modes::playground::level_run::LevelRun;
-        use neural_sandbox::game::modes::playground::start::PlaygroundStart;
+        use neural_sandbox::game::testing::GameArgs;
+        use neural_sandbox::game::testing::playground::LevelRun;
+        use neural_sandbox::game::testing::playground::PlaygroundStart;
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
         let lesson =
             std::fs::read_to_string(root.join("lessons/lesson-fence-in-the-blue-points.ron"))
                 .unwrap();
         let link = format!("#{}", neural_sandbox::level::lesson::link_fragment(&lesson));
-        let mut app = neural_sandbox::game::headless_app();
+        let mut app = neural_sandbox::game::testing::headless_app();
         app.insert_resource(PlaygroundStart::from_args(&GameArgs::default(), Some(&link)).unwrap());
         wait_for_screen(&mut app, Screen::Level);
         run(&mut app, 3);
@@ -1554,7 +1554,7 @@ mod own_data {
             .split(',')
             .map(|v| v.parse().unwrap())
             .collect();
-        let mut app = neural_sandbox::game::headless_app();
+        let mut app = neural_sandbox::game::testing::headless_app();
         app.insert_resource(
             PlaygroundStart::from_args(&GameArgs::default(), Some(link.trim())).unwrap(),
         );
@@ -1569,8 +1569,8 @@ mod own_data {
 
     #[test]
     fn a_link_carries_the_points_and_opens_on_them() {
-        use neural_sandbox::game::GameArgs;
-        use neural_sandbox::game::modes::playground::start::PlaygroundStart;
+        use neural_sandbox::game::testing::GameArgs;
+        use neural_sandbox::game::testing::playground::PlaygroundStart;
         let mut drawing = neural_sandbox::data::drawing::Drawing::default();
         for i in 0..40 {
             let label = if i % 2 == 0 { 1.0 } else { -1.0 };
@@ -1583,9 +1583,9 @@ mod own_data {
         let mut theirs =
             neural_sandbox::experiment::Experiment::new(ExperimentConfig::default()).unwrap();
         theirs.use_own_data(drawing.data(), "your drawing").unwrap();
-        let (link, left_out) = neural_sandbox::game::modes::playground::share::link_for(&theirs);
+        let (link, left_out) = neural_sandbox::game::testing::playground::link_for(&theirs);
         assert_eq!(left_out, None);
-        let mut app = neural_sandbox::game::headless_app();
+        let mut app = neural_sandbox::game::testing::headless_app();
         app.insert_resource(PlaygroundStart::from_args(&GameArgs::default(), Some(&link)).unwrap());
         for _ in 0..500 {
             app.update();
@@ -1609,7 +1609,7 @@ mod own_data {
             );
         }
         theirs.use_own_data(many.data(), "your drawing").unwrap();
-        let (link, left_out) = neural_sandbox::game::modes::playground::share::link_for(&theirs);
+        let (link, left_out) = neural_sandbox::game::testing::playground::link_for(&theirs);
         assert!(left_out.unwrap().contains("400 points"));
         assert!(!link.contains("pts="));
     }
@@ -1678,7 +1678,7 @@ mod compare {
     //! Issue 12: nine variants side by side.
     use super::*;
     use neural_sandbox::experiment::compare::{CompareSetting, ranking};
-    use neural_sandbox::game::modes::playground::compare::CompareRuns;
+    use neural_sandbox::game::testing::playground::CompareRuns;
 
     #[test]
     fn nine_variants_train_side_by_side_and_the_best_becomes_the_sandbox() {
@@ -1761,8 +1761,8 @@ mod experiment_files {
     //! Issue 12: a whole experiment in one file, opened in the sandbox.
     use super::*;
     use neural_sandbox::experiment::file::to_json;
-    use neural_sandbox::game::files::OpenedFile;
-    use neural_sandbox::game::modes::playground::experiment_files::EXPERIMENT_PURPOSE;
+    use neural_sandbox::game::testing::OpenedFile;
+    use neural_sandbox::game::testing::playground::EXPERIMENT_PURPOSE;
 
     fn open(app: &mut App, name: &str, bytes: Vec<u8>) {
         app.world_mut().write_message(OpenedFile {
@@ -1824,9 +1824,9 @@ mod experiment_files {
 mod saves {
     //! Issue 15: a save folder that cannot be written never stops the game.
     use super::*;
-    use neural_sandbox::game::levels::LevelCommand;
-    use neural_sandbox::game::modes::playground::level_run::{LevelRun, Phase};
-    use neural_sandbox::game::save::{SaveLocation, SavedProgress};
+    use neural_sandbox::game::testing::LevelCommand;
+    use neural_sandbox::game::testing::playground::{LevelRun, Phase};
+    use neural_sandbox::game::testing::{SaveLocation, SavedProgress};
 
     #[test]
     fn a_read_only_save_folder_is_said_and_the_game_goes_on() {
@@ -1884,7 +1884,7 @@ mod random_player {
     use bevy::picking::backend::HitData;
     use bevy::picking::events::{Drag, DragEnd, DragStart, Pointer};
     use bevy::picking::pointer::{Location, PointerButton, PointerId};
-    use neural_sandbox::game::network_view::tray::{LayerGrip, TrayTile};
+    use neural_sandbox::game::testing::network_view::{LayerGrip, TrayTile};
     use rand::RngExt;
 
     fn at(x: f32, y: f32) -> Location {
@@ -2114,7 +2114,7 @@ mod background_training {
     //! exactly the run the main thread would have made.
     use super::*;
     use neural_sandbox::experiment::Experiment;
-    use neural_sandbox::game::modes::playground::background::Background;
+    use neural_sandbox::game::testing::playground::Background;
 
     #[test]
     fn max_trains_on_its_own_thread_and_hands_back_the_exact_run() {
@@ -2179,12 +2179,12 @@ mod gan {
     //! networks mirrored, slow motion and manual steps that equal the core's epoch, live and
     //! structural settings, blow-ups, models opened and saved, and a random player.
     use super::*;
-    use neural_sandbox::game::files::OpenedFile;
-    use neural_sandbox::game::modes::gan::level_run::GanLevelRun;
-    use neural_sandbox::game::modes::gan::model_files::PURPOSE;
-    use neural_sandbox::game::modes::gan::views::GanViews;
-    use neural_sandbox::game::modes::gan::{GanAction, GanSim, GanSpeed};
-    use neural_sandbox::game::network_view::NetworkView;
+    use neural_sandbox::game::testing::OpenedFile;
+    use neural_sandbox::game::testing::gan::GanLevelRun;
+    use neural_sandbox::game::testing::gan::GanViews;
+    use neural_sandbox::game::testing::gan::PURPOSE;
+    use neural_sandbox::game::testing::gan::{GanAction, GanSim, GanSpeed};
+    use neural_sandbox::game::testing::network_view::NetworkView;
     use neural_sandbox::gan::file::model_to_json;
     use neural_sandbox::gan::{Distribution, Gan, GanLoss, GanSettings, StepKind};
     use rand::RngExt;
@@ -2584,7 +2584,7 @@ mod gan {
         assert_eq!(gan_sim(&app).gan.epoch(), 0, "waiting for the weights");
         let weights = std::fs::read(dir.join("pretrained_ring.weights.bin")).unwrap();
         app.world_mut().write_message(OpenedFile {
-            purpose: neural_sandbox::game::modes::gan::model_files::WEIGHTS_PURPOSE,
+            purpose: neural_sandbox::game::testing::gan::WEIGHTS_PURPOSE,
             name: "pretrained_ring.weights.bin".into(),
             bytes: weights,
             path: None,
@@ -2722,9 +2722,9 @@ mod gan {
 
     #[test]
     fn a_gan_level_is_briefed_locked_judged_as_the_command_line_does_and_saved() {
-        use neural_sandbox::game::levels::{LevelCatalog, LevelCommand};
-        use neural_sandbox::game::modes::gan::level_run::LevelPhase;
-        use neural_sandbox::game::save::SavedProgress;
+        use neural_sandbox::game::testing::LevelPhase;
+        use neural_sandbox::game::testing::SavedProgress;
+        use neural_sandbox::game::testing::{LevelCatalog, LevelCommand};
         let mut app = loaded_app();
         let level = {
             let catalog = app.world().resource::<LevelCatalog>();
@@ -2849,7 +2849,7 @@ mod gan {
             plot[1].as_f64().unwrap() as u32,
             plot[2].as_f64().unwrap() as u32,
         );
-        use neural_sandbox::game::theme::palette::{FAKE, REAL};
+        use neural_sandbox::game::testing::palette::{FAKE, REAL};
         let area = (x, y, x + w, y + w);
         let green = count_near(&image, area, REAL, 30);
         let purple = count_near(&image, area, FAKE, 30);
@@ -2870,8 +2870,8 @@ mod gan {
 mod cnn_mode {
     use super::*;
     use neural_sandbox::cnn::images::ImageDataset;
-    use neural_sandbox::game::files::OpenedFile;
-    use neural_sandbox::game::modes::cnn::sim::{CnnSim, ModelSource, Shown};
+    use neural_sandbox::game::testing::OpenedFile;
+    use neural_sandbox::game::testing::cnn::{CnnSim, ModelSource, Shown};
 
     fn cnn_app() -> App {
         let mut app = loaded_app();
@@ -2918,7 +2918,7 @@ mod cnn_mode {
         assert_eq!(total, sim.test.len());
         let status = app
             .world()
-            .resource::<neural_sandbox::game::status::Status>();
+            .resource::<neural_sandbox::game::testing::Status>();
         assert_eq!(status.fields["mode"], "cnn");
     }
 
@@ -3035,10 +3035,11 @@ mod cnn_mode {
 
 mod cnn_levels {
     use super::*;
-    use neural_sandbox::game::levels::LevelCommand;
-    use neural_sandbox::game::modes::cnn::level_run::{CnnLevelRun, LevelPhase};
-    use neural_sandbox::game::modes::cnn::sim::{CnnAction, CnnRules, CnnSim};
-    use neural_sandbox::game::notices::Notices;
+    use neural_sandbox::game::testing::LevelCommand;
+    use neural_sandbox::game::testing::LevelPhase;
+    use neural_sandbox::game::testing::Notices;
+    use neural_sandbox::game::testing::cnn::CnnLevelRun;
+    use neural_sandbox::game::testing::cnn::{CnnAction, CnnRules, CnnSim};
 
     fn start(id: &str) -> App {
         let mut app = loaded_app();
@@ -3104,7 +3105,7 @@ mod cnn_levels {
         run(&mut app, 2);
         let saved = app
             .world()
-            .resource::<neural_sandbox::game::save::SavedProgress>();
+            .resource::<neural_sandbox::game::testing::SavedProgress>();
         assert!(saved.progress.levels.contains_key("cnn-vertical-edges"));
         // Back on the free screen, the free run returns (the shapes, not the level's images).
         app.world_mut()
@@ -3156,9 +3157,9 @@ mod hostile_files {
     //! shows a notice, keeps the student's work and keeps the game on its screen.
     use super::*;
     use bevy::window::FileDragAndDrop;
-    use neural_sandbox::game::files::OpenedFile;
-    use neural_sandbox::game::modes::cnn::sim::CnnSim;
-    use neural_sandbox::game::modes::gan::GanSim;
+    use neural_sandbox::game::testing::OpenedFile;
+    use neural_sandbox::game::testing::cnn::CnnSim;
+    use neural_sandbox::game::testing::gan::GanSim;
     use serde_json::json;
 
     fn opened(purpose: &'static str, name: &str, bytes: Vec<u8>) -> OpenedFile {
@@ -3418,8 +3419,8 @@ mod hostile_levels {
     //! FIFOs or links out of the folder: the game loads, lists what is wrong, and the rest of
     //! the levels stay playable.
     use super::*;
-    use neural_sandbox::game::levels::LevelCatalog;
-    use neural_sandbox::game::save::SaveLocation;
+    use neural_sandbox::game::testing::LevelCatalog;
+    use neural_sandbox::game::testing::SaveLocation;
 
     fn mkfifo(path: &std::path::Path) {
         assert!(
@@ -3576,7 +3577,7 @@ fn run_until(app: &mut App, what: &str, done: &dyn Fn(&App) -> bool) {
 #[cfg(feature = "server")]
 fn class_place(app: &App) -> Option<neural_sandbox::class::ClassPlace> {
     app.world()
-        .resource::<neural_sandbox::game::save::SavedProgress>()
+        .resource::<neural_sandbox::game::testing::SavedProgress>()
         .progress
         .class
         .clone()
@@ -3588,8 +3589,8 @@ fn class_place(app: &App) -> Option<neural_sandbox::class::ClassPlace> {
 #[cfg(feature = "server")]
 #[test]
 fn class_results_wait_offline_and_reach_the_teacher() {
-    use neural_sandbox::game::class::{ClassLink, ClassLinkOpened};
-    use neural_sandbox::game::save::SavedProgress;
+    use neural_sandbox::game::testing::SavedProgress;
+    use neural_sandbox::game::testing::{ClassLink, ClassLinkOpened};
     use neural_sandbox::server::client::Connection;
     use serde_json::json;
 
@@ -3612,7 +3613,7 @@ fn class_results_wait_offline_and_reach_the_teacher() {
         })
     };
 
-    let mut app = neural_sandbox::game::headless_app();
+    let mut app = neural_sandbox::game::testing::headless_app();
     app.insert_resource(ClassLinkOpened(Some(format!(
         "http://{address}/?class={}",
         code.to_lowercase()
@@ -3629,7 +3630,7 @@ fn class_results_wait_offline_and_reach_the_teacher() {
     {
         let mut link = app.world_mut().resource_mut::<ClassLink>();
         link.name = "Ana <b>".into();
-        neural_sandbox::game::class::join(&mut link);
+        neural_sandbox::game::testing::join(&mut link);
     }
     let place = class_place;
     run_until(&mut app, "joining", &|app| place(app).is_some());
@@ -3660,7 +3661,7 @@ fn class_results_wait_offline_and_reach_the_teacher() {
         .resource_mut::<SavedProgress>()
         .record_stars("xor", &[true, true, true], Some(77));
     app.world_mut()
-        .write_message(neural_sandbox::game::files::FileRequest::HandIn {
+        .write_message(neural_sandbox::game::testing::FileRequest::HandIn {
             name: "bad.gif".into(),
             bytes: b"not a gif".to_vec(),
         });
@@ -3721,7 +3722,7 @@ fn class_results_wait_offline_and_reach_the_teacher() {
             .unwrap()
             .to_string()
     });
-    let mut fresh = neural_sandbox::game::headless_app();
+    let mut fresh = neural_sandbox::game::testing::headless_app();
     fresh.insert_resource(ClassLinkOpened(Some(format!(
         "http://{address}/?class={code}#student_key={key}"
     ))));
@@ -3752,15 +3753,15 @@ fn class_results_wait_offline_and_reach_the_teacher() {
 #[cfg(feature = "server")]
 #[test]
 fn handed_in_models_and_big_recordings_reach_the_teacher() {
-    use neural_sandbox::game::class::{ClassLink, ClassLinkOpened, HAND_IN_PURPOSE};
-    use neural_sandbox::game::files::{FileRequest, OpenedFile};
+    use neural_sandbox::game::testing::{ClassLink, ClassLinkOpened, HAND_IN_PURPOSE};
+    use neural_sandbox::game::testing::{FileRequest, OpenedFile};
     use neural_sandbox::server::client::Connection;
 
     let folder = tempfile::tempdir().unwrap();
     let address = class_server(folder.path(), 8 << 20);
     let client = tokio::runtime::Runtime::new().unwrap();
     let (code, teacher) = new_class(&client, address);
-    let mut app = neural_sandbox::game::headless_app();
+    let mut app = neural_sandbox::game::testing::headless_app();
     app.insert_resource(ClassLinkOpened(Some(format!(
         "http://{address}/?class={code}"
     ))));
@@ -3768,13 +3769,13 @@ fn handed_in_models_and_big_recordings_reach_the_teacher() {
     {
         let mut link = app.world_mut().resource_mut::<ClassLink>();
         link.name = "Bo".into();
-        neural_sandbox::game::class::join(&mut link);
+        neural_sandbox::game::testing::join(&mut link);
     }
     run_until(&mut app, "joining", &|app| class_place(app).is_some());
 
     // Without a recording, "Hand in the recording" says what to do first.
     app.world_mut()
-        .resource_mut::<neural_sandbox::game::recording::Recorder>()
+        .resource_mut::<neural_sandbox::game::testing::Recorder>()
         .hand_in_requested = true;
     app.update();
     assert!(
@@ -3826,17 +3827,17 @@ fn handed_in_models_and_big_recordings_reach_the_teacher() {
     );
     let saved_text = app
         .world()
-        .resource::<neural_sandbox::game::save::SavedProgress>()
+        .resource::<neural_sandbox::game::testing::SavedProgress>()
         .progress
         .to_json();
     assert!(
         !saved_text.contains("recording-1.gif"),
         "the big file is not in the save"
     );
-    let status = neural_sandbox::game::class::status_fields(
+    let status = neural_sandbox::game::testing::status_fields(
         app.world().resource::<ClassLink>(),
         app.world()
-            .get_resource::<neural_sandbox::game::save::SavedProgress>(),
+            .get_resource::<neural_sandbox::game::testing::SavedProgress>(),
     );
     assert!(
         status["class_waiting"].as_u64().unwrap() >= 1,
@@ -3904,10 +3905,10 @@ fn handed_in_models_and_big_recordings_reach_the_teacher() {
 mod seams {
     //! Issue 27: the bugs that lived where the modes meet.
     use super::*;
-    use neural_sandbox::game::levels::LevelCommand;
-    use neural_sandbox::game::modes::cnn::sim::{CnnAction, CnnSim};
-    use neural_sandbox::game::notices::Notices;
-    use neural_sandbox::game::training_rate::TrainingRate;
+    use neural_sandbox::game::testing::LevelCommand;
+    use neural_sandbox::game::testing::Notices;
+    use neural_sandbox::game::testing::TrainingRate;
+    use neural_sandbox::game::testing::cnn::{CnnAction, CnnSim};
 
     fn notice_texts(app: &App) -> Vec<String> {
         app.world()
@@ -3979,7 +3980,7 @@ mod seams {
         ] {
             let catalog = app
                 .world()
-                .resource::<neural_sandbox::game::levels::LevelCatalog>();
+                .resource::<neural_sandbox::game::testing::LevelCatalog>();
             let id = if catalog.has(id) {
                 id.to_string()
             } else {
@@ -4058,14 +4059,14 @@ mod seams {
         goto(&mut app, Screen::Gan);
         let gan_rate = |app: &App| {
             app.world()
-                .resource::<neural_sandbox::game::modes::gan::GanSim>()
+                .resource::<neural_sandbox::game::testing::gan::GanSim>()
                 .measured_rate
         };
         for _ in 0..600 {
             app.update();
             if app
                 .world()
-                .resource::<neural_sandbox::game::modes::gan::GanSim>()
+                .resource::<neural_sandbox::game::testing::gan::GanSim>()
                 .preparing
                 .is_none()
             {
@@ -4073,7 +4074,7 @@ mod seams {
             }
         }
         app.world_mut()
-            .write_message(neural_sandbox::game::modes::gan::GanAction::TogglePlay);
+            .write_message(neural_sandbox::game::testing::gan::GanAction::TogglePlay);
         let mut seen = 0;
         for _ in 0..120 {
             app.update();

@@ -88,6 +88,8 @@ pub struct WorkTimings {
 }
 
 impl WorkTimings {
+    /// All of the game's own work (the dev tools' diagnostics log it).
+    #[cfg(feature = "dev")]
     pub fn total(&self) -> Duration {
         self.training + self.heatmaps + self.sync
     }
@@ -113,12 +115,7 @@ impl FrameBudget {
         self.spent.is_zero()
     }
 
-    /// The smoothed time between frames, seconds (0 before the second frame).
-    pub fn frame_seconds(&self) -> f64 {
-        self.frame_seconds
-    }
-
-    /// The smoothed time between frames, milliseconds.
+    /// The smoothed time between frames, milliseconds (0 before the second frame).
     pub fn frame_ms(&self) -> f64 {
         self.frame_seconds * 1000.0
     }

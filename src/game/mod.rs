@@ -2,27 +2,28 @@
 //! views (the network view, plots) and one folder per mode under `modes/`. Shared pieces never
 //! import a mode; modes build on the shared pieces. One small plugin per file.
 
-pub mod args;
-pub mod camera;
-pub mod class;
+pub(crate) mod args;
+pub(crate) mod camera;
+pub(crate) mod class;
 #[cfg(feature = "dev")]
-pub mod dev;
-pub mod files;
-pub mod frame_budget;
-pub mod levels;
-pub mod modes;
-pub mod network_view;
-pub mod notices;
-pub mod plots;
-pub mod recording;
-pub mod save;
-pub mod screens;
-pub mod status;
-pub mod theme;
-pub mod third_party;
-pub mod training_rate;
+pub(crate) mod dev;
+pub(crate) mod files;
+pub(crate) mod frame_budget;
+pub(crate) mod levels;
+pub(crate) mod modes;
+pub(crate) mod network_view;
+pub(crate) mod notices;
+pub(crate) mod plots;
+pub(crate) mod recording;
+pub(crate) mod save;
+pub(crate) mod screens;
+pub(crate) mod status;
+pub mod testing;
+pub(crate) mod theme;
+pub(crate) mod third_party;
+pub(crate) mod training_rate;
 #[cfg(target_arch = "wasm32")]
-pub mod web;
+pub(crate) mod web;
 
 use bevy::prelude::*;
 

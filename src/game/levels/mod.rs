@@ -7,9 +7,7 @@ pub mod cards;
 pub mod select_ui;
 pub mod stash;
 
-pub use cards::{
-    CardChoice, LevelCardText, LevelPhase, follow_card_choice, show_level_card, star_lines,
-};
+pub use cards::{LevelCardText, LevelPhase, follow_card_choice, show_level_card, star_lines};
 
 use bevy::prelude::*;
 

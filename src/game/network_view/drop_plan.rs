@@ -56,6 +56,7 @@ impl DropPlan {
     }
 
     /// The action to carry out on release, if the drop is accepted.
+    #[cfg(test)]
     pub fn accepted_action(&self) -> Option<&Edit> {
         match self.verdict {
             Verdict::Accept(_) => self.action.as_ref(),

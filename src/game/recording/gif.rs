@@ -26,8 +26,6 @@ pub struct Gif {
 pub struct GifWriter {
     sender: Option<SyncSender<image::RgbaImage>>,
     worker: Option<JoinHandle<Result<Gif, String>>>,
-    pub width: u16,
-    pub height: u16,
     /// Frames handed to the encoder and frames dropped because it was busy.
     pub sent: usize,
     pub dropped: usize,
@@ -120,8 +118,6 @@ impl GifWriter {
         Self {
             sender: Some(sender),
             worker,
-            width,
-            height,
             sent: 0,
             dropped: 0,
             written,

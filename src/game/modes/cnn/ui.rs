@@ -10,7 +10,6 @@ use super::level_run::CnnLevelRun;
 use super::maps::{ColorRange, MapTextures};
 use super::sim::CnnSim;
 use crate::game::files::FileRequest;
-use crate::game::notices::Notices;
 use crate::game::screens::Screen;
 use crate::game::theme::form_factor::FormFactor;
 
@@ -40,7 +39,6 @@ pub struct CnnUi<'w> {
     /// The level being played, if one is.
     pub level: Option<Res<'w, CnnLevelRun>>,
     pub screen: ResMut<'w, CnnScreen>,
-    pub notices: ResMut<'w, Notices>,
     pub files: MessageWriter<'w, FileRequest>,
     pub next_screen: ResMut<'w, NextState<Screen>>,
     pub time: Res<'w, Time>,

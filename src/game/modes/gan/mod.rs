@@ -23,7 +23,7 @@ pub mod views;
 use bevy::prelude::*;
 
 use crate::game::screens::Screen;
-pub use sim::{GanAction, GanSet, GanSim, GanSpeed};
+pub use sim::GanSet;
 
 pub(super) fn plugin(app: &mut App) {
     app.add_computed_state::<GanStage>();

@@ -178,11 +178,6 @@ impl PlotState {
         };
     }
 
-    /// The fakes as drawn now.
-    pub fn fake_points(&self) -> &[f64] {
-        &self.cache.fake
-    }
-
     /// Draws the square into `rect` and handles the pointer (probing a fake, or drawing).
     /// `emphasise_arrows`: slow motion is at the generator's gradients.
     pub fn show(&mut self, ui: &mut egui::Ui, sim: &GanSim, side: f32, emphasise_arrows: bool) {

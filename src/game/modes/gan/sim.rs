@@ -15,7 +15,7 @@ use crate::gan::{Distribution, Gan, GanSettings, StepKind};
 
 // Slow motion's steps are the core's; the game walks through them and draws them.
 pub use crate::gan::slow_motion::{
-    Part, STEP_SECONDS as SLOW_STEP_SECONDS, STEPS as SLOW_STEPS, SlowMotion, SlowStep, Turn,
+    Part, STEP_SECONDS as SLOW_STEP_SECONDS, STEPS as SLOW_STEPS, SlowMotion, Turn,
 };
 
 pub(super) fn plugin(app: &mut App) {

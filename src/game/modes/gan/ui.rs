@@ -11,7 +11,6 @@ use super::sim::{GanAction, GanSim};
 use super::views::GanViews;
 use crate::game::files::FileRequest;
 use crate::game::levels::{LevelCatalog, LevelCommand};
-use crate::game::notices::Notices;
 use crate::game::screens::Screen;
 use crate::game::theme::form_factor::FormFactor;
 
@@ -44,7 +43,6 @@ pub struct GanUi<'w> {
     pub actions: MessageWriter<'w, GanAction>,
     pub screen: ResMut<'w, GanScreen>,
     pub views: ResMut<'w, GanViews>,
-    pub notices: ResMut<'w, Notices>,
     pub files: MessageWriter<'w, FileRequest>,
     pub next_screen: ResMut<'w, NextState<Screen>>,
     pub time: Res<'w, Time>,
