@@ -97,48 +97,16 @@ pub fn refresh_heatmaps(
             state.evaluations += 1;
         }
         let grids = evaluator.grids();
-        let classes = view.classes();
-        // A dimmed view is painted grey, as a diverged one is.
-        let diverged = view.diverged || view.dimmed;
-
+        let paint = Paint {
+            view,
+            grids,
+            classes: view.classes(),
+            // A dimmed view is painted grey, as a diverged one is.
+            diverged: view.diverged || view.dimmed,
+        };
         if view.options.heatmaps {
-            for (neuron, in_view, sprite) in &neurons {
-                if in_view.0 != root {
-                    continue;
-                }
-                let Some((column, index)) = network.locate(neuron.key) else {
-                    continue;
-                };
-                let Some(grid) = grids.node(column, index) else {
-                    continue;
-                };
-                NeuronGrids::reduce(grid, grids.size, THUMBNAIL_SIZE, &mut state.reduced);
-                if let Some(mut image) = images.get_mut(&sprite.image)
-                    && let Some(data) = image.data.as_mut()
-                    && data.len() == state.reduced.len() * 4
-                {
-                    match neuron.key {
-                        NodeKey::OUTPUT if view.options.realness_output => {
-                            palette::paint_realness(&state.reduced, diverged, data)
-                        }
-                        NodeKey::Output(k) if classes > 2 => palette::paint_probability(
-                            &state.reduced,
-                            palette::class_color(k, classes),
-                            diverged,
-                            data,
-                        ),
-                        // Only the output is discretised, as in the Playground.
-                        key => palette::paint_heatmap(
-                            &state.reduced,
-                            view.discretize && key == NodeKey::OUTPUT,
-                            diverged,
-                            data,
-                        ),
-                    }
-                }
-            }
+            paint.neuron_thumbnails(root, &neurons, &mut images, &mut state.reduced);
         }
-
         let size = grids.size;
         let image_handle = state
             .output_image
@@ -147,64 +115,150 @@ pub fn refresh_heatmaps(
         if let Some(mut image) = images.get_mut(&image_handle)
             && let Some(data) = image.data.as_mut()
         {
-            match shown {
-                NodeKey::OUTPUT if view.options.realness_output => {
-                    if let Some(grid) = grids.node(network.layers.len(), 0) {
-                        palette::paint_realness(grid, diverged, data);
+            paint.large_image(shown, hover.node.is_none(), &mut state.winners, data);
+        }
+        state.shown = Some(shown);
+        colour_bias_markers(
+            root,
+            network,
+            paint.diverged,
+            &neurons,
+            &mut markers,
+            &parents,
+        );
+        state.drawn = Some(wanted);
+        timings.heatmaps += start.elapsed();
+    }
+}
+
+/// What a view's pictures are painted from this frame.
+struct Paint<'a> {
+    view: &'a NetworkView,
+    grids: &'a NeuronGrids,
+    classes: usize,
+    /// Painted grey: the weights are no numbers, or the view is dimmed.
+    diverged: bool,
+}
+
+impl Paint<'_> {
+    /// Every neuron's own small heatmap.
+    fn neuron_thumbnails(
+        &self,
+        root: Entity,
+        neurons: &Query<(&Neuron, &InView, &Sprite)>,
+        images: &mut Assets<Image>,
+        reduced: &mut Vec<f32>,
+    ) {
+        for (neuron, in_view, sprite) in neurons {
+            if in_view.0 != root {
+                continue;
+            }
+            let Some((column, index)) = self.view.network.locate(neuron.key) else {
+                continue;
+            };
+            let Some(grid) = self.grids.node(column, index) else {
+                continue;
+            };
+            NeuronGrids::reduce(grid, self.grids.size, THUMBNAIL_SIZE, reduced);
+            if let Some(mut image) = images.get_mut(&sprite.image)
+                && let Some(data) = image.data.as_mut()
+                && data.len() == reduced.len() * 4
+            {
+                match neuron.key {
+                    NodeKey::OUTPUT if self.view.options.realness_output => {
+                        palette::paint_realness(reduced, self.diverged, data)
                     }
+                    NodeKey::Output(k) if self.classes > 2 => palette::paint_probability(
+                        reduced,
+                        palette::class_color(k, self.classes),
+                        self.diverged,
+                        data,
+                    ),
+                    // Only the output is discretised, as in the Playground.
+                    key => palette::paint_heatmap(
+                        reduced,
+                        self.view.discretize && key == NodeKey::OUTPUT,
+                        self.diverged,
+                        data,
+                    ),
                 }
-                NodeKey::Output(_) if classes > 2 && hover.node.is_none() => {
-                    grids.winning_classes(&mut state.winners);
-                    palette::paint_classes(
-                        &state.winners,
-                        classes,
-                        view.discretize,
-                        diverged,
+            }
+        }
+    }
+
+    /// The large image: the output (with several classes, the winning class at every point),
+    /// or the node under the pointer.
+    fn large_image(
+        &self,
+        shown: NodeKey,
+        nothing_hovered: bool,
+        winners: &mut Vec<(u8, f32)>,
+        data: &mut [u8],
+    ) {
+        match shown {
+            NodeKey::OUTPUT if self.view.options.realness_output => {
+                if let Some(grid) = self.grids.node(self.view.network.layers.len(), 0) {
+                    palette::paint_realness(grid, self.diverged, data);
+                }
+            }
+            NodeKey::Output(_) if self.classes > 2 && nothing_hovered => {
+                self.grids.winning_classes(winners);
+                palette::paint_classes(
+                    winners,
+                    self.classes,
+                    self.view.discretize,
+                    self.diverged,
+                    data,
+                );
+            }
+            NodeKey::Output(k) if self.classes > 2 => {
+                if let Some(grid) = self.grids.node(self.view.network.layers.len(), k) {
+                    palette::paint_probability(
+                        grid,
+                        palette::class_color(k, self.classes),
+                        self.diverged,
                         data,
                     );
                 }
-                NodeKey::Output(k) if classes > 2 => {
-                    if let Some(grid) = grids.node(network.layers.len(), k) {
-                        palette::paint_probability(
-                            grid,
-                            palette::class_color(k, classes),
-                            diverged,
-                            data,
-                        );
-                    }
-                }
-                key => {
-                    if let Some((column, index)) = network.locate(key)
-                        && let Some(grid) = grids.node(column, index)
-                    {
-                        palette::paint_heatmap(grid, view.discretize, diverged, data);
-                    }
+            }
+            key => {
+                if let Some((column, index)) = self.view.network.locate(key)
+                    && let Some(grid) = self.grids.node(column, index)
+                {
+                    palette::paint_heatmap(grid, self.view.discretize, self.diverged, data);
                 }
             }
         }
-        state.shown = Some(shown);
+    }
+}
 
-        for (parent, mut sprite) in &mut markers {
-            let Ok(neuron) = parents.get(parent.parent()) else {
-                continue;
-            };
-            let Some(bias) = network.bias(neuron.key) else {
-                continue;
-            };
-            if neurons
-                .get(parent.parent())
-                .is_ok_and(|(_, v, _)| v.0 != root)
-            {
-                continue;
-            }
-            let rgb = if diverged || !bias.is_finite() {
-                palette::DIVERGED
-            } else {
-                palette::scale_color(bias as f32)
-            };
-            sprite.color = palette::to_color(rgb);
+/// Every bias marker of the view coloured by its bias.
+fn colour_bias_markers(
+    root: Entity,
+    network: &crate::nn::Network,
+    diverged: bool,
+    neurons: &Query<(&Neuron, &InView, &Sprite)>,
+    markers: &mut Query<(&ChildOf, &mut Sprite), (With<BiasMarker>, Without<Neuron>)>,
+    parents: &Query<&Neuron>,
+) {
+    for (parent, mut sprite) in markers.iter_mut() {
+        let Ok(neuron) = parents.get(parent.parent()) else {
+            continue;
+        };
+        let Some(bias) = network.bias(neuron.key) else {
+            continue;
+        };
+        if neurons
+            .get(parent.parent())
+            .is_ok_and(|(_, v, _)| v.0 != root)
+        {
+            continue;
         }
-        state.drawn = Some(wanted);
-        timings.heatmaps += start.elapsed();
+        let rgb = if diverged || !bias.is_finite() {
+            palette::DIVERGED
+        } else {
+            palette::scale_color(bias as f32)
+        };
+        sprite.color = palette::to_color(rgb);
     }
 }

@@ -8,7 +8,7 @@ use super::detail_parts::Detail;
 use super::maps::{ColorRange, SALIENCY};
 use super::sim::CnnSim;
 use super::ui::{CnnScreen, remember};
-use crate::cnn::Layer;
+use crate::cnn::{CnnModel, Layer};
 use crate::game::theme::palette;
 
 /// A column of the overview: the input (None) or a layer's output.
@@ -18,8 +18,24 @@ struct Column {
     channels: usize,
 }
 
-pub fn show(ui: &mut egui::Ui, rect: egui::Rect, sim: &CnnSim, screen: &mut CnnScreen) {
-    let model = sim.model().clone();
+/// Where the overview's maps are: the columns, each map's rectangle, the map size.
+struct Grid {
+    columns: Vec<Column>,
+    positions: Vec<Vec<egui::Rect>>,
+    area: egui::Rect,
+    map_size: f32,
+    column_width: f32,
+}
+
+/// What the pointer did to the maps this frame: (column, channel).
+#[derive(Default)]
+struct MapPointer {
+    hovered: Option<(usize, usize)>,
+    clicked: Option<(usize, usize)>,
+}
+
+/// The columns: the input, then every layer before the flatten and the dense layers.
+fn columns(model: &CnnModel) -> Vec<Column> {
     let mut columns = vec![Column {
         layer: None,
         label: format!("input\n{}", model.input),
@@ -35,8 +51,57 @@ pub fn show(ui: &mut egui::Ui, rect: egui::Rect, sim: &CnnSim, screen: &mut CnnS
             channels: model.shapes[i].channels,
         });
     }
+    columns
+}
+
+pub fn show(ui: &mut egui::Ui, rect: egui::Rect, sim: &CnnSim, screen: &mut CnnScreen) {
+    let model = sim.model();
     let mut child = ui.new_child(egui::UiBuilder::new().max_rect(rect));
     let ui = &mut child;
+    toolbar(ui, sim, screen);
+    let top = ui.cursor().min.y + 58.0;
+    let area = egui::Rect::from_min_max(egui::pos2(rect.min.x, top), rect.max);
+    let output_width = 120.0;
+    let columns = columns(model);
+    let column_width = ((area.width() - output_width) / columns.len() as f32).max(24.0);
+    let painter = ui.painter_at(rect);
+    let max_channels = columns.iter().map(|c| c.channels).max().unwrap_or(1);
+    // One size for every map, so that the columns line up like CNN Explainer's.
+    let map_size = ((area.height() - 10.0) / max_channels as f32 - 4.0)
+        .min(column_width - 10.0)
+        .clamp(6.0, 64.0);
+    let mut grid = Grid {
+        columns,
+        positions: Vec::new(),
+        area,
+        map_size,
+        column_width,
+    };
+    let pointer = draw_maps(ui, &painter, &mut grid, screen);
+    if screen.saliency {
+        draw_saliency(&painter, &grid, screen);
+    }
+    if let Some(hovered) = pointer.hovered {
+        hover_links(ui, &painter, model, &grid, hovered, screen);
+    }
+    draw_receptive_field(
+        ui,
+        &painter,
+        model,
+        &grid,
+        pointer.hovered,
+        screen.detail.as_ref(),
+    );
+    if let Some((col, c)) = pointer.clicked
+        && let Some(layer) = grid.columns[col].layer
+    {
+        screen.detail = Some(Detail::new(layer, c));
+    }
+    class_bars(ui, &painter, sim, &grid, output_width, screen);
+}
+
+/// The colour range, saliency and what is shown.
+fn toolbar(ui: &mut egui::Ui, sim: &CnnSim, screen: &mut CnnScreen) {
     ui.horizontal(|ui| {
         ui.label("Colour range:");
         for r in ColorRange::ALL {
@@ -52,20 +117,18 @@ pub fn show(ui: &mut egui::Ui, rect: egui::Rect, sim: &CnnSim, screen: &mut CnnS
             super::sim::Shown::Custom => sim.custom_name.clone(),
         }));
     });
-    let top = ui.cursor().min.y + 58.0;
-    let area = egui::Rect::from_min_max(egui::pos2(rect.min.x, top), rect.max);
-    let output_width = 120.0;
-    let column_width = ((area.width() - output_width) / columns.len() as f32).max(24.0);
-    let painter = ui.painter_at(rect);
-    let max_channels = columns.iter().map(|c| c.channels).max().unwrap_or(1);
-    // One size for every map, so that the columns line up like CNN Explainer's.
-    let map_size = ((area.height() - 10.0) / max_channels as f32 - 4.0)
-        .min(column_width - 10.0)
-        .clamp(6.0, 64.0);
-    let mut positions: Vec<Vec<egui::Rect>> = Vec::new();
-    let mut hovered: Option<(usize, usize)> = None;
-    let mut clicked: Option<(usize, usize)> = None;
-    for (col, column) in columns.iter().enumerate() {
+}
+
+/// Every column's label and maps; what the pointer does to them.
+fn draw_maps(
+    ui: &egui::Ui,
+    painter: &egui::Painter,
+    grid: &mut Grid,
+    screen: &mut CnnScreen,
+) -> MapPointer {
+    let (area, map_size, column_width) = (grid.area, grid.map_size, grid.column_width);
+    let mut pointer = MapPointer::default();
+    for (col, column) in grid.columns.iter().enumerate() {
         let x = area.min.x + col as f32 * column_width + (column_width - map_size) / 2.0;
         let total = column.channels as f32 * (map_size + 4.0);
         let y0 = area.min.y + ((area.height() - total) / 2.0).max(0.0);
@@ -107,21 +170,24 @@ pub fn show(ui: &mut egui::Ui, rect: egui::Rect, sim: &CnnSim, screen: &mut CnnS
                 remember(&mut screen.buttons, "first_conv_map", &response);
             }
             if response.hovered() {
-                hovered = Some((col, c));
+                pointer.hovered = Some((col, c));
             }
             if response.clicked() {
-                clicked = Some((col, c));
+                pointer.clicked = Some((col, c));
             }
             rects.push(r);
         }
-        positions.push(rects);
+        grid.positions.push(rects);
     }
-    // The saliency map under the input.
-    if screen.saliency
-        && let Some(texture) = screen.maps.texture(SALIENCY)
-        && let Some(last) = positions[0].last()
+    pointer
+}
+
+/// The saliency map under the input.
+fn draw_saliency(painter: &egui::Painter, grid: &Grid, screen: &CnnScreen) {
+    if let Some(texture) = screen.maps.texture(SALIENCY)
+        && let Some(last) = grid.positions[0].last()
     {
-        let r = last.translate(egui::vec2(0.0, map_size + 14.0));
+        let r = last.translate(egui::vec2(0.0, grid.map_size + 14.0));
         painter.image(
             texture,
             r,
@@ -136,53 +202,70 @@ pub fn show(ui: &mut egui::Ui, rect: egui::Rect, sim: &CnnSim, screen: &mut CnnS
             egui::Color32::from_gray(70),
         );
     }
-    // Links from a hovered map to the maps it reads: every channel for a convolution, its own
-    // channel for an activation or a pool.
-    if let Some((col, c)) = hovered {
-        let response_rect = positions[col][c];
-        painter.rect_stroke(
-            response_rect,
-            0.0,
-            egui::Stroke::new(2.0, palette::to_egui([250, 190, 45])),
-            egui::StrokeKind::Outside,
-        );
-        if col > 0 {
-            let sources: Vec<usize> = match columns[col].layer.map(|l| &model.layers[l]) {
-                Some(Layer::Conv { .. }) => (0..columns[col - 1].channels).collect(),
-                _ => vec![c],
-            };
-            for s in sources {
-                if let Some(from) = positions[col - 1].get(s) {
-                    painter.line_segment(
-                        [from.right_center(), response_rect.left_center()],
-                        egui::Stroke::new(
-                            1.0,
-                            egui::Color32::from_rgba_unmultiplied(80, 80, 80, 120),
-                        ),
-                    );
-                }
+}
+
+/// Links from a hovered map to the maps it reads (every channel for a convolution, its own
+/// channel for an activation or a pool), and what it is.
+fn hover_links(
+    ui: &egui::Ui,
+    painter: &egui::Painter,
+    model: &CnnModel,
+    grid: &Grid,
+    (col, c): (usize, usize),
+    screen: &CnnScreen,
+) {
+    let (columns, positions) = (&grid.columns, &grid.positions);
+    let response_rect = positions[col][c];
+    painter.rect_stroke(
+        response_rect,
+        0.0,
+        egui::Stroke::new(2.0, palette::to_egui([250, 190, 45])),
+        egui::StrokeKind::Outside,
+    );
+    if col > 0 {
+        let sources: Vec<usize> = match columns[col].layer.map(|l| &model.layers[l]) {
+            Some(Layer::Conv { .. }) => (0..columns[col - 1].channels).collect(),
+            _ => vec![c],
+        };
+        for s in sources {
+            if let Some(from) = positions[col - 1].get(s) {
+                painter.line_segment(
+                    [from.right_center(), response_rect.left_center()],
+                    egui::Stroke::new(1.0, egui::Color32::from_rgba_unmultiplied(80, 80, 80, 120)),
+                );
             }
         }
-        let key = (columns[col].layer.map_or(0, |l| l + 1), c);
-        let what = match columns[col].layer {
-            None => format!("input channel {}", c + 1),
-            Some(l) => format!(
-                "{} · map {} · colours up to ±{:.3}",
-                model.layers[l].name(),
-                c + 1,
-                screen.maps.scale(key)
-            ),
-        };
-        ui.ctx().debug_painter().text(
-            ui.ctx().pointer_latest_pos().unwrap_or_default() + egui::vec2(12.0, 12.0),
-            egui::Align2::LEFT_TOP,
-            format!("{what}\nclick for the detail"),
-            egui::FontId::proportional(11.0),
-            egui::Color32::from_gray(30),
-        );
     }
-    // The receptive field: the input pixels the unit under the pointer (or the detail's window)
-    // depends on, outlined on every input channel.
+    let key = (columns[col].layer.map_or(0, |l| l + 1), c);
+    let what = match columns[col].layer {
+        None => format!("input channel {}", c + 1),
+        Some(l) => format!(
+            "{} · map {} · colours up to ±{:.3}",
+            model.layers[l].name(),
+            c + 1,
+            screen.maps.scale(key)
+        ),
+    };
+    ui.ctx().debug_painter().text(
+        ui.ctx().pointer_latest_pos().unwrap_or_default() + egui::vec2(12.0, 12.0),
+        egui::Align2::LEFT_TOP,
+        format!("{what}\nclick for the detail"),
+        egui::FontId::proportional(11.0),
+        egui::Color32::from_gray(30),
+    );
+}
+
+/// The receptive field: the input pixels the unit under the pointer (or the detail's window)
+/// depends on, outlined on every input channel.
+fn draw_receptive_field(
+    ui: &egui::Ui,
+    painter: &egui::Painter,
+    model: &CnnModel,
+    grid: &Grid,
+    hovered: Option<(usize, usize)>,
+    detail: Option<&Detail>,
+) {
+    let (columns, positions, area) = (&grid.columns, &grid.positions, grid.area);
     let unit = match hovered {
         Some((col, c)) if col > 0 => columns[col].layer.and_then(|layer| {
             let shape = model.shapes[layer];
@@ -192,9 +275,7 @@ pub fn show(ui: &mut egui::Ui, rect: egui::Rect, sim: &CnnSim, screen: &mut CnnS
             let y = ((pos.y - rect.min.y) / rect.height() * shape.height as f32) as usize;
             Some((layer, y.min(shape.height - 1), x.min(shape.width - 1)))
         }),
-        _ => screen
-            .detail
-            .as_ref()
+        _ => detail
             .filter(|d| d.softmax.is_none() && d.hyper.is_none() && d.layer < model.layers.len())
             .map(|d| (d.layer, d.at.0, d.at.1)),
     };
@@ -225,12 +306,18 @@ pub fn show(ui: &mut egui::Ui, rect: egui::Rect, sim: &CnnSim, screen: &mut CnnS
             egui::Color32::from_gray(70),
         );
     }
-    if let Some((col, c)) = clicked
-        && let Some(layer) = columns[col].layer
-    {
-        screen.detail = Some(Detail::new(layer, c));
-    }
-    // The classes, with the softmax's probabilities.
+}
+
+/// The classes, with the softmax's probabilities; a click opens the softmax's detail.
+fn class_bars(
+    ui: &egui::Ui,
+    painter: &egui::Painter,
+    sim: &CnnSim,
+    grid: &Grid,
+    output_width: f32,
+    screen: &mut CnnScreen,
+) {
+    let (area, positions, model) = (grid.area, &grid.positions, sim.model());
     let p = &sim.acts.probabilities;
     let classes = p.len();
     let x = area.max.x - output_width + 6.0;

@@ -70,12 +70,29 @@ pub fn show(
         egui::Id::new("gan graph"),
     ));
     let lit: &[Part] = sim.slow_motion.map_or(&[], |s| s.current().parts);
+    titles(&painter, &p, sim, lit);
+    components(&painter, &p, sim, lit);
+    data_flow(&painter, &p);
+    // The update loops flow while training.
+    let offset = if sim.playing && sim.may_train() {
+        ctx.input(|i| i.time) as f32 * 40.0
+    } else {
+        0.0
+    };
+    update_loops(&painter, &p, area, lit, offset);
+
+    if edit_mode {
+        edit_boxes(ctx, area, &p, sim, allowed, actions);
+    }
+    ctx.pointer_hover_pos()
+        .is_some_and(|at| p.generator.contains(at) || p.noise.contains(at))
+}
+
+/// Titles of the two networks (with GAN Lab's layer count said right), and a summary in place
+/// of a network too big to draw.
+fn titles(painter: &egui::Painter, p: &Places, sim: &GanSim, lit: &[Part]) {
     let is_lit = |part: Part| lit.contains(&part);
     let ink = egui::Color32::from_gray(60);
-    let time = ctx.input(|i| i.time) as f32;
-    let flowing = sim.playing && sim.may_train();
-
-    // Titles of the two networks (with GAN Lab's layer count said right).
     let s = sim.gan.settings();
     let title = |network: &str, layers: usize, neurons: usize| {
         format!(
@@ -112,13 +129,18 @@ pub fn show(
         (p.discriminator, &sim.gan.discriminator, "discriminator"),
     ] {
         if !drawable(network) {
-            summary(&painter, rect, network, name);
+            summary(painter, rect, network, name);
         }
     }
+}
 
+/// The boxes: noise, samples, predictions and the two losses.
+fn components(painter: &egui::Painter, p: &Places, sim: &GanSim, lit: &[Part]) {
+    let is_lit = |part: Part| lit.contains(&part);
+    let s = sim.gan.settings();
     let d_latest = sim.gan.latest();
     component(
-        &painter,
+        painter,
         p.noise,
         "Noise z",
         &noise_words(s),
@@ -126,7 +148,7 @@ pub fn show(
         palette::UNDECIDED,
     );
     component(
-        &painter,
+        painter,
         p.fakes,
         "Fake samples",
         "G(z), 150",
@@ -134,7 +156,7 @@ pub fn show(
         palette::FAKE,
     );
     component(
-        &painter,
+        painter,
         p.reals,
         "Real samples",
         s.distribution.name(),
@@ -142,7 +164,7 @@ pub fn show(
         palette::REAL,
     );
     component(
-        &painter,
+        painter,
         p.predictions,
         "Predictions",
         "D(x): real?",
@@ -150,7 +172,7 @@ pub fn show(
         palette::UNDECIDED,
     );
     loss_box(
-        &painter,
+        painter,
         p.d_loss,
         "D loss",
         d_latest.d_loss,
@@ -158,25 +180,28 @@ pub fn show(
         palette::REAL,
     );
     loss_box(
-        &painter,
+        painter,
         p.g_loss,
         "G loss",
         d_latest.g_loss,
         is_lit(Part::GeneratorLoss),
         palette::FAKE,
     );
+}
 
-    // The data flow: solid arrows.
+/// The data flow: solid arrows (fakes go down into the discriminator beside the reals).
+fn data_flow(painter: &egui::Painter, p: &Places) {
+    let ink = egui::Color32::from_gray(60);
     let g_mid = p.generator.center().y;
     let d_mid = p.discriminator.center().y;
     flow(
-        &painter,
+        painter,
         egui::pos2(p.noise.max.x, g_mid),
         egui::pos2(p.generator.min.x, g_mid),
         ink,
     );
     flow(
-        &painter,
+        painter,
         egui::pos2(p.generator.max.x, g_mid),
         egui::pos2(p.fakes.min.x, g_mid),
         ink,
@@ -193,7 +218,7 @@ pub fn show(
         egui::pos2(inputs_x, d_mid - 24.0),
     ];
     path(
-        &painter,
+        painter,
         &down,
         egui::Stroke::new(1.4, fake_color),
         None,
@@ -207,32 +232,34 @@ pub fn show(
         fake_color,
     );
     flow(
-        &painter,
+        painter,
         egui::pos2(p.reals.center().x, p.reals.min.y),
         egui::pos2(p.reals.center().x, d_mid + 14.0),
         palette::to_egui(palette::REAL),
     );
     flow(
-        &painter,
+        painter,
         egui::pos2(p.reals.center().x, d_mid + 14.0),
         egui::pos2(inputs_x, d_mid + 14.0),
         palette::to_egui(palette::REAL),
     );
     flow(
-        &painter,
+        painter,
         egui::pos2(p.discriminator.max.x - 10.0, d_mid),
         egui::pos2(p.predictions.min.x, d_mid),
         ink,
     );
     flow(
-        &painter,
+        painter,
         egui::pos2(p.predictions.center().x, p.predictions.max.y),
         egui::pos2(p.d_loss.center().x, p.d_loss.min.y),
         ink,
     );
+}
 
-    // The update loops: dashed, flowing while training, lit in slow motion.
-    let offset = if flowing { time * 40.0 } else { 0.0 };
+/// The update loops: dashed, moved on by `offset` while training, lit in slow motion.
+fn update_loops(painter: &egui::Painter, p: &Places, area: egui::Rect, lit: &[Part], offset: f32) {
+    let is_lit = |part: Part| lit.contains(&part);
     let loop_stroke = |lit: bool, color: [u8; 3]| {
         egui::Stroke::new(
             if lit { 3.0 } else { 1.6 },
@@ -252,7 +279,7 @@ pub fn show(
         egui::pos2(p.discriminator.center().x, p.discriminator.max.y),
     ];
     path(
-        &painter,
+        painter,
         &d_loop,
         loop_stroke(is_lit(Part::DiscriminatorUpdate), palette::REAL),
         Some(8.0),
@@ -275,7 +302,7 @@ pub fn show(
         egui::pos2(p.generator.center().x, p.generator.min.y + 16.0),
     ];
     path(
-        &painter,
+        painter,
         &g_loop,
         loop_stroke(is_lit(Part::GeneratorUpdate), palette::FAKE),
         Some(8.0),
@@ -288,12 +315,6 @@ pub fn show(
         egui::FontId::proportional(11.0),
         palette::to_egui(palette::FAKE),
     );
-
-    if edit_mode {
-        edit_boxes(ctx, area, &p, sim, allowed, actions);
-    }
-    ctx.pointer_hover_pos()
-        .is_some_and(|at| p.generator.contains(at) || p.noise.contains(at))
 }
 
 fn component(

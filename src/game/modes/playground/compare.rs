@@ -240,45 +240,7 @@ fn compare_ui(
         .order(egui::Order::Foreground)
         .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
         .show(&ctx, |ui| {
-            ui.horizontal(|ui| {
-                ui.label("Train the sandbox's network with");
-                let mut first = Some(compare.first);
-                setting_combo(ui, "compare first", &mut first, false);
-                compare.first = first.unwrap_or(CompareSetting::LearningRate);
-                ui.label("by");
-                let mut second = compare.second;
-                setting_combo(ui, "compare second", &mut second, true);
-                compare.second = second;
-                ui.label("on the same data,");
-                egui::ComboBox::from_id_salt("compare seeds")
-                    .selected_text(match compare.seeds {
-                        1 => "one run each".to_string(),
-                        n => format!("{n} runs each"),
-                    })
-                    .show_ui(ui, |ui| {
-                        for n in 1..=3 {
-                            let text = if n == 1 { "one run each".to_string() } else { format!("{n} runs each") };
-                            ui.selectable_value(&mut compare.seeds, n, text);
-                        }
-                    })
-                    .response
-                    .on_hover_text("Several runs of each variant from other initial weights: the cards show their mean and spread.");
-                let restart = ui.button("Start").on_hover_text("New runs of these variants from epoch 0.");
-                remember_button(&mut compare.buttons, "Compare start", restart.rect);
-                if restart.clicked()
-                    && let Err(e) = compare.start(&sim.experiment)
-                {
-                    notices.refused(format!("These variants cannot run: {e}"));
-                }
-                if !compare.runs.is_empty() {
-                    let label = if compare.playing { "Pause" } else { "Play" };
-                    let play = ui.button(label);
-                    remember_button(&mut compare.buttons, "Compare play", play.rect);
-                    if play.clicked() {
-                        compare.playing = !compare.playing;
-                    }
-                }
-            });
+            compare_controls(ui, &mut compare, &sim, &mut notices);
             if compare.runs.is_empty() {
                 ui.label("Choose one or two settings and press Start: three values each, so up to nine networks train side by side.");
                 return;
@@ -299,40 +261,9 @@ fn compare_ui(
                 .spacing(egui::vec2(10.0, 8.0))
                 .show(ui, |ui| {
                     for (place, &i) in ranking.iter().enumerate() {
-                        ui.vertical(|ui| {
-                            ui.set_width(150.0);
-                            let group = &compare.runs[i * seeds..(i + 1) * seeds];
-                            ui.label(
-                                egui::RichText::new(format!("#{} {}", place + 1, compare.variants[i].label))
-                                    .small()
-                                    .strong()
-                                    .color(colour(i)),
-                            );
-                            let (rect, _) = ui.allocate_exact_size(egui::vec2(90.0, 90.0), egui::Sense::hover());
-                            thumbnail(ui.painter(), rect, &compare, i * seeds);
-                            let losses: Vec<f64> = group.iter().map(|r| r.latest().test_loss).collect();
-                            let accuracies: Option<Vec<f64>> =
-                                group.iter().map(|r| r.latest().test_accuracy).collect();
-                            let spread = |(mean, sd): (f64, Option<f64>), scale: f64, digits: usize| match sd {
-                                Some(sd) => format!("{:.digits$} ± {:.digits$}", mean * scale, sd * scale),
-                                None => format!("{:.digits$}", mean * scale),
-                            };
-                            let accuracy = accuracies.map_or(String::new(), |a| {
-                                format!(" · {} %", spread(compare::mean_sd(&a), 100.0, 0))
-                            });
-                            let diverged = group.iter().filter(|r| r.divergence().is_some()).count();
-                            let text = if diverged > 0 {
-                                format!("diverged in {diverged} of {} runs", group.len())
-                            } else {
-                                format!("test loss {}{accuracy}", spread(compare::mean_sd(&losses), 1.0, 3))
-                            };
-                            ui.label(egui::RichText::new(text).small());
-                            let use_it = ui.small_button("Use this");
-                            remember_button(&mut compare.buttons, &format!("Use #{}", place + 1), use_it.rect);
-                            if use_it.clicked() {
-                                adopt = Some(i);
-                            }
-                        });
+                        if variant_card(ui, &mut compare, place, i) {
+                            adopt = Some(i);
+                        }
                         if place % 3 == 2 {
                             ui.end_row();
                         }
@@ -364,6 +295,102 @@ fn compare_ui(
         compare.playing = false;
     }
     Ok(())
+}
+
+/// The settings varied, the runs per variant, Start and Play.
+fn compare_controls(
+    ui: &mut egui::Ui,
+    compare: &mut CompareRuns,
+    sim: &Simulation,
+    notices: &mut Notices,
+) {
+    ui.horizontal(|ui| {
+        ui.label("Train the sandbox's network with");
+        let mut first = Some(compare.first);
+        setting_combo(ui, "compare first", &mut first, false);
+        compare.first = first.unwrap_or(CompareSetting::LearningRate);
+        ui.label("by");
+        let mut second = compare.second;
+        setting_combo(ui, "compare second", &mut second, true);
+        compare.second = second;
+        ui.label("on the same data,");
+        egui::ComboBox::from_id_salt("compare seeds")
+            .selected_text(match compare.seeds {
+                1 => "one run each".to_string(),
+                n => format!("{n} runs each"),
+            })
+            .show_ui(ui, |ui| {
+                for n in 1..=3 {
+                    let text = if n == 1 { "one run each".to_string() } else { format!("{n} runs each") };
+                    ui.selectable_value(&mut compare.seeds, n, text);
+                }
+            })
+            .response
+            .on_hover_text("Several runs of each variant from other initial weights: the cards show their mean and spread.");
+        let restart = ui.button("Start").on_hover_text("New runs of these variants from epoch 0.");
+        remember_button(&mut compare.buttons, "Compare start", restart.rect);
+        if restart.clicked()
+            && let Err(e) = compare.start(&sim.experiment)
+        {
+            notices.refused(format!("These variants cannot run: {e}"));
+        }
+        if !compare.runs.is_empty() {
+            let label = if compare.playing { "Pause" } else { "Play" };
+            let play = ui.button(label);
+            remember_button(&mut compare.buttons, "Compare play", play.rect);
+            if play.clicked() {
+                compare.playing = !compare.playing;
+            }
+        }
+    });
+}
+
+/// One variant's card (at `place` in the ranking): its boundary, its test loss and accuracy
+/// (mean and spread over its runs), and "Use this". Returns whether it was chosen.
+fn variant_card(ui: &mut egui::Ui, compare: &mut CompareRuns, place: usize, i: usize) -> bool {
+    let mut chosen = false;
+    ui.vertical(|ui| {
+        ui.set_width(150.0);
+        let seeds = compare.run_seeds.max(1);
+        let group = &compare.runs[i * seeds..(i + 1) * seeds];
+        ui.label(
+            egui::RichText::new(format!("#{} {}", place + 1, compare.variants[i].label))
+                .small()
+                .strong()
+                .color(colour(i)),
+        );
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(90.0, 90.0), egui::Sense::hover());
+        thumbnail(ui.painter(), rect, compare, i * seeds);
+        let losses: Vec<f64> = group.iter().map(|r| r.latest().test_loss).collect();
+        let accuracies: Option<Vec<f64>> = group.iter().map(|r| r.latest().test_accuracy).collect();
+        let spread = |(mean, sd): (f64, Option<f64>), scale: f64, digits: usize| match sd {
+            Some(sd) => format!("{:.digits$} ± {:.digits$}", mean * scale, sd * scale),
+            None => format!("{:.digits$}", mean * scale),
+        };
+        let accuracy = accuracies.map_or(String::new(), |a| {
+            format!(" · {} %", spread(compare::mean_sd(&a), 100.0, 0))
+        });
+        let diverged = group.iter().filter(|r| r.divergence().is_some()).count();
+        let text = if diverged > 0 {
+            format!("diverged in {diverged} of {} runs", group.len())
+        } else {
+            format!(
+                "test loss {}{accuracy}",
+                spread(compare::mean_sd(&losses), 1.0, 3)
+            )
+        };
+        ui.label(egui::RichText::new(text).small());
+        let use_it = ui.small_button("Use this");
+        remember_button(
+            &mut compare.buttons,
+            &format!("Use #{}", place + 1),
+            use_it.rect,
+        );
+        if use_it.clicked() {
+            chosen = true;
+        }
+    });
+    chosen
 }
 
 /// A run's boundary: each cell coloured by the output (two classes, regression) or by the

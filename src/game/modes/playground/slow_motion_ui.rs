@@ -103,11 +103,57 @@ fn slow_motion_ui(
         draw_on_network(&ctx, run, rect, entities, time.elapsed_secs());
     }
     let mut open = true;
-    let mut action: Option<&str> = None;
+    let choice = step_window(&ctx, &mut slow, &sim, &mut open);
+    match choice {
+        Some(StepChoice::Back) => {
+            if let Some(experiment) = slow.back() {
+                step_to(experiment);
+            }
+        }
+        Some(StepChoice::Next) => match slow.forward(&sim.experiment) {
+            Ok(Some(experiment)) => step_to(experiment),
+            Ok(None) => {}
+            Err(why) => notices.refused(why),
+        },
+        Some(StepChoice::Restart) => {
+            // Going back to the weights before the update, if it was applied.
+            if let Some(run) = slow.run.take()
+                && run.phase() == Phase::Update
+            {
+                step_to(run.before);
+            }
+        }
+        None => {}
+    }
+    if !open {
+        slow.open = false;
+        slow.playing = false;
+        slow.run = None;
+    }
+    Ok(())
+}
+
+/// What the student asked of the steps this frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StepChoice {
+    Back,
+    Next,
+    /// Another example, or one example instead of a batch (or back): traced afresh.
+    Restart,
+}
+
+/// The window: one example or a batch, the caption, Back, Next and Play.
+fn step_window(
+    ctx: &egui::Context,
+    slow: &mut SlowMotion,
+    sim: &Simulation,
+    open: &mut bool,
+) -> Option<StepChoice> {
+    let mut action = None;
     let caption_text = slow
         .run
         .as_ref()
-        .map(|run| caption(run, &sim))
+        .map(|run| caption(run, sim))
         .unwrap_or_default();
     let progress = slow
         .run
@@ -118,7 +164,7 @@ fn slow_motion_ui(
     let batch_size = sim.experiment.config().batch_size;
     let train = sim.experiment.data().train.len();
     egui::Window::new("Backprop, step by step")
-        .open(&mut open)
+        .open(open)
         .collapsible(false)
         .resizable(false)
         .default_width(440.0)
@@ -126,7 +172,7 @@ fn slow_motion_ui(
         // output stay in view.
         .anchor(egui::Align2::LEFT_BOTTOM, egui::vec2(6.0, -6.0))
         .order(egui::Order::Foreground)
-        .show(&ctx, |ui| {
+        .show(ctx, |ui| {
             ui.set_width(440.0);
             ui.horizontal(|ui| {
                 let mut whole = slow.whole_batch;
@@ -134,7 +180,7 @@ fn slow_motion_ui(
                 ui.selectable_value(&mut whole, true, format!("A whole batch ({batch_size})"));
                 if whole != slow.whole_batch {
                     slow.whole_batch = whole;
-                    action = Some("restart");
+                    action = Some(StepChoice::Restart);
                 }
                 if !slow.whole_batch {
                     ui.label("point #");
@@ -144,7 +190,7 @@ fn slow_motion_ui(
                         .changed()
                     {
                         slow.next_row = row;
-                        action = Some("restart");
+                        action = Some(StepChoice::Restart);
                     }
                 }
             });
@@ -155,7 +201,7 @@ fn slow_motion_ui(
                 let back = ui.add_enabled(progress.0 > 1, egui::Button::new("< Back"));
                 remember_button(&mut slow.buttons, "Slow back", back.rect);
                 if back.clicked() {
-                    action = Some("back");
+                    action = Some(StepChoice::Back);
                 }
                 let next_label = if progress.0 == progress.1 {
                     "Next example ▶"
@@ -165,7 +211,7 @@ fn slow_motion_ui(
                 let next = ui.button(next_label);
                 remember_button(&mut slow.buttons, "Slow next", next.rect);
                 if next.clicked() {
-                    action = Some("next");
+                    action = Some(StepChoice::Next);
                 }
                 let play_label = if slow.playing { "Pause" } else { "Play" };
                 let play = ui.button(play_label);
@@ -176,33 +222,7 @@ fn slow_motion_ui(
                 ui.label(format!("phase {} of {}", progress.0, progress.1));
             });
         });
-    match action {
-        Some("back") => {
-            if let Some(experiment) = slow.back() {
-                step_to(experiment);
-            }
-        }
-        Some("next") => match slow.forward(&sim.experiment) {
-            Ok(Some(experiment)) => step_to(experiment),
-            Ok(None) => {}
-            Err(why) => notices.refused(why),
-        },
-        Some("restart") => {
-            // Going back to the weights before the update, if it was applied.
-            if let Some(run) = slow.run.take()
-                && run.phase() == Phase::Update
-            {
-                step_to(run.before);
-            }
-        }
-        _ => {}
-    }
-    if !open {
-        slow.open = false;
-        slow.playing = false;
-        slow.run = None;
-    }
-    Ok(())
+    action
 }
 
 fn publish_status(slow: Res<SlowMotion>, mut status: ResMut<Status>) {

@@ -5,6 +5,7 @@ use bevy_egui::egui;
 use super::SandboxUi;
 use super::thumbnails::SIZE as THUMB;
 use crate::data::{DatasetKind, MAX_CLASSES, Problem};
+use crate::experiment::ExperimentConfig;
 use crate::game::modes::playground::SimAction;
 use crate::game::theme::widgets::section;
 use crate::level::Setting;
@@ -35,26 +36,49 @@ fn format_rate(v: f64) -> String {
     if v == 0.0 { "0".into() } else { format!("{v}") }
 }
 
+/// Which settings the player may change here: a level locks some, data from a file fixes the
+/// points.
+struct Open {
+    ratio: bool,
+    noise: bool,
+    batch: bool,
+    learning_rate: bool,
+    activation: bool,
+    regularization: bool,
+    regularization_rate: bool,
+    advanced: bool,
+    in_level: bool,
+    from_file: bool,
+}
+
 pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
     let mut c = s.sim.experiment.config().clone();
-    let from_file = s.sim.experiment.data_from_file().is_some();
-    let in_level = s.level.is_some();
-    let open = |setting| s.may_change(setting);
-    let (can_ratio, can_noise, can_batch) = (
-        open(Setting::TrainRatio),
-        open(Setting::Noise),
-        open(Setting::BatchSize),
-    );
-    let (can_lr, can_activation, can_reg, can_reg_rate, can_advanced) = (
-        open(Setting::LearningRate),
-        open(Setting::Activation),
-        open(Setting::Regularization),
-        open(Setting::RegularizationRate),
-        open(Setting::Advanced),
-    );
-    let default_palette = crate::level::Palette::default();
-    let palette = s.palette().cloned().unwrap_or(default_palette);
+    let may = |setting| s.may_change(setting);
+    let open = Open {
+        ratio: may(Setting::TrainRatio),
+        noise: may(Setting::Noise),
+        batch: may(Setting::BatchSize),
+        learning_rate: may(Setting::LearningRate),
+        activation: may(Setting::Activation),
+        regularization: may(Setting::Regularization),
+        regularization_rate: may(Setting::RegularizationRate),
+        advanced: may(Setting::Advanced),
+        in_level: s.level.is_some(),
+        from_file: s.sim.experiment.data_from_file().is_some(),
+    };
+    let palette = s.palette().cloned().unwrap_or_default();
+    data_section(ui, s, &mut c, &open);
+    features_section(ui, &c);
+    training_section(ui, &mut c, &open, &palette);
+    ui.add_space(4.0);
+    ui.add_enabled_ui(open.advanced, |ui| {
+        beyond_the_playground(ui, &mut c, open.in_level)
+    });
+    s.configure(c);
+}
 
+/// The dataset pictures, classes, split, noise, batch size and the seed.
+fn data_section(ui: &mut egui::Ui, s: &mut SandboxUi, c: &mut ExperimentConfig, open: &Open) {
     section(ui, "DATA");
     ui.label("Which dataset do you want to use?").on_hover_text(
         "Click a picture to train on those points. Orange is -1, blue is +1; the last three can have up to six classes.",
@@ -92,7 +116,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
                         kind.title(),
                         kind.sample_count_for(classes)
                     ));
-                if response.clicked() && !selected && !in_level {
+                if response.clicked() && !selected && !open.in_level {
                     c.dataset = kind;
                     if !kind.is_multi_class() {
                         c.classes = 2;
@@ -106,19 +130,19 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
             ui,
             "Classes",
             "How many classes (colours) the points belong to. With three or more, the network gets one output per class and softmax turns them into probabilities. Rebuilds the network.",
-            !in_level,
+            !open.in_level,
             |ui| {
                 ui.add(egui::Slider::new(&mut c.classes, 2..=MAX_CLASSES));
             },
         );
     }
-    ui.add_enabled_ui(!from_file, |ui| {
-        row(ui, "Training data", "Share of the points used for training; the rest test how well the network generalises.", can_ratio, |ui| {
+    ui.add_enabled_ui(!open.from_file, |ui| {
+        row(ui, "Training data", "Share of the points used for training; the rest test how well the network generalises.", open.ratio, |ui| {
             let mut ratio = c.train_ratio;
             ui.add(egui::Slider::new(&mut ratio, 10..=90).step_by(10.0).suffix(" %"));
             c.train_ratio = ratio;
         });
-        row(ui, "Noise", "Randomness in the data: flips labels (circle, XOR) or moves points (spiral, gauss).", can_noise, |ui| {
+        row(ui, "Noise", "Randomness in the data: flips labels (circle, XOR) or moves points (spiral, gauss).", open.noise, |ui| {
             ui.add(egui::Slider::new(&mut c.noise, 0..=50).step_by(5.0));
         });
     });
@@ -126,14 +150,17 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
         ui,
         "Batch size",
         "How many examples are averaged into one weight update. Applied live.",
-        can_batch,
+        open.batch,
         |ui| {
             ui.add(egui::Slider::new(&mut c.batch_size, 1..=30));
         },
     );
     ui.horizontal(|ui| {
         if ui
-            .add_enabled(!from_file && !in_level, egui::Button::new("↻ Regenerate"))
+            .add_enabled(
+                !open.from_file && !open.in_level,
+                egui::Button::new("↻ Regenerate"),
+            )
             .on_hover_text(
                 "New points from a new seed. The network keeps its weights, as in the Playground.",
             )
@@ -147,18 +174,30 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
                 .small(),
         );
     });
+}
 
+/// The inputs switched on (the features themselves are dragged in on the network).
+fn features_section(ui: &mut egui::Ui, c: &ExperimentConfig) {
     section(ui, "FEATURES");
     ui.label("Drag a feature from the left onto the input column to add it, or click it to switch it on and off. Drag an input off the network to remove it.");
     let active: Vec<_> = c.features.iter().map(|f| f.label()).collect();
     ui.label(egui::RichText::new(format!("Inputs: {}", active.join(", "))).weak());
+}
 
+/// Learning rate, activation, regularisation and the problem type.
+fn training_section(
+    ui: &mut egui::Ui,
+    c: &mut ExperimentConfig,
+    open: &Open,
+    palette: &crate::level::Palette,
+) {
+    let problem = c.problem();
     section(ui, "TRAINING");
     row(
         ui,
         "Learning rate",
         "How big each step down the loss is. Too high and training explodes; too low and it crawls. Applied live.",
-        can_lr,
+        open.learning_rate,
         |ui| {
             egui::ComboBox::from_id_salt("learning rate")
                 .selected_text(format_rate(c.learning_rate))
@@ -173,7 +212,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
         ui,
         "Activation",
         "The function every hidden neuron applies to its weighted sum. Applied live, keeping the weights (the Playground resets).",
-        can_activation,
+        open.activation,
         |ui| {
             egui::ComboBox::from_id_salt("activation")
                 .selected_text(activation_name(c.activation))
@@ -189,7 +228,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
         ui,
         "Regularization",
         "A penalty on large weights, to keep the network simple (L1 pushes weights to exactly 0). Applied live.",
-        can_reg,
+        open.regularization,
         |ui| {
             egui::ComboBox::from_id_salt("regularization")
                 .selected_text(reg_name(c.regularization))
@@ -204,7 +243,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
         ui,
         "Regularization rate",
         "How strong the penalty is. Applied live, keeping the weights (the Playground resets).",
-        can_reg_rate,
+        open.regularization_rate,
         |ui| {
             egui::ComboBox::from_id_salt("regularization rate")
                 .selected_text(format_rate(c.regularization_rate))
@@ -219,7 +258,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
         ui,
         "Problem type",
         "Classification: predict a class (+1 or -1). Regression: predict a number. Rebuilds the network.",
-        !in_level,
+        !open.in_level,
         |ui| {
             let mut p = problem;
             egui::ComboBox::from_id_salt("problem")
@@ -239,9 +278,11 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
             }
         },
     );
+}
 
-    ui.add_space(4.0);
-    ui.add_enabled_ui(can_advanced, |ui| {
+/// What the Playground does not have: optimisers, the loss, dropout, the start and the course's
+/// experiments.
+fn beyond_the_playground(ui: &mut egui::Ui, c: &mut ExperimentConfig, in_level: bool) {
     egui::CollapsingHeader::new("Beyond the Playground")
         .default_open(false)
         .show(ui, |ui| {
@@ -262,7 +303,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
             if c.is_multi_class() {
                 ui.label(egui::RichText::new("Loss: softmax with cross-entropy (always, with three or more classes).").small().weak());
             } else {
-                ui.add_enabled_ui(problem == Problem::Classification, |ui| {
+                ui.add_enabled_ui(c.problem() == Problem::Classification, |ui| {
                     row(ui, "Loss", "Square error is the Playground's; cross-entropy (with a sigmoid output) punishes confident mistakes harder. Rebuilds the network.", true, |ui| {
                         egui::ComboBox::from_id_salt("loss")
                             .selected_text(c.loss.name())
@@ -292,13 +333,11 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
                         .on_hover_text(preset.lesson)
                         .clicked()
                     {
-                        c = preset.config.clone();
+                        *c = preset.config.clone();
                     }
                 }
             }
         });
-    });
-    s.configure(c);
 }
 
 fn activation_name(a: Activation) -> &'static str {
