@@ -7,6 +7,8 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use super::{LevelCatalog, LevelCommand, LevelListFocus};
 use crate::game::save::SavedProgress;
 use crate::game::screens::Screen;
+use crate::level::AnyLevel;
+use crate::progress::LevelRecord;
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(
@@ -24,6 +26,134 @@ fn back_to_title_on_escape(keys: Res<ButtonInput<KeyCode>>, mut next: ResMut<Nex
     if keys.just_pressed(KeyCode::Escape) {
         next.set(Screen::Title);
     }
+}
+
+/// One level in the list.
+struct Card<'a> {
+    level: &'a AnyLevel,
+    /// Its place in its mode's list, from 1.
+    number: usize,
+    record: Option<&'a LevelRecord>,
+    unlocked: bool,
+    /// The level to solve first.
+    previous: Option<&'a AnyLevel>,
+    width: f32,
+    /// A phone: stars and Play go under the level's text.
+    narrow: bool,
+}
+
+/// A level's number, title and goal, then its stars and Play.
+fn level_card(
+    ui: &mut egui::Ui,
+    card: &Card,
+    buttons: &mut serde_json::Map<String, serde_json::Value>,
+    commands: &mut MessageWriter<LevelCommand>,
+) {
+    let solved = card.record.is_some_and(|r| r.solved);
+    egui::Frame::group(ui.style())
+        .fill(if solved {
+            egui::Color32::from_rgb(236, 246, 238)
+        } else {
+            egui::Color32::WHITE
+        })
+        .show(ui, |ui| {
+            ui.set_width(card.width - 30.0);
+            ui.horizontal(|ui| {
+                ui.label(
+                    egui::RichText::new(format!("{}", card.number))
+                        .size(24.0)
+                        .strong(),
+                );
+                ui.vertical(|ui| {
+                    ui.label(egui::RichText::new(card.level.title()).size(18.0).strong());
+                    ui.label(egui::RichText::new(card.level.goal_text()).weak());
+                });
+                if !card.narrow {
+                    play_row(ui, card, buttons, commands);
+                }
+            });
+            if card.narrow {
+                ui.horizontal(|ui| play_row(ui, card, buttons, commands));
+            }
+        });
+}
+
+/// Play (or why it is locked), the stars earned and the best epoch.
+fn play_row(
+    ui: &mut egui::Ui,
+    card: &Card,
+    buttons: &mut serde_json::Map<String, serde_json::Value>,
+    commands: &mut MessageWriter<LevelCommand>,
+) {
+    let (level, record) = (card.level, card.record);
+    let solved = record.is_some_and(|r| r.solved);
+    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+        let play = ui
+            .add_enabled(
+                card.unlocked,
+                egui::Button::new(if solved { "Play again" } else { "Play" }),
+            )
+            .on_disabled_hover_text(format!(
+                "Locked: solve \"{}\" first.",
+                card.previous.map_or("the level before", |l| l.title())
+            ));
+        let c = play.rect.center();
+        buttons.insert(
+            format!("Play {}", level.id()),
+            serde_json::json!([c.x, c.y]),
+        );
+        if play.clicked() {
+            commands.write(LevelCommand::Start(level.id().to_string()));
+        }
+        let tips = level.star_texts();
+        let stars = stars_text(
+            record.map(|r| r.stars.as_slice()).unwrap_or(&[]),
+            tips.len(),
+        );
+        ui.label(
+            egui::RichText::new(stars)
+                .size(22.0)
+                .color(egui::Color32::from_rgb(230, 160, 20)),
+        )
+        .on_hover_text(tips.join("\n"));
+        if let Some(best) = record.and_then(|r| r.best_epoch) {
+            ui.label(egui::RichText::new(format!("best: epoch {best}")).weak());
+        }
+        if !card.unlocked {
+            ui.label(egui::RichText::new("locked").weak())
+                .on_hover_text("Solve the level before it to open this one.");
+        }
+    });
+}
+
+/// Level files that could not be read, with their errors.
+fn broken_files(ui: &mut egui::Ui, catalog: &LevelCatalog) {
+    let broken: Vec<_> = catalog
+        .entries
+        .iter()
+        .filter(|e| e.level.is_err())
+        .collect();
+    if broken.is_empty() && catalog.problems.is_empty() {
+        return;
+    }
+    let red = egui::Color32::from_rgb(160, 30, 20);
+    ui.add_space(10.0);
+    ui.label(
+        egui::RichText::new("Level files with problems")
+            .strong()
+            .color(red),
+    );
+    for problem in &catalog.problems {
+        ui.label(egui::RichText::new(problem).color(red).monospace());
+    }
+    for entry in broken {
+        if let Err(errors) = &entry.level {
+            for e in errors {
+                ui.label(egui::RichText::new(e.to_string()).color(red).monospace());
+            }
+        }
+    }
+    ui.label(egui::RichText::new("Fix them and check with: neural-sandbox levels check").weak());
 }
 
 /// Filled and empty stars.
@@ -102,80 +232,20 @@ fn level_select_ui(
                                 header.scroll_to_me(Some(egui::Align::TOP));
                                 focus.0 = None;
                             }
-                        for (index, level) in of_mode.iter().enumerate() {
-                            let record = saved.progress.levels.get(level.id());
-                            let unlocked = saved.progress.is_unlocked(&ids, index);
-                            let solved = record.is_some_and(|r| r.solved);
-                            egui::Frame::group(ui.style())
-                                .fill(if solved {
-                                    egui::Color32::from_rgb(236, 246, 238)
-                                } else {
-                                    egui::Color32::WHITE
-                                })
-                                .show(ui, |ui| {
-                                    ui.set_width(width - 30.0);
-                                    let play_row = |ui: &mut egui::Ui, buttons: &mut serde_json::Map<String, serde_json::Value>, commands: &mut MessageWriter<LevelCommand>| {
-                                        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                                            let play = ui
-                                                .add_enabled(unlocked, egui::Button::new(if solved { "Play again" } else { "Play" }))
-                                                .on_disabled_hover_text(format!(
-                                                    "Locked: solve \"{}\" first.",
-                                                    of_mode[index.saturating_sub(1)].title()
-                                                ));
-                                            let c = play.rect.center();
-                                            buttons.insert(format!("Play {}", level.id()), serde_json::json!([c.x, c.y]));
-                                            if play.clicked() {
-                                                commands.write(LevelCommand::Start(level.id().to_string()));
-                                            }
-                                            let tips = level.star_texts();
-                                            let stars = stars_text(
-                                                record.map(|r| r.stars.as_slice()).unwrap_or(&[]),
-                                                tips.len(),
-                                            );
-                                            ui.label(egui::RichText::new(stars).size(22.0).color(egui::Color32::from_rgb(230, 160, 20)))
-                                                .on_hover_text(tips.join("\n"));
-                                            if let Some(best) = record.and_then(|r| r.best_epoch) {
-                                                ui.label(egui::RichText::new(format!("best: epoch {best}")).weak());
-                                            }
-                                            if !unlocked {
-                                                ui.label(egui::RichText::new("locked").weak())
-                                                    .on_hover_text("Solve the level before it to open this one.");
-                                            }
-                                        });
-                                    };
-                                    ui.horizontal(|ui| {
-                                        ui.label(egui::RichText::new(format!("{}", index + 1)).size(24.0).strong());
-                                        ui.vertical(|ui| {
-                                            ui.label(egui::RichText::new(level.title()).size(18.0).strong());
-                                            ui.label(egui::RichText::new(level.goal_text()).weak());
-                                        });
-                                        if !narrow {
-                                            play_row(ui, &mut buttons, &mut commands);
-                                        }
-                                    });
-                                    // A phone: stars and Play on a line of their own.
-                                    if narrow {
-                                        ui.horizontal(|ui| play_row(ui, &mut buttons, &mut commands));
-                                    }
-                                });
-                        }
-                        }
-                        let broken: Vec<_> = catalog.entries.iter().filter(|e| e.level.is_err()).collect();
-                        if !broken.is_empty() || !catalog.problems.is_empty() {
-                            ui.add_space(10.0);
-                            ui.label(egui::RichText::new("Level files with problems").strong().color(egui::Color32::from_rgb(160, 30, 20)));
-                            for problem in &catalog.problems {
-                                ui.label(egui::RichText::new(problem).color(egui::Color32::from_rgb(160, 30, 20)).monospace());
+                            for (index, level) in of_mode.iter().enumerate() {
+                                let card = Card {
+                                    level,
+                                    number: index + 1,
+                                    record: saved.progress.levels.get(level.id()),
+                                    unlocked: saved.progress.is_unlocked(&ids, index),
+                                    previous: index.checked_sub(1).map(|i| &**of_mode[i]),
+                                    width,
+                                    narrow,
+                                };
+                                level_card(ui, &card, &mut buttons, &mut commands);
                             }
-                            for entry in broken {
-                                if let Err(errors) = &entry.level {
-                                    for e in errors {
-                                        ui.label(egui::RichText::new(e.to_string()).color(egui::Color32::from_rgb(160, 30, 20)).monospace());
-                                    }
-                                }
-                            }
-                            ui.label(egui::RichText::new("Fix them and check with: neural-sandbox levels check").weak());
                         }
+                        broken_files(ui, &catalog);
                     });
                 });
         });

@@ -70,22 +70,67 @@ pub fn plan_drop(payload: Payload, at: Vec2, layout: &Layout, view: &NetworkView
     if layout.columns.len() < 2 {
         return DropPlan::nothing("");
     }
-    let outside = !layout.band.contains(at) || layout.bin.contains(at);
-    let column_zone = |x: f32| {
+    let place = Place {
+        at,
+        layout,
+        view,
+        outside: !layout.band.contains(at) || layout.bin.contains(at),
+        input_x: layout.columns[0],
+        output_x: *layout.columns.last().unwrap_or(&0.0),
+        hidden_x: &layout.columns[1..layout.columns.len() - 1],
+    };
+    match payload {
+        Payload::NewFeature(f) => place.new_feature(f),
+        Payload::NewLayer => place.new_layer(),
+        Payload::NewNeuron => place.new_neuron(),
+        Payload::Input(f) => place.removal(
+            Edit::RemoveFeature(f),
+            format!("Drop to remove the input {}", f.label()),
+            "Drag it out of the network to remove it",
+        ),
+        Payload::Neuron { layer, index } => place.removal(
+            Edit::RemoveNeuron { layer, index },
+            format!("Drop to remove this neuron of hidden layer {}", layer + 1),
+            "Drag it out of the network to remove it",
+        ),
+        Payload::Layer(layer) => place.removal(
+            Edit::RemoveLayer { layer },
+            format!("Drop to remove hidden layer {}", layer + 1),
+            "Drag it out of the network to remove the layer",
+        ),
+    }
+}
+
+/// Where a drop would land: the pointer, the columns, and whether it is off the network (over
+/// the bin, or outside the band).
+struct Place<'a> {
+    at: Vec2,
+    layout: &'a Layout,
+    view: &'a NetworkView,
+    outside: bool,
+    input_x: f32,
+    output_x: f32,
+    hidden_x: &'a [f32],
+}
+
+impl Place<'_> {
+    /// The drop zone of a column.
+    fn column_zone(&self, x: f32) -> Rect {
         Rect::new(
             x - COLUMN_HALF_WIDTH,
-            layout.band.min.y,
+            self.layout.band.min.y,
             x + COLUMN_HALF_WIDTH,
-            layout.top + 4.0,
+            self.layout.top + 4.0,
         )
-    };
-    let input_x = layout.columns[0];
-    let output_x = *layout.columns.last().unwrap_or(&0.0);
-    let hidden_x = &layout.columns[1..layout.columns.len() - 1];
-    let on_column = |x: f32| (at.x - x).abs() <= COLUMN_HALF_WIDTH && !outside;
-    let hidden_under = hidden_x.iter().position(|&x| on_column(x));
-    let offer = |action: Edit, zone: Rect, what: String| {
-        let verdict = match view.refusal(&action) {
+    }
+
+    fn on_column(&self, x: f32) -> bool {
+        (self.at.x - x).abs() <= COLUMN_HALF_WIDTH && !self.outside
+    }
+
+    /// The edit offered, accepted or refused as the view's rules say.
+    fn offer(&self, action: Edit, zone: Rect, what: String) -> DropPlan {
+        let verdict = match self.view.refusal(&action) {
             Some(reason) => Verdict::Refuse(reason),
             None => Verdict::Accept(what),
         };
@@ -94,106 +139,83 @@ pub fn plan_drop(payload: Payload, at: Vec2, layout: &Layout, view: &NetworkView
             verdict,
             zone: Some(zone),
         }
-    };
-    match payload {
-        Payload::NewFeature(f) => {
-            if on_column(input_x) {
-                offer(
-                    Edit::AddFeature(f),
-                    column_zone(input_x),
-                    format!("Drop to add {} as an input", f.label()),
-                )
-            } else if outside {
-                DropPlan::nothing("")
-            } else {
-                DropPlan::nothing("Drop it on the input column")
-            }
+    }
+
+    /// Something of the network dragged off it is removed; inside, `stay` says how.
+    fn removal(&self, action: Edit, what: String, stay: &str) -> DropPlan {
+        if self.outside {
+            self.offer(action, self.layout.bin, what)
+        } else {
+            DropPlan::nothing(stay)
         }
-        Payload::Input(f) => {
-            if outside {
-                offer(
-                    Edit::RemoveFeature(f),
-                    layout.bin,
-                    format!("Drop to remove the input {}", f.label()),
-                )
-            } else {
-                DropPlan::nothing("Drag it out of the network to remove it")
-            }
-        }
-        Payload::NewLayer => {
-            if outside || at.x <= input_x || at.x >= output_x {
-                return DropPlan::nothing(if outside {
-                    ""
-                } else {
-                    "Drop it between two columns"
-                });
-            }
-            // Insert after every hidden column left of the pointer.
-            let at_index = hidden_x.iter().filter(|&&x| x < at.x).count();
-            let left = layout.columns[at_index];
-            let right = layout.columns[at_index + 1];
-            let zone = Rect::new(
-                left + 24.0,
-                layout.band.min.y,
-                right - 24.0,
-                layout.top + 4.0,
-            );
-            offer(
-                Edit::InsertLayer { at: at_index },
-                zone,
-                format!("Drop to insert a hidden layer as layer {}", at_index + 1),
+    }
+
+    fn new_feature(&self, f: Feature) -> DropPlan {
+        if self.on_column(self.input_x) {
+            self.offer(
+                Edit::AddFeature(f),
+                self.column_zone(self.input_x),
+                format!("Drop to add {} as an input", f.label()),
             )
+        } else if self.outside {
+            DropPlan::nothing("")
+        } else {
+            DropPlan::nothing("Drop it on the input column")
         }
-        Payload::NewNeuron => {
-            if let Some(layer) = hidden_under {
-                offer(
-                    Edit::AddNeuron { layer },
-                    column_zone(hidden_x[layer]),
-                    format!("Drop to add a neuron to hidden layer {}", layer + 1),
-                )
-            } else if on_column(input_x) {
-                DropPlan {
-                    action: None,
-                    verdict: Verdict::Refuse(
-                        "Inputs are features: drag a feature chip from the left instead.".into(),
-                    ),
-                    zone: Some(column_zone(input_x)),
-                }
-            } else if on_column(output_x) {
-                DropPlan {
-                    action: None,
-                    verdict: Verdict::Refuse(
-                        "The output has one neuron (one per class with several classes).".into(),
-                    ),
-                    zone: Some(column_zone(output_x)),
-                }
-            } else if outside {
-                DropPlan::nothing("")
+    }
+
+    fn new_layer(&self) -> DropPlan {
+        let at = self.at;
+        if self.outside || at.x <= self.input_x || at.x >= self.output_x {
+            return DropPlan::nothing(if self.outside {
+                ""
             } else {
-                DropPlan::nothing("Drop it on a hidden layer")
-            }
+                "Drop it between two columns"
+            });
         }
-        Payload::Neuron { layer, index } => {
-            if outside {
-                offer(
-                    Edit::RemoveNeuron { layer, index },
-                    layout.bin,
-                    format!("Drop to remove this neuron of hidden layer {}", layer + 1),
-                )
-            } else {
-                DropPlan::nothing("Drag it out of the network to remove it")
-            }
-        }
-        Payload::Layer(layer) => {
-            if outside {
-                offer(
-                    Edit::RemoveLayer { layer },
-                    layout.bin,
-                    format!("Drop to remove hidden layer {}", layer + 1),
-                )
-            } else {
-                DropPlan::nothing("Drag it out of the network to remove the layer")
-            }
+        // Insert after every hidden column left of the pointer.
+        let at_index = self.hidden_x.iter().filter(|&&x| x < at.x).count();
+        let left = self.layout.columns[at_index];
+        let right = self.layout.columns[at_index + 1];
+        let zone = Rect::new(
+            left + 24.0,
+            self.layout.band.min.y,
+            right - 24.0,
+            self.layout.top + 4.0,
+        );
+        self.offer(
+            Edit::InsertLayer { at: at_index },
+            zone,
+            format!("Drop to insert a hidden layer as layer {}", at_index + 1),
+        )
+    }
+
+    fn new_neuron(&self) -> DropPlan {
+        let refuse = |why: &str, x: f32| DropPlan {
+            action: None,
+            verdict: Verdict::Refuse(why.into()),
+            zone: Some(self.column_zone(x)),
+        };
+        if let Some(layer) = self.hidden_x.iter().position(|&x| self.on_column(x)) {
+            self.offer(
+                Edit::AddNeuron { layer },
+                self.column_zone(self.hidden_x[layer]),
+                format!("Drop to add a neuron to hidden layer {}", layer + 1),
+            )
+        } else if self.on_column(self.input_x) {
+            refuse(
+                "Inputs are features: drag a feature chip from the left instead.",
+                self.input_x,
+            )
+        } else if self.on_column(self.output_x) {
+            refuse(
+                "The output has one neuron (one per class with several classes).",
+                self.output_x,
+            )
+        } else if self.outside {
+            DropPlan::nothing("")
+        } else {
+            DropPlan::nothing("Drop it on a hidden layer")
         }
     }
 }

@@ -184,106 +184,113 @@ fn title_ui(
                     });
                     ui.add_space(16.0);
                     for mode in modes(levels) {
-                        egui::Frame::group(ui.style())
-                            .inner_margin(egui::Margin::same(10))
-                            .show(ui, |ui| {
-                                ui.set_width(width - 24.0);
-                                let about = |ui: &mut egui::Ui| {
-                                    ui.label(egui::RichText::new(mode.title).size(22.0).strong());
-                                    ui.label(egui::RichText::new(mode.blurb).size(13.0));
-                                };
-                                if narrow {
-                                    // A phone: the buttons under the text, left to right.
-                                    about(ui);
-                                    ui.horizontal(|ui| {
-                                        for entry in &mode.entries {
-                                            mode_button(
-                                                ui,
-                                                &mode,
-                                                entry,
-                                                &mut buttons,
-                                                &mut next,
-                                                &mut focus,
-                                            );
-                                        }
-                                    });
-                                } else {
-                                    ui.horizontal(|ui| {
-                                        ui.vertical(|ui| {
-                                            ui.set_width(250.0);
-                                            about(ui);
-                                        });
-                                        ui.with_layout(
-                                            egui::Layout::right_to_left(egui::Align::Center),
-                                            |ui| {
-                                                for entry in mode.entries.iter().rev() {
-                                                    mode_button(
-                                                        ui,
-                                                        &mode,
-                                                        entry,
-                                                        &mut buttons,
-                                                        &mut next,
-                                                        &mut focus,
-                                                    );
-                                                }
-                                            },
-                                        );
-                                    });
-                                }
-                            });
+                        mode_card(
+                            ui,
+                            &mode,
+                            (width, narrow),
+                            &mut buttons,
+                            &mut next,
+                            &mut focus,
+                        );
                         ui.add_space(6.0);
                     }
-                    ui.vertical_centered(|ui| {
-                        ui.add_space(6.0);
-                        if ui
-                            .add(
-                                egui::Button::new(egui::RichText::new("Quit").size(16.0))
-                                    .min_size(egui::vec2(120.0, 36.0)),
-                            )
-                            .clicked()
-                        {
-                            exit.write(AppExit::Success);
-                        }
-                        if let Some(place) = saved.as_ref().and_then(|s| s.progress.class.as_ref())
-                        {
-                            ui.add_space(8.0);
-                            let sending =
-                                class_link.as_ref().map_or(0, |l| l.sending_from_memory());
-                            ui.label(egui::RichText::new(place.status_line(sending)).size(13.0));
-                        }
-                        if let Some(mut saved) = saved
-                            && let Some(warning) = saved.warning.clone()
-                        {
-                            ui.add_space(10.0);
-                            egui::Frame::new()
-                                .fill(egui::Color32::from_rgb(253, 236, 234))
-                                .corner_radius(4)
-                                .inner_margin(egui::Margin::same(8))
-                                .show(ui, |ui| {
-                                    ui.label(
-                                        egui::RichText::new(warning)
-                                            .color(egui::Color32::from_rgb(150, 30, 20)),
-                                    );
-                                    if ui.small_button("OK").clicked() {
-                                        saved.warning = None;
-                                    }
-                                });
-                        }
-                        ui.add_space(10.0);
-                        ui.label(
-                            egui::RichText::new(
-                                "Behind this menu, a network is learning the spiral.",
-                            )
-                            .small()
-                            .weak(),
-                        );
-                    });
+                    title_foot(ui, &mut exit, saved, class_link.as_deref());
                 });
         });
     status.fields.clear();
     status.set("mode", "title");
     status.set("buttons", serde_json::Value::Object(buttons));
     Ok(())
+}
+
+/// One mode: its name and what it is, and its buttons (beside the text, or under it on a phone).
+fn mode_card(
+    ui: &mut egui::Ui,
+    mode: &ModeCard,
+    (width, narrow): (f32, bool),
+    buttons: &mut serde_json::Map<String, serde_json::Value>,
+    next: &mut NextState<Screen>,
+    focus: &mut crate::game::levels::LevelListFocus,
+) {
+    egui::Frame::group(ui.style())
+        .inner_margin(egui::Margin::same(10))
+        .show(ui, |ui| {
+            ui.set_width(width - 24.0);
+            let about = |ui: &mut egui::Ui| {
+                ui.label(egui::RichText::new(mode.title).size(22.0).strong());
+                ui.label(egui::RichText::new(mode.blurb).size(13.0));
+            };
+            if narrow {
+                // A phone: the buttons under the text, left to right.
+                about(ui);
+                ui.horizontal(|ui| {
+                    for entry in &mode.entries {
+                        mode_button(ui, mode, entry, buttons, next, focus);
+                    }
+                });
+            } else {
+                ui.horizontal(|ui| {
+                    ui.vertical(|ui| {
+                        ui.set_width(250.0);
+                        about(ui);
+                    });
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        for entry in mode.entries.iter().rev() {
+                            mode_button(ui, mode, entry, buttons, next, focus);
+                        }
+                    });
+                });
+            }
+        });
+}
+
+/// Quit, where the class stands, and a warning about the save.
+fn title_foot(
+    ui: &mut egui::Ui,
+    exit: &mut MessageWriter<AppExit>,
+    saved: Option<ResMut<SavedProgress>>,
+    class_link: Option<&crate::game::class::ClassLink>,
+) {
+    ui.vertical_centered(|ui| {
+        ui.add_space(6.0);
+        if ui
+            .add(
+                egui::Button::new(egui::RichText::new("Quit").size(16.0))
+                    .min_size(egui::vec2(120.0, 36.0)),
+            )
+            .clicked()
+        {
+            exit.write(AppExit::Success);
+        }
+        if let Some(place) = saved.as_ref().and_then(|s| s.progress.class.as_ref()) {
+            ui.add_space(8.0);
+            let sending = class_link.map_or(0, |l| l.sending_from_memory());
+            ui.label(egui::RichText::new(place.status_line(sending)).size(13.0));
+        }
+        if let Some(mut saved) = saved
+            && let Some(warning) = saved.warning.clone()
+        {
+            ui.add_space(10.0);
+            egui::Frame::new()
+                .fill(egui::Color32::from_rgb(253, 236, 234))
+                .corner_radius(4)
+                .inner_margin(egui::Margin::same(8))
+                .show(ui, |ui| {
+                    ui.label(
+                        egui::RichText::new(warning).color(egui::Color32::from_rgb(150, 30, 20)),
+                    );
+                    if ui.small_button("OK").clicked() {
+                        saved.warning = None;
+                    }
+                });
+        }
+        ui.add_space(10.0);
+        ui.label(
+            egui::RichText::new("Behind this menu, a network is learning the spiral.")
+                .small()
+                .weak(),
+        );
+    });
 }
 
 /// One of a mode's buttons (Sandbox, Play, Challenges), remembered for scripts and tests.

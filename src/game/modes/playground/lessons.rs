@@ -83,109 +83,15 @@ fn lesson_ui(
         .show(&ctx, |ui| {
             {
                 ui.small("Students start from this sandbox as it is now: its data, features, layers, weights' seed and settings.");
-                let d = &mut maker.draft;
-                egui::Grid::new("lesson fields").num_columns(2).spacing([10.0, 6.0]).show(ui, |ui| {
-                    ui.label("Title");
-                    ui.add(egui::TextEdit::singleline(&mut d.title).hint_text("Why one line is not enough").desired_width(420.0));
-                    ui.end_row();
-                    ui.label("Briefing");
-                    ui.add(egui::TextEdit::multiline(&mut d.briefing).hint_text("What to do and what to watch for. A blank line starts a new paragraph.").desired_rows(3).desired_width(420.0));
-                    ui.end_row();
-                    ui.label("Hints");
-                    ui.add(egui::TextEdit::multiline(&mut d.hints).hint_text("One per line, revealed one at a time.").desired_rows(3).desired_width(420.0));
-                    ui.end_row();
-                    ui.label("What they learn");
-                    ui.add(egui::TextEdit::singleline(&mut d.lesson).hint_text("Shown when they reach the goal.").desired_width(420.0));
-                    ui.end_row();
-                    ui.label("Goal");
-                    ui.horizontal(|ui| {
-                        let accuracy = matches!(d.goal, Goal::TestAccuracy { .. });
-                        if ui.selectable_label(accuracy, "test accuracy at least").clicked() && !accuracy {
-                            d.goal = Goal::TestAccuracy { at_least: 0.9, after_epoch: 0 };
-                        }
-                        if ui.selectable_label(!accuracy, "test loss at most").clicked() && accuracy {
-                            d.goal = Goal::TestLoss { at_most: 0.1, after_epoch: 0 };
-                        }
-                        match &mut d.goal {
-                            Goal::TestAccuracy { at_least, .. } => {
-                                let mut percent = *at_least * 100.0;
-                                ui.add(egui::DragValue::new(&mut percent).range(1.0..=100.0).suffix(" %"));
-                                *at_least = percent / 100.0;
-                            }
-                            Goal::TestLoss { at_most, .. } => {
-                                ui.add(egui::DragValue::new(at_most).range(0.0001..=10.0).speed(0.005));
-                            }
-                        }
-                    });
-                    ui.end_row();
-                    ui.label("Epoch budget");
-                    ui.add(egui::DragValue::new(&mut d.epoch_budget).range(1..=crate::level::lesson::MAX_EPOCH_BUDGET));
-                    ui.end_row();
-                });
+                lesson_fields(ui, &mut maker.draft);
                 ui.add_space(4.0);
-                ui.label("Students may change:");
-                ui.horizontal_wrapped(|ui| {
-                    for setting in Setting::ALL {
-                        let mut on = d.settings.contains(setting);
-                        if ui.checkbox(&mut on, setting.name().replace('_', " ")).changed() {
-                            if on {
-                                d.settings.push(*setting);
-                            } else {
-                                d.settings.retain(|s| s != setting);
-                            }
-                        }
-                    }
-                });
-                ui.label("Features they may drag in:");
-                ui.horizontal_wrapped(|ui| {
-                    for feature in Feature::ALL {
-                        let mut on = d.features.contains(feature);
-                        if ui.checkbox(&mut on, feature.label()).changed() {
-                            if on {
-                                d.features.push(*feature);
-                            } else {
-                                d.features.retain(|f| f != feature);
-                            }
-                        }
-                    }
-                });
-                ui.horizontal(|ui| {
-                    ui.label("At most");
-                    ui.add(egui::DragValue::new(&mut d.max_hidden_layers).range(0..=6));
-                    ui.label("hidden layers of");
-                    ui.add(egui::DragValue::new(&mut d.max_neurons_per_layer).range(1..=8));
-                    ui.label("neurons each.");
-                });
+                lesson_limits(ui, &mut maker.draft);
                 ui.add_space(6.0);
                 make = ui.button("Make the lesson").clicked();
                 for p in &maker.problems {
                     ui.colored_label(egui::Color32::from_rgb(190, 40, 30), p);
                 }
-                if let Some((text, link)) = &maker.made {
-                    ui.separator();
-                    ui.label(egui::RichText::new("The lesson's link").strong());
-                    ui.small("Students who open it get the lesson as a challenge, with its briefing, hints and stars.");
-                    ui.horizontal(|ui| {
-                        let mut shown = link.clone();
-                        ui.add(egui::TextEdit::singleline(&mut shown).desired_width(470.0));
-                        if ui.button("Copy").clicked() {
-                            if super::share::copy_to_clipboard(link) {
-                                notices.info("Lesson link copied.");
-                            } else {
-                                notices.info(format!("Select the link and copy it: {link}"));
-                            }
-                        }
-                    });
-                    ui.horizontal(|ui| {
-                        if ui.button("Save the level file").on_hover_text("The same format as the game's levels/ folder: add it there, or send it.").clicked() {
-                            files.write(FileRequest::Save {
-                                name: format!("{}.ron", crate::level::lesson::id_from_title(&maker.draft.title)),
-                                bytes: text.clone().into_bytes(),
-                                mime: "text/plain",
-                            });
-                        }
-                    });
-                }
+                made_lesson(ui, maker, &mut files, &mut notices);
             }
         });
     if make {
@@ -206,4 +112,177 @@ fn lesson_ui(
         maker.open = false;
     }
     Ok(())
+}
+
+/// The lesson's words, its goal and its epoch budget.
+fn lesson_fields(ui: &mut egui::Ui, d: &mut LessonDraft) {
+    egui::Grid::new("lesson fields")
+        .num_columns(2)
+        .spacing([10.0, 6.0])
+        .show(ui, |ui| {
+            ui.label("Title");
+            ui.add(
+                egui::TextEdit::singleline(&mut d.title)
+                    .hint_text("Why one line is not enough")
+                    .desired_width(420.0),
+            );
+            ui.end_row();
+            ui.label("Briefing");
+            ui.add(
+                egui::TextEdit::multiline(&mut d.briefing)
+                    .hint_text(
+                        "What to do and what to watch for. A blank line starts a new paragraph.",
+                    )
+                    .desired_rows(3)
+                    .desired_width(420.0),
+            );
+            ui.end_row();
+            ui.label("Hints");
+            ui.add(
+                egui::TextEdit::multiline(&mut d.hints)
+                    .hint_text("One per line, revealed one at a time.")
+                    .desired_rows(3)
+                    .desired_width(420.0),
+            );
+            ui.end_row();
+            ui.label("What they learn");
+            ui.add(
+                egui::TextEdit::singleline(&mut d.lesson)
+                    .hint_text("Shown when they reach the goal.")
+                    .desired_width(420.0),
+            );
+            ui.end_row();
+            ui.label("Goal");
+            ui.horizontal(|ui| {
+                let accuracy = matches!(d.goal, Goal::TestAccuracy { .. });
+                if ui
+                    .selectable_label(accuracy, "test accuracy at least")
+                    .clicked()
+                    && !accuracy
+                {
+                    d.goal = Goal::TestAccuracy {
+                        at_least: 0.9,
+                        after_epoch: 0,
+                    };
+                }
+                if ui
+                    .selectable_label(!accuracy, "test loss at most")
+                    .clicked()
+                    && accuracy
+                {
+                    d.goal = Goal::TestLoss {
+                        at_most: 0.1,
+                        after_epoch: 0,
+                    };
+                }
+                match &mut d.goal {
+                    Goal::TestAccuracy { at_least, .. } => {
+                        let mut percent = *at_least * 100.0;
+                        ui.add(
+                            egui::DragValue::new(&mut percent)
+                                .range(1.0..=100.0)
+                                .suffix(" %"),
+                        );
+                        *at_least = percent / 100.0;
+                    }
+                    Goal::TestLoss { at_most, .. } => {
+                        ui.add(
+                            egui::DragValue::new(at_most)
+                                .range(0.0001..=10.0)
+                                .speed(0.005),
+                        );
+                    }
+                }
+            });
+            ui.end_row();
+            ui.label("Epoch budget");
+            ui.add(
+                egui::DragValue::new(&mut d.epoch_budget)
+                    .range(1..=crate::level::lesson::MAX_EPOCH_BUDGET),
+            );
+            ui.end_row();
+        });
+}
+
+/// What students may change: settings, features, and how big the network may grow.
+fn lesson_limits(ui: &mut egui::Ui, d: &mut LessonDraft) {
+    ui.label("Students may change:");
+    ui.horizontal_wrapped(|ui| {
+        for setting in Setting::ALL {
+            let mut on = d.settings.contains(setting);
+            if ui
+                .checkbox(&mut on, setting.name().replace('_', " "))
+                .changed()
+            {
+                if on {
+                    d.settings.push(*setting);
+                } else {
+                    d.settings.retain(|s| s != setting);
+                }
+            }
+        }
+    });
+    ui.label("Features they may drag in:");
+    ui.horizontal_wrapped(|ui| {
+        for feature in Feature::ALL {
+            let mut on = d.features.contains(feature);
+            if ui.checkbox(&mut on, feature.label()).changed() {
+                if on {
+                    d.features.push(*feature);
+                } else {
+                    d.features.retain(|f| f != feature);
+                }
+            }
+        }
+    });
+    ui.horizontal(|ui| {
+        ui.label("At most");
+        ui.add(egui::DragValue::new(&mut d.max_hidden_layers).range(0..=6));
+        ui.label("hidden layers of");
+        ui.add(egui::DragValue::new(&mut d.max_neurons_per_layer).range(1..=8));
+        ui.label("neurons each.");
+    });
+}
+
+/// The lesson made: its link to copy and its level file to save.
+fn made_lesson(
+    ui: &mut egui::Ui,
+    maker: &LessonMaker,
+    files: &mut MessageWriter<FileRequest>,
+    notices: &mut Notices,
+) {
+    if let Some((text, link)) = &maker.made {
+        ui.separator();
+        ui.label(egui::RichText::new("The lesson's link").strong());
+        ui.small("Students who open it get the lesson as a challenge, with its briefing, hints and stars.");
+        ui.horizontal(|ui| {
+            let mut shown = link.clone();
+            ui.add(egui::TextEdit::singleline(&mut shown).desired_width(470.0));
+            if ui.button("Copy").clicked() {
+                if super::share::copy_to_clipboard(link) {
+                    notices.info("Lesson link copied.");
+                } else {
+                    notices.info(format!("Select the link and copy it: {link}"));
+                }
+            }
+        });
+        ui.horizontal(|ui| {
+            if ui
+                .button("Save the level file")
+                .on_hover_text(
+                    "The same format as the game's levels/ folder: add it there, or send it.",
+                )
+                .clicked()
+            {
+                files.write(FileRequest::Save {
+                    name: format!(
+                        "{}.ron",
+                        crate::level::lesson::id_from_title(&maker.draft.title)
+                    ),
+                    bytes: text.clone().into_bytes(),
+                    mime: "text/plain",
+                });
+            }
+        });
+    }
 }

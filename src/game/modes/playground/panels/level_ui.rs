@@ -7,10 +7,12 @@ use bevy_egui::egui;
 use crate::game::theme::widgets;
 
 use super::SandboxUi;
+use crate::experiment::EpochStats;
 use crate::game::levels::LevelCommand;
 use crate::game::levels::select_ui::stars_text;
 use crate::game::modes::playground::level_run::{LevelRun, Phase};
 use crate::game::screens::Screen;
+use crate::level::Level;
 
 /// Everything a level shows over the workbench.
 pub fn show(ctx: &egui::Context, s: &mut SandboxUi) {
@@ -57,45 +59,8 @@ fn goal_bar(ctx: &egui::Context, s: &mut SandboxUi, run: &LevelRun) {
                     // On a phone the buttons go under the heading, left to right.
                     let narrow = rect.size.x < 640.0;
                     let mut buttons = |ui: &mut egui::Ui| {
-                        if widgets::small_button(ui, "Levels")
-                            .on_hover_text("Back to the level list. Key: Esc")
-                            .clicked()
-                        {
-                            s.next_screen.set(Screen::LevelSelect);
-                        }
-                        if widgets::small_button(ui, "Retry")
-                            .on_hover_text("Start this level again from the beginning.")
-                            .clicked()
-                        {
-                            command = Some(LevelCommand::Retry);
-                        }
-                        let answer = ui
-                            .add_enabled(
-                                !run.answer_shown,
-                                widgets::compact(egui::Button::new("Answer"), ui),
-                            )
-                            .on_hover_text(
-                                "Apply the reference solution (then only the first star counts).",
-                            );
-                        if answer.clicked() {
-                            ui.ctx()
-                                .data_mut(|d| d.insert_temp(egui::Id::new("confirm answer"), true));
-                        }
-                        let left = level.hints.len() - run.hints_shown;
-                        if ui
-                            .add_enabled(
-                                left > 0,
-                                widgets::compact(egui::Button::new(format!("Hint ({left})")), ui),
-                            )
-                            .on_hover_text("Reveal the next hint.")
-                            .clicked()
-                        {
-                            command = Some(LevelCommand::Hint);
-                        }
-                        if widgets::small_button(ui, "Briefing").clicked() {
-                            ui.ctx().data_mut(|d| {
-                                d.insert_temp(egui::Id::new("reread briefing"), true)
-                            });
+                        if let Some(chosen) = goal_buttons(ui, &mut s.next_screen, run) {
+                            command = Some(chosen);
                         }
                     };
                     if narrow {
@@ -110,37 +75,98 @@ fn goal_bar(ctx: &egui::Context, s: &mut SandboxUi, run: &LevelRun) {
                             );
                         });
                     }
-                    ui.horizontal_wrapped(|ui| {
-                        ui.label(format!(
-                            "Goal: {} within {} epochs",
-                            level.goal.describe(),
-                            level.epoch_budget
-                        ));
-                        ui.label(
-                            egui::RichText::new(format!("now {}", level.goal.current(&stats)))
-                                .strong(),
-                        );
-                        ui.label(
-                            egui::RichText::new(format!("epoch {epoch} / {}", level.epoch_budget))
-                                .monospace(),
-                        );
-                    });
-                    let progress = level.goal.progress(&stats) as f32;
-                    ui.add(
-                        egui::ProgressBar::new(progress)
-                            .desired_height(8.0)
-                            .fill(egui::Color32::from_rgb(60, 160, 90)),
-                    )
-                    .on_hover_text("How close the test set is to the goal.");
-                    let budget_used = (epoch as f32 / level.epoch_budget as f32).clamp(0.0, 1.0);
-                    ui.add(
-                        egui::ProgressBar::new(budget_used)
-                            .desired_height(4.0)
-                            .fill(egui::Color32::from_rgb(200, 140, 60)),
-                    )
-                    .on_hover_text("Epochs used of the budget.");
+                    goal_progress(ui, level, &stats, epoch);
                 });
         });
+    reread_briefing(ctx, s, run);
+    if let Some(chosen) = confirm_answer(ctx, s) {
+        command = Some(chosen);
+    }
+    if let Some(c) = command {
+        s.level_commands.write(c);
+    }
+}
+
+/// The goal bar's buttons: back to the levels, retry, the answer (confirmed first), a hint, the
+/// briefing again. Returns the level command chosen.
+fn goal_buttons(
+    ui: &mut egui::Ui,
+    next_screen: &mut NextState<Screen>,
+    run: &LevelRun,
+) -> Option<LevelCommand> {
+    let level = &run.level;
+    let mut command = None;
+    if widgets::small_button(ui, "Levels")
+        .on_hover_text("Back to the level list. Key: Esc")
+        .clicked()
+    {
+        next_screen.set(Screen::LevelSelect);
+    }
+    if widgets::small_button(ui, "Retry")
+        .on_hover_text("Start this level again from the beginning.")
+        .clicked()
+    {
+        command = Some(LevelCommand::Retry);
+    }
+    let answer = ui
+        .add_enabled(
+            !run.answer_shown,
+            widgets::compact(egui::Button::new("Answer"), ui),
+        )
+        .on_hover_text("Apply the reference solution (then only the first star counts).");
+    if answer.clicked() {
+        ui.ctx()
+            .data_mut(|d| d.insert_temp(egui::Id::new("confirm answer"), true));
+    }
+    let left = level.hints.len() - run.hints_shown;
+    if ui
+        .add_enabled(
+            left > 0,
+            widgets::compact(egui::Button::new(format!("Hint ({left})")), ui),
+        )
+        .on_hover_text("Reveal the next hint.")
+        .clicked()
+    {
+        command = Some(LevelCommand::Hint);
+    }
+    if widgets::small_button(ui, "Briefing").clicked() {
+        ui.ctx()
+            .data_mut(|d| d.insert_temp(egui::Id::new("reread briefing"), true));
+    }
+    command
+}
+
+/// The goal, where the test set is now, the epochs used; two bars for both.
+fn goal_progress(ui: &mut egui::Ui, level: &Level, stats: &EpochStats, epoch: u64) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(format!(
+            "Goal: {} within {} epochs",
+            level.goal.describe(),
+            level.epoch_budget
+        ));
+        ui.label(egui::RichText::new(format!("now {}", level.goal.current(stats))).strong());
+        ui.label(
+            egui::RichText::new(format!("epoch {epoch} / {}", level.epoch_budget)).monospace(),
+        );
+    });
+    let progress = level.goal.progress(stats) as f32;
+    ui.add(
+        egui::ProgressBar::new(progress)
+            .desired_height(8.0)
+            .fill(egui::Color32::from_rgb(60, 160, 90)),
+    )
+    .on_hover_text("How close the test set is to the goal.");
+    let budget_used = (epoch as f32 / level.epoch_budget as f32).clamp(0.0, 1.0);
+    ui.add(
+        egui::ProgressBar::new(budget_used)
+            .desired_height(4.0)
+            .fill(egui::Color32::from_rgb(200, 140, 60)),
+    )
+    .on_hover_text("Epochs used of the budget.");
+}
+
+/// The briefing, read again when asked from the goal bar.
+fn reread_briefing(ctx: &egui::Context, s: &mut SandboxUi, run: &LevelRun) {
     if ctx
         .data(|d| d.get_temp::<bool>(egui::Id::new("reread briefing")))
         .unwrap_or(false)
@@ -156,6 +182,11 @@ fn goal_bar(ctx: &egui::Context, s: &mut SandboxUi, run: &LevelRun) {
             ctx.data_mut(|d| d.remove::<bool>(egui::Id::new("reread briefing")));
         }
     }
+}
+
+/// "Show the answer?" after the goal bar's Answer: the answer's command if confirmed.
+fn confirm_answer(ctx: &egui::Context, s: &mut SandboxUi) -> Option<LevelCommand> {
+    let mut command = None;
     if ctx
         .data(|d| d.get_temp::<bool>(egui::Id::new("confirm answer")))
         .unwrap_or(false)
@@ -180,9 +211,7 @@ fn goal_bar(ctx: &egui::Context, s: &mut SandboxUi, run: &LevelRun) {
             }
         }
     }
-    if let Some(c) = command {
-        s.level_commands.write(c);
-    }
+    command
 }
 
 fn briefing_body(ui: &mut egui::Ui, run: &LevelRun) {
