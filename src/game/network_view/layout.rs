@@ -137,44 +137,13 @@ impl Layout {
         }
 
         let chips = if editable {
-            let chip_spacing = (usable / 7.0).clamp(CHIP_SIZE + 14.0, 62.0);
-            Feature::ALL
-                .iter()
-                .enumerate()
-                .map(|(k, f)| {
-                    let y = center_y + chip_spacing * (3.0 - k as f32);
-                    (*f, Vec2::new(palette_x, y))
-                })
-                .collect()
+            chip_places(usable, center_y, palette_x)
         } else {
             Vec::new()
         };
         let top = center_y + spacing * 3.5 + neuron / 2.0;
         let tray_y = -size.y / 2.0 + tray / 2.0 + 4.0;
-        // The tiles start under the inputs; in a narrow view (a phone) they move left so that
-        // the bin keeps room for its label.
-        let after_first_tile = 2.0 * (TILE_SIZE.x + 16.0) - TILE_SIZE.x / 2.0 + BIN_MIN_WIDTH;
-        let first_tile_x = (input_x + 40.0)
-            .min(right - 10.0 - after_first_tile)
-            .max(left + 8.0 + TILE_SIZE.x / 2.0);
-        let tray_tiles = if editable {
-            vec![
-                (TrayKind::Layer, Vec2::new(first_tile_x, tray_y)),
-                (
-                    TrayKind::Neuron,
-                    Vec2::new(first_tile_x + TILE_SIZE.x + 16.0, tray_y),
-                ),
-            ]
-        } else {
-            Vec::new()
-        };
-        let bin_left = first_tile_x + 2.0 * (TILE_SIZE.x + 16.0) - TILE_SIZE.x / 2.0;
-        let bin = Rect::new(
-            bin_left,
-            tray_y - TILE_SIZE.y / 2.0,
-            (right - 10.0).max(bin_left + 10.0),
-            tray_y + TILE_SIZE.y / 2.0,
-        );
+        let (tray_tiles, bin) = tray_places(input_x, (left, right), tray_y, editable);
         let band = Rect::new(
             input_x - COLUMN_HALF_WIDTH - 12.0,
             -size.y / 2.0 + tray + 6.0,
@@ -212,6 +181,53 @@ impl Layout {
             .find(|(f, _)| *f == feature)
             .map(|(_, p)| *p)
     }
+}
+
+/// Where the feature chips stand in the palette on the left (editable views).
+fn chip_places(usable: f32, center_y: f32, palette_x: f32) -> Vec<(Feature, Vec2)> {
+    let chip_spacing = (usable / 7.0).clamp(CHIP_SIZE + 14.0, 62.0);
+    Feature::ALL
+        .iter()
+        .enumerate()
+        .map(|(k, f)| {
+            let y = center_y + chip_spacing * (3.0 - k as f32);
+            (*f, Vec2::new(palette_x, y))
+        })
+        .collect()
+}
+
+/// The tray's tiles (a layer, a neuron) and the bin beside them, at the foot of the view.
+fn tray_places(
+    input_x: f32,
+    (left, right): (f32, f32),
+    tray_y: f32,
+    editable: bool,
+) -> (Vec<(TrayKind, Vec2)>, Rect) {
+    // The tiles start under the inputs; in a narrow view (a phone) they move left so that
+    // the bin keeps room for its label.
+    let after_first_tile = 2.0 * (TILE_SIZE.x + 16.0) - TILE_SIZE.x / 2.0 + BIN_MIN_WIDTH;
+    let first_tile_x = (input_x + 40.0)
+        .min(right - 10.0 - after_first_tile)
+        .max(left + 8.0 + TILE_SIZE.x / 2.0);
+    let tray_tiles = if editable {
+        vec![
+            (TrayKind::Layer, Vec2::new(first_tile_x, tray_y)),
+            (
+                TrayKind::Neuron,
+                Vec2::new(first_tile_x + TILE_SIZE.x + 16.0, tray_y),
+            ),
+        ]
+    } else {
+        Vec::new()
+    };
+    let bin_left = first_tile_x + 2.0 * (TILE_SIZE.x + 16.0) - TILE_SIZE.x / 2.0;
+    let bin = Rect::new(
+        bin_left,
+        tray_y - TILE_SIZE.y / 2.0,
+        (right - 10.0).max(bin_left + 10.0),
+        tray_y + TILE_SIZE.y / 2.0,
+    );
+    (tray_tiles, bin)
 }
 
 /// The side of a node's square at the standard scale.

@@ -74,20 +74,7 @@ pub fn sync_entities(
 
         // Neurons.
         let keys = NodeKey::all(network);
-        let stale: Vec<NodeKey> = entities
-            .neurons
-            .keys()
-            .filter(|k| !keys.contains(k))
-            .copied()
-            .collect();
-        for key in stale {
-            if let Some(entity) = entities.neurons.remove(&key) {
-                commands
-                    .entity(entity)
-                    .insert(Vanish::default())
-                    .remove::<Neuron>();
-            }
-        }
+        vanish_stale_neurons(&mut commands, &mut entities, &keys);
         for &key in &keys {
             let position = layout.position(key).unwrap_or_default();
             // A neuron whose size changed (the view's scale follows its room) is made again at
@@ -125,19 +112,7 @@ pub fn sync_entities(
             }
         }
 
-        // Edges are spawned by the edge plugin from the neuron map; stale ones go here.
-        let edge_keys = NodeKey::all_edges(network);
-        let stale_edges: Vec<(NodeKey, NodeKey)> = entities
-            .edges
-            .keys()
-            .filter(|k| !edge_keys.contains(k))
-            .copied()
-            .collect();
-        for key in stale_edges {
-            if let Some(entity) = entities.edges.remove(&key) {
-                commands.entity(entity).try_despawn();
-            }
-        }
+        despawn_stale_edges(&mut commands, &mut entities, network);
 
         // The palette of features (editable views only).
         for &(feature, position) in &layout.chips {
@@ -157,6 +132,44 @@ pub fn sync_entities(
         entities.layout = layout;
         entities.synced = Some(wanted);
         timings.sync += start.elapsed();
+    }
+}
+
+/// Neurons no longer in the network fade away.
+fn vanish_stale_neurons(commands: &mut Commands, entities: &mut ViewEntities, keys: &[NodeKey]) {
+    let stale: Vec<NodeKey> = entities
+        .neurons
+        .keys()
+        .filter(|k| !keys.contains(k))
+        .copied()
+        .collect();
+    for key in stale {
+        if let Some(entity) = entities.neurons.remove(&key) {
+            commands
+                .entity(entity)
+                .insert(Vanish::default())
+                .remove::<Neuron>();
+        }
+    }
+}
+
+/// Edges are spawned by the edge plugin from the neuron map; the stale ones go here.
+fn despawn_stale_edges(
+    commands: &mut Commands,
+    entities: &mut ViewEntities,
+    network: &crate::nn::Network,
+) {
+    let edge_keys = NodeKey::all_edges(network);
+    let stale_edges: Vec<(NodeKey, NodeKey)> = entities
+        .edges
+        .keys()
+        .filter(|k| !edge_keys.contains(k))
+        .copied()
+        .collect();
+    for key in stale_edges {
+        if let Some(entity) = entities.edges.remove(&key) {
+            commands.entity(entity).try_despawn();
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod fonts;
 pub mod form_factor;
 pub mod palette;
+pub mod panel_room;
 pub mod widgets;
 
 use bevy::prelude::*;
@@ -10,6 +11,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 pub(super) fn plugin(app: &mut App) {
     app.add_plugins((fonts::plugin, form_factor::plugin))
+        .init_resource::<panel_room::PanelRoom>()
         .insert_resource(ClearColor(palette::BACKGROUND))
         .add_systems(
             EguiPrimaryContextPass,

@@ -14,75 +14,91 @@ use super::results_panel::right_panel;
 use super::run_bar::run_bar;
 use super::settings_panel::left_panel;
 use super::sim::CnnSim;
-use super::ui::{CnnScreen, CnnUi, LEFT_WIDTH, RIGHT_WIDTH};
+use super::ui::{
+    CardsUi, CnnScreen, LEFT_WIDTH, MapsPaint, MapsUi, RIGHT_WIDTH, ResultsUi, RunBarUi, SettingsUi,
+};
+use crate::game::theme::panel_room::PanelRoom;
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<CnnScreen>().add_systems(
-        EguiPrimaryContextPass,
-        cnn_ui
-            .run_if(in_state(CnnStage).and_then(resource_exists::<CnnSim>))
-            .before(crate::game::notices::ShowNotices),
-    );
+    app.init_resource::<CnnScreen>()
+        .configure_sets(
+            EguiPrimaryContextPass,
+            (CnnPanels::Paint, CnnPanels::Panels)
+                .chain()
+                .run_if(in_state(CnnStage).and_then(resource_exists::<CnnSim>))
+                .before(crate::game::notices::ShowNotices),
+        )
+        .add_systems(
+            EguiPrimaryContextPass,
+            (
+                paint_maps.in_set(CnnPanels::Paint),
+                (
+                    run_bar_panel,
+                    settings_panel,
+                    results_panel,
+                    maps_panel,
+                    level_cards,
+                )
+                    .chain()
+                    .in_set(CnnPanels::Panels),
+            ),
+        );
 }
 
-fn cnn_ui(mut contexts: EguiContexts, mut s: CnnUi) -> Result {
+/// The CNN screen's egui work, in order: the maps' textures, then one system per panel, each
+/// taking its side of what the panels before it left ([`PanelRoom`]).
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+enum CnnPanels {
+    Paint,
+    Panels,
+}
+
+/// Every map of the shown image as a texture (and the saliency), before any panel.
+fn paint_maps(mut contexts: EguiContexts, mut s: MapsPaint) {
+    let started = bevy::platform::time::Instant::now();
+    let MapsPaint {
+        sim,
+        screen,
+        images,
+        ..
+    } = &mut s;
+    let (range, saliency) = (screen.range, screen.saliency);
+    let mut out = super::maps::MapOutput {
+        images,
+        contexts: &mut contexts,
+    };
+    screen.maps.update(&mut out, sim, range, saliency);
+    s.timings.heatmaps += started.elapsed();
+}
+
+/// The run bar on top (the first panel: the whole screen is free).
+fn run_bar_panel(
+    mut contexts: EguiContexts,
+    mut s: RunBarUi,
+    mut room: ResMut<PanelRoom>,
+) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
     s.screen.buttons.clear();
-    let started = bevy::platform::time::Instant::now();
-    {
-        let CnnUi {
-            sim,
-            screen,
-            images,
-            ..
-        } = &mut s;
-        let range = screen.range;
-        let saliency = screen.saliency;
-        let mut out = super::maps::MapOutput {
-            images,
-            contexts: &mut contexts,
-        };
-        screen.maps.update(&mut out, sim, range, saliency);
-    }
-    s.timings.heatmaps += started.elapsed();
-    let mut root = egui::Ui::new(
-        ctx.clone(),
-        "cnn root".into(),
-        egui::UiBuilder::new()
-            .layer_id(egui::LayerId::background())
-            .max_rect(ctx.viewport_rect()),
-    );
+    room.start(&ctx);
+    let mut ui = room.ui(&ctx, "cnn run bar room");
+    widgets::bar_panel("cnn run bar", s.form.class).show(&mut ui, |ui| run_bar(ui, &mut s));
+    room.keep(&ui);
+    Ok(())
+}
+
+/// The settings: on the left, or a sheet over a phone's screen.
+fn settings_panel(
+    mut contexts: EguiContexts,
+    mut s: SettingsUi,
+    mut room: ResMut<PanelRoom>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?.clone();
     let class = s.form.class;
-    let screen_rect = ctx.content_rect();
-    widgets::bar_panel("cnn run bar", class).show(&mut root, |ui| run_bar(ui, &mut s));
-    let settings_open = widgets::settings_open(s.screen.settings_shown, class);
-    if settings_open && class != ScreenClass::Phone {
-        egui::Panel::left("cnn settings")
-            .exact_size(LEFT_WIDTH)
-            .resizable(false)
-            .show(&mut root, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| left_panel(ui, &mut s));
-            });
+    if !widgets::settings_open(s.screen.settings_shown, class) {
+        return Ok(());
     }
-    // The results: on the right, or under the network on a phone.
     if class == ScreenClass::Phone {
-        egui::Panel::bottom("cnn results")
-            .exact_size(screen_rect.height() * 0.36)
-            .resizable(false)
-            .show(&mut root, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| right_panel(ui, &mut s));
-            });
-    } else {
-        egui::Panel::right("cnn results")
-            .exact_size(RIGHT_WIDTH)
-            .resizable(false)
-            .show(&mut root, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| right_panel(ui, &mut s));
-            });
-    }
-    if class == ScreenClass::Phone && settings_open {
-        let top = root.available_rect_before_wrap().min.y;
-        let over = egui::Rect::from_min_max(egui::pos2(screen_rect.min.x, top), screen_rect.max);
+        let over = room.free(&ctx);
         let mut shown = s.screen.settings_shown;
         let done = widgets::settings_sheet(&ctx, "cnn settings sheet", over, &mut shown, |ui| {
             left_panel(ui, &mut s)
@@ -92,13 +108,49 @@ fn cnn_ui(mut contexts: EguiContexts, mut s: CnnUi) -> Result {
         s.screen
             .buttons
             .insert("Settings done".into(), serde_json::json!([c.x, c.y]));
+    } else {
+        let mut ui = room.ui(&ctx, "cnn settings room");
+        egui::Panel::left("cnn settings")
+            .exact_size(LEFT_WIDTH)
+            .resizable(false)
+            .show(&mut ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| left_panel(ui, &mut s));
+            });
+        room.keep(&ui);
     }
-    level_cards(&ctx, &mut s);
-    let mut central = screen_rect;
+    Ok(())
+}
+
+/// The results: on the right, or under the network on a phone.
+fn results_panel(
+    mut contexts: EguiContexts,
+    mut s: ResultsUi,
+    mut room: ResMut<PanelRoom>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?.clone();
+    let mut ui = room.ui(&ctx, "cnn results room");
+    let panel = if s.form.class == ScreenClass::Phone {
+        egui::Panel::bottom("cnn results").exact_size(ctx.content_rect().height() * 0.36)
+    } else {
+        egui::Panel::right("cnn results").exact_size(RIGHT_WIDTH)
+    };
+    panel.resizable(false).show(&mut ui, |ui| {
+        egui::ScrollArea::vertical().show(ui, |ui| right_panel(ui, &mut s));
+    });
+    room.keep(&ui);
+    Ok(())
+}
+
+/// CNN Explainer's overview in what the panels left, and under it the detail of the map
+/// clicked; notices stand at the foot of the maps.
+fn maps_panel(mut contexts: EguiContexts, mut s: MapsUi, room: Res<PanelRoom>) -> Result {
+    let ctx = contexts.ctx_mut()?.clone();
+    let mut root = room.ui(&ctx, "cnn maps room");
+    let mut central = room.free(&ctx);
     let mut actions = Vec::new();
+    let dt = s.time.delta_secs();
     egui::CentralPanel::default().show(&mut root, |ui| {
-        let dt = s.time.delta_secs();
-        let CnnUi { sim, screen, .. } = &mut s;
+        let MapsUi { sim, screen, .. } = &mut s;
         let has_detail = screen.detail.is_some();
         let full = ui.available_rect_before_wrap();
         central = full;
@@ -124,21 +176,19 @@ fn cnn_ui(mut contexts: EguiContexts, mut s: CnnUi) -> Result {
                 });
         }
     });
-    // What was refused (a file, a setting) or done stands at the foot of the maps.
     s.notice_anchor.0 = Some(Vec2::new(central.center().x, central.max.y - 12.0));
-    for action in actions {
-        s.actions.write(action);
-    }
+    s.actions.write_batch(actions);
     Ok(())
 }
 
 /// The level's cards: the briefing, the win with its stars, out of epochs; and the hints shown.
-fn level_cards(ctx: &egui::Context, s: &mut CnnUi) {
+fn level_cards(mut contexts: EguiContexts, mut s: CardsUi) -> Result {
+    let ctx = &contexts.ctx_mut()?.clone();
     use crate::game::levels::{
         LevelCardText, LevelPhase, follow_card_choice, show_level_card, star_lines,
     };
     let Some(run) = s.level.as_deref() else {
-        return;
+        return Ok(());
     };
     let screen = ctx.viewport_rect();
     let center = Vec2::new(
@@ -176,4 +226,5 @@ fn level_cards(ctx: &egui::Context, s: &mut CnnUi) {
     };
     let choice = show_level_card(ctx, center, run.phase, &text, &mut s.screen.buttons);
     follow_card_choice(choice, &mut s.level_commands, &mut s.next_screen);
+    Ok(())
 }

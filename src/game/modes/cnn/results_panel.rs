@@ -2,14 +2,14 @@
 //! confusion matrix, the mistakes to click, and the layers in a table.
 
 use super::sim::{CnnAction, CnnSim, Shown};
-use super::ui::{CnnUi, RIGHT_WIDTH, remember};
+use super::ui::{RIGHT_WIDTH, ResultsUi, remember};
 use crate::game::plots::{Curve, decimate, line_chart};
 use crate::game::theme::palette;
 use crate::game::theme::widgets::section;
 use bevy::prelude::*;
 use bevy_egui::egui;
 
-pub(super) fn right_panel(ui: &mut egui::Ui, s: &mut CnnUi) {
+pub(super) fn right_panel(ui: &mut egui::Ui, s: &mut ResultsUi) {
     let sim = &*s.sim;
     section(ui, "Prediction");
     let p = &sim.acts.probabilities;

@@ -2,7 +2,7 @@
 //! the picture or drawing to look at.
 
 use super::sim::{CnnAction, CnnSim};
-use super::ui::{CnnUi, remember};
+use super::ui::{SettingsUi, remember};
 use crate::cnn::images::ImageDataset;
 use crate::cnn::train::CnnOptimizer;
 use crate::cnn::{CnnActivation, Padding};
@@ -11,7 +11,7 @@ use crate::game::theme::widgets::section;
 use bevy::prelude::*;
 use bevy_egui::egui;
 
-pub(super) fn left_panel(ui: &mut egui::Ui, s: &mut CnnUi) {
+pub(super) fn left_panel(ui: &mut egui::Ui, s: &mut SettingsUi) {
     let sim = &*s.sim;
     if sim.opened.is_none() {
         data_section(ui, sim, &mut s.actions);

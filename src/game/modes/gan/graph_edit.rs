@@ -17,11 +17,27 @@ pub(super) fn edit_boxes(
     allowed: &[GanSetting],
     actions: &mut Vec<GanAction>,
 ) {
-    let may = |setting: GanSetting| allowed.contains(&setting);
     let current = sim.gan.settings().clone();
     let mut s = current.clone();
-    let new_run = "Changing this starts a new run (as in GAN Lab).";
-    let live = "Applies at once: training goes on.";
+    noise_box(ctx, p, &mut s, allowed);
+    for (generator, rect) in [(true, p.generator), (false, p.discriminator)] {
+        network_box(ctx, generator, rect, &mut s, allowed);
+    }
+    let loss_at = egui::pos2(area.max.x - 250.0, p.d_loss.min.y - 10.0);
+    loss_box(ctx, loss_at, &mut s, allowed);
+    if s != current {
+        actions.push(GanAction::Settings(Box::new(s)));
+    }
+}
+
+/// Changing this starts a new run (as in GAN Lab).
+const NEW_RUN: &str = "Changing this starts a new run (as in GAN Lab).";
+/// Applies at once: training goes on.
+const LIVE: &str = "Applies at once: training goes on.";
+
+/// The noise's kind and dimensions, under the noise box.
+fn noise_box(ctx: &egui::Context, p: &Places, s: &mut GanSettings, allowed: &[GanSetting]) {
+    let may = |setting: GanSetting| allowed.contains(&setting);
     edit_box(
         ctx,
         "edit noise",
@@ -30,7 +46,7 @@ pub(super) fn edit_boxes(
             ui.label(egui::RichText::new("Noise").strong());
             ui.add_enabled_ui(may(GanSetting::Noise), |ui| {
                 egui::ComboBox::from_id_salt("noise kind")
-                    .selected_text(noise_words(&s))
+                    .selected_text(noise_words(s))
                     .show_ui(ui, |ui| {
                         for (kind, dims) in [
                             (NoiseKind::Uniform, 1),
@@ -53,67 +69,80 @@ pub(super) fn edit_boxes(
                         }
                     })
                     .response
-                    .on_hover_text(new_run);
+                    .on_hover_text(NEW_RUN);
             });
         },
     );
-    for (generator, rect) in [(true, p.generator), (false, p.discriminator)] {
-        let id = if generator { "edit G" } else { "edit D" };
-        edit_box(ctx, id, rect.left_top() + egui::vec2(4.0, 18.0), |ui| {
-            let (layers, neurons, optimizer, rate) = if generator {
-                (
-                    &mut s.g_layers,
-                    &mut s.g_neurons,
-                    &mut s.optimizer_g,
-                    &mut s.learning_rate_g,
-                )
+}
+
+/// A network's layers, neurons, optimiser and learning rate, over its view.
+fn network_box(
+    ctx: &egui::Context,
+    generator: bool,
+    rect: egui::Rect,
+    s: &mut GanSettings,
+    allowed: &[GanSetting],
+) {
+    let may = |setting: GanSetting| allowed.contains(&setting);
+    let id = if generator { "edit G" } else { "edit D" };
+    edit_box(ctx, id, rect.left_top() + egui::vec2(4.0, 18.0), |ui| {
+        let (layers, neurons, optimizer, rate) = if generator {
+            (
+                &mut s.g_layers,
+                &mut s.g_neurons,
+                &mut s.optimizer_g,
+                &mut s.learning_rate_g,
+            )
+        } else {
+            (
+                &mut s.d_layers,
+                &mut s.d_neurons,
+                &mut s.optimizer_d,
+                &mut s.learning_rate_d,
+            )
+        };
+        ui.label(
+            egui::RichText::new(if generator {
+                "Generator"
             } else {
-                (
-                    &mut s.d_layers,
-                    &mut s.d_neurons,
-                    &mut s.optimizer_d,
-                    &mut s.learning_rate_d,
-                )
-            };
-            ui.label(
-                egui::RichText::new(if generator {
-                    "Generator"
-                } else {
-                    "Discriminator"
-                })
-                .strong(),
-            );
-            ui.add_enabled_ui(may(GanSetting::Architecture), |ui| {
-                let mut relu_layers = *layers + 1;
-                ui.add(egui::Slider::new(&mut relu_layers, 1..=6).text("ReLU layers"))
-                    .on_hover_text(format!("GAN Lab calls this \"{} hidden layers\": its label counts one short. {new_run}", relu_layers - 1));
-                *layers = relu_layers - 1;
-                ui.add(egui::Slider::new(neurons, 1..=100).text("neurons each"))
-                    .on_hover_text(new_run);
-            });
-            ui.add_enabled_ui(may(GanSetting::Optimizers), |ui| {
-                ui.horizontal(|ui| {
-                    for kind in [OptimizerKind::Sgd, OptimizerKind::Adam] {
-                        ui.selectable_value(optimizer, kind, kind.name().to_uppercase())
-                            .on_hover_text(live);
-                    }
-                });
-            });
-            ui.add_enabled_ui(may(GanSetting::LearningRates), |ui| {
-                egui::ComboBox::from_id_salt(format!("{id} rate"))
-                    .selected_text(format!("learning rate {rate}"))
-                    .show_ui(ui, |ui| {
-                        for r in LEARNING_RATES {
-                            ui.selectable_value(rate, r, r.to_string());
-                        }
-                    })
-                    .response
-                    .on_hover_text(live);
+                "Discriminator"
+            })
+            .strong(),
+        );
+        ui.add_enabled_ui(may(GanSetting::Architecture), |ui| {
+            let mut relu_layers = *layers + 1;
+            ui.add(egui::Slider::new(&mut relu_layers, 1..=6).text("ReLU layers"))
+                .on_hover_text(format!("GAN Lab calls this \"{} hidden layers\": its label counts one short. {NEW_RUN}", relu_layers - 1));
+            *layers = relu_layers - 1;
+            ui.add(egui::Slider::new(neurons, 1..=100).text("neurons each"))
+                .on_hover_text(NEW_RUN);
+        });
+        ui.add_enabled_ui(may(GanSetting::Optimizers), |ui| {
+            ui.horizontal(|ui| {
+                for kind in [OptimizerKind::Sgd, OptimizerKind::Adam] {
+                    ui.selectable_value(optimizer, kind, kind.name().to_uppercase())
+                        .on_hover_text(LIVE);
+                }
             });
         });
-    }
-    let loss_at = egui::pos2(area.max.x - 250.0, p.d_loss.min.y - 10.0);
-    edit_box(ctx, "edit loss", loss_at, |ui| {
+        ui.add_enabled_ui(may(GanSetting::LearningRates), |ui| {
+            egui::ComboBox::from_id_salt(format!("{id} rate"))
+                .selected_text(format!("learning rate {rate}"))
+                .show_ui(ui, |ui| {
+                    for r in LEARNING_RATES {
+                        ui.selectable_value(rate, r, r.to_string());
+                    }
+                })
+                .response
+                .on_hover_text(LIVE);
+        });
+    });
+}
+
+/// The loss and the steps per epoch, beside the losses.
+fn loss_box(ctx: &egui::Context, at: egui::Pos2, s: &mut GanSettings, allowed: &[GanSetting]) {
+    let may = |setting: GanSetting| allowed.contains(&setting);
+    edit_box(ctx, "edit loss", at, |ui| {
         ui.label(egui::RichText::new("Loss and steps").strong());
         ui.add_enabled_ui(may(GanSetting::Loss), |ui| {
             egui::ComboBox::from_id_salt("loss")
@@ -124,18 +153,15 @@ pub(super) fn edit_boxes(
                     }
                 })
                 .response
-                .on_hover_text(live);
+                .on_hover_text(LIVE);
         });
         ui.add_enabled_ui(may(GanSetting::Steps), |ui| {
             ui.add(egui::Slider::new(&mut s.k_d, 0..=10).text("k_D: D steps per epoch"))
-                .on_hover_text(live);
+                .on_hover_text(LIVE);
             ui.add(egui::Slider::new(&mut s.k_g, 0..=10).text("k_G: G steps per epoch"))
-                .on_hover_text(live);
+                .on_hover_text(LIVE);
         });
     });
-    if s != current {
-        actions.push(GanAction::Settings(Box::new(s)));
-    }
 }
 
 pub fn loss_words(loss: GanLoss) -> &'static str {

@@ -13,93 +13,53 @@ use super::run_bar::run_bar;
 use super::side_panel::left_panel;
 use super::sim::{GanAction, GanSim, SLOW_STEP_SECONDS, SLOW_STEPS};
 use super::ui::{
-    GanScreen, GanUi, LEFT_WIDTH, RIGHT_WIDTH, SLOW_CAPTION_HEIGHT, TABLET_RIGHT_WIDTH,
+    GanScreen, GraphUi, LEFT_WIDTH, OverlayUi, PlotPaint, PlotUi, RIGHT_WIDTH, RunBarUi,
+    SLOW_CAPTION_HEIGHT, SideUi, TABLET_RIGHT_WIDTH,
 };
+use crate::game::theme::panel_room::PanelRoom;
 use crate::game::theme::widgets::with_commas;
 use crate::level::gan::GanSetting;
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<GanScreen>().add_systems(
-        EguiPrimaryContextPass,
-        gan_ui
-            .run_if(in_state(GanStage).and_then(resource_exists::<GanSim>))
-            .before(crate::game::notices::ShowNotices),
-    );
-}
-
-fn gan_ui(mut contexts: EguiContexts, mut s: GanUi) -> Result {
-    let ctx = contexts.ctx_mut()?.clone();
-    let mut actions = Vec::new();
-    s.screen.buttons.clear();
-    let mut root = egui::Ui::new(
-        ctx.clone(),
-        "gan root".into(),
-        egui::UiBuilder::new()
-            .layer_id(egui::LayerId::background())
-            .max_rect(ctx.viewport_rect()),
-    );
-    let class = s.form.class;
-    let screen_rect = ctx.content_rect();
-    widgets::bar_panel("gan run bar", class)
-        .show(&mut root, |ui| run_bar(ui, &mut s, &mut actions));
-    let settings_open = widgets::settings_open(s.screen.settings_shown, class);
-    if settings_open && class != ScreenClass::Phone {
-        egui::Panel::left("gan data")
-            .exact_size(LEFT_WIDTH)
-            .resizable(false)
-            .show(&mut root, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| left_panel(ui, &mut s, &mut actions));
-            });
-    }
-    // The plot: on the right (narrower on a tablet), under the graph on a phone.
-    let (right_width, bottom_height) = match class {
-        ScreenClass::Wide => (RIGHT_WIDTH, 0.0),
-        ScreenClass::Tablet => (TABLET_RIGHT_WIDTH, 0.0),
-        ScreenClass::Phone => (
-            0.0,
-            (screen_rect.height() * 0.4).min(screen_rect.width() + 40.0),
-        ),
-    };
-    let hovering_generator = {
-        // The graph is laid out first (the plot morphs when its generator is hovered), in what
-        // the right panel leaves.
-        let available = root.available_rect_before_wrap();
-        // Slow motion's caption takes the bottom of the graph's room.
-        let caption = if s.sim.slow_motion.is_some() {
-            SLOW_CAPTION_HEIGHT
-        } else {
-            0.0
-        };
-        let graph_area = egui::Rect::from_min_max(
-            available.min,
-            egui::pos2(
-                available.max.x - right_width,
-                available.max.y - caption - bottom_height,
+    app.init_resource::<GanScreen>()
+        .configure_sets(
+            EguiPrimaryContextPass,
+            (GanPanels::Paint, GanPanels::Panels)
+                .chain()
+                .run_if(in_state(GanStage).and_then(resource_exists::<GanSim>))
+                .before(crate::game::notices::ShowNotices),
+        )
+        .add_systems(
+            EguiPrimaryContextPass,
+            (
+                paint_plot.in_set(GanPanels::Paint),
+                (run_bar_panel, side_panel, plot_panel, graph_panel, overlays)
+                    .chain()
+                    .in_set(GanPanels::Panels),
             ),
         );
-        let edit = s.screen.edit_mode;
-        let sim = &*s.sim;
-        let allowed: Vec<GanSetting> = match s.level.as_deref() {
-            Some(run) => run.level.may_change.clone(),
-            None => GanSetting::ALL.to_vec(),
-        };
-        graph::show(
-            &ctx,
-            graph_area,
-            sim,
-            &mut s.views,
-            edit,
-            &allowed,
-            &mut actions,
-        )
-    };
+}
+
+/// The GAN screen's egui work, in order: the plot's pictures, then one system per panel, each
+/// taking its side of what the panels before it left ([`PanelRoom`]).
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+enum GanPanels {
+    Paint,
+    Panels,
+}
+
+/// The plot's heatmap and optimal discriminator, and their egui textures, before any panel.
+fn paint_plot(mut contexts: EguiContexts, mut s: PlotPaint) {
     let dt = s.time.delta_secs();
-    let sim = &*s.sim;
-    // The plot's own computing counts with the heatmaps in the frame's work.
     let started = bevy::platform::time::Instant::now();
-    s.screen
-        .plot
-        .refresh(&mut s.images, sim, dt, hovering_generator);
+    let hovering = s.screen.hovering_generator;
+    let PlotPaint {
+        sim,
+        screen,
+        images,
+        ..
+    } = &mut s;
+    screen.plot.refresh(images, sim, dt, hovering);
     s.timings.heatmaps += started.elapsed();
     let plot = &mut s.screen.plot;
     plot.heatmap_texture = plot
@@ -110,27 +70,42 @@ fn gan_ui(mut contexts: EguiContexts, mut s: GanUi) -> Result {
         .optimal
         .as_ref()
         .map(|h| contexts.add_image(bevy_egui::EguiTextureHandle::Weak(h.id())));
-    if class == ScreenClass::Phone {
-        egui::Panel::bottom("gan plot")
-            .exact_size(bottom_height)
-            .resizable(false)
-            .show(&mut root, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| {
-                    right_panel(ui, &mut s, &mut actions, bottom_height - 16.0)
-                })
-            });
-    } else {
-        egui::Panel::right("gan plot")
-            .exact_size(right_width)
-            .resizable(false)
-            .show(&mut root, |ui| {
-                egui::ScrollArea::vertical()
-                    .show(ui, |ui| right_panel(ui, &mut s, &mut actions, 440.0))
-            });
+}
+
+/// The run bar on top (the first panel: the whole screen is free).
+fn run_bar_panel(
+    mut contexts: EguiContexts,
+    mut s: RunBarUi,
+    mut room: ResMut<PanelRoom>,
+    mut writer: MessageWriter<GanAction>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?.clone();
+    s.screen.buttons.clear();
+    room.start(&ctx);
+    let mut ui = room.ui(&ctx, "gan run bar room");
+    let mut actions = Vec::new();
+    widgets::bar_panel("gan run bar", s.form.class)
+        .show(&mut ui, |ui| run_bar(ui, &mut s, &mut actions));
+    room.keep(&ui);
+    writer.write_batch(actions);
+    Ok(())
+}
+
+/// The data (or the level) and the measures: on the left, or a sheet over a phone's screen.
+fn side_panel(
+    mut contexts: EguiContexts,
+    mut s: SideUi,
+    mut room: ResMut<PanelRoom>,
+    mut writer: MessageWriter<GanAction>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?.clone();
+    let class = s.form.class;
+    if !widgets::settings_open(s.screen.settings_shown, class) {
+        return Ok(());
     }
-    if class == ScreenClass::Phone && settings_open {
-        let top = root.available_rect_before_wrap().min.y;
-        let over = egui::Rect::from_min_max(egui::pos2(screen_rect.min.x, top), screen_rect.max);
+    let mut actions = Vec::new();
+    if class == ScreenClass::Phone {
+        let over = room.free(&ctx);
         let mut shown = s.screen.settings_shown;
         let done = widgets::settings_sheet(&ctx, "gan settings sheet", over, &mut shown, |ui| {
             left_panel(ui, &mut s, &mut actions)
@@ -140,22 +115,111 @@ fn gan_ui(mut contexts: EguiContexts, mut s: GanUi) -> Result {
         s.screen
             .buttons
             .insert("Settings done".into(), serde_json::json!([c.x, c.y]));
+    } else {
+        let mut ui = room.ui(&ctx, "gan data room");
+        egui::Panel::left("gan data")
+            .exact_size(LEFT_WIDTH)
+            .resizable(false)
+            .show(&mut ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| left_panel(ui, &mut s, &mut actions));
+            });
+        room.keep(&ui);
     }
-    slow_motion_caption(&ctx, &mut s, &mut actions);
-    preparing_card(&ctx, &s, &mut actions);
+    writer.write_batch(actions);
+    Ok(())
+}
+
+/// The plot: on the right (narrower on a tablet), under the graph on a phone.
+fn plot_panel(mut contexts: EguiContexts, mut s: PlotUi, mut room: ResMut<PanelRoom>) -> Result {
+    let ctx = contexts.ctx_mut()?.clone();
+    let mut ui = room.ui(&ctx, "gan plot room");
+    match s.form.class {
+        ScreenClass::Phone => {
+            let screen_rect = ctx.content_rect();
+            let height = (screen_rect.height() * 0.4).min(screen_rect.width() + 40.0);
+            egui::Panel::bottom("gan plot")
+                .exact_size(height)
+                .resizable(false)
+                .show(&mut ui, |ui| {
+                    egui::ScrollArea::vertical()
+                        .show(ui, |ui| right_panel(ui, &mut s, height - 16.0))
+                });
+        }
+        class => {
+            let width = if class == ScreenClass::Wide {
+                RIGHT_WIDTH
+            } else {
+                TABLET_RIGHT_WIDTH
+            };
+            egui::Panel::right("gan plot")
+                .exact_size(width)
+                .resizable(false)
+                .show(&mut ui, |ui| {
+                    egui::ScrollArea::vertical().show(ui, |ui| right_panel(ui, &mut s, 440.0))
+                });
+        }
+    }
+    room.keep(&ui);
+    Ok(())
+}
+
+/// The model graph with the two network views, in what the panels left (slow motion's caption
+/// keeps the foot of it).
+fn graph_panel(
+    mut contexts: EguiContexts,
+    mut s: GraphUi,
+    room: Res<PanelRoom>,
+    mut writer: MessageWriter<GanAction>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?.clone();
+    let free = room.free(&ctx);
+    let caption = if s.sim.slow_motion.is_some() {
+        SLOW_CAPTION_HEIGHT
+    } else {
+        0.0
+    };
+    let graph_area =
+        egui::Rect::from_min_max(free.min, egui::pos2(free.max.x, free.max.y - caption));
+    let allowed: Vec<GanSetting> = match s.level.as_deref() {
+        Some(run) => run.level.may_change.clone(),
+        None => GanSetting::ALL.to_vec(),
+    };
+    let mut actions = Vec::new();
+    let edit = s.screen.edit_mode;
+    s.screen.hovering_generator = graph::show(
+        &ctx,
+        graph_area,
+        &s.sim,
+        &mut s.views,
+        edit,
+        &allowed,
+        &mut actions,
+    );
+    writer.write_batch(actions);
+    Ok(())
+}
+
+/// Slow motion's caption, the start being prepared, the level's cards, and where notices stand.
+fn overlays(
+    mut contexts: EguiContexts,
+    mut s: OverlayUi,
+    mut writer: MessageWriter<GanAction>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?.clone();
+    let mut actions = Vec::new();
+    slow_motion_caption(&ctx, &s.sim, &mut actions);
+    preparing_card(&ctx, &s.sim, &mut actions);
     level_cards(&ctx, &mut s);
     let bottom = ctx.viewport_rect().max;
     s.notice_anchor.0 = Some(Vec2::new(
         LEFT_WIDTH + (bottom.x - LEFT_WIDTH - RIGHT_WIDTH) / 2.0,
         bottom.y - 20.0,
     ));
-    for action in actions {
-        s.actions.write(action);
-    }
+    writer.write_batch(actions);
     Ok(())
 }
 
-fn right_panel(ui: &mut egui::Ui, s: &mut GanUi, _actions: &mut [GanAction], max_side: f32) {
+fn right_panel(ui: &mut egui::Ui, s: &mut PlotUi, max_side: f32) {
     let sim = &*s.sim;
     ui.add_space(4.0);
     let arrows = sim.slow_motion.is_some_and(|m| m.current().arrows);
@@ -186,8 +250,8 @@ fn right_panel(ui: &mut egui::Ui, s: &mut GanUi, _actions: &mut [GanAction], max
     });
 }
 
-fn slow_motion_caption(ctx: &egui::Context, s: &mut GanUi, actions: &mut Vec<GanAction>) {
-    let Some(slow) = s.sim.slow_motion else {
+fn slow_motion_caption(ctx: &egui::Context, sim: &GanSim, actions: &mut Vec<GanAction>) {
+    let Some(slow) = sim.slow_motion else {
         return;
     };
     let step = slow.current();
@@ -225,12 +289,12 @@ fn slow_motion_caption(ctx: &egui::Context, s: &mut GanUi, actions: &mut Vec<Gan
         });
 }
 
-fn preparing_card(ctx: &egui::Context, s: &GanUi, actions: &mut Vec<GanAction>) {
-    let Some(preparing) = &s.sim.preparing else {
+fn preparing_card(ctx: &egui::Context, sim: &GanSim, actions: &mut Vec<GanAction>) {
+    let Some(preparing) = &sim.preparing else {
         return;
     };
     let screen = ctx.viewport_rect();
-    let epoch = s.sim.gan.epoch();
+    let epoch = sim.gan.epoch();
     crate::game::theme::widgets::card(
         ctx,
         Vec2::new(
@@ -245,7 +309,7 @@ fn preparing_card(ctx: &egui::Context, s: &GanUi, actions: &mut Vec<GanAction>) 
                 "Epoch {} of {}: GAN Lab opens on a model trained this far; ours is trained here, from seed {}.",
                 with_commas(epoch),
                 with_commas(preparing.target),
-                s.sim.gan.settings().seed
+                sim.gan.settings().seed
             ));
             ui.add(egui::ProgressBar::new(
                 epoch as f32 / preparing.target.max(1) as f32,
@@ -258,7 +322,7 @@ fn preparing_card(ctx: &egui::Context, s: &GanUi, actions: &mut Vec<GanAction>) 
 }
 
 /// The level's briefing before playing, and its end: won (stars and lesson) or out of epochs.
-fn level_cards(ctx: &egui::Context, s: &mut GanUi) {
+fn level_cards(ctx: &egui::Context, s: &mut OverlayUi) {
     let Some(run) = s.level.as_deref() else {
         return;
     };

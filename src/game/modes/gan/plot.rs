@@ -207,39 +207,9 @@ impl PlotState {
                 painter.circle_filled(to_screen(rect, p[0], p[1]), 2.6, color);
             }
         }
-        if let Some(points) = &self.drawing {
-            if points.is_empty() {
-                painter.text(
-                    rect.center(),
-                    egui::Align2::CENTER_CENTER,
-                    "Drag here to draw the real data",
-                    egui::FontId::proportional(18.0),
-                    egui::Color32::from_gray(120),
-                );
-            }
-            let ink = palette::to_egui(palette::REAL);
-            for p in points {
-                painter.circle_filled(to_screen(rect, p[0], p[1]), 2.2, ink);
-            }
-        }
+        self.paint_drawing(&painter, rect);
         if self.layers.trails && !drawing {
-            let fakes = self.cache.fake.len() / 2;
-            let color = palette::to_egui(palette::FAKE);
-            for k in 0..fakes {
-                let points: Vec<egui::Pos2> = self
-                    .trails
-                    .iter()
-                    .filter_map(|snapshot| snapshot.get(2 * k..2 * k + 2))
-                    .map(|p| to_screen(rect, p[0], p[1]))
-                    .collect();
-                for (age, pair) in points.windows(2).enumerate() {
-                    let alpha = 40 + (160 * age / points.len().max(1)) as u8;
-                    painter.line_segment(
-                        [pair[0], pair[1]],
-                        egui::Stroke::new(1.0, color.gamma_multiply_u8(alpha)),
-                    );
-                }
-            }
+            self.paint_trails(&painter, rect);
         }
         if self.layers.fake && !drawing {
             let fill = palette::to_egui(palette::FAKE);
@@ -271,40 +241,47 @@ impl PlotState {
         );
         self.handle_pointer(&response, rect, sim);
         if let Some(probe) = self.probe {
-            let d = gan.discriminate(&probe);
-            let g = gan.discriminator_gradient_at(&probe);
-            let at = to_screen(rect, probe[0], probe[1]);
-            painter.circle(
-                at,
-                6.0,
-                palette::to_egui(palette::FAKE),
-                egui::Stroke::new(2.0, egui::Color32::BLACK),
-            );
-            arrow(
-                &painter,
-                rect,
-                &probe,
-                [0.15 * g[0], 0.15 * g[1]],
-                2.4,
-                egui::Color32::BLACK,
-            );
-            painter.text(
-                at + egui::vec2(10.0, -10.0),
-                egui::Align2::LEFT_BOTTOM,
-                format!(
-                    "D = {:.2} ({})\ngradient ({:+.2}, {:+.2})",
-                    d[0],
-                    if d[0] >= 0.5 {
-                        "looks real"
-                    } else {
-                        "looks fake"
-                    },
-                    g[0],
-                    g[1]
-                ),
-                egui::FontId::proportional(12.0),
-                egui::Color32::BLACK,
-            );
+            paint_probe(&painter, rect, gan, probe);
+        }
+    }
+
+    /// The player's drawing of the real data, while drawing.
+    fn paint_drawing(&self, painter: &egui::Painter, rect: egui::Rect) {
+        if let Some(points) = &self.drawing {
+            if points.is_empty() {
+                painter.text(
+                    rect.center(),
+                    egui::Align2::CENTER_CENTER,
+                    "Drag here to draw the real data",
+                    egui::FontId::proportional(18.0),
+                    egui::Color32::from_gray(120),
+                );
+            }
+            let ink = palette::to_egui(palette::REAL);
+            for p in points {
+                painter.circle_filled(to_screen(rect, p[0], p[1]), 2.2, ink);
+            }
+        }
+    }
+
+    /// Where each fake was over the last epochs, fading with age.
+    fn paint_trails(&self, painter: &egui::Painter, rect: egui::Rect) {
+        let fakes = self.cache.fake.len() / 2;
+        let color = palette::to_egui(palette::FAKE);
+        for k in 0..fakes {
+            let points: Vec<egui::Pos2> = self
+                .trails
+                .iter()
+                .filter_map(|snapshot| snapshot.get(2 * k..2 * k + 2))
+                .map(|p| to_screen(rect, p[0], p[1]))
+                .collect();
+            for (age, pair) in points.windows(2).enumerate() {
+                let alpha = 40 + (160 * age / points.len().max(1)) as u8;
+                painter.line_segment(
+                    [pair[0], pair[1]],
+                    egui::Stroke::new(1.0, color.gamma_multiply_u8(alpha)),
+                );
+            }
         }
     }
 
@@ -494,6 +471,44 @@ fn arrow(
         color,
         egui::Stroke::NONE,
     ));
+}
+
+/// The probe under the pointer: what the discriminator says there and its gradient.
+fn paint_probe(painter: &egui::Painter, rect: egui::Rect, gan: &crate::gan::Gan, probe: [f64; 2]) {
+    let d = gan.discriminate(&probe);
+    let g = gan.discriminator_gradient_at(&probe);
+    let at = to_screen(rect, probe[0], probe[1]);
+    painter.circle(
+        at,
+        6.0,
+        palette::to_egui(palette::FAKE),
+        egui::Stroke::new(2.0, egui::Color32::BLACK),
+    );
+    arrow(
+        painter,
+        rect,
+        &probe,
+        [0.15 * g[0], 0.15 * g[1]],
+        2.4,
+        egui::Color32::BLACK,
+    );
+    painter.text(
+        at + egui::vec2(10.0, -10.0),
+        egui::Align2::LEFT_BOTTOM,
+        format!(
+            "D = {:.2} ({})\ngradient ({:+.2}, {:+.2})",
+            d[0],
+            if d[0] >= 0.5 {
+                "looks real"
+            } else {
+                "looks fake"
+            },
+            g[0],
+            g[1]
+        ),
+        egui::FontId::proportional(12.0),
+        egui::Color32::BLACK,
+    );
 }
 
 #[cfg(test)]

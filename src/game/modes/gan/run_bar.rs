@@ -2,7 +2,7 @@
 //! speed, edit mode, and the files (save, open, hand in, record) and the way back.
 
 use super::sim::{GanAction, GanSim, GanSpeed};
-use super::ui::{GanUi, remember};
+use super::ui::{RunBarUi, remember};
 use crate::game::files::FileRequest;
 use crate::game::screens::Screen;
 use crate::game::theme::form_factor::ScreenClass;
@@ -12,7 +12,7 @@ use crate::gan::StepKind;
 use bevy::prelude::*;
 use bevy_egui::egui;
 
-pub(super) fn run_bar(ui: &mut egui::Ui, s: &mut GanUi, actions: &mut Vec<GanAction>) {
+pub(super) fn run_bar(ui: &mut egui::Ui, s: &mut RunBarUi, actions: &mut Vec<GanAction>) {
     let class = s.form.class;
     widgets::bar_row(ui, class, |ui| {
         if class != ScreenClass::Wide {
@@ -134,7 +134,7 @@ fn epoch_and_speed(ui: &mut egui::Ui, sim: &GanSim, actions: &mut Vec<GanAction>
 }
 
 /// The way back (title or levels), the model's files, hand-in and recording.
-fn files_and_leave(ui: &mut egui::Ui, s: &mut GanUi) {
+fn files_and_leave(ui: &mut egui::Ui, s: &mut RunBarUi) {
     let (label, tip, to) = if s.level.is_some() {
         (
             "Levels",

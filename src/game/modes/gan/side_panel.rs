@@ -2,7 +2,7 @@
 //! its presets, and the measures (losses, KL and JS with their floors, what is going wrong).
 
 use super::sim::GanAction;
-use super::ui::{GanUi, remember};
+use super::ui::{SideUi, remember};
 use crate::game::levels::LevelCommand;
 use crate::game::plots::{Curve, decimate, line_chart};
 use crate::game::theme::palette;
@@ -12,7 +12,7 @@ use crate::gan::{Distribution, GanSettings};
 use bevy::prelude::*;
 use bevy_egui::egui;
 
-pub(super) fn left_panel(ui: &mut egui::Ui, s: &mut GanUi, actions: &mut Vec<GanAction>) {
+pub(super) fn left_panel(ui: &mut egui::Ui, s: &mut SideUi, actions: &mut Vec<GanAction>) {
     if s.level.is_some() {
         level_panel(ui, s);
     } else {
@@ -22,7 +22,7 @@ pub(super) fn left_panel(ui: &mut egui::Ui, s: &mut GanUi, actions: &mut Vec<Gan
 }
 
 /// The level's goal, how the run stands, its stars, hints and answer.
-pub(super) fn level_panel(ui: &mut egui::Ui, s: &mut GanUi) {
+pub(super) fn level_panel(ui: &mut egui::Ui, s: &mut SideUi) {
     let sim = &*s.sim;
     let Some(run) = s.level.as_deref() else {
         return;
@@ -89,7 +89,7 @@ pub(super) fn level_panel(ui: &mut egui::Ui, s: &mut GanUi) {
     });
 }
 
-pub(super) fn data_panel(ui: &mut egui::Ui, s: &mut GanUi, actions: &mut Vec<GanAction>) {
+pub(super) fn data_panel(ui: &mut egui::Ui, s: &mut SideUi, actions: &mut Vec<GanAction>) {
     let sim = &*s.sim;
     let settings = sim.gan.settings();
     section(ui, "REAL DATA");
@@ -188,7 +188,7 @@ pub(super) fn data_panel(ui: &mut egui::Ui, s: &mut GanUi, actions: &mut Vec<Gan
     }
 }
 
-pub(super) fn measures_panel(ui: &mut egui::Ui, s: &mut GanUi) {
+pub(super) fn measures_panel(ui: &mut egui::Ui, s: &mut SideUi) {
     let sim = &*s.sim;
     section(ui, "MEASURES");
     let latest = sim.gan.latest();
@@ -274,7 +274,7 @@ pub(super) fn measures_panel(ui: &mut egui::Ui, s: &mut GanUi) {
     }
 }
 
-pub(super) fn drawing_controls(ui: &mut egui::Ui, s: &mut GanUi, actions: &mut Vec<GanAction>) {
+pub(super) fn drawing_controls(ui: &mut egui::Ui, s: &mut SideUi, actions: &mut Vec<GanAction>) {
     section(ui, "DRAW YOUR OWN");
     let count = s.screen.plot.drawing.as_ref().map_or(0, Vec::len);
     ui.label(format!(

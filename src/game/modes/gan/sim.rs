@@ -323,29 +323,7 @@ pub fn apply(sim: &mut GanSim, rules: &mut dyn GanRules, action: GanAction, noti
         GanAction::Preset {
             distribution,
             tuned,
-        } => {
-            let mut settings = if tuned {
-                GanSettings::tuned(distribution)
-            } else {
-                GanSettings::preset(distribution)
-            };
-            settings.seed = sim.gan.settings().seed;
-            if distribution == Distribution::Drawing {
-                settings.drawing = sim.gan.settings().drawing.clone();
-                if settings.drawing.is_empty() {
-                    notices.refused(
-                        "Draw some points on the big square first (choose \"Draw your own\").",
-                    );
-                    return;
-                }
-            }
-            let origin = format!(
-                "{} preset for {}",
-                if tuned { "our tuned" } else { "GAN Lab's" },
-                distribution.name()
-            );
-            new_run(sim, settings, origin, notices);
-        }
+        } => preset(sim, distribution, tuned, notices),
         GanAction::Drawing(points) => {
             let settings = GanSettings {
                 drawing: points,
@@ -379,6 +357,29 @@ pub fn apply(sim: &mut GanSim, rules: &mut dyn GanRules, action: GanAction, noti
         }
         GanAction::SkipPreparation => sim.preparing = None,
     }
+}
+
+/// A dataset with GAN Lab's preset for it (or our tuned variant), from the run's seed.
+fn preset(sim: &mut GanSim, distribution: Distribution, tuned: bool, notices: &mut Notices) {
+    let mut settings = if tuned {
+        GanSettings::tuned(distribution)
+    } else {
+        GanSettings::preset(distribution)
+    };
+    settings.seed = sim.gan.settings().seed;
+    if distribution == Distribution::Drawing {
+        settings.drawing = sim.gan.settings().drawing.clone();
+        if settings.drawing.is_empty() {
+            notices.refused("Draw some points on the big square first (choose \"Draw your own\").");
+            return;
+        }
+    }
+    let origin = format!(
+        "{} preset for {}",
+        if tuned { "our tuned" } else { "GAN Lab's" },
+        distribution.name()
+    );
+    new_run(sim, settings, origin, notices);
 }
 
 /// Completes an epoch that slow motion left half done, so that every epoch has both halves.

@@ -1,5 +1,5 @@
-//! What every panel of the GAN mode shares: the screen's own state, the one system parameter the
-//! panels read and write, their widths, and the button registry's helper.
+//! What every panel of the GAN mode shares: the screen's own state, each panel system's small
+//! parameter, their widths, and the button registry's helper.
 
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
@@ -7,7 +7,7 @@ use bevy_egui::egui;
 
 use super::level_run::GanLevelRun;
 use super::plot::PlotState;
-use super::sim::{GanAction, GanSim};
+use super::sim::GanSim;
 use super::views::GanViews;
 use crate::game::files::FileRequest;
 use crate::game::levels::{LevelCatalog, LevelCommand};
@@ -32,27 +32,71 @@ pub struct GanScreen {
     pub plot_rect: Option<(Vec2, Vec2)>,
     /// Whether the data and measures panel shows on a small screen (None: the screen's default).
     pub settings_shown: Option<bool>,
+    /// The pointer was over the generator in the last frame (the plot morphs its noise grid).
+    pub hovering_generator: bool,
 }
 
-/// Everything the panels read or write.
+/// The run bar's part: the run, its files and recording, the way back.
 #[derive(SystemParam)]
-pub struct GanUi<'w> {
+pub struct RunBarUi<'w> {
     pub sim: Res<'w, GanSim>,
-    /// The level being played, if one is.
     pub level: Option<Res<'w, GanLevelRun>>,
-    pub actions: MessageWriter<'w, GanAction>,
+    pub form: Res<'w, FormFactor>,
     pub screen: ResMut<'w, GanScreen>,
-    pub views: ResMut<'w, GanViews>,
     pub files: MessageWriter<'w, FileRequest>,
     pub next_screen: ResMut<'w, NextState<Screen>>,
-    pub time: Res<'w, Time>,
-    pub images: ResMut<'w, Assets<Image>>,
-    pub level_commands: MessageWriter<'w, LevelCommand>,
-    pub catalog: Res<'w, LevelCatalog>,
-    pub timings: ResMut<'w, crate::game::frame_budget::WorkTimings>,
-    pub form: Res<'w, FormFactor>,
     pub recorder: ResMut<'w, crate::game::recording::Recorder>,
+}
+
+/// The left panel's part: the level or the data, and the measures.
+#[derive(SystemParam)]
+pub struct SideUi<'w> {
+    pub sim: Res<'w, GanSim>,
+    pub level: Option<Res<'w, GanLevelRun>>,
+    pub form: Res<'w, FormFactor>,
+    pub screen: ResMut<'w, GanScreen>,
+    pub level_commands: MessageWriter<'w, LevelCommand>,
+}
+
+/// The plot panel's part.
+#[derive(SystemParam)]
+pub struct PlotUi<'w> {
+    pub sim: Res<'w, GanSim>,
+    pub form: Res<'w, FormFactor>,
+    pub screen: ResMut<'w, GanScreen>,
+}
+
+/// The model graph's part: where the two network views go.
+#[derive(SystemParam)]
+pub struct GraphUi<'w> {
+    pub sim: Res<'w, GanSim>,
+    pub level: Option<Res<'w, GanLevelRun>>,
+    pub screen: ResMut<'w, GanScreen>,
+    pub views: ResMut<'w, GanViews>,
+}
+
+/// What shows over the screen: slow motion's caption, the start being prepared, the level's
+/// cards, where notices stand.
+#[derive(SystemParam)]
+pub struct OverlayUi<'w> {
+    pub sim: Res<'w, GanSim>,
+    pub level: Option<Res<'w, GanLevelRun>>,
+    pub catalog: Res<'w, LevelCatalog>,
+    pub screen: ResMut<'w, GanScreen>,
+    pub level_commands: MessageWriter<'w, LevelCommand>,
+    pub next_screen: ResMut<'w, NextState<Screen>>,
     pub notice_anchor: ResMut<'w, crate::game::notices::NoticeAnchor>,
+}
+
+/// The plot's pictures, painted before the panels: the discriminator's heatmap, the optimal
+/// discriminator, and their textures.
+#[derive(SystemParam)]
+pub struct PlotPaint<'w> {
+    pub sim: Res<'w, GanSim>,
+    pub screen: ResMut<'w, GanScreen>,
+    pub images: ResMut<'w, Assets<Image>>,
+    pub time: Res<'w, Time>,
+    pub timings: ResMut<'w, crate::game::frame_budget::WorkTimings>,
 }
 
 pub fn remember(

@@ -351,36 +351,7 @@ pub fn apply_actions(
                 sim.epoch_credit = 0.0;
             }
             SimAction::Configure(new) => {
-                if *new == config {
-                    continue;
-                }
-                if let Some(reason) = rules.0.settings_refusal(&config, &new) {
-                    notices.refused(reason);
-                    continue;
-                }
-                // Own points keep their labels: a dataset chosen, or another problem or class
-                // count (the labels would no longer fit), brings back the generated data.
-                let leaves_own_data = sim.experiment.data_from_file().is_some()
-                    && (new.dataset != config.dataset
-                        || new.problem() != config.problem()
-                        || new.classes != config.classes);
-                match sim.experiment.apply_config(*new) {
-                    Ok(change) if change.network_rebuilt || leaves_own_data => {
-                        if leaves_own_data {
-                            sim.experiment.use_generated_data();
-                            sim.experiment.reset();
-                            notices.info(
-                                "Back to the generated data (your points are kept in the drawing).",
-                            );
-                        }
-                        sim.playing = false;
-                        sim.epoch_credit = 0.0;
-                        // The steps to undo were about the network just replaced.
-                        undo.0.clear();
-                    }
-                    Ok(_) => {}
-                    Err(errors) => notices.refused(errors.to_string()),
-                }
+                configure(&mut sim, &config, *new, &rules.0, &mut undo, &mut notices)
             }
             SimAction::Adopt {
                 experiment,
@@ -396,25 +367,74 @@ pub fn apply_actions(
                 }
             }
             SimAction::Undo | SimAction::Redo => {
-                let redo = matches!(action, SimAction::Redo);
-                let done = if redo {
-                    undo.0.redo(&mut sim.experiment)
-                } else {
-                    undo.0.undo(&mut sim.experiment)
-                };
-                match (done, redo) {
-                    (Ok(true), false) => notices.info("Undone."),
-                    (Ok(true), true) => notices.info("Redone."),
-                    (Ok(false), false) => notices.info("Nothing to undo."),
-                    (Ok(false), true) => notices.info("Nothing to redo."),
-                    (Err(e), _) => notices.refused(e),
-                }
+                undo_or_redo(
+                    &mut sim,
+                    &mut undo,
+                    matches!(action, SimAction::Redo),
+                    &mut notices,
+                );
                 if let Some(view) = view {
                     pulses.write(ViewPulse { view });
                 }
             }
             _ => {}
         }
+    }
+}
+
+/// New settings: refused where the rules lock them; a rebuilt network starts paused with no
+/// steps to undo, and own points that no longer fit give way to the generated data.
+fn configure(
+    sim: &mut Simulation,
+    config: &ExperimentConfig,
+    new: ExperimentConfig,
+    rules: &EditRules,
+    undo: &mut Undo,
+    notices: &mut Notices,
+) {
+    if new == *config {
+        return;
+    }
+    if let Some(reason) = rules.settings_refusal(config, &new) {
+        notices.refused(reason);
+        return;
+    }
+    // Own points keep their labels: a dataset chosen, or another problem or class
+    // count (the labels would no longer fit), brings back the generated data.
+    let leaves_own_data = sim.experiment.data_from_file().is_some()
+        && (new.dataset != config.dataset
+            || new.problem() != config.problem()
+            || new.classes != config.classes);
+    match sim.experiment.apply_config(new) {
+        Ok(change) if change.network_rebuilt || leaves_own_data => {
+            if leaves_own_data {
+                sim.experiment.use_generated_data();
+                sim.experiment.reset();
+                notices.info("Back to the generated data (your points are kept in the drawing).");
+            }
+            sim.playing = false;
+            sim.epoch_credit = 0.0;
+            // The steps to undo were about the network just replaced.
+            undo.0.clear();
+        }
+        Ok(_) => {}
+        Err(errors) => notices.refused(errors.to_string()),
+    }
+}
+
+/// Ctrl+Z and Ctrl+Shift+Z, said in a notice.
+fn undo_or_redo(sim: &mut Simulation, undo: &mut Undo, redo: bool, notices: &mut Notices) {
+    let done = if redo {
+        undo.0.redo(&mut sim.experiment)
+    } else {
+        undo.0.undo(&mut sim.experiment)
+    };
+    match (done, redo) {
+        (Ok(true), false) => notices.info("Undone."),
+        (Ok(true), true) => notices.info("Redone."),
+        (Ok(false), false) => notices.info("Nothing to undo."),
+        (Ok(false), true) => notices.info("Nothing to redo."),
+        (Err(e), _) => notices.refused(e),
     }
 }
 

@@ -26,6 +26,7 @@ use crate::game::network_view::heatmaps::ViewHeatmaps;
 use crate::game::notices::Notices;
 use crate::game::screens::Screen;
 use crate::game::theme::form_factor::{FormFactor, ScreenClass};
+use crate::game::theme::panel_room::PanelRoom;
 use crate::game::theme::widgets;
 
 pub(super) fn plugin(app: &mut App) {
@@ -33,7 +34,14 @@ pub(super) fn plugin(app: &mut App) {
         .init_resource::<DisplayOptions>()
         .add_systems(
             EguiPrimaryContextPass,
-            workbench_ui
+            (
+                run_bar_panel,
+                controls_panel,
+                output_panel,
+                network_room,
+                overlays,
+            )
+                .chain()
                 .run_if(in_state(Workbench))
                 .before(crate::game::notices::ShowNotices),
         )
@@ -120,41 +128,91 @@ impl SandboxUi<'_, '_> {
     }
 }
 
-fn workbench_ui(mut contexts: EguiContexts, mut ui_state: SandboxUi) -> Result {
-    let output_texture = ui_state
+// The workbench's egui work: one system per panel, chained, each taking its side of what the
+// panels before it left ([`PanelRoom`]); what is left at the end is the network view's.
+
+/// The run bar on top (the first panel: the whole screen is free).
+fn run_bar_panel(
+    mut contexts: EguiContexts,
+    mut s: SandboxUi,
+    mut room: ResMut<PanelRoom>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?.clone();
+    s.thumbnails.ensure(&ctx);
+    // Where the buttons are, as drawn this frame (for the status).
+    s.lab.buttons.0.clear();
+    room.start(&ctx);
+    let mut ui = room.ui(&ctx, "workbench run bar room");
+    // One row on every screen: the bar puts what does not fit in its menu.
+    egui::Panel::top("run bar")
+        .exact_size(if s.form.finger_sized() { 58.0 } else { 46.0 })
+        .show(&mut ui, |ui| top_bar::show(ui, &mut s));
+    room.keep(&ui);
+    Ok(())
+}
+
+/// The settings: on the left of a desktop or tablet, a sheet over a phone's network and output.
+fn controls_panel(
+    mut contexts: EguiContexts,
+    mut s: SandboxUi,
+    mut room: ResMut<PanelRoom>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?.clone();
+    let class = s.form.class;
+    if !s.display.settings_open(class) {
+        return Ok(());
+    }
+    if class == ScreenClass::Phone {
+        let free = room.free(&ctx);
+        let over =
+            egui::Rect::from_min_max(free.min, egui::pos2(free.max.x, ctx.content_rect().max.y));
+        let mut shown = s.display.settings_shown;
+        let done = widgets::settings_sheet(&ctx, "settings sheet", over, &mut shown, |ui| {
+            controls::show(ui, &mut s)
+        });
+        s.display.settings_shown = shown;
+        crate::game::status::remember_button(&mut s.lab.buttons.0, "Settings done", done);
+        return Ok(());
+    }
+    let mut ui = room.ui(&ctx, "workbench controls room");
+    egui::Panel::left("controls")
+        .exact_size(CONTROLS_WIDTH)
+        .resizable(false)
+        .show(&mut ui, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| controls::show(ui, &mut s));
+        });
+    room.keep(&ui);
+    Ok(())
+}
+
+/// The output: on the right, or under the network on a phone (its plane as large as leaves the
+/// network most of the screen).
+fn output_panel(
+    mut contexts: EguiContexts,
+    mut s: SandboxUi,
+    mut room: ResMut<PanelRoom>,
+) -> Result {
+    let output_texture = s
         .heatmaps()
         .and_then(|h| h.output_image.as_ref())
         .map(|image| contexts.add_image(bevy_egui::EguiTextureHandle::Weak(image.id())));
     let ctx = contexts.ctx_mut()?.clone();
-    ui_state.thumbnails.ensure(&ctx);
-    // Where the buttons are, as drawn this frame (for the status).
-    ui_state.lab.buttons.0.clear();
-    let mut root = egui::Ui::new(
-        ctx.clone(),
-        "workbench root".into(),
-        egui::UiBuilder::new()
-            .layer_id(egui::LayerId::background())
-            .max_rect(ctx.viewport_rect()),
-    );
-    let class = ui_state.form.class;
-    let finger = ui_state.form.finger_sized();
+    let mut ui = room.ui(&ctx, "workbench output room");
     let screen = ctx.content_rect();
-    egui::Panel::top("run bar")
-        .exact_size(if finger { 58.0 } else { 46.0 })
-        .show(&mut root, |ui| top_bar::show(ui, &mut ui_state));
-    // (One row on every screen: the bar puts what does not fit in its menu.)
-    let settings_open = ui_state.display.settings_open(class);
-    match class {
-        ScreenClass::Wide | ScreenClass::Tablet => {
-            if settings_open {
-                egui::Panel::left("controls")
-                    .exact_size(CONTROLS_WIDTH)
-                    .resizable(false)
-                    .show(&mut root, |ui| {
-                        egui::ScrollArea::vertical()
-                            .show(ui, |ui| controls::show(ui, &mut ui_state));
+    match s.form.class {
+        ScreenClass::Phone => {
+            let view_size = (screen.width() * 0.45).clamp(140.0, 220.0);
+            let height = (view_size + 40.0).max(screen.height() * 0.32);
+            egui::Panel::bottom("output")
+                .exact_size(height)
+                .resizable(false)
+                .show(&mut ui, |ui| {
+                    egui::ScrollArea::vertical().show(ui, |ui| {
+                        output_view::show_phone(ui, &mut s, output_texture, view_size)
                     });
-            }
+                });
+        }
+        class => {
             let (width, view_size) = if class == ScreenClass::Wide {
                 (OUTPUT_WIDTH, output_view::VIEW_SIZE)
             } else {
@@ -163,50 +221,43 @@ fn workbench_ui(mut contexts: EguiContexts, mut ui_state: SandboxUi) -> Result {
             egui::Panel::right("output")
                 .exact_size(width)
                 .resizable(false)
-                .show(&mut root, |ui| {
+                .show(&mut ui, |ui| {
                     egui::ScrollArea::vertical().show(ui, |ui| {
-                        output_view::show(ui, &mut ui_state, output_texture, view_size)
-                    });
-                });
-        }
-        ScreenClass::Phone => {
-            // The output under the network, its plane as large as leaves the network most of
-            // the screen.
-            let view_size = (screen.width() * 0.45).clamp(140.0, 220.0);
-            let height = (view_size + 40.0).max(screen.height() * 0.32);
-            egui::Panel::bottom("output")
-                .exact_size(height)
-                .resizable(false)
-                .show(&mut root, |ui| {
-                    egui::ScrollArea::vertical().show(ui, |ui| {
-                        output_view::show_phone(ui, &mut ui_state, output_texture, view_size)
+                        output_view::show(ui, &mut s, output_texture, view_size)
                     });
                 });
         }
     }
-    // What is left is the network view.
-    let rect = root.available_rect_before_wrap();
+    room.keep(&ui);
+    Ok(())
+}
+
+/// What the panels left is the network view's.
+fn network_room(
+    mut contexts: EguiContexts,
+    room: Res<PanelRoom>,
+    view: Option<Res<PlaygroundView>>,
+    mut views: Query<&mut ViewRect>,
+) -> Result {
+    let rect = room.free(contexts.ctx_mut()?);
     let wanted = ViewRect::new(
         Vec2::new(rect.min.x, rect.min.y),
         Vec2::new(rect.width(), rect.height()).max(Vec2::new(320.0, 240.0)),
     );
-    if let Some(view) = ui_state.view.as_ref().map(|v| v.0)
-        && let Ok((mut current, _)) = ui_state.views.get_mut(view)
+    if let Some(view) = view
+        && let Ok(mut current) = views.get_mut(view.0)
         && *current != wanted
     {
         *current = wanted;
     }
-    overlay::show(&ctx, &mut ui_state);
-    if class == ScreenClass::Phone && settings_open {
-        // Over the network and the output, down to the bottom of the screen.
-        let over = egui::Rect::from_min_max(rect.min, egui::pos2(rect.max.x, screen.max.y));
-        let mut shown = ui_state.display.settings_shown;
-        let done = widgets::settings_sheet(&ctx, "settings sheet", over, &mut shown, |ui| {
-            controls::show(ui, &mut ui_state)
-        });
-        ui_state.display.settings_shown = shown;
-        crate::game::status::remember_button(&mut ui_state.lab.buttons.0, "Settings done", done);
-    }
-    level_ui::show(&ctx, &mut ui_state);
+    Ok(())
+}
+
+/// Over the network: the divergence banner and where notices stand, and the level's goal bar
+/// and cards.
+fn overlays(mut contexts: EguiContexts, mut s: SandboxUi) -> Result {
+    let ctx = contexts.ctx_mut()?.clone();
+    overlay::show(&ctx, &mut s);
+    level_ui::show(&ctx, &mut s);
     Ok(())
 }

@@ -4,6 +4,7 @@ use bevy_egui::egui;
 
 use super::SandboxUi;
 use crate::data::Example;
+use crate::data::Problem;
 use crate::game::network_view::NodeKey;
 use crate::game::plots::{Curve, decimate, line_chart};
 use crate::game::status::remember_button;
@@ -402,7 +403,6 @@ fn draw_points(s: &mut SandboxUi, response: &egui::Response, rect: egui::Rect) {
 
 /// Drawing, opening and saving the student's own data.
 fn own_data_section(ui: &mut egui::Ui, s: &mut SandboxUi, classes: usize) {
-    use crate::data::Problem;
     use crate::game::modes::playground::own_data::open_request;
     section_heading(ui, "YOUR DATA");
     let experiment = &s.sim.experiment;
@@ -438,95 +438,8 @@ fn own_data_section(ui: &mut egui::Ui, s: &mut SandboxUi, classes: usize) {
         }
     });
     if s.lab.own.drawing_mode {
-        ui.horizontal_wrapped(|ui| {
-            ui.label("New points:");
-            match problem {
-                Problem::Regression => {
-                    ui.add(egui::Slider::new(&mut s.lab.own.label, -1.0..=1.0).text("value"));
-                }
-                Problem::Classification => {
-                    let labels: Vec<f64> = if classes <= 2 {
-                        vec![1.0, -1.0]
-                    } else {
-                        (0..classes).map(|c| c as f64).collect()
-                    };
-                    for label in labels {
-                        let color = palette::to_egui(palette::label_color(label, classes));
-                        let text = match (classes <= 2, label > 0.0) {
-                            (true, true) => "blue (+1)".to_string(),
-                            (true, false) => "orange (−1)".to_string(),
-                            (false, _) => format!("class {label}"),
-                        };
-                        let chosen = !s.lab.own.eraser && s.lab.own.label == label;
-                        let button = egui::Button::selectable(
-                            chosen,
-                            egui::RichText::new(&text).color(color).strong(),
-                        );
-                        let response = ui.add(button);
-                        remember_button(&mut s.lab.buttons.0, &text, response.rect);
-                        if response.clicked() {
-                            s.lab.own.label = label;
-                            s.lab.own.eraser = false;
-                        }
-                    }
-                }
-            }
-            if ui.selectable_label(s.lab.own.eraser, "Eraser").clicked() {
-                s.lab.own.eraser = !s.lab.own.eraser;
-            }
-        });
-        let mut share = s.lab.own.drawing.test_share() * 100.0;
-        let slider = ui.add(
-            egui::Slider::new(&mut share, 0.0..=90.0)
-                .step_by(5.0)
-                .suffix(" % test data"),
-        );
-        if slider.changed() {
-            s.lab.own.remember();
-            s.lab.own.drawing.set_test_share(share / 100.0);
-            if let Some(action) = s.lab.own.use_it() {
-                s.actions.write(action);
-            }
-        }
-        ui.horizontal(|ui| {
-            if ui
-                .add_enabled(s.lab.own.can_undo(), egui::Button::new("Undo"))
-                .on_hover_text("Ctrl+Z while drawing")
-                .clicked()
-                && s.lab.own.undo()
-                && let Some(action) = s.lab.own.use_it()
-            {
-                s.actions.write(action);
-            }
-            let clear = ui.add_enabled(!s.lab.own.drawing.is_empty(), egui::Button::new("Clear"));
-            remember_button(&mut s.lab.buttons.0, "Clear", clear.rect);
-            if clear.clicked() {
-                s.lab.own.remember();
-                let share = s.lab.own.drawing.test_share();
-                s.lab.own.drawing = crate::data::drawing::Drawing::default();
-                s.lab.own.drawing.set_test_share(share);
-            }
-            if ui.button("Done").clicked() {
-                s.lab.own.drawing_mode = false;
-            }
-        });
-        let data = s.lab.own.drawing.data();
-        let waiting = data.train.is_empty() || data.test.is_empty();
-        ui.label(
-            egui::RichText::new(if waiting {
-                format!(
-                    "{} points: draw at least two (one for training, one for testing); the network still trains on the points before.",
-                    s.lab.own.drawing.len()
-                )
-            } else {
-                format!(
-                    "{} training and {} test points (dark outline).",
-                    data.train.len(),
-                    data.test.len()
-                )
-            })
-            .small(),
-        );
+        new_point_labels(ui, s, problem, classes);
+        drawing_controls(ui, s);
     }
     if let Some(name) = s.sim.experiment.data_from_file() {
         ui.horizontal_wrapped(|ui| {
@@ -538,4 +451,101 @@ fn own_data_section(ui: &mut egui::Ui, s: &mut SandboxUi, classes: usize) {
             }
         });
     }
+}
+
+/// While drawing: which class (or value) new points get, or the eraser.
+fn new_point_labels(ui: &mut egui::Ui, s: &mut SandboxUi, problem: Problem, classes: usize) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label("New points:");
+        match problem {
+            Problem::Regression => {
+                ui.add(egui::Slider::new(&mut s.lab.own.label, -1.0..=1.0).text("value"));
+            }
+            Problem::Classification => {
+                let labels: Vec<f64> = if classes <= 2 {
+                    vec![1.0, -1.0]
+                } else {
+                    (0..classes).map(|c| c as f64).collect()
+                };
+                for label in labels {
+                    let color = palette::to_egui(palette::label_color(label, classes));
+                    let text = match (classes <= 2, label > 0.0) {
+                        (true, true) => "blue (+1)".to_string(),
+                        (true, false) => "orange (−1)".to_string(),
+                        (false, _) => format!("class {label}"),
+                    };
+                    let chosen = !s.lab.own.eraser && s.lab.own.label == label;
+                    let button = egui::Button::selectable(
+                        chosen,
+                        egui::RichText::new(&text).color(color).strong(),
+                    );
+                    let response = ui.add(button);
+                    remember_button(&mut s.lab.buttons.0, &text, response.rect);
+                    if response.clicked() {
+                        s.lab.own.label = label;
+                        s.lab.own.eraser = false;
+                    }
+                }
+            }
+        }
+        if ui.selectable_label(s.lab.own.eraser, "Eraser").clicked() {
+            s.lab.own.eraser = !s.lab.own.eraser;
+        }
+    });
+}
+
+/// While drawing: the share of test points, Undo, Clear, Done, and how many points there are.
+fn drawing_controls(ui: &mut egui::Ui, s: &mut SandboxUi) {
+    let mut share = s.lab.own.drawing.test_share() * 100.0;
+    let slider = ui.add(
+        egui::Slider::new(&mut share, 0.0..=90.0)
+            .step_by(5.0)
+            .suffix(" % test data"),
+    );
+    if slider.changed() {
+        s.lab.own.remember();
+        s.lab.own.drawing.set_test_share(share / 100.0);
+        if let Some(action) = s.lab.own.use_it() {
+            s.actions.write(action);
+        }
+    }
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(s.lab.own.can_undo(), egui::Button::new("Undo"))
+            .on_hover_text("Ctrl+Z while drawing")
+            .clicked()
+            && s.lab.own.undo()
+            && let Some(action) = s.lab.own.use_it()
+        {
+            s.actions.write(action);
+        }
+        let clear = ui.add_enabled(!s.lab.own.drawing.is_empty(), egui::Button::new("Clear"));
+        remember_button(&mut s.lab.buttons.0, "Clear", clear.rect);
+        if clear.clicked() {
+            s.lab.own.remember();
+            let share = s.lab.own.drawing.test_share();
+            s.lab.own.drawing = crate::data::drawing::Drawing::default();
+            s.lab.own.drawing.set_test_share(share);
+        }
+        if ui.button("Done").clicked() {
+            s.lab.own.drawing_mode = false;
+        }
+    });
+    let data = s.lab.own.drawing.data();
+    let waiting = data.train.is_empty() || data.test.is_empty();
+    ui.label(
+        egui::RichText::new(if waiting {
+            format!(
+                "{} points: draw at least two (one for training, one for testing); the network still trains on the points before.",
+                s.lab.own.drawing.len()
+            )
+        } else {
+            format!(
+                "{} training and {} test points (dark outline).",
+                data.train.len(),
+                data.test.len()
+            )
+        })
+        .small(),
+    );
 }
