@@ -22,6 +22,15 @@ impl Status {
 
 /// Remembers where a widget is drawn (its centre), for scripts and tests that click it like a
 /// player: published as the status's `buttons`.
+/// Where a widget is (its response), for scripts and tests that click it like a player.
+pub fn remember(
+    buttons: &mut serde_json::Map<String, serde_json::Value>,
+    name: &str,
+    response: &bevy_egui::egui::Response,
+) {
+    remember_button(buttons, name, response.rect);
+}
+
 pub fn remember_button(
     buttons: &mut serde_json::Map<String, serde_json::Value>,
     name: &str,

@@ -4,6 +4,7 @@
 
 pub mod assets;
 pub mod cards;
+pub mod played;
 pub mod select_ui;
 pub mod stash;
 
@@ -16,6 +17,7 @@ use crate::level::gan::GanLevel;
 use crate::level::{AnyLevel, Level, LevelError};
 
 pub use assets::register_source;
+pub use played::{PlayedLevel, begin_playing, record_outcome, reveal_hint};
 pub use stash::StashedFreeRun;
 
 pub(super) fn plugin(app: &mut App) {

@@ -276,6 +276,16 @@ pub fn bar_panel(id: &str, class: ScreenClass) -> egui::Panel {
     }
 }
 
+/// Whether Ctrl (or Cmd on a Mac) is held: the modifier of every shortcut.
+pub fn command_held(keys: &ButtonInput<KeyCode>) -> bool {
+    keys.any_pressed([
+        KeyCode::ControlLeft,
+        KeyCode::ControlRight,
+        KeyCode::SuperLeft,
+        KeyCode::SuperRight,
+    ])
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

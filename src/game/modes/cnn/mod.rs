@@ -21,6 +21,7 @@ pub mod settings_panel;
 pub mod sim;
 pub mod start;
 pub mod status;
+pub mod training;
 pub mod ui;
 
 use bevy::prelude::*;
@@ -31,6 +32,7 @@ pub(super) fn plugin(app: &mut App) {
     app.add_computed_state::<CnnStage>();
     app.add_plugins((
         sim::plugin,
+        training::plugin,
         panels::plugin,
         files::plugin,
         status::plugin,
@@ -44,7 +46,7 @@ pub(super) fn plugin(app: &mut App) {
         Update,
         (
             sim::apply_actions::<level_run::CnnLevelRun>.in_set(sim::CnnSet::Apply),
-            sim::train_within_budget::<level_run::CnnLevelRun>.in_set(sim::CnnSet::Train),
+            training::train_within_budget::<level_run::CnnLevelRun>.in_set(sim::CnnSet::Train),
         ),
     );
 }

@@ -187,8 +187,6 @@ pub fn apply(sim: &mut CnnSim, rules: &mut dyn CnnRules, action: CnnAction, noti
     }
 }
 
-/// Seconds between two refreshes of the maps while training.
-pub const MAPS_REFRESH_SECONDS: f32 = 0.25;
 /// Images classified to time an opened model (Tiny VGG: about 25 ms in a browser, once).
 const INFERENCE_TIMING_RUNS: u32 = 10;
 /// Test images evaluated per slice while an epoch's results are gathered.
@@ -243,12 +241,10 @@ pub struct CnnSim {
     pub train_ms_last_frame: f64,
     /// For an opened model: milliseconds to classify one image, timed when it opened.
     pub inference_ms: Option<f64>,
-    /// Images trained over wall time and training time, for the rates (over a second: a frame
-    /// trains whole batches, so shorter windows jump).
-    meter: crate::game::training_rate::RateMeter,
-    weights_changed: bool,
+    /// The weights changed since the maps were computed.
+    pub(super) weights_changed: bool,
     /// Seconds since the maps were last recomputed while training.
-    since_refresh: f32,
+    pub(super) since_refresh: f32,
 }
 
 impl CnnSim {
@@ -288,7 +284,6 @@ impl CnnSim {
             training_images_per_s: 0.0,
             train_ms_last_frame: 0.0,
             inference_ms: None,
-            meter: crate::game::training_rate::RateMeter::new(std::time::Duration::from_secs(1)),
             weights_changed: false,
             since_refresh: 0.0,
         };
@@ -585,55 +580,5 @@ pub fn open_first_run(
             commands.insert_resource(sim);
         }
         Err(e) => notices.refused(format!("The CNN mode cannot start: {e}")),
-    }
-}
-
-/// The CNN's clock: training inside the frame's budget while playing, the rates, and the maps
-/// following the weights.
-pub fn train_within_budget<L: CnnRules + Resource + Component<Mutability = Mutable>>(
-    sim: Option<ResMut<CnnSim>>,
-    level: Option<ResMut<L>>,
-    time: Res<Time>,
-    frames: Res<crate::game::frame_budget::FrameBudget>,
-    mut timings: ResMut<crate::game::frame_budget::WorkTimings>,
-    mut report: MessageWriter<crate::game::training_rate::RateMeasured>,
-) {
-    let Some(mut sim) = sim else {
-        return;
-    };
-    let mut level = level;
-    let mut free = NoLevel;
-    let rules: &mut dyn CnnRules = match level.as_deref_mut() {
-        Some(level) => level,
-        None => &mut free,
-    };
-    let dt = time.delta_secs();
-    sim.since_refresh += dt;
-    if sim.playing && sim.can_train() && rules.allows_training() {
-        let other_ms = frames.frame_ms() - sim.train_ms_last_frame;
-        let rule = crate::game::frame_budget::TrainingShare::FILL_THE_FRAME;
-        let start = bevy::platform::time::Instant::now();
-        let images = sim.train_for(rule.budget_ms(frames.frame_ms(), other_ms), rules);
-        timings.training += start.elapsed();
-        let ms = start.elapsed().as_secs_f64() * 1000.0;
-        sim.train_ms_last_frame = ms;
-        sim.meter.add(images as u64, start.elapsed());
-    } else {
-        sim.train_ms_last_frame = 0.0;
-    }
-    if sim.meter.tick(bevy::platform::time::Instant::now()) {
-        sim.images_per_s = sim.meter.rate();
-        sim.training_images_per_s = sim.meter.busy_rate();
-    }
-    report.write(crate::game::training_rate::RateMeasured(if sim.playing {
-        sim.images_per_s
-    } else {
-        0.0
-    }));
-    // The maps follow the weights four times a second while training (`MAPS_REFRESH_SECONDS`).
-    if sim.weights_changed && sim.since_refresh >= MAPS_REFRESH_SECONDS {
-        let start = bevy::platform::time::Instant::now();
-        sim.refresh_maps();
-        timings.heatmaps += start.elapsed();
     }
 }

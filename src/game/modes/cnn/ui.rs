@@ -3,7 +3,6 @@
 
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
-use bevy_egui::egui;
 
 use super::detail_parts::Detail;
 use super::level_run::CnnLevelRun;
@@ -94,10 +93,4 @@ pub struct MapsPaint<'w> {
     pub timings: ResMut<'w, crate::game::frame_budget::WorkTimings>,
 }
 
-pub fn remember(
-    buttons: &mut serde_json::Map<String, serde_json::Value>,
-    name: &str,
-    r: &egui::Response,
-) {
-    crate::game::status::remember_button(buttons, name, r.rect);
-}
+pub use crate::game::status::remember;

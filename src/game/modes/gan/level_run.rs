@@ -5,9 +5,11 @@
 use bevy::prelude::*;
 
 use super::sim::{GanAction, GanRules, GanSim};
-use crate::game::levels::{LevelCatalog, LevelCommand, StashedFreeRun};
+use crate::game::levels::{
+    LevelCatalog, LevelCommand, PlayedLevel, StashedFreeRun, begin_playing, record_outcome,
+    reveal_hint,
+};
 use crate::game::notices::Notices;
-use crate::game::save::SavedProgress;
 use crate::game::screens::Screen;
 use crate::gan::Gan;
 use crate::level::gan::{GanJudge, GanLevel, GanPhase, GanVerdict};
@@ -18,7 +20,7 @@ pub(super) fn plugin(app: &mut App) {
         .add_systems(OnEnter(Screen::Gan), back_to_the_free_run)
         .add_systems(
             Update,
-            record_outcome
+            record_outcome::<GanLevelRun>
                 .run_if(in_state(Screen::GanLevel).and_then(resource_exists::<GanLevelRun>)),
         );
 }
@@ -153,6 +155,27 @@ impl GanRules for GanLevelRun {
     }
 }
 
+impl PlayedLevel for GanLevelRun {
+    fn level_id(&self) -> &str {
+        &self.level.id
+    }
+    fn phase_mut(&mut self) -> &mut LevelPhase {
+        &mut self.phase
+    }
+    fn hints_mut(&mut self) -> (&mut usize, usize) {
+        (&mut self.hints_shown, self.level.hints.len())
+    }
+    fn stars(&self) -> Vec<bool> {
+        GanLevelRun::stars(self)
+    }
+    fn solved_at(&self) -> Option<u64> {
+        self.judge.solved_at
+    }
+    fn recorded_mut(&mut self) -> &mut bool {
+        &mut self.recorded
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn handle_commands(
     mut requests: MessageReader<LevelCommand>,
@@ -208,17 +231,13 @@ fn handle_commands(
                 }
             }
             LevelCommand::BeginPlaying => {
-                if let Some(run) = run.as_deref_mut()
-                    && run.phase == LevelPhase::Briefing
-                {
-                    run.phase = LevelPhase::Playing;
+                if let Some(run) = run.as_deref_mut() {
+                    begin_playing(run);
                 }
             }
             LevelCommand::Hint => {
-                if let Some(run) = run.as_deref_mut()
-                    && run.hints_shown < run.level.hints.len()
-                {
-                    run.hints_shown += 1;
+                if let Some(run) = run.as_deref_mut() {
+                    reveal_hint(run);
                 }
             }
             LevelCommand::ShowAnswer => {
@@ -275,14 +294,4 @@ fn back_to_the_free_run(
     sim.generation = generation + 1;
     sim.version += 1;
     sim.playing = false;
-}
-
-/// A decided level is saved once: its stars and the epoch it was solved at.
-fn record_outcome(mut run: ResMut<GanLevelRun>, mut saved: ResMut<SavedProgress>) {
-    if run.recorded || !matches!(run.phase, LevelPhase::Won | LevelPhase::OutOfEpochs) {
-        return;
-    }
-    run.recorded = true;
-    let stars = run.stars();
-    saved.record_stars(&run.level.id, &stars, run.judge.solved_at);
 }

@@ -3,7 +3,6 @@
 
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
-use bevy_egui::egui;
 
 use super::level_run::GanLevelRun;
 use super::plot::PlotState;
@@ -99,11 +98,4 @@ pub struct PlotPaint<'w> {
     pub timings: ResMut<'w, crate::game::frame_budget::WorkTimings>,
 }
 
-pub fn remember(
-    buttons: &mut serde_json::Map<String, serde_json::Value>,
-    name: &str,
-    r: &egui::Response,
-) {
-    let c = r.rect.center();
-    buttons.insert(name.to_string(), serde_json::json!([c.x, c.y]));
-}
+pub use crate::game::status::remember;

@@ -189,12 +189,7 @@ fn drawing_keys(
     if !own.drawing_mode {
         return;
     }
-    let command = keys.any_pressed([
-        KeyCode::ControlLeft,
-        KeyCode::ControlRight,
-        KeyCode::SuperLeft,
-        KeyCode::SuperRight,
-    ]);
+    let command = crate::game::theme::widgets::command_held(&keys);
     if command
         && keys.just_pressed(KeyCode::KeyZ)
         && own.undo()

@@ -32,12 +32,7 @@ pub fn sandbox_keys(
     if keys.just_pressed(KeyCode::KeyS) || keys.just_pressed(KeyCode::ArrowRight) {
         actions.write(SimAction::Step);
     }
-    let command_held = keys.any_pressed([
-        KeyCode::ControlLeft,
-        KeyCode::ControlRight,
-        KeyCode::SuperLeft,
-        KeyCode::SuperRight,
-    ]);
+    let command_held = crate::game::theme::widgets::command_held(&keys);
     // = (or +) faster, - slower: the speed choices in order.
     if let Some(next) =
         crate::game::theme::widgets::speed_key_choice(&keys, &TrainingSpeed::CHOICES, sim.speed, 5)
@@ -54,35 +49,24 @@ pub fn sandbox_keys(
             Screen::Title
         });
     }
-    let command = keys.any_pressed([
-        KeyCode::ControlLeft,
-        KeyCode::ControlRight,
-        KeyCode::SuperLeft,
-        KeyCode::SuperRight,
-    ]);
     let shift = keys.any_pressed([KeyCode::ShiftLeft, KeyCode::ShiftRight]);
     // While drawing, Ctrl+Z belongs to the drawing (see own_data).
     let drawing = own.as_ref().is_some_and(|o| o.drawing_mode);
-    if command && keys.just_pressed(KeyCode::KeyZ) && !drawing {
+    if command_held && keys.just_pressed(KeyCode::KeyZ) && !drawing {
         actions.write(if shift {
             SimAction::Redo
         } else {
             SimAction::Undo
         });
     }
-    if command && keys.just_pressed(KeyCode::KeyY) {
+    if command_held && keys.just_pressed(KeyCode::KeyY) {
         actions.write(SimAction::Redo);
     }
 }
 
 /// Ctrl+Q (or Cmd+Q) quits from any screen.
 fn quit_keys(keys: Res<ButtonInput<KeyCode>>, mut exit: MessageWriter<AppExit>) {
-    let command = keys.any_pressed([
-        KeyCode::ControlLeft,
-        KeyCode::ControlRight,
-        KeyCode::SuperLeft,
-        KeyCode::SuperRight,
-    ]);
+    let command = crate::game::theme::widgets::command_held(&keys);
     if command && keys.just_pressed(KeyCode::KeyQ) {
         exit.write(AppExit::Success);
     }
