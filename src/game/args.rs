@@ -81,7 +81,8 @@ impl DevArgs {
     }
 }
 
-/// "1280x720" to (1280, 720).
+/// "1280x720" to (1280, 720) (the page sets the size in the browser).
+#[cfg(not(target_arch = "wasm32"))]
 pub fn parse_window_size(text: &str) -> Result<(u32, u32), String> {
     let bad = || {
         format!(

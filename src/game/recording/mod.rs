@@ -17,9 +17,11 @@ use crate::game::files::FileRequest;
 use crate::game::notices::Notices;
 use crate::game::status::{Status, remember_button};
 
-/// Frames per second of a GIF.
+/// Frames per second of a GIF (natively; the browser records a WebM).
+#[cfg(not(target_arch = "wasm32"))]
 pub const GIF_FPS: f32 = 10.0;
 /// Widest GIF frame, pixels.
+#[cfg(not(target_arch = "wasm32"))]
 pub const GIF_MAX_WIDTH: u32 = 640;
 /// A recording stops by itself after this long, or when the file reaches `MAX_BYTES`.
 pub const MAX_SECONDS: f32 = 180.0;

@@ -84,6 +84,17 @@ pub trait CnnRules {
 /// The free run: nothing is refused, nothing judged.
 pub struct NoLevel;
 
+/// The rules of the level being played, or the free run's.
+pub fn rules_or_free<'a, L: CnnRules>(
+    level: Option<&'a mut L>,
+    free: &'a mut NoLevel,
+) -> &'a mut dyn CnnRules {
+    match level {
+        Some(level) => level,
+        None => free,
+    }
+}
+
 impl CnnRules for NoLevel {
     fn refusal(&self, _: &CnnSim, _: &CnnAction) -> Option<String> {
         None
@@ -106,12 +117,8 @@ pub fn apply_actions<L: CnnRules + Resource + Component<Mutability = Mutable>>(
         actions.clear();
         return;
     };
-    let mut level = level;
-    let mut free = NoLevel;
-    let rules: &mut dyn CnnRules = match level.as_deref_mut() {
-        Some(level) => level,
-        None => &mut free,
-    };
+    let (mut level, mut free) = (level, NoLevel);
+    let rules = rules_or_free(level.as_deref_mut(), &mut free);
     for action in actions.read() {
         apply(&mut sim, rules, action.clone(), &mut notices);
     }

@@ -5,7 +5,7 @@
 use bevy::ecs::component::Mutable;
 use bevy::prelude::*;
 
-use super::sim::{CnnRules, CnnSim, NoLevel};
+use super::sim::{CnnRules, CnnSim, NoLevel, rules_or_free};
 use crate::game::training_rate::RateMeter;
 
 /// Seconds between two refreshes of the maps while training.
@@ -44,12 +44,8 @@ pub fn train_within_budget<L: CnnRules + Resource + Component<Mutability = Mutab
     let Some(mut sim) = sim else {
         return;
     };
-    let mut level = level;
-    let mut free = NoLevel;
-    let rules: &mut dyn CnnRules = match level.as_deref_mut() {
-        Some(level) => level,
-        None => &mut free,
-    };
+    let (mut level, mut free) = (level, NoLevel);
+    let rules = rules_or_free(level.as_deref_mut(), &mut free);
     let dt = time.delta_secs();
     sim.since_refresh += dt;
     if sim.playing && sim.can_train() && rules.allows_training() {

@@ -9,7 +9,7 @@ use bevy::prelude::*;
 
 use super::GanStage;
 use super::level_run::GanLevelRun;
-use super::sim::{GanRules, GanSet, GanSim, GanSpeed, NoLevel, advance_slow_motion};
+use super::sim::{GanSet, GanSim, GanSpeed, NoLevel, advance_slow_motion, rules_or_free};
 use crate::game::frame_budget::{FrameBudget, TrainingShare, WorkTimings};
 use crate::game::notices::Notices;
 use crate::game::training_rate::{RateMeasured, RateMeter};
@@ -55,12 +55,8 @@ fn train(
 ) {
     let start = Instant::now();
     let before = sim.gan.epoch();
-    let mut level = level;
-    let mut free = NoLevel;
-    let rules: &mut dyn GanRules = match level.as_deref_mut() {
-        Some(level) => level,
-        None => &mut free,
-    };
+    let (mut level, mut free) = (level, NoLevel);
+    let rules = rules_or_free(level.as_deref_mut(), &mut free);
     if let Some(preparing) = sim.preparing.clone() {
         let budget = frame.left().max(PREPARING_BUDGET);
         while sim.gan.epoch() < preparing.target && start.elapsed() < budget {
