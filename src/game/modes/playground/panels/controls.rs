@@ -2,7 +2,7 @@
 
 use bevy_egui::egui;
 
-use super::SandboxUi;
+use super::ControlsUi;
 use super::thumbnails::SIZE as THUMB;
 use crate::data::{DatasetKind, MAX_CLASSES, Problem};
 use crate::experiment::ExperimentConfig;
@@ -51,9 +51,9 @@ struct Open {
     from_file: bool,
 }
 
-pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
-    let mut c = s.sim.experiment.config().clone();
-    let may = |setting| s.may_change(setting);
+pub fn show(ui: &mut egui::Ui, s: &mut ControlsUi) {
+    let mut c = s.bench.sim.experiment.config().clone();
+    let may = |setting| s.bench.may_change(setting);
     let open = Open {
         ratio: may(Setting::TrainRatio),
         noise: may(Setting::Noise),
@@ -63,10 +63,10 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
         regularization: may(Setting::Regularization),
         regularization_rate: may(Setting::RegularizationRate),
         advanced: may(Setting::Advanced),
-        in_level: s.level.is_some(),
-        from_file: s.sim.experiment.data_from_file().is_some(),
+        in_level: s.bench.level.is_some(),
+        from_file: s.bench.sim.experiment.data_from_file().is_some(),
     };
-    let palette = s.palette().cloned().unwrap_or_default();
+    let palette = s.bench.palette().cloned().unwrap_or_default();
     data_section(ui, s, &mut c, &open);
     features_section(ui, &c);
     training_section(ui, &mut c, &open, &palette);
@@ -74,11 +74,11 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
     ui.add_enabled_ui(open.advanced, |ui| {
         beyond_the_playground(ui, &mut c, open.in_level)
     });
-    s.configure(c);
+    s.bench.configure(c);
 }
 
 /// The dataset pictures, classes, split, noise, batch size and the seed.
-fn data_section(ui: &mut egui::Ui, s: &mut SandboxUi, c: &mut ExperimentConfig, open: &Open) {
+fn data_section(ui: &mut egui::Ui, s: &mut ControlsUi, c: &mut ExperimentConfig, open: &Open) {
     section(ui, "DATA");
     ui.label("Which dataset do you want to use?").on_hover_text(
         "Click a picture to train on those points. Orange is -1, blue is +1; the last three can have up to six classes.",
@@ -166,7 +166,7 @@ fn data_section(ui: &mut egui::Ui, s: &mut SandboxUi, c: &mut ExperimentConfig, 
             )
             .clicked()
         {
-            s.actions.write(SimAction::Regenerate);
+            s.bench.actions.write(SimAction::Regenerate);
         }
         ui.label(
             egui::RichText::new(format!("seed {}", c.seed))

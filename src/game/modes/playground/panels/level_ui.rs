@@ -6,7 +6,7 @@ use bevy_egui::egui;
 
 use crate::game::theme::widgets;
 
-use super::SandboxUi;
+use super::OverNetworkUi;
 use crate::experiment::EpochStats;
 use crate::game::levels::LevelCommand;
 use crate::game::levels::select_ui::stars_text;
@@ -15,8 +15,8 @@ use crate::game::screens::Screen;
 use crate::level::Level;
 
 /// Everything a level shows over the workbench.
-pub fn show(ctx: &egui::Context, s: &mut SandboxUi) {
-    let Some(run) = s.level.as_ref().map(|r| (**r).clone()) else {
+pub fn show(ctx: &egui::Context, s: &mut OverNetworkUi) {
+    let Some(run) = s.bench.level.as_ref().map(|r| (**r).clone()) else {
         return;
     };
     goal_bar(ctx, s, &run);
@@ -29,16 +29,22 @@ pub fn show(ctx: &egui::Context, s: &mut SandboxUi) {
     hints(ctx, s, &run);
 }
 
-fn card(ctx: &egui::Context, s: &SandboxUi, id: &str, width: f32, add: impl FnOnce(&mut egui::Ui)) {
-    crate::game::theme::widgets::card(ctx, s.view_rect().center(), id, width, add);
+fn card(
+    ctx: &egui::Context,
+    s: &OverNetworkUi,
+    id: &str,
+    width: f32,
+    add: impl FnOnce(&mut egui::Ui),
+) {
+    crate::game::theme::widgets::card(ctx, s.bench.view_rect().center(), id, width, add);
 }
 
 /// The goal, the budget and how far along the player is, at the top of the network view.
-fn goal_bar(ctx: &egui::Context, s: &mut SandboxUi, run: &LevelRun) {
+fn goal_bar(ctx: &egui::Context, s: &mut OverNetworkUi, run: &LevelRun) {
     let level = &run.level;
-    let stats = s.sim.experiment.latest();
-    let epoch = s.sim.experiment.epoch();
-    let rect = s.view_rect();
+    let stats = s.bench.sim.experiment.latest();
+    let epoch = s.bench.sim.experiment.epoch();
+    let rect = s.bench.view_rect();
     let at = rect.min + Vec2::new(rect.size.x / 2.0, 6.0);
     let mut command = None;
     egui::Area::new("goal bar".into())
@@ -166,7 +172,7 @@ fn goal_progress(ui: &mut egui::Ui, level: &Level, stats: &EpochStats, epoch: u6
 }
 
 /// The briefing, read again when asked from the goal bar.
-fn reread_briefing(ctx: &egui::Context, s: &mut SandboxUi, run: &LevelRun) {
+fn reread_briefing(ctx: &egui::Context, s: &mut OverNetworkUi, run: &LevelRun) {
     if ctx
         .data(|d| d.get_temp::<bool>(egui::Id::new("reread briefing")))
         .unwrap_or(false)
@@ -185,7 +191,7 @@ fn reread_briefing(ctx: &egui::Context, s: &mut SandboxUi, run: &LevelRun) {
 }
 
 /// "Show the answer?" after the goal bar's Answer: the answer's command if confirmed.
-fn confirm_answer(ctx: &egui::Context, s: &mut SandboxUi) -> Option<LevelCommand> {
+fn confirm_answer(ctx: &egui::Context, s: &mut OverNetworkUi) -> Option<LevelCommand> {
     let mut command = None;
     if ctx
         .data(|d| d.get_temp::<bool>(egui::Id::new("confirm answer")))
@@ -244,10 +250,10 @@ fn briefing_body(ui: &mut egui::Ui, run: &LevelRun) {
     );
 }
 
-fn briefing(ctx: &egui::Context, s: &mut SandboxUi, run: &LevelRun) {
+fn briefing(ctx: &egui::Context, s: &mut OverNetworkUi, run: &LevelRun) {
     let mut start = false;
     let mut start_rect = None;
-    let center = s.view_rect().center();
+    let center = s.bench.view_rect().center();
     crate::game::theme::widgets::card(ctx, center, "briefing", 480.0, |ui| {
         briefing_body(ui, run);
         ui.add_space(8.0);
@@ -259,14 +265,19 @@ fn briefing(ctx: &egui::Context, s: &mut SandboxUi, run: &LevelRun) {
         start = button.clicked();
     });
     if let Some(rect) = start_rect {
-        crate::game::status::remember_button(&mut s.lab.buttons.0, "Start", rect);
+        crate::game::status::remember_button(&mut s.buttons.0, "Start", rect);
     }
     if start {
         s.level_commands.write(LevelCommand::BeginPlaying);
     }
 }
 
-fn won(ctx: &egui::Context, s: &mut SandboxUi, run: &LevelRun, outcome: &crate::level::Outcome) {
+fn won(
+    ctx: &egui::Context,
+    s: &mut OverNetworkUi,
+    run: &LevelRun,
+    outcome: &crate::level::Outcome,
+) {
     let level = &run.level;
     let next = s.catalog.next_after(&level.id).map(|l| l.id.clone());
     let mut command = None;
@@ -325,7 +336,7 @@ fn won(ctx: &egui::Context, s: &mut SandboxUi, run: &LevelRun, outcome: &crate::
     }
 }
 
-fn failed(ctx: &egui::Context, s: &mut SandboxUi, run: &LevelRun) {
+fn failed(ctx: &egui::Context, s: &mut OverNetworkUi, run: &LevelRun) {
     let level = &run.level;
     let mut command = None;
     card(ctx, s, "failed", 420.0, |ui| {
@@ -359,11 +370,11 @@ fn failed(ctx: &egui::Context, s: &mut SandboxUi, run: &LevelRun) {
 }
 
 /// The hints revealed so far, under the goal bar.
-fn hints(ctx: &egui::Context, s: &SandboxUi, run: &LevelRun) {
+fn hints(ctx: &egui::Context, s: &OverNetworkUi, run: &LevelRun) {
     if run.hints_shown == 0 {
         return;
     }
-    let at = s.view_rect().min + Vec2::new(12.0, 96.0);
+    let at = s.bench.view_rect().min + Vec2::new(12.0, 96.0);
     egui::Area::new("hints".into())
         .fixed_pos(egui::pos2(at.x, at.y))
         .order(egui::Order::Foreground)

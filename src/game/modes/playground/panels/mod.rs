@@ -55,42 +55,19 @@ pub const OUTPUT_WIDTH: f32 = 336.0;
 /// settings open.
 pub const TABLET_OUTPUT_WIDTH: f32 = 300.0;
 
-/// Everything the workbench's panels read or write.
+/// What every workbench panel reads: the experiment (and its actions), the level being played,
+/// and where the network view is.
 #[derive(SystemParam)]
-pub struct SandboxUi<'w, 's> {
+pub struct Bench<'w, 's> {
     pub sim: Res<'w, Simulation>,
     pub actions: MessageWriter<'w, SimAction>,
-    pub display: ResMut<'w, DisplayOptions>,
+    pub level: Option<Res<'w, LevelRun>>,
     pub view: Option<Res<'w, PlaygroundView>>,
-    pub views: Query<'w, 's, (&'static mut ViewRect, &'static ViewHeatmaps)>,
-    pub notices: ResMut<'w, Notices>,
-    pub notice_anchor: ResMut<'w, crate::game::notices::NoticeAnchor>,
-    pub thumbnails: ResMut<'w, thumbnails::DatasetThumbnails>,
-    pub next_screen: ResMut<'w, NextState<Screen>>,
-    pub undo: Res<'w, Undo>,
-    pub level: Option<ResMut<'w, LevelRun>>,
-    pub level_commands: MessageWriter<'w, LevelCommand>,
-    pub catalog: Res<'w, LevelCatalog>,
+    pub views: Query<'w, 's, (&'static ViewRect, &'static ViewHeatmaps)>,
     pub form: Res<'w, FormFactor>,
-    pub lab: Lab<'w>,
 }
 
-/// The sandbox's own data and its Compare runs (a parameter of their own: a system parameter
-/// holds at most sixteen).
-#[derive(SystemParam)]
-pub struct Lab<'w> {
-    pub own: ResMut<'w, super::own_data::OwnData>,
-    pub compare: ResMut<'w, super::compare::CompareRuns>,
-    pub files: MessageWriter<'w, crate::game::files::FileRequest>,
-    pub links: ResMut<'w, super::links::LinkWindow>,
-    pub code: ResMut<'w, super::code_view::CodeWindow>,
-    pub slow: ResMut<'w, super::slow_motion::SlowMotion>,
-    pub recorder: ResMut<'w, crate::game::recording::Recorder>,
-    pub lesson: ResMut<'w, super::lessons::LessonMaker>,
-    pub buttons: ResMut<'w, super::buttons::WorkbenchButtons>,
-}
-
-impl SandboxUi<'_, '_> {
+impl Bench<'_, '_> {
     /// Whether the player may change a setting (everything in the sandbox; a level's palette in a
     /// level).
     pub fn may_change(&self, setting: crate::level::Setting) -> bool {
@@ -128,24 +105,89 @@ impl SandboxUi<'_, '_> {
     }
 }
 
+/// The run bar's part: the run's buttons, undo, the explain, present and file menus.
+#[derive(SystemParam)]
+pub struct RunBarUi<'w, 's> {
+    pub bench: Bench<'w, 's>,
+    pub notices: ResMut<'w, Notices>,
+    pub undo: Res<'w, Undo>,
+    pub next_screen: ResMut<'w, NextState<Screen>>,
+    pub display: ResMut<'w, DisplayOptions>,
+    pub lab: Lab<'w>,
+}
+
+/// The windows and tools the run bar opens.
+#[derive(SystemParam)]
+pub struct Lab<'w> {
+    pub compare: ResMut<'w, super::compare::CompareRuns>,
+    pub files: MessageWriter<'w, crate::game::files::FileRequest>,
+    pub links: ResMut<'w, super::links::LinkWindow>,
+    pub code: ResMut<'w, super::code_view::CodeWindow>,
+    pub slow: ResMut<'w, super::slow_motion::SlowMotion>,
+    pub recorder: ResMut<'w, crate::game::recording::Recorder>,
+    pub lesson: ResMut<'w, super::lessons::LessonMaker>,
+    pub buttons: ResMut<'w, super::buttons::WorkbenchButtons>,
+}
+
+/// The settings panel's part.
+#[derive(SystemParam)]
+pub struct ControlsUi<'w, 's> {
+    pub bench: Bench<'w, 's>,
+    pub thumbnails: ResMut<'w, thumbnails::DatasetThumbnails>,
+    pub display: ResMut<'w, DisplayOptions>,
+    pub buttons: ResMut<'w, super::buttons::WorkbenchButtons>,
+}
+
+/// The output panel's part: the plane, the readouts, the player's own data.
+#[derive(SystemParam)]
+pub struct OutputUi<'w, 's> {
+    pub bench: Bench<'w, 's>,
+    pub display: ResMut<'w, DisplayOptions>,
+    pub notices: ResMut<'w, Notices>,
+    pub lab: OutputLab<'w>,
+}
+
+/// What the output panel works with beside the experiment.
+#[derive(SystemParam)]
+pub struct OutputLab<'w> {
+    pub own: ResMut<'w, super::own_data::OwnData>,
+    pub files: MessageWriter<'w, crate::game::files::FileRequest>,
+    pub slow: Res<'w, super::slow_motion::SlowMotion>,
+    pub buttons: ResMut<'w, super::buttons::WorkbenchButtons>,
+}
+
+/// Over the network: the level's goal bar and cards, the divergence banner, where notices stand.
+#[derive(SystemParam)]
+pub struct OverNetworkUi<'w, 's> {
+    pub bench: Bench<'w, 's>,
+    pub level_commands: MessageWriter<'w, LevelCommand>,
+    pub next_screen: ResMut<'w, NextState<Screen>>,
+    pub catalog: Res<'w, LevelCatalog>,
+    pub notice_anchor: ResMut<'w, crate::game::notices::NoticeAnchor>,
+    pub buttons: ResMut<'w, super::buttons::WorkbenchButtons>,
+}
+
 // The workbench's egui work: one system per panel, chained, each taking its side of what the
 // panels before it left ([`PanelRoom`]); what is left at the end is the network view's.
 
 /// The run bar on top (the first panel: the whole screen is free).
 fn run_bar_panel(
     mut contexts: EguiContexts,
-    mut s: SandboxUi,
+    mut s: RunBarUi,
     mut room: ResMut<PanelRoom>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
-    s.thumbnails.ensure(&ctx);
     // Where the buttons are, as drawn this frame (for the status).
     s.lab.buttons.0.clear();
     room.start(&ctx);
     let mut ui = room.ui(&ctx, "workbench run bar room");
     // One row on every screen: the bar puts what does not fit in its menu.
     egui::Panel::top("run bar")
-        .exact_size(if s.form.finger_sized() { 58.0 } else { 46.0 })
+        .exact_size(if s.bench.form.finger_sized() {
+            58.0
+        } else {
+            46.0
+        })
         .show(&mut ui, |ui| top_bar::show(ui, &mut s));
     room.keep(&ui);
     Ok(())
@@ -154,11 +196,12 @@ fn run_bar_panel(
 /// The settings: on the left of a desktop or tablet, a sheet over a phone's network and output.
 fn controls_panel(
     mut contexts: EguiContexts,
-    mut s: SandboxUi,
+    mut s: ControlsUi,
     mut room: ResMut<PanelRoom>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
-    let class = s.form.class;
+    s.thumbnails.ensure(&ctx);
+    let class = s.bench.form.class;
     if !s.display.settings_open(class) {
         return Ok(());
     }
@@ -171,7 +214,7 @@ fn controls_panel(
             controls::show(ui, &mut s)
         });
         s.display.settings_shown = shown;
-        crate::game::status::remember_button(&mut s.lab.buttons.0, "Settings done", done);
+        crate::game::status::remember_button(&mut s.buttons.0, "Settings done", done);
         return Ok(());
     }
     let mut ui = room.ui(&ctx, "workbench controls room");
@@ -189,17 +232,18 @@ fn controls_panel(
 /// network most of the screen).
 fn output_panel(
     mut contexts: EguiContexts,
-    mut s: SandboxUi,
+    mut s: OutputUi,
     mut room: ResMut<PanelRoom>,
 ) -> Result {
     let output_texture = s
+        .bench
         .heatmaps()
         .and_then(|h| h.output_image.as_ref())
         .map(|image| contexts.add_image(bevy_egui::EguiTextureHandle::Weak(image.id())));
     let ctx = contexts.ctx_mut()?.clone();
     let mut ui = room.ui(&ctx, "workbench output room");
     let screen = ctx.content_rect();
-    match s.form.class {
+    match s.bench.form.class {
         ScreenClass::Phone => {
             let view_size = (screen.width() * 0.45).clamp(140.0, 220.0);
             let height = (view_size + 40.0).max(screen.height() * 0.32);
@@ -255,7 +299,7 @@ fn network_room(
 
 /// Over the network: the divergence banner and where notices stand, and the level's goal bar
 /// and cards.
-fn overlays(mut contexts: EguiContexts, mut s: SandboxUi) -> Result {
+fn overlays(mut contexts: EguiContexts, mut s: OverNetworkUi) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
     overlay::show(&ctx, &mut s);
     level_ui::show(&ctx, &mut s);

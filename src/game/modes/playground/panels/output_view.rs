@@ -2,7 +2,7 @@
 
 use bevy_egui::egui;
 
-use super::SandboxUi;
+use super::OutputUi;
 use crate::data::Example;
 use crate::data::Problem;
 use crate::game::network_view::NodeKey;
@@ -16,12 +16,7 @@ pub const VIEW_SIZE: f32 = 290.0;
 
 /// The output panel in a column (desktop, tablet): readouts, the plane of `view_size` pixels,
 /// its options, your data, the loss chart.
-pub fn show(
-    ui: &mut egui::Ui,
-    s: &mut SandboxUi,
-    texture: Option<egui::TextureId>,
-    view_size: f32,
-) {
+pub fn show(ui: &mut egui::Ui, s: &mut OutputUi, texture: Option<egui::TextureId>, view_size: f32) {
     ui.add_space(4.0);
     section_heading(ui, "OUTPUT");
     ui.separator();
@@ -36,7 +31,7 @@ pub fn show(
 /// then its options, your data and the loss chart below (the panel scrolls).
 pub fn show_phone(
     ui: &mut egui::Ui,
-    s: &mut SandboxUi,
+    s: &mut OutputUi,
     texture: Option<egui::TextureId>,
     view_size: f32,
 ) {
@@ -46,7 +41,7 @@ pub fn show_phone(
             ui.label(egui::RichText::new("Epoch").weak());
             ui.label(
                 egui::RichText::new(crate::game::theme::widgets::with_commas(
-                    s.sim.experiment.epoch(),
+                    s.bench.sim.experiment.epoch(),
                 ))
                 .size(18.0)
                 .monospace()
@@ -60,20 +55,20 @@ pub fn show_phone(
 }
 
 /// Your data (in the sandbox) and the loss chart.
-fn rest(ui: &mut egui::Ui, s: &mut SandboxUi) {
-    let classes = s.sim.experiment.config().output_count().max(2);
-    if s.level.is_none() {
+fn rest(ui: &mut egui::Ui, s: &mut OutputUi) {
+    let classes = s.bench.sim.experiment.config().output_count().max(2);
+    if s.bench.level.is_none() {
         ui.add_space(6.0);
         own_data_section(ui, s, classes);
     }
     ui.add_space(8.0);
     section_heading(ui, "LOSS OVER EPOCHS");
-    loss_chart(ui, s.sim.experiment.history());
+    loss_chart(ui, s.bench.sim.experiment.history());
 }
 
 /// Test and training loss and accuracy.
-fn readouts(ui: &mut egui::Ui, s: &mut SandboxUi) {
-    let experiment = &s.sim.experiment;
+fn readouts(ui: &mut egui::Ui, s: &mut OutputUi) {
+    let experiment = &s.bench.sim.experiment;
     let latest = experiment.latest();
     // Readouts are text, not controls: rows as tall as the text even on a touch screen.
     ui.spacing_mut().interact_size.y = 18.0;
@@ -102,9 +97,10 @@ fn readouts(ui: &mut egui::Ui, s: &mut SandboxUi) {
 
 /// The network's output over the plane with the data, the traced examples of slow motion, and
 /// (while drawing) the pen.
-fn plane(ui: &mut egui::Ui, s: &mut SandboxUi, texture: Option<egui::TextureId>, view_size: f32) {
-    let experiment = &s.sim.experiment;
+fn plane(ui: &mut egui::Ui, s: &mut OutputUi, texture: Option<egui::TextureId>, view_size: f32) {
+    let experiment = &s.bench.sim.experiment;
     let shown = s
+        .bench
         .heatmaps()
         .and_then(|h| h.shown)
         .unwrap_or(NodeKey::OUTPUT);
@@ -117,7 +113,7 @@ fn plane(ui: &mut egui::Ui, s: &mut SandboxUi, texture: Option<egui::TextureId>,
         other => format!("{} (hovered)", other.title()),
     };
     ui.label(egui::RichText::new(caption).small());
-    let drawing = s.lab.own.drawing_mode && s.level.is_none();
+    let drawing = s.lab.own.drawing_mode && s.bench.level.is_none();
     let (response, painter) = ui.allocate_painter(
         egui::vec2(view_size + 28.0, view_size + 22.0),
         if drawing {
@@ -152,7 +148,7 @@ fn plane(ui: &mut egui::Ui, s: &mut SandboxUi, texture: Option<egui::TextureId>,
     if drawing {
         draw_points(s, &response, rect);
     }
-    let experiment = &s.sim.experiment;
+    let experiment = &s.bench.sim.experiment;
     // While drawing, the drawing's points (they reach the experiment once both sets have one).
     let drawn;
     let data = if drawing {
@@ -208,8 +204,8 @@ fn plane(ui: &mut egui::Ui, s: &mut SandboxUi, texture: Option<egui::TextureId>,
 }
 
 /// Show test data, discretize, and the colour legend.
-fn plane_options(ui: &mut egui::Ui, s: &mut SandboxUi, view_size: f32) {
-    let classes = s.sim.experiment.config().output_count().max(2);
+fn plane_options(ui: &mut egui::Ui, s: &mut OutputUi, view_size: f32) {
+    let classes = s.bench.sim.experiment.config().output_count().max(2);
     ui.horizontal_wrapped(|ui| {
         ui.checkbox(&mut s.display.show_test_data, "Show test data")
             .on_hover_text(
@@ -347,7 +343,7 @@ fn to_plane(pos: egui::Pos2, rect: egui::Rect) -> (f64, f64) {
 
 /// A click adds a point of the chosen class, a drag paints a stroke of them, the right button
 /// (or the eraser) removes the points under the pointer. Each click or stroke is one undo step.
-fn draw_points(s: &mut SandboxUi, response: &egui::Response, rect: egui::Rect) {
+fn draw_points(s: &mut OutputUi, response: &egui::Response, rect: egui::Rect) {
     use crate::game::modes::playground::own_data::{ERASER_RADIUS, STROKE_SPACING};
     let Some(pos) = response.interact_pointer_pos() else {
         return;
@@ -397,15 +393,15 @@ fn draw_points(s: &mut SandboxUi, response: &egui::Response, rect: egui::Rect) {
         }
     }
     if changed && let Some(action) = s.lab.own.use_it() {
-        s.actions.write(action);
+        s.bench.actions.write(action);
     }
 }
 
 /// Drawing, opening and saving the student's own data.
-fn own_data_section(ui: &mut egui::Ui, s: &mut SandboxUi, classes: usize) {
+fn own_data_section(ui: &mut egui::Ui, s: &mut OutputUi, classes: usize) {
     use crate::game::modes::playground::own_data::open_request;
     section_heading(ui, "YOUR DATA");
-    let experiment = &s.sim.experiment;
+    let experiment = &s.bench.sim.experiment;
     let problem = experiment.problem();
     s.lab.own.fit_label(problem, experiment.config().classes);
     ui.horizontal_wrapped(|ui| {
@@ -417,10 +413,10 @@ fn own_data_section(ui: &mut egui::Ui, s: &mut SandboxUi, classes: usize) {
             if s.lab.own.drawing_mode {
                 s.lab.own.drawing_mode = false;
             } else {
-                let data = s.sim.experiment.data().clone();
+                let data = s.bench.sim.experiment.data().clone();
                 s.lab.own.start(&data);
                 if let Some(action) = s.lab.own.use_it() {
-                    s.actions.write(action);
+                    s.bench.actions.write(action);
                 }
             }
         }
@@ -429,7 +425,7 @@ fn own_data_section(ui: &mut egui::Ui, s: &mut SandboxUi, classes: usize) {
         }
         if ui.button("Save CSV").on_hover_text("The points trained on now, as x1,x2,label,split.").clicked() {
             let mut bytes = Vec::new();
-            let _ = crate::data::csv_file::write_data(s.sim.experiment.data(), &mut bytes);
+            let _ = crate::data::csv_file::write_data(s.bench.sim.experiment.data(), &mut bytes);
             s.lab.files.write(crate::game::files::FileRequest::Save {
                 name: "neural-sandbox-data.csv".into(),
                 bytes,
@@ -441,12 +437,13 @@ fn own_data_section(ui: &mut egui::Ui, s: &mut SandboxUi, classes: usize) {
         new_point_labels(ui, s, problem, classes);
         drawing_controls(ui, s);
     }
-    if let Some(name) = s.sim.experiment.data_from_file() {
+    if let Some(name) = s.bench.sim.experiment.data_from_file() {
         ui.horizontal_wrapped(|ui| {
             ui.label(egui::RichText::new(format!("Training on {name}.")).small());
             if ui.small_button("Back to the generated data").clicked() {
                 s.lab.own.drawing_mode = false;
-                s.actions
+                s.bench
+                    .actions
                     .write(crate::game::modes::playground::SimAction::GeneratedData);
             }
         });
@@ -454,7 +451,7 @@ fn own_data_section(ui: &mut egui::Ui, s: &mut SandboxUi, classes: usize) {
 }
 
 /// While drawing: which class (or value) new points get, or the eraser.
-fn new_point_labels(ui: &mut egui::Ui, s: &mut SandboxUi, problem: Problem, classes: usize) {
+fn new_point_labels(ui: &mut egui::Ui, s: &mut OutputUi, problem: Problem, classes: usize) {
     ui.horizontal_wrapped(|ui| {
         ui.label("New points:");
         match problem {
@@ -495,7 +492,7 @@ fn new_point_labels(ui: &mut egui::Ui, s: &mut SandboxUi, problem: Problem, clas
 }
 
 /// While drawing: the share of test points, Undo, Clear, Done, and how many points there are.
-fn drawing_controls(ui: &mut egui::Ui, s: &mut SandboxUi) {
+fn drawing_controls(ui: &mut egui::Ui, s: &mut OutputUi) {
     let mut share = s.lab.own.drawing.test_share() * 100.0;
     let slider = ui.add(
         egui::Slider::new(&mut share, 0.0..=90.0)
@@ -506,7 +503,7 @@ fn drawing_controls(ui: &mut egui::Ui, s: &mut SandboxUi) {
         s.lab.own.remember();
         s.lab.own.drawing.set_test_share(share / 100.0);
         if let Some(action) = s.lab.own.use_it() {
-            s.actions.write(action);
+            s.bench.actions.write(action);
         }
     }
     ui.horizontal(|ui| {
@@ -517,7 +514,7 @@ fn drawing_controls(ui: &mut egui::Ui, s: &mut SandboxUi) {
             && s.lab.own.undo()
             && let Some(action) = s.lab.own.use_it()
         {
-            s.actions.write(action);
+            s.bench.actions.write(action);
         }
         let clear = ui.add_enabled(!s.lab.own.drawing.is_empty(), egui::Button::new("Clear"));
         remember_button(&mut s.lab.buttons.0, "Clear", clear.rect);

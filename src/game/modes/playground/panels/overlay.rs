@@ -3,12 +3,12 @@
 use bevy::prelude::*;
 use bevy_egui::egui;
 
-use super::SandboxUi;
+use super::OverNetworkUi;
 use crate::game::theme::widgets;
 
-pub fn show(ctx: &egui::Context, s: &mut SandboxUi) {
-    let rect = s.view_rect();
-    if let Some(divergence) = s.sim.experiment.divergence() {
+pub fn show(ctx: &egui::Context, s: &mut OverNetworkUi) {
+    let rect = s.bench.view_rect();
+    if let Some(divergence) = s.bench.sim.experiment.divergence() {
         let at = rect.min + Vec2::new(rect.size.x / 2.0, 14.0);
         widgets::banner(
             ctx,

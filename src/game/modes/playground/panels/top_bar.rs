@@ -2,7 +2,7 @@
 
 use bevy_egui::egui;
 
-use super::SandboxUi;
+use super::RunBarUi;
 use crate::game::modes::playground::{SimAction, TrainingSpeed};
 use crate::game::screens::Screen;
 use crate::game::status::remember_button;
@@ -27,12 +27,12 @@ const MENU_ITEMS: [&str; 11] = [
 /// The bar as the screen allows: everything in one row on a desktop; on a tablet the settings
 /// toggle, the run buttons, the epoch, the speed, Record and one menu; on a phone the settings
 /// toggle, the run buttons and the menu (the epoch moves to the output panel).
-pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
+pub fn show(ui: &mut egui::Ui, s: &mut RunBarUi) {
     // Menu items are published only while their menu is open (tests click what is shown).
     for key in MENU_ITEMS {
         s.lab.buttons.0.remove(key);
     }
-    let class = s.form.class;
+    let class = s.bench.form.class;
     ui.horizontal_centered(|ui| {
         if class != ScreenClass::Wide {
             settings_toggle(ui, s);
@@ -66,7 +66,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
             let explain = drop_menu(ui, "Explain…", |ui| explain_items(ui, s));
             remember_button(&mut s.lab.buttons.0, "Explain", explain.rect);
             crate::game::recording::record_button(ui, &mut s.lab.recorder, &mut s.lab.buttons.0);
-            if s.level.is_none() {
+            if s.bench.level.is_none() {
                 ui.separator();
                 compare_button(ui, s);
                 let file = drop_menu(ui, "File…", |ui| file_items(ui, s));
@@ -80,18 +80,18 @@ pub fn show(ui: &mut egui::Ui, s: &mut SandboxUi) {
 }
 
 /// Everything the wide bar shows beyond the run buttons, in one menu for small screens.
-fn whole_menu(ui: &mut egui::Ui, s: &mut SandboxUi, phone: bool) -> bool {
+fn whole_menu(ui: &mut egui::Ui, s: &mut RunBarUi, phone: bool) -> bool {
     let mut chosen = false;
     if phone {
         ui.label(egui::RichText::new("Speed").weak());
-        let mut speed = s.sim.speed;
+        let mut speed = s.bench.sim.speed;
         ui.horizontal_wrapped(|ui| {
             for choice in TrainingSpeed::CHOICES {
                 ui.selectable_value(&mut speed, choice, choice.label());
             }
         });
-        if speed != s.sim.speed {
-            s.actions.write(SimAction::SetSpeed(speed));
+        if speed != s.bench.sim.speed {
+            s.bench.actions.write(SimAction::SetSpeed(speed));
         }
         ui.horizontal(|ui| undo_redo(ui, s));
     }
@@ -104,7 +104,7 @@ fn whole_menu(ui: &mut egui::Ui, s: &mut SandboxUi, phone: bool) -> bool {
     if phone {
         crate::game::recording::record_button(ui, &mut s.lab.recorder, &mut s.lab.buttons.0);
     }
-    if s.level.is_none() {
+    if s.bench.level.is_none() {
         ui.separator();
         chosen |= compare_button(ui, s);
         chosen |= file_items(ui, s);
@@ -117,25 +117,25 @@ fn whole_menu(ui: &mut egui::Ui, s: &mut SandboxUi, phone: bool) -> bool {
 }
 
 /// Opens or folds the settings (the wide layout always shows them).
-fn settings_toggle(ui: &mut egui::Ui, s: &mut SandboxUi) {
+fn settings_toggle(ui: &mut egui::Ui, s: &mut RunBarUi) {
     let toggle = crate::game::theme::widgets::settings_toggle(
         ui,
         &mut s.display.settings_shown,
-        s.form.class,
+        s.bench.form.class,
     );
     remember_button(&mut s.lab.buttons.0, "Settings", toggle.rect);
 }
 
 /// Reset, play/pause and step; icons only on a phone.
-fn run_buttons(ui: &mut egui::Ui, s: &mut SandboxUi, icons_only: bool) {
-    let sim = &s.sim;
+fn run_buttons(ui: &mut egui::Ui, s: &mut RunBarUi, icons_only: bool) {
+    let sim = &s.bench.sim;
     let diverged = sim.experiment.divergence().is_some();
     if ui
         .button(egui::RichText::new(if icons_only { "⟲" } else { "⟲ Reset" }).size(16.0))
         .on_hover_text("New random starting weights (or the same ones again, if \"Reset replays\" is on), epoch 0. Key: R")
         .clicked()
     {
-        s.actions.write(SimAction::Reset);
+        s.bench.actions.write(SimAction::Reset);
     }
     let (label, tip) = if sim.playing {
         ("⏸ Pause", "Stop training. Key: Space")
@@ -156,7 +156,7 @@ fn run_buttons(ui: &mut egui::Ui, s: &mut SandboxUi, icons_only: bool) {
         .on_disabled_hover_text("Training diverged: press Reset first.")
         .clicked()
     {
-        s.actions.write(SimAction::TogglePlay);
+        s.bench.actions.write(SimAction::TogglePlay);
     }
     if ui
         .add_enabled(
@@ -168,13 +168,13 @@ fn run_buttons(ui: &mut egui::Ui, s: &mut SandboxUi, icons_only: bool) {
         .on_hover_text("Train exactly one epoch: one pass over the training data. Key: S or →")
         .clicked()
     {
-        s.actions.write(SimAction::Step);
+        s.bench.actions.write(SimAction::Step);
     }
 }
 
 /// The epoch counter.
-fn epoch(ui: &mut egui::Ui, s: &mut SandboxUi) {
-    let sim = &s.sim;
+fn epoch(ui: &mut egui::Ui, s: &mut RunBarUi) {
+    let sim = &s.bench.sim;
     ui.label(egui::RichText::new("Epoch").weak());
     ui.label(
         egui::RichText::new(with_commas(sim.experiment.epoch()))
@@ -188,8 +188,8 @@ fn epoch(ui: &mut egui::Ui, s: &mut SandboxUi) {
 }
 
 /// How fast Play trains.
-fn speed(ui: &mut egui::Ui, s: &mut SandboxUi) {
-    let sim = &s.sim;
+fn speed(ui: &mut egui::Ui, s: &mut RunBarUi) {
+    let sim = &s.bench.sim;
     let mut speed = sim.speed;
     egui::ComboBox::from_id_salt("speed")
         .selected_text(speed.label())
@@ -202,22 +202,22 @@ fn speed(ui: &mut egui::Ui, s: &mut SandboxUi) {
         .response
         .on_hover_text("How fast training runs while playing. 60 epochs/s is the Playground's pace; Max trains as fast as the frame rate allows.");
     if speed != sim.speed {
-        s.actions.write(SimAction::SetSpeed(speed));
+        s.bench.actions.write(SimAction::SetSpeed(speed));
     }
 }
 
 /// Epochs trained per second right now.
-fn rate(ui: &mut egui::Ui, s: &mut SandboxUi) {
-    let sim = &s.sim;
+fn rate(ui: &mut egui::Ui, s: &mut RunBarUi) {
+    let sim = &s.bench.sim;
     let rate = if sim.playing { sim.measured_rate } else { 0.0 };
     ui.label(egui::RichText::new(format!("{rate:>6.0} epochs/s")).monospace())
         .on_hover_text("Epochs actually trained per second right now.");
 }
 
 /// The number of hidden layers, with − and +.
-fn layers(ui: &mut egui::Ui, s: &mut SandboxUi) {
-    let sim = &s.sim;
-    let shape_open = s.may_change(crate::level::Setting::Architecture);
+fn layers(ui: &mut egui::Ui, s: &mut RunBarUi) {
+    let sim = &s.bench.sim;
+    let shape_open = s.bench.may_change(crate::level::Setting::Architecture);
     let layers = sim.experiment.config().hidden_layers.len();
     let max_layers = sim.experiment.config().limits.max_hidden_layers;
     if ui
@@ -225,7 +225,7 @@ fn layers(ui: &mut egui::Ui, s: &mut SandboxUi) {
         .on_hover_text("Remove the last hidden layer.")
         .clicked()
     {
-        s.actions.write(SimAction::RemoveLayer);
+        s.bench.actions.write(SimAction::RemoveLayer);
     }
     ui.label(format!(
         "{layers} hidden layer{}",
@@ -237,29 +237,29 @@ fn layers(ui: &mut egui::Ui, s: &mut SandboxUi) {
         .on_disabled_hover_text(format!("At most {max_layers} hidden layers."))
         .clicked()
     {
-        s.actions.write(SimAction::AddLayer);
+        s.bench.actions.write(SimAction::AddLayer);
     }
 }
 
-fn undo_redo(ui: &mut egui::Ui, s: &mut SandboxUi) {
+fn undo_redo(ui: &mut egui::Ui, s: &mut RunBarUi) {
     if ui
         .add_enabled(s.undo.0.can_undo(), egui::Button::new("Undo"))
         .on_hover_text("Undo the last change to the network's shape or weights. Ctrl+Z")
         .clicked()
     {
-        s.actions.write(SimAction::Undo);
+        s.bench.actions.write(SimAction::Undo);
     }
     if ui
         .add_enabled(s.undo.0.can_redo(), egui::Button::new("Redo"))
         .on_hover_text("Redo what was undone. Ctrl+Shift+Z")
         .clicked()
     {
-        s.actions.write(SimAction::Redo);
+        s.bench.actions.write(SimAction::Redo);
     }
 }
 
 /// Backprop step by step, the code, Snapshot and captions, Make a lesson. True when chosen.
-fn explain_items(ui: &mut egui::Ui, s: &mut SandboxUi) -> bool {
+fn explain_items(ui: &mut egui::Ui, s: &mut RunBarUi) -> bool {
     let mut chosen = false;
     let slow = ui
         .button("Backprop, step by step")
@@ -281,7 +281,7 @@ fn explain_items(ui: &mut egui::Ui, s: &mut SandboxUi) -> bool {
     ui.separator();
     chosen |=
         crate::game::recording::present_menu_items(ui, &mut s.lab.recorder, &mut s.lab.buttons.0);
-    if s.level.is_none() {
+    if s.bench.level.is_none() {
         ui.separator();
         let lesson = ui
             .button("Make a lesson…")
@@ -296,7 +296,7 @@ fn explain_items(ui: &mut egui::Ui, s: &mut SandboxUi) -> bool {
 }
 
 /// Compare…: true when clicked.
-fn compare_button(ui: &mut egui::Ui, s: &mut SandboxUi) -> bool {
+fn compare_button(ui: &mut egui::Ui, s: &mut RunBarUi) -> bool {
     let compare = ui
         .button("Compare…")
         .on_hover_text("Train up to nine variants of this network side by side on the same data: learning rates, activations, layers, batch sizes, regularisation.");
@@ -305,7 +305,7 @@ fn compare_button(ui: &mut egui::Ui, s: &mut SandboxUi) -> bool {
     if clicked {
         s.lab.compare.open = true;
         if s.lab.compare.runs.is_empty()
-            && let Err(e) = s.lab.compare.start(&s.sim.experiment)
+            && let Err(e) = s.lab.compare.start(&s.bench.sim.experiment)
         {
             s.notices.refused(format!("These variants cannot run: {e}"));
         }
@@ -314,18 +314,18 @@ fn compare_button(ui: &mut egui::Ui, s: &mut SandboxUi) -> bool {
 }
 
 /// Save, open, copy link, links. True when chosen.
-fn file_items(ui: &mut egui::Ui, s: &mut SandboxUi) -> bool {
+fn file_items(ui: &mut egui::Ui, s: &mut RunBarUi) -> bool {
     let mut chosen = false;
     let save = ui
         .button("Save the experiment")
         .on_hover_text("The whole experiment in one file: settings, data (your own points too), weights and history. Send it to a classmate; Open brings it back.");
     remember_button(&mut s.lab.buttons.0, "Save experiment", save.rect);
     if save.clicked() {
-        let request = crate::game::modes::playground::experiment_files::save_request(&s.sim);
+        let request = crate::game::modes::playground::experiment_files::save_request(&s.bench.sim);
         s.lab.files.write(request);
         chosen = true;
     }
-    let sim = &s.sim;
+    let sim = &s.bench.sim;
     let experiment = || crate::game::modes::playground::experiment_files::experiment_file(sim);
     chosen |= crate::game::class::hand_in_items(
         ui,
@@ -356,7 +356,7 @@ fn file_items(ui: &mut egui::Ui, s: &mut SandboxUi) -> bool {
         )
         .clicked()
     {
-        let (link, left_out) = super::super::share::link_for(&s.sim.experiment);
+        let (link, left_out) = super::super::share::link_for(&s.bench.sim.experiment);
         if super::super::share::copy_to_clipboard(&link) {
             s.notices
                 .info("Link copied. Anyone who opens it gets this sandbox.");
@@ -384,8 +384,8 @@ fn file_items(ui: &mut egui::Ui, s: &mut SandboxUi) -> bool {
 }
 
 /// Back to the level list or the title. True when clicked.
-fn leave_button(ui: &mut egui::Ui, s: &mut SandboxUi) -> bool {
-    let in_level = s.level.is_some();
+fn leave_button(ui: &mut egui::Ui, s: &mut RunBarUi) -> bool {
+    let in_level = s.bench.level.is_some();
     let (label, tip, to) = if in_level {
         (
             "Levels",
