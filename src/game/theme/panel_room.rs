@@ -28,6 +28,21 @@ impl PanelRoom {
         )
     }
 
+    /// Shows `panel` on its side of the free room (in a Ui named `id`) and leaves the rest to the
+    /// panels after it.
+    pub fn show<R>(
+        &mut self,
+        ctx: &egui::Context,
+        id: &str,
+        panel: egui::Panel,
+        add: impl FnOnce(&mut egui::Ui) -> R,
+    ) -> R {
+        let mut ui = self.ui(ctx, id);
+        let inner = panel.show(&mut ui, add).inner;
+        self.keep(&ui);
+        inner
+    }
+
     /// What `ui` still leaves free, for the panels after it.
     pub fn keep(&mut self, ui: &egui::Ui) {
         self.free = Some(ui.available_rect_before_wrap());

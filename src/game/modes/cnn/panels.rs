@@ -80,9 +80,8 @@ fn run_bar_panel(
     let ctx = contexts.ctx_mut()?.clone();
     s.screen.buttons.clear();
     room.start(&ctx);
-    let mut ui = room.ui(&ctx, "cnn run bar room");
-    widgets::bar_panel("cnn run bar", s.form.class).show(&mut ui, |ui| run_bar(ui, &mut s));
-    room.keep(&ui);
+    let bar = widgets::bar_panel("cnn run bar", s.form.class);
+    room.show(&ctx, "cnn run bar room", bar, |ui| run_bar(ui, &mut s));
     Ok(())
 }
 
@@ -109,14 +108,12 @@ fn settings_panel(
             .buttons
             .insert("Settings done".into(), serde_json::json!([c.x, c.y]));
     } else {
-        let mut ui = room.ui(&ctx, "cnn settings room");
-        egui::Panel::left("cnn settings")
+        let panel = egui::Panel::left("cnn settings")
             .exact_size(LEFT_WIDTH)
-            .resizable(false)
-            .show(&mut ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| left_panel(ui, &mut s));
-            });
-        room.keep(&ui);
+            .resizable(false);
+        room.show(&ctx, "cnn settings room", panel, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| left_panel(ui, &mut s));
+        });
     }
     Ok(())
 }
@@ -128,16 +125,14 @@ fn results_panel(
     mut room: ResMut<PanelRoom>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
-    let mut ui = room.ui(&ctx, "cnn results room");
     let panel = if s.form.class == ScreenClass::Phone {
         egui::Panel::bottom("cnn results").exact_size(ctx.content_rect().height() * 0.36)
     } else {
         egui::Panel::right("cnn results").exact_size(RIGHT_WIDTH)
     };
-    panel.resizable(false).show(&mut ui, |ui| {
+    room.show(&ctx, "cnn results room", panel.resizable(false), |ui| {
         egui::ScrollArea::vertical().show(ui, |ui| right_panel(ui, &mut s));
     });
-    room.keep(&ui);
     Ok(())
 }
 

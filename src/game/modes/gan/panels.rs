@@ -82,11 +82,11 @@ fn run_bar_panel(
     let ctx = contexts.ctx_mut()?.clone();
     s.screen.buttons.clear();
     room.start(&ctx);
-    let mut ui = room.ui(&ctx, "gan run bar room");
     let mut actions = Vec::new();
-    widgets::bar_panel("gan run bar", s.form.class)
-        .show(&mut ui, |ui| run_bar(ui, &mut s, &mut actions));
-    room.keep(&ui);
+    let bar = widgets::bar_panel("gan run bar", s.form.class);
+    room.show(&ctx, "gan run bar room", bar, |ui| {
+        run_bar(ui, &mut s, &mut actions)
+    });
     writer.write_batch(actions);
     Ok(())
 }
@@ -116,14 +116,12 @@ fn side_panel(
             .buttons
             .insert("Settings done".into(), serde_json::json!([c.x, c.y]));
     } else {
-        let mut ui = room.ui(&ctx, "gan data room");
-        egui::Panel::left("gan data")
+        let panel = egui::Panel::left("gan data")
             .exact_size(LEFT_WIDTH)
-            .resizable(false)
-            .show(&mut ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| left_panel(ui, &mut s, &mut actions));
-            });
-        room.keep(&ui);
+            .resizable(false);
+        room.show(&ctx, "gan data room", panel, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| left_panel(ui, &mut s, &mut actions));
+        });
     }
     writer.write_batch(actions);
     Ok(())
@@ -132,18 +130,14 @@ fn side_panel(
 /// The plot: on the right (narrower on a tablet), under the graph on a phone.
 fn plot_panel(mut contexts: EguiContexts, mut s: PlotUi, mut room: ResMut<PanelRoom>) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
-    let mut ui = room.ui(&ctx, "gan plot room");
-    match s.form.class {
+    let screen_rect = ctx.content_rect();
+    let (panel, side) = match s.form.class {
         ScreenClass::Phone => {
-            let screen_rect = ctx.content_rect();
             let height = (screen_rect.height() * 0.4).min(screen_rect.width() + 40.0);
-            egui::Panel::bottom("gan plot")
-                .exact_size(height)
-                .resizable(false)
-                .show(&mut ui, |ui| {
-                    egui::ScrollArea::vertical()
-                        .show(ui, |ui| right_panel(ui, &mut s, height - 16.0))
-                });
+            (
+                egui::Panel::bottom("gan plot").exact_size(height),
+                height - 16.0,
+            )
         }
         class => {
             let width = if class == ScreenClass::Wide {
@@ -151,15 +145,12 @@ fn plot_panel(mut contexts: EguiContexts, mut s: PlotUi, mut room: ResMut<PanelR
             } else {
                 TABLET_RIGHT_WIDTH
             };
-            egui::Panel::right("gan plot")
-                .exact_size(width)
-                .resizable(false)
-                .show(&mut ui, |ui| {
-                    egui::ScrollArea::vertical().show(ui, |ui| right_panel(ui, &mut s, 440.0))
-                });
+            (egui::Panel::right("gan plot").exact_size(width), 440.0)
         }
-    }
-    room.keep(&ui);
+    };
+    room.show(&ctx, "gan plot room", panel.resizable(false), |ui| {
+        egui::ScrollArea::vertical().show(ui, |ui| right_panel(ui, &mut s, side))
+    });
     Ok(())
 }
 

@@ -180,16 +180,16 @@ fn run_bar_panel(
     // Where the buttons are, as drawn this frame (for the status).
     s.lab.buttons.0.clear();
     room.start(&ctx);
-    let mut ui = room.ui(&ctx, "workbench run bar room");
     // One row on every screen: the bar puts what does not fit in its menu.
-    egui::Panel::top("run bar")
-        .exact_size(if s.bench.form.finger_sized() {
-            58.0
-        } else {
-            46.0
-        })
-        .show(&mut ui, |ui| top_bar::show(ui, &mut s));
-    room.keep(&ui);
+    let height = if s.bench.form.finger_sized() {
+        58.0
+    } else {
+        46.0
+    };
+    let bar = egui::Panel::top("run bar").exact_size(height);
+    room.show(&ctx, "workbench run bar room", bar, |ui| {
+        top_bar::show(ui, &mut s)
+    });
     Ok(())
 }
 
@@ -217,14 +217,12 @@ fn controls_panel(
         crate::game::status::remember_button(&mut s.buttons.0, "Settings done", done);
         return Ok(());
     }
-    let mut ui = room.ui(&ctx, "workbench controls room");
-    egui::Panel::left("controls")
+    let panel = egui::Panel::left("controls")
         .exact_size(CONTROLS_WIDTH)
-        .resizable(false)
-        .show(&mut ui, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| controls::show(ui, &mut s));
-        });
-    room.keep(&ui);
+        .resizable(false);
+    room.show(&ctx, "workbench controls room", panel, |ui| {
+        egui::ScrollArea::vertical().show(ui, |ui| controls::show(ui, &mut s));
+    });
     Ok(())
 }
 
@@ -241,38 +239,37 @@ fn output_panel(
         .and_then(|h| h.output_image.as_ref())
         .map(|image| contexts.add_image(bevy_egui::EguiTextureHandle::Weak(image.id())));
     let ctx = contexts.ctx_mut()?.clone();
-    let mut ui = room.ui(&ctx, "workbench output room");
     let screen = ctx.content_rect();
-    match s.bench.form.class {
+    let phone = s.bench.form.class == ScreenClass::Phone;
+    let (panel, view_size) = match s.bench.form.class {
         ScreenClass::Phone => {
             let view_size = (screen.width() * 0.45).clamp(140.0, 220.0);
             let height = (view_size + 40.0).max(screen.height() * 0.32);
-            egui::Panel::bottom("output")
-                .exact_size(height)
-                .resizable(false)
-                .show(&mut ui, |ui| {
-                    egui::ScrollArea::vertical().show(ui, |ui| {
-                        output_view::show_phone(ui, &mut s, output_texture, view_size)
-                    });
-                });
+            (egui::Panel::bottom("output").exact_size(height), view_size)
         }
-        class => {
-            let (width, view_size) = if class == ScreenClass::Wide {
-                (OUTPUT_WIDTH, output_view::VIEW_SIZE)
-            } else {
-                (TABLET_OUTPUT_WIDTH, TABLET_OUTPUT_WIDTH - 46.0)
-            };
-            egui::Panel::right("output")
-                .exact_size(width)
-                .resizable(false)
-                .show(&mut ui, |ui| {
-                    egui::ScrollArea::vertical().show(ui, |ui| {
-                        output_view::show(ui, &mut s, output_texture, view_size)
-                    });
-                });
-        }
-    }
-    room.keep(&ui);
+        ScreenClass::Wide => (
+            egui::Panel::right("output").exact_size(OUTPUT_WIDTH),
+            output_view::VIEW_SIZE,
+        ),
+        ScreenClass::Tablet => (
+            egui::Panel::right("output").exact_size(TABLET_OUTPUT_WIDTH),
+            TABLET_OUTPUT_WIDTH - 46.0,
+        ),
+    };
+    room.show(
+        &ctx,
+        "workbench output room",
+        panel.resizable(false),
+        |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                if phone {
+                    output_view::show_phone(ui, &mut s, output_texture, view_size)
+                } else {
+                    output_view::show(ui, &mut s, output_texture, view_size)
+                }
+            });
+        },
+    );
     Ok(())
 }
 
